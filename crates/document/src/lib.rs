@@ -1,0 +1,333 @@
+//! The `Document`: one article's cleaned text plus stand-off annotations.
+//!
+//! Every pipeline stage reads the annotations of earlier stages and appends its
+//! own; nothing re-parses text another stage already understood. All spans are
+//! byte ranges into [`Document::text`] (the cleaned text); [`OffsetMap`] maps
+//! them back to the raw input. Serialisation to JSON (see [`output`]) converts
+//! byte offsets to Unicode code points, the unit Python and JavaScript use.
+//!
+//! Invariants (checked by property tests in the `whosaid` crate):
+//! - every span satisfies `start <= end <= text.len()` and lies on `char`
+//!   boundaries;
+//! - annotation vectors are sorted by start offset (statements by content start);
+//! - indices between vectors (mention → entity, statement → mention) are valid.
+
+pub mod charmap;
+pub mod output;
+
+use chrono::NaiveDate;
+
+/// A half-open byte range `[start, end)` into the cleaned text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+    pub fn slice<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+/// One contiguous piece of cleaned text copied from the raw input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub clean: usize,
+    pub raw: usize,
+    pub len: usize,
+}
+
+/// Maps cleaned-text byte offsets back to raw-input byte offsets.
+///
+/// Cleaning only ever *drops* raw text or inserts separators (a newline between
+/// kept blocks), so the map is a sorted list of copied pieces. An offset inside
+/// an inserted separator maps to the raw offset just after the previous piece.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    pub pieces: Vec<Piece>,
+}
+
+impl OffsetMap {
+    pub fn to_raw(&self, clean: usize) -> usize {
+        let idx = self.pieces.partition_point(|p| p.clean <= clean);
+        if idx == 0 {
+            return self.pieces.first().map(|p| p.raw).unwrap_or(0);
+        }
+        let p = self.pieces[idx - 1];
+        p.raw + (clean - p.clean).min(p.len)
+    }
+}
+
+/// Metadata known about the input before extraction (from the reader or flags).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<NaiveDate>,
+}
+
+/// Why a raw line was dropped by cleaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoilerplateKind {
+    Redirect,
+    Newsletter,
+    Advertisement,
+    Cookies,
+    Share,
+    PhotoCredit,
+    ReadMore,
+    Navigation,
+}
+
+impl BoilerplateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoilerplateKind::Redirect => "redirect",
+            BoilerplateKind::Newsletter => "newsletter",
+            BoilerplateKind::Advertisement => "advertisement",
+            BoilerplateKind::Cookies => "cookies",
+            BoilerplateKind::Share => "share",
+            BoilerplateKind::PhotoCredit => "photo-credit",
+            BoilerplateKind::ReadMore => "read-more",
+            BoilerplateKind::Navigation => "navigation",
+        }
+    }
+}
+
+/// A raw-input line that cleaning removed (raw byte offsets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removed {
+    pub raw: Span,
+    pub kind: BoilerplateKind,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    pub span: Span,
+    /// A title or standfirst line: no final punctuation, first in the text.
+    pub is_headline: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    pub paragraph: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    /// Quotation mark; `open`/`close` says how it can act, both for `"`.
+    Quote {
+        open: bool,
+        close: bool,
+    },
+    Punct,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub span: Span,
+    pub kind: TokenKind,
+    pub sentence: usize,
+}
+
+/// A quoted passage: `span` includes the marks, `inner` excludes them. A quote
+/// whose closing mark is missing at a paragraph end continues into the next
+/// paragraph when that one opens with a quotation mark (news convention).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quotation {
+    pub span: Span,
+    pub inner: Span,
+    pub closed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityType {
+    Person,
+    Organization,
+    Media,
+    Place,
+    Group,
+}
+
+impl EntityType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "person",
+            EntityType::Organization => "organization",
+            EntityType::Media => "media",
+            EntityType::Place => "place",
+            EntityType::Group => "group",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MentionKind {
+    /// A proper name, possibly with a title before it ("President Donald Trump").
+    Name,
+    /// A role without a name ("the US secretary of state", "the president").
+    Title,
+    /// A common-noun phrase for an entity named elsewhere ("the outlet").
+    Nominal,
+    Pronoun,
+    /// A plural actor defined by a description ("Russian officials").
+    Group,
+}
+
+impl MentionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionKind::Name => "name",
+            MentionKind::Title => "title",
+            MentionKind::Nominal => "nominal",
+            MentionKind::Pronoun => "pronoun",
+            MentionKind::Group => "group",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub span: Span,
+    pub kind: MentionKind,
+    pub etype: EntityType,
+    /// The name part of a Name mention (without title or possessor).
+    pub name: Option<Span>,
+    /// Normalised title or role ("US Secretary of State").
+    pub title: Option<String>,
+    /// A place used for its government ("Moscow has maintained").
+    pub metonymic: bool,
+    /// Index into `Document::entities`, set by the entity stage.
+    pub entity: Option<usize>,
+    /// Inside a quotation: not a candidate speaker of that quotation.
+    pub in_quote: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entity {
+    pub name: String,
+    pub etype: EntityType,
+    pub titles: Vec<String>,
+    /// Indices into `Document::mentions`, ascending.
+    pub mentions: Vec<usize>,
+    /// For a government entity reached by metonymy: the place that stood for it.
+    pub metonym_of: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeKind {
+    Weekday,
+    Relative,
+    Month,
+    Absolute,
+    Vague,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeExpr {
+    pub span: Span,
+    pub kind: TimeKind,
+    /// For `Month`, the date is the first of the month and is written `YYYY-MM`.
+    /// Resolved calendar date (with a publication date or an absolute date).
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatementKind {
+    Direct,
+    Indirect,
+    Mixed,
+}
+
+impl StatementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementKind::Direct => "direct",
+            StatementKind::Indirect => "indirect",
+            StatementKind::Mixed => "mixed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub content: Span,
+    /// None for a quotation carried over from the previous speaker or left
+    /// unattributed.
+    pub cue: Option<Span>,
+    /// Normalised cue ("say", "tell", "according to"); empty without a cue.
+    pub cue_lemma: String,
+    /// The speaker as written: index into `Document::mentions`.
+    pub speaker: Option<usize>,
+    /// The addressee or medium ("told AFP", "in an interview with ..."): mention index.
+    pub addressee: Option<usize>,
+    /// Index into `Document::times`.
+    pub time: Option<usize>,
+    pub confidence: f32,
+    /// Which rule produced it; useful when reading errors.
+    pub rule: &'static str,
+}
+
+/// One article and everything the pipeline found in it.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// Input path or id.
+    pub source: String,
+    pub meta: Meta,
+    /// Byte length of the raw input the cleaned text came from.
+    pub raw_len: usize,
+    pub text: String,
+    pub offsets: OffsetMap,
+    pub removed: Vec<Removed>,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+    pub quotations: Vec<Quotation>,
+    pub mentions: Vec<Mention>,
+    pub entities: Vec<Entity>,
+    pub times: Vec<TimeExpr>,
+    pub statements: Vec<Statement>,
+}
+
+impl Document {
+    pub fn slice(&self, span: Span) -> &str {
+        span.slice(&self.text)
+    }
+
+    /// Index of the sentence containing byte `offset` (or the last before it).
+    pub fn sentence_at(&self, offset: usize) -> Option<usize> {
+        let idx = self.sentences.partition_point(|s| s.span.start <= offset);
+        idx.checked_sub(1)
+    }
+
+    /// Canonical name of the entity a mention resolves to.
+    pub fn entity_name(&self, mention: usize) -> Option<&str> {
+        let e = self.mentions.get(mention)?.entity?;
+        self.entities.get(e).map(|e| e.name.as_str())
+    }
+}

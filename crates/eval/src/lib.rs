@@ -1,0 +1,1 @@
+//! Scoring whosaid against annotated corpora.

@@ -1,0 +1,372 @@
+//! Word lists the pipeline reasons with, compiled in from `data/*.txt`.
+//!
+//! Each list is a plain, reviewable text file (one entry per line, `|`
+//! separating fields, `#` comments) versioned with the code. Users extend them
+//! without recompiling through a TOML file whose keys are the list names and
+//! whose values are arrays of lines in the same syntax:
+//!
+//! ```toml
+//! reporting_verbs = ["quip | speech | quips quipped quipping"]
+//! media = ["Kyiv Post"]
+//! metonyms = ["Kyiv | Ukrainian government"]
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// Version of the compiled-in lists; bump when their content changes.
+pub const LEXICON_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CueClass {
+    /// Someone said or wrote something.
+    Speech,
+    /// An attributed thought, belief or intention ("believes", "wants").
+    Belief,
+    /// A document or poll as source ("a report found").
+    Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cue {
+    pub lemma: String,
+    pub class: CueClass,
+}
+
+#[derive(Debug)]
+pub struct LexiconError {
+    pub list: String,
+    pub line: String,
+    pub reason: String,
+}
+
+impl fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "lexicon list '{}': {}: {:?}",
+            self.list, self.reason, self.line
+        )
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+/// All lists, indexed for lookup. Keys of case-insensitive lists are lower case.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    /// Inflected verb form (lower case) → cue.
+    pub verb_forms: HashMap<String, Cue>,
+    /// Multi-word cue phrase as lower-case words → cue.
+    pub cue_phrases: Vec<(Vec<String>, Cue)>,
+    /// Title phrases as lower-case words.
+    pub titles: HashSet<String>,
+    pub max_title_words: usize,
+    /// Lower-case alias → canonical media name.
+    pub media: HashMap<String, String>,
+    /// Lower-case alias → canonical organisation name.
+    pub organizations: HashMap<String, String>,
+    pub org_heads: HashSet<String>,
+    /// Place names, exact case.
+    pub places: HashSet<String>,
+    /// Place → the government it can stand for.
+    pub metonyms: HashMap<String, String>,
+    /// Adjective (exact case) → place or bloc.
+    pub demonyms: HashMap<String, String>,
+    /// Lower-case plural heads of group actors.
+    pub group_nouns: HashSet<String>,
+    /// Lower-case nominal head → entity type name.
+    pub nominals: HashMap<String, String>,
+    /// Lower-case pronoun → entity type name.
+    pub pronouns: HashMap<String, String>,
+    /// (kind, lower-case pattern) of boilerplate lines.
+    pub boilerplate: Vec<(String, String)>,
+    /// Capitalised non-name words (exact case).
+    pub function_words: HashSet<String>,
+    /// Longest entry, in words, of name lists (media/organisations/places).
+    pub max_name_words: usize,
+}
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../data/", $name, ".txt")))),*]
+    };
+}
+
+/// The compiled-in lists: (name, content).
+pub const BUILTIN: &[(&str, &str)] = builtin!(
+    "reporting_verbs",
+    "cue_phrases",
+    "titles",
+    "media",
+    "organizations",
+    "org_heads",
+    "places",
+    "metonyms",
+    "demonyms",
+    "group_nouns",
+    "nominals",
+    "pronouns",
+    "boilerplate",
+    "function_words",
+);
+
+fn lines(content: &str) -> impl Iterator<Item = &str> {
+    content
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+}
+
+fn fields(line: &str) -> Vec<&str> {
+    line.split('|').map(str::trim).collect()
+}
+
+/// Regular English inflections of a verb lemma: -s, -ed, -ing.
+fn regular_forms(lemma: &str) -> Vec<String> {
+    let mut forms = vec![lemma.to_string()];
+    let bytes = lemma.as_bytes();
+    let last = *bytes.last().unwrap_or(&b' ');
+    let before_last = if bytes.len() >= 2 {
+        bytes[bytes.len() - 2]
+    } else {
+        b' '
+    };
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    if last == b'e' {
+        let stem = &lemma[..lemma.len() - 1];
+        forms.push(format!("{lemma}s"));
+        forms.push(format!("{lemma}d"));
+        forms.push(format!("{stem}ing"));
+    } else if last == b'y' && !vowel(before_last) {
+        let stem = &lemma[..lemma.len() - 1];
+        forms.push(format!("{stem}ies"));
+        forms.push(format!("{stem}ied"));
+        forms.push(format!("{lemma}ing"));
+    } else if lemma.ends_with('s') || lemma.ends_with("sh") || lemma.ends_with("ch") || last == b'x'
+    {
+        forms.push(format!("{lemma}es"));
+        forms.push(format!("{lemma}ed"));
+        forms.push(format!("{lemma}ing"));
+    } else {
+        forms.push(format!("{lemma}s"));
+        forms.push(format!("{lemma}ed"));
+        forms.push(format!("{lemma}ing"));
+    }
+    forms
+}
+
+impl Lexicon {
+    /// The compiled-in lexicon.
+    pub fn builtin() -> Lexicon {
+        let mut lex = Lexicon::default();
+        for (name, content) in BUILTIN {
+            lex.add_list(name, lines(content))
+                .expect("built-in lexicon lists are valid");
+        }
+        lex
+    }
+
+    /// The compiled-in lexicon extended by a user TOML file's content.
+    pub fn with_extension(toml_text: &str) -> Result<Lexicon, LexiconError> {
+        let mut lex = Lexicon::builtin();
+        lex.extend_from_toml(toml_text)?;
+        Ok(lex)
+    }
+
+    pub fn extend_from_toml(&mut self, toml_text: &str) -> Result<(), LexiconError> {
+        let table: toml::Table = toml_text
+            .parse()
+            .map_err(|e: toml::de::Error| LexiconError {
+                list: "(file)".into(),
+                line: String::new(),
+                reason: format!("not valid TOML: {}", e.message()),
+            })?;
+        for (key, value) in &table {
+            let err = |reason: &str| LexiconError {
+                list: key.clone(),
+                line: String::new(),
+                reason: reason.into(),
+            };
+            if !BUILTIN.iter().any(|(n, _)| n == key) {
+                return Err(err("unknown list (see the files in crates/lexicon/data)"));
+            }
+            let arr = value
+                .as_array()
+                .ok_or_else(|| err("expected an array of strings"))?;
+            let mut entries = Vec::with_capacity(arr.len());
+            for v in arr {
+                entries.push(
+                    v.as_str()
+                        .ok_or_else(|| err("expected an array of strings"))?,
+                );
+            }
+            self.add_list(key, entries.into_iter())?;
+        }
+        Ok(())
+    }
+
+    fn add_list<'a>(
+        &mut self,
+        list: &str,
+        entries: impl Iterator<Item = &'a str>,
+    ) -> Result<(), LexiconError> {
+        for line in entries {
+            let f = fields(line);
+            let bad = |reason: &str| LexiconError {
+                list: list.into(),
+                line: line.into(),
+                reason: reason.into(),
+            };
+            let class = |s: Option<&&str>| match s.copied().unwrap_or("speech") {
+                "speech" => Ok(CueClass::Speech),
+                "belief" => Ok(CueClass::Belief),
+                "evidence" => Ok(CueClass::Evidence),
+                _ => Err(bad("class must be speech, belief or evidence")),
+            };
+            match list {
+                "reporting_verbs" => {
+                    let lemma = f[0].to_lowercase();
+                    let cue = Cue {
+                        lemma: lemma.clone(),
+                        class: class(f.get(1))?,
+                    };
+                    let mut forms = match f.get(2) {
+                        Some(forms) if !forms.is_empty() => {
+                            forms.split_whitespace().map(str::to_lowercase).collect()
+                        }
+                        _ => regular_forms(&lemma),
+                    };
+                    forms.push(lemma);
+                    for form in forms {
+                        self.verb_forms.insert(form, cue.clone());
+                    }
+                }
+                "cue_phrases" => {
+                    let words: Vec<String> =
+                        f[0].split_whitespace().map(str::to_lowercase).collect();
+                    if words.len() < 2 {
+                        return Err(bad("a cue phrase needs two or more words"));
+                    }
+                    let lemma = f
+                        .get(1)
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| f[0].to_lowercase());
+                    self.cue_phrases.push((
+                        words,
+                        Cue {
+                            lemma,
+                            class: class(f.get(2))?,
+                        },
+                    ));
+                    self.cue_phrases
+                        .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+                }
+                "titles" => {
+                    let t = f[0].to_lowercase();
+                    self.max_title_words = self.max_title_words.max(t.split_whitespace().count());
+                    self.titles.insert(t);
+                }
+                "media" | "organizations" => {
+                    let canonical = f[0].to_string();
+                    for alias in f.iter() {
+                        let alias = alias.to_lowercase();
+                        self.max_name_words =
+                            self.max_name_words.max(alias.split_whitespace().count());
+                        let map = if list == "media" {
+                            &mut self.media
+                        } else {
+                            &mut self.organizations
+                        };
+                        map.insert(alias, canonical.clone());
+                    }
+                }
+                "org_heads" => {
+                    self.org_heads.insert(f[0].to_string());
+                }
+                "places" => {
+                    self.max_name_words = self.max_name_words.max(f[0].split_whitespace().count());
+                    self.places.insert(f[0].to_string());
+                }
+                "metonyms" | "demonyms" | "nominals" | "pronouns" => {
+                    let target = f
+                        .get(1)
+                        .filter(|s| !s.is_empty())
+                        .ok_or_else(|| bad("expected 'key | value'"))?;
+                    match list {
+                        "metonyms" => self.metonyms.insert(f[0].to_string(), target.to_string()),
+                        "demonyms" => self.demonyms.insert(f[0].to_string(), target.to_string()),
+                        "nominals" => self
+                            .nominals
+                            .insert(f[0].to_lowercase(), target.to_string()),
+                        _ => self
+                            .pronouns
+                            .insert(f[0].to_lowercase(), target.to_string()),
+                    };
+                }
+                "group_nouns" => {
+                    self.group_nouns.insert(f[0].to_lowercase());
+                }
+                "boilerplate" => {
+                    let pattern = f.get(1).ok_or_else(|| bad("expected 'kind | text'"))?;
+                    self.boilerplate
+                        .push((f[0].to_string(), pattern.to_lowercase()));
+                }
+                "function_words" => {
+                    self.function_words.insert(f[0].to_string());
+                }
+                _ => return Err(bad("unknown list")),
+            }
+        }
+        Ok(())
+    }
+
+    pub fn cue_for_form(&self, word_lower: &str) -> Option<&Cue> {
+        self.verb_forms.get(word_lower)
+    }
+
+    pub fn is_title(&self, words_lower: &str) -> bool {
+        self.titles.contains(words_lower)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lists_load_and_inflect() {
+        let lex = Lexicon::builtin();
+        assert_eq!(lex.cue_for_form("said").unwrap().lemma, "say");
+        assert_eq!(lex.cue_for_form("emphasized").unwrap().lemma, "emphasize");
+        assert_eq!(lex.cue_for_form("insists").unwrap().lemma, "insist");
+        assert_eq!(lex.cue_for_form("denied").unwrap().lemma, "deny");
+        assert_eq!(
+            lex.cue_for_form("believes").unwrap().class,
+            CueClass::Belief
+        );
+        assert!(lex.is_title("secretary of state"));
+        assert_eq!(lex.media.get("agence france-presse").unwrap(), "AFP");
+        assert_eq!(lex.metonyms.get("Moscow").unwrap(), "Russian government");
+        assert!(lex.places.contains("Zaporozhye"));
+        assert!(lex
+            .cue_phrases
+            .iter()
+            .any(|(w, c)| w == &["according", "to"] && c.lemma == "according to"));
+    }
+
+    #[test]
+    fn user_extension_adds_entries_and_rejects_unknown_lists() {
+        let lex = Lexicon::with_extension(
+            "reporting_verbs = [\"opine | speech\"]\nmedia = [\"Kyiv Post | KP\"]\n",
+        )
+        .unwrap();
+        assert_eq!(lex.cue_for_form("opined").unwrap().lemma, "opine");
+        assert_eq!(lex.media.get("kp").unwrap(), "Kyiv Post");
+        let err = Lexicon::with_extension("verbz = [\"x\"]").unwrap_err();
+        assert!(err.to_string().contains("verbz"), "{err}");
+        let err = Lexicon::with_extension("reporting_verbs = [\"x | loud\"]").unwrap_err();
+        assert!(err.to_string().contains("class"), "{err}");
+        assert!(Lexicon::with_extension("reporting_verbs = [").is_err());
+    }
+}

@@ -1,0 +1,174 @@
+//! Input readers: turn files, directories and stdin into raw article text plus
+//! metadata. Every failure names the input and the reason; nothing panics.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Inputs larger than this are refused rather than read whole.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One article ready for the pipeline.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Path, "-" for stdin, or an id.
+    pub source: String,
+    pub text: String,
+    /// Set when the bytes were not valid UTF-8 and were decoded lossily.
+    pub lossy: bool,
+}
+
+#[derive(Debug)]
+pub struct ReadError {
+    pub source: String,
+    pub reason: String,
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.source, self.reason)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+fn err(source: &str, reason: impl Into<String>) -> ReadError {
+    ReadError {
+        source: source.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Share of bytes that are control characters (other than whitespace) or NUL:
+/// above this the input is binary, not text.
+const MAX_BINARY_SHARE: f64 = 0.05;
+
+/// Decodes bytes as text: UTF-8 (BOM dropped), else lossy with a flag.
+/// Refuses binary data.
+pub fn decode(source: &str, bytes: &[u8]) -> Result<Input, ReadError> {
+    let sample = &bytes[..bytes.len().min(8192)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)))
+        .count();
+    if !sample.is_empty() && (control as f64 / sample.len() as f64) > MAX_BINARY_SHARE {
+        return Err(err(source, "binary data, not text"));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Input {
+            source: source.to_string(),
+            text: s.to_string(),
+            lossy: false,
+        }),
+        Err(_) => Ok(Input {
+            source: source.to_string(),
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            lossy: true,
+        }),
+    }
+}
+
+/// Reads one file (or stdin for "-").
+pub fn read_path(path: &Path) -> Result<Input, ReadError> {
+    let source = path.display().to_string();
+    let mut bytes = Vec::new();
+    if source == "-" {
+        std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| err(&source, format!("cannot read stdin: {e}")))?;
+    } else {
+        let file =
+            std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
+        file.take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| err(&source, format!("cannot read: {e}")))?;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(err(
+            &source,
+            format!(
+                "larger than {} MB, refused",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(err(&source, "empty input"));
+    }
+    decode(&source, &bytes)
+}
+
+/// Expands inputs: directories recurse (sorted, so output order is stable),
+/// files and "-" pass through.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(p.clone());
+        } else if p.is_dir() {
+            walk(p, &mut out)?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(err(&p.display().to_string(), "no such file or directory"));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+    let src = dir.display().to_string();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| err(&src, format!("cannot list directory: {e}")))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if !name.ends_with(".gold.json") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_binary_and_flags_invalid_utf8() {
+        let e = decode("x.bin", &[0u8, 1, 2, 3, 0, 0, 5, 6, 7, 0]).unwrap_err();
+        assert_eq!(e.to_string(), "x.bin: binary data, not text");
+        let i = decode("l1.txt", b"caf\xe9 said hello").unwrap();
+        assert!(i.lossy);
+        assert!(i.text.starts_with("caf\u{fffd}"));
+        let i = decode("bom.txt", b"\xEF\xBB\xBFHello").unwrap();
+        assert_eq!(i.text, "Hello");
+        assert!(!i.lossy);
+    }
+
+    #[test]
+    fn missing_and_empty_files_are_named() {
+        let e = read_path(Path::new("/nonexistent/whosaid.txt")).unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with("/nonexistent/whosaid.txt: cannot open"));
+        let dir = std::env::temp_dir().join(format!("whosaid-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("empty.txt");
+        std::fs::write(&f, "  \n").unwrap();
+        assert!(read_path(&f)
+            .unwrap_err()
+            .to_string()
+            .ends_with("empty input"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

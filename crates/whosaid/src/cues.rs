@@ -1,0 +1,185 @@
+//! Cue lookup shared by the mention stage (metonymy needs "is this place the
+//! subject of a reporting verb?") and the statement stage.
+
+use whosaid_document::{Document, TokenKind};
+use whosaid_lexicon::{Cue, CueClass, Lexicon};
+
+/// Auxiliaries that may sit between a speaker and a cue ("has said").
+pub const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "will", "would", "did", "does", "do", "could", "can", "may", "might",
+    "must", "should", "shall", "is", "are", "was", "were", "be", "been",
+];
+
+/// Forms of "be" that make a following participle passive ("was said to").
+pub const PASSIVE_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
+
+/// Adverbs that may sit between a speaker and a cue ("also insist", "later confirmed").
+pub fn is_adverb(word_lower: &str) -> bool {
+    matches!(
+        word_lower,
+        "also"
+            | "later"
+            | "earlier"
+            | "then"
+            | "again"
+            | "previously"
+            | "already"
+            | "still"
+            | "once"
+            | "often"
+            | "reportedly"
+            | "recently"
+            | "now"
+            | "just"
+            | "further"
+            | "even"
+            | "never"
+            | "not"
+            | "quickly"
+            | "first"
+            | "last"
+            | "too"
+            | "similarly"
+            | "likewise"
+            | "separately"
+            | "meanwhile"
+            | "subsequently"
+            | "repeatedly"
+            | "publicly"
+            | "privately"
+            | "frequently"
+            | "always"
+            | "openly"
+            | "initially"
+    ) || (word_lower.len() > 4
+        && word_lower.ends_with("ly")
+        && !matches!(
+            word_lower,
+            "rally"
+                | "ally"
+                | "italy"
+                | "family"
+                | "early"
+                | "only"
+                | "july"
+                | "daily"
+                | "reply"
+                | "supply"
+                | "apply"
+                | "fly"
+        ))
+}
+
+/// Per-token lower-case words, computed once per document.
+pub struct Words {
+    pub lower: Vec<String>,
+}
+
+impl Words {
+    pub fn new(doc: &Document) -> Words {
+        Words {
+            lower: doc
+                .tokens
+                .iter()
+                .map(|t| {
+                    let s = doc.slice(t.span);
+                    // `’s` and `'s` compare equal downstream.
+                    if s == "’s" {
+                        "'s".to_string()
+                    } else {
+                        s.to_lowercase().replace('’', "'")
+                    }
+                })
+                .collect(),
+        }
+    }
+    pub fn get(&self, i: usize) -> &str {
+        self.lower.get(i).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// A cue found at a token: `[start, end)` token range and the lexicon entry.
+#[derive(Clone, Debug)]
+pub struct CueMatch {
+    pub start: usize,
+    pub end: usize,
+    pub cue: Cue,
+}
+
+/// The cue (multi-word phrase or verb form) starting at token `i`, if any.
+pub fn cue_at(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Option<CueMatch> {
+    let tok = doc.tokens.get(i)?;
+    if tok.kind != TokenKind::Word {
+        return None;
+    }
+    let sentence = tok.sentence;
+    for (phrase, cue) in &lexicon.cue_phrases {
+        if phrase.iter().enumerate().all(|(k, w)| {
+            doc.tokens
+                .get(i + k)
+                .is_some_and(|t| t.sentence == sentence)
+                && words.get(i + k) == w
+        }) {
+            return Some(CueMatch {
+                start: i,
+                end: i + phrase.len(),
+                cue: cue.clone(),
+            });
+        }
+    }
+    let cue = lexicon.cue_for_form(words.get(i))?;
+    Some(CueMatch {
+        start: i,
+        end: i + 1,
+        cue: cue.clone(),
+    })
+}
+
+/// Whether a verb cue at `i` is used actively as a finite or participial verb:
+/// not passive ("was said"), not a noun after a determiner ("the report").
+pub fn is_verbal_use(words: &Words, i: usize) -> bool {
+    let prev = if i > 0 { words.get(i - 1) } else { "" };
+    let prev2 = if i > 1 { words.get(i - 2) } else { "" };
+    let w = words.get(i);
+    let participle_like = w.ends_with("ed")
+        || matches!(
+            w,
+            "said" | "told" | "written" | "thought" | "known" | "shown" | "found" | "felt"
+        );
+    if participle_like
+        && (PASSIVE_BE.contains(&prev) || (is_adverb(prev) && PASSIVE_BE.contains(&prev2)))
+    {
+        return false;
+    }
+    if matches!(
+        prev,
+        "the"
+            | "a"
+            | "an"
+            | "this"
+            | "that"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "my"
+            | "your"
+            | "no"
+            | "any"
+            | "every"
+            | "each"
+            | "'s"
+    ) {
+        return false;
+    }
+    // "to say" is an infinitive that still reports ("declined to say"), keep it.
+    true
+}
+
+pub fn is_speechlike(c: &Cue) -> bool {
+    matches!(
+        c.class,
+        CueClass::Speech | CueClass::Belief | CueClass::Evidence
+    )
+}

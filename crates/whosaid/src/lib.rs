@@ -1,0 +1,67 @@
+//! whosaid — who said what in news text.
+//!
+//! The pipeline is a fixed sequence of stages, each adding stand-off
+//! annotations to one [`Document`]:
+//!
+//! ```text
+//! clean → segment → mentions → entities → statements → time
+//! ```
+//!
+//! ```
+//! let pipeline = whosaid::Pipeline::default();
+//! let doc = pipeline.extract("“We will win,” Rubio said.", "example", Default::default());
+//! assert_eq!(doc.statements.len(), 1);
+//! assert_eq!(doc.entity_name(doc.statements[0].speaker.unwrap()), Some("Rubio"));
+//! ```
+
+pub mod clean;
+pub mod cues;
+pub mod entities;
+pub mod mentions;
+pub mod segment;
+pub mod statements;
+pub mod time;
+
+pub use whosaid_document as document;
+pub use whosaid_document::{Document, Meta};
+pub use whosaid_lexicon::Lexicon;
+
+/// The configured pipeline. Cheap to share across threads (`&Pipeline` is `Sync`).
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    lexicon: Lexicon,
+}
+
+impl Default for Pipeline {
+    fn default() -> Pipeline {
+        Pipeline::new(Lexicon::builtin())
+    }
+}
+
+impl Pipeline {
+    pub fn new(lexicon: Lexicon) -> Pipeline {
+        Pipeline { lexicon }
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Runs every stage over one raw article.
+    pub fn extract(&self, raw: &str, source: &str, meta: Meta) -> Document {
+        let mut doc = Document {
+            source: source.to_string(),
+            meta,
+            ..Document::default()
+        };
+        clean::clean(&mut doc, raw, &self.lexicon);
+        segment::segment(&mut doc);
+        let words = cues::Words::new(&doc);
+        mentions::find_mentions(&mut doc, &self.lexicon, &words);
+        entities::resolve_entities(&mut doc, &self.lexicon);
+        statements::find_statements(&mut doc, &self.lexicon, &words);
+        time::find_times(&mut doc, &words);
+        time::attach_times(&mut doc, &words);
+        doc
+    }
+}

@@ -1,0 +1,619 @@
+//! Stage 3a — mentions: spans that name or point at an actor or a place.
+//!
+//! Sources of evidence, in order: capitalised token runs (split into a title
+//! prefix and a name, then looked up in the media/organisation/place lists or
+//! read as a person's name), lower-case titles ("the US secretary of state"),
+//! group phrases ("Russian officials"), nominals ("the outlet") and pronouns.
+//! A single capitalised word becomes a person mention only with support: a
+//! title, a surname seen in a full name elsewhere in the article, or a cue verb
+//! right after it. A place followed by a cue is marked metonymic ("Moscow has
+//! maintained"), so the entity stage can resolve it to a government.
+
+use std::collections::HashSet;
+
+use whosaid_document::{Document, EntityType, Mention, MentionKind, Span, TokenKind};
+use whosaid_lexicon::Lexicon;
+
+use crate::cues::{cue_at, is_adverb, is_verbal_use, Words, AUXILIARIES};
+
+const CONNECTORS: &[&str] = &[
+    "of", "for", "de", "del", "da", "van", "von", "bin", "al", "la", "le", "du", "&",
+];
+const GROUP_MODIFIERS: &[&str] = &[
+    "senior",
+    "top",
+    "local",
+    "federal",
+    "state",
+    "government",
+    "administration",
+    "campaign",
+    "other",
+    "some",
+    "many",
+    "several",
+    "two",
+    "three",
+    "four",
+    "anonymous",
+    "former",
+    "military",
+    "intelligence",
+    "security",
+    "european",
+    "western",
+    "foreign",
+    "white",
+    "house",
+    "party",
+    "republican",
+    "democratic",
+    "congressional",
+    "health",
+    "election",
+    "police",
+    "defense",
+    "defence",
+    "u.s.",
+    "us",
+    "both",
+    "most",
+    "few",
+    "unnamed",
+    "independent",
+    "legal",
+    "political",
+    "economic",
+];
+const DETERMINERS: &[&str] = &["the", "a", "an"];
+
+struct Ctx<'d> {
+    doc: &'d Document,
+    words: &'d Words,
+    lex: &'d Lexicon,
+}
+
+impl Ctx<'_> {
+    fn n(&self) -> usize {
+        self.doc.tokens.len()
+    }
+    fn raw(&self, i: usize) -> &str {
+        self.doc.slice(self.doc.tokens[i].span)
+    }
+    fn is_word(&self, i: usize) -> bool {
+        i < self.n() && self.doc.tokens[i].kind == TokenKind::Word
+    }
+    fn is_cap(&self, i: usize) -> bool {
+        self.is_word(i)
+            && self.words.get(i) != "'s"
+            && self.raw(i).chars().next().is_some_and(char::is_uppercase)
+    }
+    fn same_sentence(&self, i: usize, j: usize) -> bool {
+        j < self.n() && self.doc.tokens[i].sentence == self.doc.tokens[j].sentence
+    }
+    fn adjacent(&self, i: usize, j: usize) -> bool {
+        self.doc.tokens[i].span.end == self.doc.tokens[j].span.start
+    }
+    fn span(&self, a: usize, b: usize) -> Span {
+        Span::new(
+            self.doc.tokens[a].span.start,
+            self.doc.tokens[b - 1].span.end,
+        )
+    }
+    fn text(&self, a: usize, b: usize) -> &str {
+        self.doc.slice(self.span(a, b))
+    }
+    fn is_connector(&self, j: usize) -> bool {
+        let w = self.words.get(j);
+        CONNECTORS.contains(&w)
+            || (w == "-"
+                && j > 0
+                && self.adjacent(j - 1, j)
+                && j + 1 < self.n()
+                && self.adjacent(j, j + 1))
+    }
+    /// Is `[a, b)` a title, optionally led by a country or demonym ("US Secretary of State")?
+    fn title_len_at(&self, a: usize, limit: usize) -> usize {
+        let max = self.lex.max_title_words + 2;
+        for k in (1..=max.min(limit.saturating_sub(a))).rev() {
+            let phrase = self.text(a, a + k).to_lowercase();
+            if self.lex.is_title(&phrase) {
+                return k;
+            }
+            if k >= 2 && self.is_nation(a) {
+                let rest = self.text(a + 1, a + k).to_lowercase();
+                if self.lex.is_title(&rest) {
+                    return k;
+                }
+            }
+        }
+        0
+    }
+    fn is_nation(&self, i: usize) -> bool {
+        let w = self.raw(i);
+        self.lex.demonyms.contains_key(w) || self.lex.places.contains(w)
+    }
+    fn known_name(&self, a: usize, b: usize) -> Option<(EntityType, String)> {
+        let s = self.text(a, b);
+        let lower = s.to_lowercase();
+        if let Some(c) = self.lex.media.get(&lower) {
+            return Some((EntityType::Media, c.clone()));
+        }
+        if let Some(c) = self.lex.organizations.get(&lower) {
+            return Some((EntityType::Organization, c.clone()));
+        }
+        if self.lex.places.contains(s) {
+            return Some((EntityType::Place, s.to_string()));
+        }
+        None
+    }
+    /// A cue verb follows token `i`, allowing auxiliaries and adverbs between.
+    fn cue_follows(&self, i: usize) -> bool {
+        let mut j = i + 1;
+        let mut skipped = 0;
+        while j < self.n() && self.same_sentence(i, j) && skipped < 3 {
+            let w = self.words.get(j);
+            if let Some(m) = cue_at(self.doc, self.words, self.lex, j) {
+                return m.cue.lemma != "according to" && is_verbal_use(self.words, j);
+            }
+            if AUXILIARIES.contains(&w) || is_adverb(w) {
+                j += 1;
+                skipped += 1;
+            } else {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+fn mention(span: Span, kind: MentionKind, etype: EntityType) -> Mention {
+    Mention {
+        span,
+        kind,
+        etype,
+        name: None,
+        title: None,
+        metonymic: false,
+        entity: None,
+        in_quote: false,
+    }
+}
+
+/// A single capitalised word that becomes a person only with support.
+struct Single {
+    token: usize,
+    start: usize,
+    title: Option<String>,
+}
+
+/// Fills `doc.mentions`; needs tokens, sentences and quotations.
+pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
+    let cx = Ctx { doc, words, lex };
+    let n = cx.n();
+    let mut out: Vec<Mention> = Vec::new();
+    let mut covered = vec![false; n];
+    let mut singles: Vec<Single> = Vec::new();
+
+    // 1. Capitalised runs.
+    let mut i = 0;
+    while i < n {
+        if !cx.is_cap(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        loop {
+            if cx.same_sentence(i, j) && cx.is_cap(j) {
+                j += 1;
+            } else if cx.same_sentence(i, j + 1) && cx.is_connector(j) && cx.is_cap(j + 1) {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        process_run(&cx, i, j, &mut out, &mut singles, &mut covered);
+        i = j;
+    }
+
+    // 2. Single capitalised words: person with support, else dropped.
+    let mut surnames: HashSet<&str> = HashSet::new();
+    let mut firstnames: HashSet<&str> = HashSet::new();
+    for m in &out {
+        if m.etype == EntityType::Person {
+            if let Some(name) = m.name {
+                let name = doc.slice(name);
+                let mut parts = name.split_whitespace();
+                let first = parts.next();
+                if let Some(last) = name.split_whitespace().last() {
+                    if Some(last) != first {
+                        surnames.insert(last);
+                        firstnames.extend(first);
+                    }
+                }
+            }
+        }
+    }
+    for s in &singles {
+        let word = cx.raw(s.token);
+        if lex.group_nouns.contains(&word.to_lowercase()) {
+            let mut m = mention(
+                cx.span(s.token, s.token + 1),
+                MentionKind::Group,
+                EntityType::Group,
+            );
+            m.name = Some(m.span);
+            out.push(m);
+            covered[s.token] = true;
+            continue;
+        }
+        if lex.demonyms.contains_key(word) && s.title.is_none() {
+            continue;
+        }
+        let sentence_initial =
+            s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence;
+        if sentence_initial && s.title.is_none() && word.ends_with("ing") {
+            continue;
+        }
+        let supported = s.title.is_some()
+            || surnames.contains(word)
+            || firstnames.contains(word)
+            || cx.cue_follows(s.token);
+        if supported && word.chars().count() > 1 {
+            let mut m = mention(
+                Span::new(s.start, doc.tokens[s.token].span.end),
+                MentionKind::Name,
+                EntityType::Person,
+            );
+            m.name = Some(doc.tokens[s.token].span);
+            m.title = s.title.clone();
+            out.push(m);
+            covered[s.token] = true;
+        }
+    }
+
+    // 3. Lower-case led mentions: pronouns, titles, groups, nominals.
+    let mut i = 0;
+    while i < n {
+        if covered[i] || !cx.is_word(i) {
+            i += 1;
+            continue;
+        }
+        let w = words.get(i);
+        if let Some(t) = lex.pronouns.get(w) {
+            let etype = if t == "group" {
+                EntityType::Group
+            } else {
+                EntityType::Person
+            };
+            out.push(mention(doc.tokens[i].span, MentionKind::Pronoun, etype));
+            i += 1;
+            continue;
+        }
+        if DETERMINERS.contains(&w) {
+            // "the (US) secretary of state", "the outlet"
+            let mut k = i + 1;
+            if k < n && cx.is_word(k) && cx.is_nation(k) && cx.same_sentence(i, k) {
+                k += 1;
+            }
+            let tl = if k < n && cx.same_sentence(i, k) {
+                cx.title_len_at(k, n)
+            } else {
+                0
+            };
+            let end = k + tl;
+            let all_lower_title = tl > 0 && (k..end).all(|t| !cx.is_cap(t));
+            if tl > 0 && all_lower_title && !cx.is_cap(end) && cx.same_sentence(i, end - 1) {
+                let mut m = mention(cx.span(i, end), MentionKind::Title, EntityType::Person);
+                m.title = Some(cx.text(i + 1, end).to_string());
+                out.push(m);
+                i = end;
+                continue;
+            }
+            if i + 1 < n && cx.same_sentence(i, i + 1) && !cx.is_cap(i + 1) {
+                if let Some(t) = lex.nominals.get(words.get(i + 1)) {
+                    if words.get(i + 2) != "of" {
+                        let etype = match t.as_str() {
+                            "media" => EntityType::Media,
+                            _ => EntityType::Organization,
+                        };
+                        out.push(mention(cx.span(i, i + 2), MentionKind::Nominal, etype));
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+        }
+        if lex.group_nouns.contains(w) && !cx.is_cap(i) {
+            // Extend left over modifiers and nations: "senior Russian officials".
+            let mut s = i;
+            while s > 0 && cx.same_sentence(i, s - 1) && i - (s - 1) <= 3 {
+                let p = s - 1;
+                let pw = words.get(p);
+                if (cx.is_word(p) && cx.is_nation(p)) || GROUP_MODIFIERS.contains(&pw) {
+                    s = p;
+                } else {
+                    break;
+                }
+            }
+            let name_start = s;
+            if s > 0
+                && cx.same_sentence(i, s - 1)
+                && matches!(
+                    words.get(s - 1),
+                    "a" | "the" | "some" | "many" | "several" | "two" | "three"
+                )
+            {
+                s -= 1;
+            }
+            let mut m = mention(cx.span(s, i + 1), MentionKind::Group, EntityType::Group);
+            m.name = Some(cx.span(name_start, i + 1));
+            out.push(m);
+        }
+        i += 1;
+    }
+
+    // 4. Metonymy and quote flags.
+    let quotes = &doc.quotations;
+    for m in &mut out {
+        let qi = quotes.partition_point(|q| q.span.start <= m.span.start);
+        m.in_quote = qi > 0 && quotes[qi - 1].span.contains(m.span);
+        if m.etype == EntityType::Place && m.kind == MentionKind::Name {
+            let last_tok = doc.tokens.partition_point(|t| t.span.start < m.span.end) - 1;
+            let place = doc.slice(m.name.unwrap_or(m.span));
+            if lex.metonyms.contains_key(place) && cx.cue_follows(last_tok) {
+                m.metonymic = true;
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
+    out.dedup_by(|a, b| a.span == b.span);
+    doc.mentions = out;
+}
+
+fn process_run(
+    cx: &Ctx,
+    a: usize,
+    b: usize,
+    out: &mut Vec<Mention>,
+    singles: &mut Vec<Single>,
+    covered: &mut [bool],
+) {
+    let lex = cx.lex;
+    let mut a2 = a;
+    let mut det: Option<usize> = None;
+    while a2 < b && lex.function_words.contains(cx.raw(a2)) {
+        if cx.words.get(a2) == "the" {
+            det = Some(a2);
+        } else {
+            det = None;
+        }
+        a2 += 1;
+    }
+    while a2 < b && cx.is_connector(a2) {
+        a2 += 1;
+    }
+    if a2 >= b {
+        return;
+    }
+    let det_before = det.or_else(|| {
+        (a2 > 0 && cx.words.get(a2 - 1) == "the" && cx.same_sentence(a2, a2 - 1)).then(|| a2 - 1)
+    });
+    // Whole run (with "The") as a known media or organisation name.
+    if let Some(d) = det_before {
+        let lower = cx.text(d, b).to_lowercase();
+        let hit = lex
+            .media
+            .get(&lower)
+            .map(|c| (EntityType::Media, c))
+            .or_else(|| {
+                lex.organizations
+                    .get(&lower)
+                    .map(|c| (EntityType::Organization, c))
+            });
+        if let Some((etype, _)) = hit {
+            push_name(cx, out, covered, d, a2, b, etype, None);
+            return;
+        }
+    }
+    if let Some((etype, _)) = cx.known_name(a2, b) {
+        if etype != EntityType::Place {
+            let start = if etype == EntityType::Place {
+                a2
+            } else {
+                det_before.unwrap_or(a2)
+            };
+            push_name(cx, out, covered, start, a2, b, etype, None);
+            return;
+        }
+    }
+    // Organisation by its head word: "UK Foreign Office", "Justice Department".
+    if b - a2 >= 2 && lex.org_heads.contains(cx.raw(b - 1)) {
+        push_name(
+            cx,
+            out,
+            covered,
+            det_before.unwrap_or(a2),
+            a2,
+            b,
+            EntityType::Organization,
+            None,
+        );
+        // Nested places stay visible ("UK" in "UK Foreign Office").
+        for t in a2..b - 1 {
+            if lex.places.contains(cx.raw(t)) {
+                push_name(cx, out, &mut [], t, t, t + 1, EntityType::Place, None);
+            }
+        }
+        return;
+    }
+    // Title prefix: "US Secretary of State Marco Rubio", "President Donald Trump".
+    let tl = cx.title_len_at(a2, b);
+    let mut title = None;
+    let mut name_start = a2;
+    let mut mention_start = a2;
+    if tl > 0 {
+        title = Some(cx.text(a2, a2 + tl).to_string());
+        name_start = a2 + tl;
+        // "then-President", "ex-Prime Minister"
+        if a2 >= 2
+            && cx.raw(a2 - 1) == "-"
+            && matches!(cx.words.get(a2 - 2), "then" | "ex")
+            && cx.adjacent(a2 - 2, a2 - 1)
+        {
+            mention_start = a2 - 2;
+        } else if a2 >= 1 && matches!(cx.words.get(a2 - 1), "former" | "acting" | "interim") {
+            mention_start = a2 - 1;
+        }
+        if name_start >= b {
+            // A capitalised title alone ("The President said").
+            if let Some(d) = det_before {
+                let mut m = mention(cx.span(d, b), MentionKind::Title, EntityType::Person);
+                m.title = title;
+                out.push(m);
+            }
+            return;
+        }
+        for t in a2..name_start {
+            if lex.places.contains(cx.raw(t)) {
+                push_name(cx, out, &mut [], t, t, t + 1, EntityType::Place, None);
+            }
+        }
+    } else if let Some((lt_start, lt)) = left_title(cx, a2) {
+        title = Some(lt);
+        mention_start = lt_start;
+    }
+    // Split the name part into known names and unknown chunks.
+    let mut p = name_start;
+    while p < b {
+        let max = lex.max_name_words.max(1).min(b - p);
+        let mut found = None;
+        for len in (1..=max).rev() {
+            if let Some((etype, _)) = cx.known_name(p, p + len) {
+                found = Some((len, etype));
+                break;
+            }
+        }
+        if let Some((len, etype)) = found {
+            let start = if p == name_start && etype != EntityType::Place {
+                det_before.unwrap_or(p)
+            } else {
+                p
+            };
+            push_name(cx, out, covered, start, p, p + len, etype, None);
+            p += len;
+            continue;
+        }
+        let mut q = p + 1;
+        while q < b
+            && !(1..=lex.max_name_words.max(1).min(b - q))
+                .any(|len| cx.known_name(q, q + len).is_some())
+        {
+            q += 1;
+        }
+        let mut cs = p;
+        let mut ce = q;
+        while cs < ce && cx.is_connector(cs) {
+            cs += 1;
+        }
+        while ce > cs && cx.is_connector(ce - 1) {
+            ce -= 1;
+        }
+        let chunk_title = if p == name_start { title.clone() } else { None };
+        let chunk_start = if p == name_start { mention_start } else { cs };
+        if ce - cs >= 2 && !lex.demonyms.contains_key(cx.raw(cs)) {
+            let looks_like_name = (cs..ce).all(|t| {
+                let w = cx.raw(t);
+                !cx.is_word(t)
+                    || cx.is_connector(t)
+                    || (w.chars().count() > 1 && !lex.function_words.contains(w))
+            });
+            if looks_like_name {
+                push_name(
+                    cx,
+                    out,
+                    covered,
+                    chunk_start,
+                    cs,
+                    ce,
+                    EntityType::Person,
+                    chunk_title,
+                );
+            }
+        } else if ce - cs == 1 {
+            singles.push(Single {
+                token: cs,
+                start: cx.doc.tokens[chunk_start].span.start,
+                title: chunk_title,
+            });
+        }
+        p = q;
+    }
+}
+
+/// A lower-case title right before a name: "special envoy Steve Witkoff",
+/// with an optional nation and possessor before it ("Trump’s special envoy").
+fn left_title(cx: &Ctx, name_start: usize) -> Option<(usize, String)> {
+    if name_start == 0 {
+        return None;
+    }
+    let end = name_start;
+    let max = cx.lex.max_title_words.min(end);
+    for k in (1..=max).rev() {
+        let s = end - k;
+        if !cx.same_sentence(s, end) || (s..end).any(|t| cx.is_cap(t) || !cx.is_word(t)) {
+            continue;
+        }
+        let phrase = cx.text(s, end).to_lowercase();
+        if !cx.lex.is_title(&phrase) {
+            continue;
+        }
+        let mut start = s;
+        let mut title_start = s;
+        if start > 0
+            && cx.same_sentence(start - 1, end)
+            && cx.is_word(start - 1)
+            && cx.is_nation(start - 1)
+        {
+            start -= 1;
+            title_start = start;
+        }
+        if start > 0 && matches!(cx.words.get(start - 1), "former" | "acting" | "interim") {
+            start -= 1;
+        }
+        if start >= 2 && cx.words.get(start - 1) == "'s" && cx.is_cap(start - 2) {
+            let mut p = start - 2;
+            while p > 0 && cx.is_cap(p - 1) && cx.same_sentence(p - 1, end) {
+                p -= 1;
+            }
+            start = p;
+        }
+        return Some((start, cx.text(title_start, end).to_string()));
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_name(
+    cx: &Ctx,
+    out: &mut Vec<Mention>,
+    covered: &mut [bool],
+    start: usize,
+    name_start: usize,
+    end: usize,
+    etype: EntityType,
+    title: Option<String>,
+) {
+    let mut m = mention(cx.span(start, end), MentionKind::Name, etype);
+    m.name = Some(cx.span(name_start, end));
+    m.title = title;
+    out.push(m);
+    for c in covered.iter_mut().take(end).skip(name_start) {
+        *c = true;
+    }
+}

@@ -1,0 +1,437 @@
+//! Stage 2 — segment: tokens, sentences and quotations over the cleaned text.
+//!
+//! Unicode-aware: curly and straight quotes, guillemets, „German“ quotes, dashes
+//! and non-breaking spaces. Abbreviations ("Mr.", "U.S.", "Jan.") stay inside
+//! their token so they never end a sentence. A quotation left open at the end of
+//! a paragraph continues when the next paragraph opens with a quotation mark
+//! (the multi-paragraph quote convention); otherwise it ends with the paragraph.
+
+use whosaid_document::{Document, Quotation, Sentence, Span, Token, TokenKind};
+
+/// Words whose trailing period is part of the word.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
+    "Cmdr", "Adm", "Maj", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "vs", "etc", "Jan",
+    "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "Rev",
+    "Hon", "Pres", "Gov't", "Dept", "Univ", "Ave", "Blvd",
+];
+
+/// Sentence starters after which an initialism like "U.S." does end a sentence.
+const SENTENCE_STARTERS: &[&str] = &[
+    "The",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "But",
+    "And",
+    "This",
+    "That",
+    "In",
+    "On",
+    "A",
+    "An",
+    "His",
+    "Her",
+    "Their",
+    "However",
+    "Meanwhile",
+];
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}'
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+fn quote_kind(c: char, prev: Option<char>, next: Option<char>) -> Option<TokenKind> {
+    let before_is_open = prev.is_none_or(|p| is_space(p) || "([{—–-/".contains(p));
+    let after_is_open = next.is_none_or(|n| is_space(n) || ".,;:!?)]}—–".contains(n));
+    let k = |open, close| Some(TokenKind::Quote { open, close });
+    match c {
+        '“' | '«' | '‹' | '„' | '‚' => k(true, c == '“'),
+        '”' | '»' | '›' => k(false, true),
+        '"' => k(before_is_open, !before_is_open || after_is_open),
+        '‘' => k(true, false),
+        '’' => k(false, true),
+        _ => None,
+    }
+}
+
+/// Splits `doc.text` into tokens (sentence index left at 0).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map(|&(b, _)| b).unwrap_or(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if is_space(c) {
+            i += 1;
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        if c.is_alphanumeric() {
+            let numeric = c.is_ascii_digit();
+            let mut j = i + 1;
+            while j < chars.len() {
+                let cj = chars[j].1;
+                let after = chars.get(j + 1).map(|&(_, c)| c);
+                if cj.is_alphanumeric() {
+                    j += 1;
+                } else if is_apostrophe(cj) && after.is_some_and(char::is_alphabetic) && !numeric {
+                    // Possessive "’s" becomes its own token; contractions stay whole.
+                    let after2 = chars.get(j + 2).map(|&(_, c)| c);
+                    if matches!(after, Some('s') | Some('S'))
+                        && after2.is_none_or(|c| !c.is_alphanumeric())
+                    {
+                        break;
+                    }
+                    j += 1;
+                } else if numeric
+                    && (cj == '.' || cj == ',')
+                    && after.is_some_and(|c| c.is_ascii_digit())
+                {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            // Initialisms: U.S., U.K., D.C.
+            let word = &text[start..end_of(j)];
+            let mut end = j;
+            if word.chars().count() == 1 && chars.get(j).is_some_and(|&(_, c)| c == '.') {
+                let mut k = j;
+                while chars.get(k).is_some_and(|&(_, c)| c == '.')
+                    && chars.get(k + 1).is_some_and(|&(_, c)| c.is_alphabetic())
+                    && chars.get(k + 2).is_some_and(|&(_, c)| c == '.')
+                {
+                    k += 2;
+                }
+                if k > j {
+                    end = k + 1;
+                }
+            }
+            if end == j
+                && chars.get(j).is_some_and(|&(_, c)| c == '.')
+                && ABBREVIATIONS.contains(&word)
+            {
+                end = j + 1;
+            }
+            let kind = if numeric {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            tokens.push(Token {
+                span: Span::new(start, end_of(end)),
+                kind,
+                sentence: 0,
+            });
+            i = end;
+            continue;
+        }
+        if is_apostrophe(c) && matches!(next, Some('s') | Some('S')) {
+            let after2 = chars.get(i + 2).map(|&(_, c)| c);
+            if prev.is_some_and(char::is_alphanumeric)
+                && after2.is_none_or(|c| !c.is_alphanumeric())
+            {
+                tokens.push(Token {
+                    span: Span::new(start, end_of(i + 2)),
+                    kind: TokenKind::Word,
+                    sentence: 0,
+                });
+                i += 2;
+                continue;
+            }
+        }
+        let kind = quote_kind(c, prev, next).unwrap_or(TokenKind::Punct);
+        tokens.push(Token {
+            span: Span::new(start, end_of(i + 1)),
+            kind,
+            sentence: 0,
+        });
+        i += 1;
+    }
+    tokens
+}
+
+fn is_terminal(text: &str, t: &Token) -> bool {
+    t.kind == TokenKind::Punct && matches!(t.span.slice(text), "." | "!" | "?" | "…")
+}
+
+fn starts_sentence(text: &str, t: &Token) -> bool {
+    match t.kind {
+        TokenKind::Quote { open, .. } => open,
+        TokenKind::Number => true,
+        TokenKind::Word => t
+            .span
+            .slice(text)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase),
+        TokenKind::Punct => matches!(t.span.slice(text), "(" | "[" | "—" | "–" | "-"),
+    }
+}
+
+/// Fills `tokens`, `sentences` and `quotations`; needs `paragraphs`.
+pub fn segment(doc: &mut Document) {
+    let text = doc.text.as_str();
+    let mut tokens = tokenize(text);
+    let mut sentences = Vec::new();
+    let mut ti = 0;
+    for (pi, para) in doc.paragraphs.iter().enumerate() {
+        let first = ti;
+        while ti < tokens.len() && tokens[ti].span.start < para.span.end {
+            ti += 1;
+        }
+        let toks = &mut tokens[first..ti];
+        let mut sent_start = 0;
+        let mut k = 0;
+        while k < toks.len() {
+            let mut boundary = None;
+            if is_terminal(text, &toks[k]) {
+                let mut end = k + 1;
+                while end < toks.len()
+                    && (matches!(
+                        toks[end].kind,
+                        TokenKind::Quote {
+                            close: true,
+                            open: false
+                        }
+                    ) || is_terminal(text, &toks[end])
+                        || toks[end].span.slice(text) == ")")
+                {
+                    end += 1;
+                }
+                if end >= toks.len() || starts_sentence(text, &toks[end]) {
+                    boundary = Some(end);
+                }
+            } else if toks[k].kind == TokenKind::Word
+                && toks[k].span.slice(text).ends_with('.')
+                && toks[k].span.len() > 2
+                && toks[k]
+                    .span
+                    .slice(text)
+                    .chars()
+                    .filter(|&c| c == '.')
+                    .count()
+                    >= 2
+                && toks
+                    .get(k + 1)
+                    .is_some_and(|n| SENTENCE_STARTERS.contains(&n.span.slice(text)))
+            {
+                boundary = Some(k + 1);
+            }
+            if let Some(end) = boundary {
+                let si = sentences.len();
+                for t in &mut toks[sent_start..end] {
+                    t.sentence = si;
+                }
+                sentences.push(Sentence {
+                    span: Span::new(toks[sent_start].span.start, toks[end - 1].span.end),
+                    paragraph: pi,
+                });
+                sent_start = end;
+                k = end;
+            } else {
+                k += 1;
+            }
+        }
+        if sent_start < toks.len() {
+            let si = sentences.len();
+            for t in &mut toks[sent_start..] {
+                t.sentence = si;
+            }
+            sentences.push(Sentence {
+                span: Span::new(toks[sent_start].span.start, toks[toks.len() - 1].span.end),
+                paragraph: pi,
+            });
+        }
+    }
+    doc.quotations = find_quotations(text, &tokens, doc);
+    doc.tokens = tokens;
+    doc.sentences = sentences;
+}
+
+fn closes(open_char: char, close_char: char) -> bool {
+    matches!(
+        (open_char, close_char),
+        ('“', '”')
+            | ('“', '"')
+            | ('"', '"')
+            | ('"', '”')
+            | ('«', '»')
+            | ('‹', '›')
+            | ('„', '“')
+            | ('„', '”')
+            | ('‚', '‘')
+            | ('‚', '’')
+            | ('‘', '’')
+    )
+}
+
+fn is_double(c: char) -> bool {
+    !matches!(c, '‘' | '’' | '‚' | '‹' | '›')
+}
+
+fn find_quotations(text: &str, tokens: &[Token], doc: &Document) -> Vec<Quotation> {
+    let mut out = Vec::new();
+    // (token index of the opening mark, its char)
+    let mut open: Option<(usize, char)> = None;
+    let mut para = 0;
+    let first_char = |t: &Token| t.span.slice(text).chars().next().unwrap_or(' ');
+    for (i, t) in tokens.iter().enumerate() {
+        while para + 1 < doc.paragraphs.len() && t.span.start >= doc.paragraphs[para].span.end {
+            // Paragraph break with a quotation still open.
+            if let Some((oi, oc)) = open {
+                let continues = matches!(t.kind, TokenKind::Quote { open: true, .. })
+                    && is_double(first_char(t)) == is_double(oc)
+                    && t.span.start >= doc.paragraphs[para + 1].span.start;
+                if !continues {
+                    let end = doc.paragraphs[para].span.end;
+                    let start = tokens[oi].span.start;
+                    out.push(Quotation {
+                        span: Span::new(start, end),
+                        inner: Span::new(tokens[oi].span.end, end),
+                        closed: false,
+                    });
+                    open = None;
+                }
+            }
+            para += 1;
+        }
+        let TokenKind::Quote {
+            open: can_open,
+            close: can_close,
+        } = t.kind
+        else {
+            continue;
+        };
+        let c = first_char(t);
+        match open {
+            Some((oi, oc)) if can_close && closes(oc, c) => {
+                // The opening mark of a continued paragraph is skipped, not a close.
+                let para_start = doc.paragraphs.get(para).map(|p| p.span.start).unwrap_or(0);
+                if can_open && t.span.start == para_start && tokens[oi].span.start < para_start {
+                    continue;
+                }
+                out.push(Quotation {
+                    span: Span::new(tokens[oi].span.start, t.span.end),
+                    inner: Span::new(tokens[oi].span.end, t.span.start),
+                    closed: true,
+                });
+                open = None;
+            }
+            Some(_) => {}
+            None if can_open && (is_double(c) || c == '‘' || c == '‹') => open = Some((i, c)),
+            None => {}
+        }
+    }
+    if let Some((oi, _)) = open {
+        let end = doc
+            .paragraphs
+            .last()
+            .map(|p| p.span.end)
+            .unwrap_or(text.len())
+            .max(tokens[oi].span.end);
+        out.push(Quotation {
+            span: Span::new(tokens[oi].span.start, end),
+            inner: Span::new(tokens[oi].span.end, end),
+            closed: false,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::clean;
+    use whosaid_lexicon::Lexicon;
+
+    fn doc(raw: &str) -> Document {
+        let mut d = Document::default();
+        clean(&mut d, raw, &Lexicon::builtin());
+        segment(&mut d);
+        d
+    }
+
+    fn sentences(d: &Document) -> Vec<&str> {
+        d.sentences.iter().map(|s| d.slice(s.span)).collect()
+    }
+
+    #[test]
+    fn abbreviations_do_not_split_sentences() {
+        let d = doc("Mr. Smith met U.S. officials on Jan. 5 in Washington. They talked.");
+        assert_eq!(
+            sentences(&d),
+            vec![
+                "Mr. Smith met U.S. officials on Jan. 5 in Washington.",
+                "They talked."
+            ]
+        );
+    }
+
+    #[test]
+    fn initialism_at_sentence_end_splits_before_a_starter() {
+        let d = doc("He flew to the U.S. The talks failed.");
+        assert_eq!(
+            sentences(&d),
+            vec!["He flew to the U.S.", "The talks failed."]
+        );
+    }
+
+    #[test]
+    fn closing_quote_stays_with_its_sentence() {
+        let d = doc("“We will win.” He smiled. “Why?” she asked.");
+        assert_eq!(
+            sentences(&d),
+            vec!["“We will win.”", "He smiled.", "“Why?” she asked."]
+        );
+    }
+
+    #[test]
+    fn possessive_is_a_separate_token() {
+        let toks: Vec<&str> = tokenize("Russia’s plan, we’ve said")
+            .iter()
+            .map(|t| {
+                "Russia’s plan, we’ve said"
+                    .get(t.span.start..t.span.end)
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(toks, vec!["Russia", "’s", "plan", ",", "we’ve", "said"]);
+    }
+
+    #[test]
+    fn quotation_styles_pair_up() {
+        let d = doc("He said “a” and \"b\" and «c» and „d“ here.");
+        let qs: Vec<&str> = d.quotations.iter().map(|q| d.slice(q.inner)).collect();
+        assert_eq!(qs, vec!["a", "b", "c", "d"]);
+        assert!(d.quotations.iter().all(|q| q.closed));
+    }
+
+    #[test]
+    fn multi_paragraph_quote_continues_when_next_paragraph_reopens() {
+        let d = doc("“First part of it.\n“Second part,” he said.\nNext paragraph.");
+        assert_eq!(d.quotations.len(), 1);
+        assert_eq!(
+            d.slice(d.quotations[0].inner),
+            "First part of it.\n“Second part,"
+        );
+    }
+
+    #[test]
+    fn unclosed_quote_ends_with_its_paragraph() {
+        let d = doc("“Never closed.\nPlain text here.");
+        assert_eq!(d.quotations.len(), 1);
+        assert!(!d.quotations[0].closed);
+        assert_eq!(d.slice(d.quotations[0].span), "“Never closed.");
+    }
+}

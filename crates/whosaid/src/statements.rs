@@ -1,0 +1,885 @@
+//! Stage 4 — statements: who said what, with which cue, to whom.
+//!
+//! Two passes over the annotations of earlier stages:
+//! 1. **quotations** — a quotation that reads as a whole utterance is attributed
+//!    from the words around it: `“…,” he said` / `“…,” said Rubio` after it,
+//!    `Rubio said: “…”` before it. A quotation that opens a sentence with no
+//!    attribution carries the speaker of a quotation just before it (same or
+//!    previous paragraph), else stays unattributed.
+//! 2. **clauses** — every remaining cue outside quotations: `X (has) said
+//!    (that) …`, `…, X has said`, `…, said X`, `according to X, …`, and
+//!    participial `…, saying/adding …` (speaker of the clause before it).
+//!    Reported content containing a quotation is `mixed`.
+
+use std::collections::{HashMap, HashSet};
+
+use whosaid_document::{
+    Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind,
+};
+use whosaid_lexicon::{CueClass, Lexicon};
+
+use crate::cues::{cue_at, is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
+
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tonight",
+    "week",
+    "month",
+    "year",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "weekend",
+    "later",
+    "earlier",
+];
+const TIME_LEADS: &[&str] = &[
+    "on", "last", "this", "earlier", "late", "early", "in", "next", "that", "the", "previous",
+];
+
+struct Ctx<'d> {
+    doc: &'d Document,
+    words: &'d Words,
+    lex: &'d Lexicon,
+    /// Token index → mentions starting / ending there (longest first).
+    starts: HashMap<usize, Vec<usize>>,
+    ends: HashMap<usize, Vec<usize>>,
+    /// Token range of each mention.
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Ctx<'_> {
+    fn n(&self) -> usize {
+        self.doc.tokens.len()
+    }
+    fn w(&self, i: usize) -> &str {
+        self.words.get(i)
+    }
+    fn tok_span(&self, a: usize, b: usize) -> Span {
+        Span::new(
+            self.doc.tokens[a].span.start,
+            self.doc.tokens[b - 1].span.end,
+        )
+    }
+    fn sentence_of(&self, i: usize) -> usize {
+        self.doc.tokens[i].sentence
+    }
+    fn is_punct(&self, i: usize, p: &str) -> bool {
+        i < self.n()
+            && self.doc.tokens[i].kind == TokenKind::Punct
+            && self.doc.slice(self.doc.tokens[i].span) == p
+    }
+    fn is_close_quote(&self, i: usize) -> bool {
+        i < self.n()
+            && matches!(
+                self.doc.tokens[i].kind,
+                TokenKind::Quote { close: true, .. }
+            )
+    }
+    fn can_speak(&self, mi: usize) -> bool {
+        let m = &self.doc.mentions[mi];
+        if m.in_quote {
+            return false;
+        }
+        match m.etype {
+            EntityType::Place => m.metonymic,
+            _ => true,
+        }
+    }
+    /// The longest speaker-capable mention ending at token `end` (exclusive).
+    fn speaker_ending_at(&self, end: usize) -> Option<usize> {
+        self.ends
+            .get(&end)?
+            .iter()
+            .copied()
+            .find(|&mi| self.can_speak(mi))
+    }
+    fn speaker_starting_at(&self, start: usize) -> Option<usize> {
+        self.starts
+            .get(&start)?
+            .iter()
+            .copied()
+            .find(|&mi| self.can_speak(mi))
+    }
+    /// Skips a time phrase ending right before `p` ("on Wednesday"); returns its start.
+    fn skip_time_back(&self, p: usize, floor: usize) -> usize {
+        if p == floor || !TIME_WORDS.contains(&self.w(p - 1)) {
+            return p;
+        }
+        let mut q = p - 1;
+        while q > floor && TIME_LEADS.contains(&self.w(q - 1)) {
+            q -= 1;
+        }
+        q
+    }
+    /// Skips a time phrase starting at `p`; returns the index after it.
+    fn skip_time_fwd(&self, p: usize, limit: usize) -> usize {
+        let mut q = p;
+        while q < limit && TIME_LEADS.contains(&self.w(q)) && q - p < 3 {
+            q += 1;
+        }
+        if q < limit && TIME_WORDS.contains(&self.w(q)) {
+            return q + 1;
+        }
+        p
+    }
+}
+
+/// Token range `[first, end)` of each sentence.
+fn sentence_tokens(doc: &Document) -> Vec<(usize, usize)> {
+    let mut out = vec![(0, 0); doc.sentences.len()];
+    let mut i = 0;
+    while i < doc.tokens.len() {
+        let s = doc.tokens[i].sentence;
+        let start = i;
+        while i < doc.tokens.len() && doc.tokens[i].sentence == s {
+            i += 1;
+        }
+        if s < out.len() {
+            out[s] = (start, i);
+        }
+    }
+    out
+}
+
+fn token_index_at(doc: &Document, byte: usize) -> usize {
+    doc.tokens.partition_point(|t| t.span.start < byte)
+}
+
+/// Fills `doc.statements`; needs tokens, quotations, mentions and entities.
+pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
+    let mut starts: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut ends: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut ranges = Vec::with_capacity(doc.mentions.len());
+    for (mi, m) in doc.mentions.iter().enumerate() {
+        let a = token_index_at(doc, m.span.start);
+        let b = token_index_at(doc, m.span.end);
+        ranges.push((a, b));
+        starts.entry(a).or_default().push(mi);
+        ends.entry(b).or_default().push(mi);
+    }
+    for list in ends.values_mut() {
+        list.sort_by_key(|&mi| (doc.mentions[mi].span.start, mi));
+    }
+    for list in starts.values_mut() {
+        list.sort_by_key(|&mi| (std::cmp::Reverse(doc.mentions[mi].span.end), mi));
+    }
+    let cx = Ctx {
+        doc,
+        words,
+        lex,
+        starts,
+        ends,
+        ranges,
+    };
+    let sents = sentence_tokens(doc);
+    let mut found: Vec<Statement> = Vec::new();
+    let mut used_cues: HashSet<usize> = HashSet::new();
+
+    quotation_pass(&cx, &sents, &mut found, &mut used_cues);
+    clause_pass(&cx, &sents, &mut found, &mut used_cues);
+
+    found.sort_by(|a, b| {
+        a.content
+            .start
+            .cmp(&b.content.start)
+            .then(a.content.end.cmp(&b.content.end))
+    });
+    found.dedup_by(|a, b| a.content == b.content && a.speaker == b.speaker);
+    doc.statements = found;
+}
+
+fn trim_content(doc: &Document, mut s: Span, strip_period: bool) -> Span {
+    let text = &doc.text;
+    loop {
+        let t = &text[s.start..s.end];
+        let trimmed_start = t.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        let mut trimmed = trimmed_start
+            .trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == ':');
+        if strip_period {
+            trimmed = trimmed.trim_end_matches(['.', '…']);
+        }
+        let new_start = s.start + (t.len() - trimmed_start.len());
+        let new_end = new_start + trimmed.len();
+        if new_start == s.start && new_end == s.end {
+            return s;
+        }
+        s = Span::new(new_start, new_end.max(new_start));
+    }
+}
+
+fn word_count(doc: &Document, s: Span) -> usize {
+    doc.slice(s).split_whitespace().count()
+}
+
+fn quotation_pass(
+    cx: &Ctx,
+    sents: &[(usize, usize)],
+    found: &mut Vec<Statement>,
+    used_cues: &mut HashSet<usize>,
+) {
+    let doc = cx.doc;
+    for q in &doc.quotations {
+        let content = trim_content(doc, q.inner, false);
+        if word_count(doc, content) < 2 {
+            continue;
+        }
+        let inner_text = doc.slice(q.inner).trim_end();
+        let ends_utterance = inner_text.ends_with([',', '.', '!', '?', '…', '—', '-']);
+        let open_tok = token_index_at(doc, q.span.start);
+        let close_tok = token_index_at(doc, q.span.end); // first token after the quotation
+        let sent = cx.sentence_of(open_tok);
+        let (sent_first, _) = sents[sent];
+        let prev_tok = open_tok.checked_sub(1);
+        let starts_sentence = open_tok == sent_first
+            || prev_tok.is_some_and(|p| doc.tokens[p].sentence != doc.tokens[open_tok].sentence);
+        let after_colon = prev_tok.is_some_and(|p| cx.is_punct(p, ":"));
+        if !(ends_utterance || starts_sentence || after_colon) {
+            continue;
+        }
+        // After: “…,” he said / “…,” said Rubio / “…,” Rubio told the outlet.
+        if q.closed
+            && ends_utterance
+            && close_tok < cx.n()
+            && close_tok > 0
+            && cx.sentence_of(close_tok) == cx.sentence_of(close_tok - 1)
+        {
+            if let Some(st) = attribution_after(cx, close_tok, content, used_cues) {
+                found.push(st);
+                continue;
+            }
+        }
+        // Before: Rubio said: “…” / He told reporters, “…”
+        if let Some(p) = prev_tok {
+            if cx.is_punct(p, ":") || cx.is_punct(p, ",") {
+                if let Some(st) = attribution_before(cx, p, content, used_cues) {
+                    found.push(Statement {
+                        kind: StatementKind::Direct,
+                        ..st
+                    });
+                    continue;
+                }
+            }
+        }
+        // Unattributed: carry the speaker of a quotation just before, else none.
+        if starts_sentence && ends_utterance {
+            let para = doc.sentences[sent].paragraph;
+            let prev = found.iter().rev().find(|s| {
+                s.content.end <= q.span.start
+                    && s.kind == StatementKind::Direct
+                    && doc
+                        .sentence_at(s.content.start)
+                        .map(|x| doc.sentences[x].paragraph)
+                        .is_some_and(|p| p + 1 >= para)
+            });
+            let (speaker, confidence, rule) = match prev {
+                Some(p) if p.speaker.is_some() => (p.speaker, 0.55, "quote-carry-over"),
+                _ => (None, 0.3, "quote-unattributed"),
+            };
+            if speaker.is_none() && word_count(doc, content) < 4 {
+                continue;
+            }
+            found.push(Statement {
+                kind: StatementKind::Direct,
+                content,
+                cue: None,
+                cue_lemma: String::new(),
+                speaker,
+                addressee: None,
+                time: None,
+                confidence,
+                rule,
+            });
+        }
+    }
+}
+
+/// Extends a cue leftwards over auxiliaries (and adverbs between them):
+/// "has also said". Returns (cue start token, speaker search point).
+fn cue_left_extent(cx: &Ctx, k: usize, floor: usize) -> (usize, usize) {
+    let mut j = k;
+    let mut cue_start = k;
+    while j > floor && (AUXILIARIES.contains(&cx.w(j - 1)) || is_adverb(cx.w(j - 1))) && k - j < 4 {
+        j -= 1;
+        if AUXILIARIES.contains(&cx.w(j)) {
+            cue_start = j;
+        }
+    }
+    (cue_start, j)
+}
+
+fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
+    let p = cx.skip_time_back(p, floor);
+    let (_, p) = cue_left_extent(cx, p, floor);
+    if let Some(mi) = cx.speaker_ending_at(p) {
+        return Some(mi);
+    }
+    // Appositive: "Rubio, the US secretary of state, said".
+    if p > floor && cx.is_punct(p - 1, ",") {
+        let lo = p.saturating_sub(16).max(floor);
+        for c in (lo..p - 1).rev() {
+            if cx.is_punct(c, ",") {
+                if let Some(mi) = cx.speaker_ending_at(c) {
+                    return Some(mi);
+                }
+                break;
+            }
+        }
+    }
+    None
+}
+
+/// Addressee right after a cue: "told the outlet", "confirmed to AFP".
+fn addressee_after(cx: &Ctx, a: usize, lemma: &str) -> Option<(usize, usize)> {
+    let takes_object = matches!(
+        lemma,
+        "tell" | "inform" | "assure" | "ask" | "warn" | "urge" | "advise" | "remind"
+    );
+    if takes_object {
+        if let Some(mi) = cx.starts.get(&a).and_then(|l| l.first().copied()) {
+            let m = &cx.doc.mentions[mi];
+            if m.etype != EntityType::Place || m.metonymic {
+                return Some((mi, cx.ranges[mi].1));
+            }
+        }
+    }
+    if cx.w(a) == "to" {
+        if let Some(mi) = cx.starts.get(&(a + 1)).and_then(|l| l.first().copied()) {
+            if matches!(
+                cx.doc.mentions[mi].etype,
+                EntityType::Media
+                    | EntityType::Person
+                    | EntityType::Group
+                    | EntityType::Organization
+            ) {
+                return Some((mi, cx.ranges[mi].1));
+            }
+        }
+    }
+    None
+}
+
+/// A medium anywhere in the sentence: "in an interview with The Free Press".
+fn medium_in_sentence(cx: &Ctx, first: usize, end: usize) -> Option<usize> {
+    for i in first..end {
+        let w = cx.w(i);
+        let lead = match w {
+            "interview" | "statement" | "comments" | "remarks" | "letter" | "op-ed"
+            | "briefing" | "podcast" => {
+                matches!(cx.w(i + 1), "with" | "to")
+            }
+            "speaking" | "talking" => matches!(cx.w(i + 1), "to" | "with"),
+            _ => false,
+        };
+        if lead {
+            let at = i + 2;
+            if let Some(mi) = cx.starts.get(&at).and_then(|l| l.first().copied()) {
+                if matches!(
+                    cx.doc.mentions[mi].etype,
+                    EntityType::Media | EntityType::Person | EntityType::Group
+                ) {
+                    return Some(mi);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn confidence_for(cx: &Ctx, speaker: Option<usize>, base: f32) -> f32 {
+    match speaker {
+        None => base * 0.4,
+        Some(mi) => {
+            let m = &cx.doc.mentions[mi];
+            let resolved = m.entity.is_some();
+            let penalty = match (m.kind, resolved) {
+                (MentionKind::Name, _) => 0.0,
+                (_, true) => 0.05,
+                (_, false) => 0.2,
+            };
+            (base - penalty).clamp(0.0, 1.0)
+        }
+    }
+}
+
+fn attribution_after(
+    cx: &Ctx,
+    t: usize,
+    content: Span,
+    used: &mut HashSet<usize>,
+) -> Option<Statement> {
+    let doc = cx.doc;
+    let sent = cx.sentence_of(t);
+    let same = |i: usize| i < cx.n() && cx.sentence_of(i) == sent;
+    // he said / Rubio told the outlet / Rubio, the spokesman, said
+    if let Some(mi) = cx.speaker_starting_at(t) {
+        let mut k = cx.ranges[mi].1;
+        k = cx.skip_time_fwd(k, cx.n());
+        let cue_start_guess = k;
+        let mut j = k;
+        while same(j) && (AUXILIARIES.contains(&cx.w(j)) || is_adverb(cx.w(j))) && j - k < 3 {
+            j += 1;
+        }
+        if same(j) {
+            if let Some(cm) = cue_at(doc, cx.words, cx.lex, j) {
+                if cm.cue.class == CueClass::Speech
+                    && cm.cue.lemma != "according to"
+                    && !used.contains(&cm.start)
+                {
+                    let cue_start = if (cue_start_guess..j).any(|x| AUXILIARIES.contains(&cx.w(x)))
+                    {
+                        cue_start_guess
+                    } else {
+                        j
+                    };
+                    return Some(finish_direct(
+                        cx,
+                        mi,
+                        cm,
+                        cue_start,
+                        content,
+                        used,
+                        "quote-then-speaker-cue",
+                    ));
+                }
+            }
+        }
+    }
+    // said Rubio / said the spokesman
+    if same(t) {
+        if let Some(cm) = cue_at(doc, cx.words, cx.lex, t) {
+            if cm.cue.class == CueClass::Speech
+                && cm.cue.lemma != "according to"
+                && !used.contains(&cm.start)
+            {
+                if let Some(mi) = cx.speaker_starting_at(cm.end) {
+                    return Some(finish_direct(
+                        cx,
+                        mi,
+                        cm.clone(),
+                        t,
+                        content,
+                        used,
+                        "quote-then-cue-speaker",
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn finish_direct(
+    cx: &Ctx,
+    speaker: usize,
+    cm: CueMatch,
+    cue_start: usize,
+    content: Span,
+    used: &mut HashSet<usize>,
+    rule: &'static str,
+) -> Statement {
+    used.insert(cm.start);
+    let after = cx.ranges[speaker].1.max(cm.end);
+    let addressee = addressee_after(cx, cm.end, &cm.cue.lemma)
+        .map(|(mi, _)| mi)
+        .or_else(|| {
+            if after < cx.n() {
+                let s = cx.sentence_of(after.min(cx.n() - 1));
+                let (first, end) = sentence_bounds(cx.doc, s);
+                medium_in_sentence(cx, first.max(after), end)
+            } else {
+                None
+            }
+        });
+    Statement {
+        kind: StatementKind::Direct,
+        content,
+        cue: Some(cx.tok_span(cue_start, cm.end)),
+        cue_lemma: cm.cue.lemma,
+        speaker: Some(speaker),
+        addressee,
+        time: None,
+        confidence: confidence_for(cx, Some(speaker), 0.95),
+        rule,
+    }
+}
+
+fn sentence_bounds(doc: &Document, s: usize) -> (usize, usize) {
+    let span = doc.sentences[s].span;
+    (
+        token_index_at(doc, span.start),
+        token_index_at(doc, span.end),
+    )
+}
+
+fn attribution_before(
+    cx: &Ctx,
+    p: usize,
+    content: Span,
+    used: &mut HashSet<usize>,
+) -> Option<Statement> {
+    // p is the ':' or ',' before the opening mark. Look back a few tokens for a cue.
+    let sent = cx.sentence_of(p);
+    let floor = sentence_bounds(cx.doc, sent).0;
+    let lo = p.saturating_sub(6).max(floor);
+    for k in (lo..p).rev() {
+        let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, k) else {
+            continue;
+        };
+        if cm.cue.class != CueClass::Speech
+            || cm.cue.lemma == "according to"
+            || cm.end > p
+            || !is_verbal_use(cx.words, k)
+        {
+            continue;
+        }
+        // Between cue and punctuation only an addressee or time may stand.
+        let gap_ok = cm.end == p
+            || addressee_after(cx, cm.end, &cm.cue.lemma).is_some_and(|(_, e)| e == p)
+            || cx.skip_time_fwd(cm.end, p) == p;
+        if !gap_ok {
+            continue;
+        }
+        let (cue_start, _) = cue_left_extent(cx, k, floor);
+        let speaker = speaker_before(cx, k, floor).or_else(|| {
+            if cx.w(p) == "," || cx.w(p) == ":" {
+                cx.speaker_starting_at(cm.end)
+            } else {
+                None
+            }
+        });
+        let speaker = speaker?;
+        used.insert(cm.start);
+        return Some(Statement {
+            kind: StatementKind::Direct,
+            content,
+            cue: Some(cx.tok_span(cue_start, cm.end)),
+            cue_lemma: cm.cue.lemma.clone(),
+            speaker: Some(speaker),
+            addressee: addressee_after(cx, cm.end, &cm.cue.lemma).map(|(mi, _)| mi),
+            time: None,
+            confidence: confidence_for(cx, Some(speaker), 0.9),
+            rule: "speaker-cue-then-quote",
+        });
+    }
+    None
+}
+
+fn in_quotation(doc: &Document, span: Span) -> bool {
+    let qi = doc
+        .quotations
+        .partition_point(|q| q.span.start <= span.start);
+    qi > 0 && doc.quotations[qi - 1].span.contains(span)
+}
+
+fn is_participial(cm: &CueMatch, cx: &Ctx) -> bool {
+    cx.w(cm.start).ends_with("ing")
+}
+
+fn clause_pass(
+    cx: &Ctx,
+    sents: &[(usize, usize)],
+    found: &mut Vec<Statement>,
+    used: &mut HashSet<usize>,
+) {
+    let doc = cx.doc;
+    for &(first, end) in sents {
+        if first >= end {
+            continue;
+        }
+        // Content ends before the final punctuation (and closing marks after it).
+        let mut last = end;
+        while last > first
+            && matches!(doc.tokens[last - 1].kind, TokenKind::Punct)
+            && matches!(cx.w(last - 1), "." | "!" | "?" | "…" | ")")
+        {
+            last -= 1;
+        }
+        let mut k = first;
+        while k < end {
+            if used.contains(&k) || in_quotation(doc, doc.tokens[k].span) {
+                k += 1;
+                continue;
+            }
+            let Some(cm) = cue_at(doc, cx.words, cx.lex, k) else {
+                k += 1;
+                continue;
+            };
+            let according = cm.cue.lemma == "according to";
+            if !according && !is_verbal_use(cx.words, k) {
+                k = cm.end;
+                continue;
+            }
+            let st = if according {
+                according_to(cx, &cm, first, last)
+            } else if k > first && cx.is_punct(k - 1, ",") && is_participial(&cm, cx) {
+                participial(cx, &cm, first, last, found)
+            } else {
+                main_clause(cx, &cm, first, last)
+            };
+            if let Some(mut st) = st {
+                used.insert(cm.start);
+                if st.addressee.is_none() {
+                    st.addressee = medium_in_sentence(cx, first, end);
+                }
+                found.push(st);
+            }
+            k = cm.end;
+        }
+    }
+}
+
+/// Where reported content after a cue ends: the sentence end, or before a
+/// following ", adding …" / ", according to …".
+fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
+    for i in from..last {
+        if cx.is_punct(i, ",") || cx.is_punct(i, ";") {
+            if let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, i + 1) {
+                if (is_participial(&cm, cx) || cm.cue.lemma == "according to")
+                    && !in_quotation(cx.doc, cx.doc.tokens[i + 1].span)
+                {
+                    return i;
+                }
+            }
+        }
+    }
+    last
+}
+
+fn make_reported(
+    cx: &Ctx,
+    cm: &CueMatch,
+    cue_start: usize,
+    speaker: Option<usize>,
+    addressee: Option<usize>,
+    content: Span,
+    base: f32,
+    rule: &'static str,
+) -> Option<Statement> {
+    let doc = cx.doc;
+    let mut content = trim_content(doc, content, false);
+    if word_count(doc, content) < 2 && !doc.slice(content).contains(['“', '"', '«']) {
+        return None;
+    }
+    let text = doc.slice(content);
+    let has_quote = doc
+        .quotations
+        .iter()
+        .any(|q| content.overlaps(q.span) && content.contains(q.span))
+        || text.contains(['“', '”', '«', '»']);
+    // A partial quotation alone: "expressing hope to “bring the two sides closer.”"
+    let qi = doc
+        .quotations
+        .partition_point(|q| q.span.start < content.start);
+    // The content may start with "to"/"that" before the quotation.
+    let lone_quote = doc.quotations.get(qi).filter(|q| {
+        q.span.start < content.end
+            && q.span.end >= content.end
+            && doc
+                .slice(Span::new(content.start, q.span.start))
+                .split_whitespace()
+                .count()
+                <= 1
+    });
+    let kind = if has_quote {
+        StatementKind::Mixed
+    } else {
+        StatementKind::Indirect
+    };
+    if let Some(q) = lone_quote {
+        content = trim_content(doc, q.inner, true);
+    }
+    let belief = cm.cue.class != CueClass::Speech;
+    Some(Statement {
+        kind,
+        content,
+        cue: Some(cx.tok_span(cue_start, cm.end)),
+        cue_lemma: cm.cue.lemma.clone(),
+        speaker,
+        addressee,
+        time: None,
+        confidence: confidence_for(cx, speaker, if belief { base - 0.15 } else { base }),
+        rule,
+    })
+}
+
+/// Content starts after the cue, an addressee, a time phrase and "that".
+fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>) {
+    let mut a = cm.end;
+    let mut addressee = None;
+    if let Some((mi, e)) = addressee_after(cx, a, &cm.cue.lemma) {
+        addressee = Some(mi);
+        a = e;
+    }
+    for _ in 0..2 {
+        a = cx.skip_time_fwd(a, last);
+        while a < last && is_adverb(cx.w(a)) && cx.w(a) != "not" {
+            a += 1;
+        }
+    }
+    if a < last && matches!(cx.w(a), "that" | ":") {
+        a += 1;
+    } else if a < last && cx.w(a) == "to" && cm.cue.lemma == "express hope" {
+        a += 1;
+    }
+    (a, addressee)
+}
+
+fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Statement> {
+    let doc = cx.doc;
+    let k = cm.start;
+    let (cue_start, _) = cue_left_extent(cx, k, first);
+    if let Some(sp) = speaker_before(cx, k, first) {
+        let (a, addressee) = content_start(cx, cm, last);
+        let (sp_start, _) = cx.ranges[sp];
+        let content_follows = a < last && !cx.is_punct(a, ",") && !cx.is_close_quote(a);
+        if content_follows {
+            let e = content_end(cx, a, last);
+            if e > a {
+                return make_reported(
+                    cx,
+                    cm,
+                    cue_start,
+                    Some(sp),
+                    addressee,
+                    cx.tok_span(a, e),
+                    0.85,
+                    "speaker-cue-content",
+                );
+            }
+            return None;
+        }
+        // "…, the US secretary of state has said" — content before the speaker.
+        if cm.cue.class == CueClass::Speech
+            && sp_start > first
+            && (cx.is_punct(sp_start - 1, ",") || cx.is_close_quote(sp_start - 1))
+        {
+            let mut e = sp_start - 1;
+            if cx.is_close_quote(e) {
+                return None; // a quotation, handled by the quotation pass
+            }
+            while e > first && cx.is_punct(e - 1, ",") {
+                e -= 1;
+            }
+            let mut s = first;
+            // Skip a sentence-initial connective: "But", "And".
+            if matches!(cx.w(s), "but" | "and" | "so") {
+                s += 1;
+            }
+            if e > s {
+                return make_reported(
+                    cx,
+                    cm,
+                    cue_start,
+                    Some(sp),
+                    addressee,
+                    cx.tok_span(s, e),
+                    0.8,
+                    "content-speaker-cue",
+                );
+            }
+        }
+        return None;
+    }
+    // "…, said Rubio" — inverted, content before the cue.
+    if k > first && cx.is_punct(k - 1, ",") && cm.cue.class == CueClass::Speech {
+        if let Some(sp) = cx.speaker_starting_at(cm.end) {
+            let e = k - 1;
+            if e > first && !cx.is_close_quote(e - 1) {
+                let (_, addressee) = content_start(cx, cm, last);
+                return make_reported(
+                    cx,
+                    cm,
+                    k,
+                    Some(sp),
+                    addressee,
+                    cx.tok_span(first, e),
+                    0.75,
+                    "content-cue-speaker",
+                );
+            }
+        }
+    }
+    let _ = doc;
+    None
+}
+
+fn participial(
+    cx: &Ctx,
+    cm: &CueMatch,
+    first: usize,
+    last: usize,
+    found: &[Statement],
+) -> Option<Statement> {
+    let doc = cx.doc;
+    let here = doc.tokens[cm.start].span.start;
+    let sent_start = doc.tokens[first].span.start;
+    // The speaker of the clause before: a statement in this sentence, else its subject.
+    let prev = found
+        .iter()
+        .filter(|s| {
+            s.cue
+                .is_some_and(|c| c.start >= sent_start && c.end <= here)
+                && s.speaker.is_some()
+        })
+        .max_by_key(|s| s.cue.map(|c| c.start))
+        .and_then(|s| s.speaker);
+    let speaker = prev.or_else(|| {
+        (first..cm.start).find_map(|i| {
+            cx.starts.get(&i)?.iter().copied().find(|&mi| {
+                let m = &doc.mentions[mi];
+                cx.can_speak(mi) && m.etype != EntityType::Media && cx.ranges[mi].1 <= cm.start
+            })
+        })
+    })?;
+    let (a, addressee) = content_start(cx, cm, last);
+    let e = content_end(cx, a, last);
+    if e <= a {
+        return None;
+    }
+    make_reported(
+        cx,
+        cm,
+        cm.start,
+        Some(speaker),
+        addressee,
+        cx.tok_span(a, e),
+        0.7,
+        "participial",
+    )
+}
+
+fn according_to(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Statement> {
+    let sp = cx
+        .speaker_starting_at(cm.end)
+        .or_else(|| cx.starts.get(&cm.end).and_then(|l| l.first().copied()))?;
+    let sp_end = cx.ranges[sp].1;
+    let k = cm.start;
+    let at_start = k == first || (k == first + 1 && matches!(cx.w(first), "but" | "and"));
+    let span = if at_start {
+        // According to X, CONTENT.
+        let mut a = sp_end;
+        while a < last && !cx.is_punct(a, ",") && a - sp_end < 12 {
+            a += 1;
+        }
+        if a >= last {
+            return None;
+        }
+        cx.tok_span(a + 1, content_end(cx, a + 1, last))
+    } else if cx.is_punct(k - 1, ",") {
+        // CONTENT, according to X.
+        cx.tok_span(first, k - 1)
+    } else {
+        return None;
+    };
+    make_reported(cx, cm, cm.start, Some(sp), None, span, 0.8, "according-to")
+}
