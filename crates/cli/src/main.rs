@@ -22,6 +22,7 @@ struct Cli {
 }
 
 mod eval_cmd;
+mod eval_html_cmd;
 
 #[derive(Subcommand)]
 enum Command {
@@ -29,6 +30,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Score extraction against an annotated corpus (PolNeAR JSONL).
     Eval(eval_cmd::EvalArgs),
+    /// Score main-content extraction on the HTML article benchmark.
+    EvalHtml(eval_html_cmd::EvalHtmlArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract(args),
         Command::Eval(args) => eval_cmd::run(args),
+        Command::EvalHtml(args) => eval_html_cmd::run(args),
     };
     match result {
         Ok(code) => code,

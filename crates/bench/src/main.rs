@@ -1,0 +1,2 @@
+//! Benchmark driver (placeholder; see issue 3).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Main-content extraction from HTML pages (placeholder; see issue 4).
