@@ -261,6 +261,9 @@ pub enum StatementKind {
     Direct,
     Indirect,
     Mixed,
+    /// An attributed belief or intention ("Trump believes …", "Clinton wants …"):
+    /// not speech, kept apart so speech-only users can filter it out.
+    Belief,
 }
 
 impl StatementKind {
@@ -269,6 +272,7 @@ impl StatementKind {
             StatementKind::Direct => "direct",
             StatementKind::Indirect => "indirect",
             StatementKind::Mixed => "mixed",
+            StatementKind::Belief => "belief",
         }
     }
 }
