@@ -11,11 +11,7 @@ use whosaid_document::output::{to_json_line, to_json_pretty};
 use whosaid_lexicon::Lexicon;
 
 #[derive(Parser)]
-#[command(
-    name = "whosaid",
-    version,
-    about = "Who said what: attributed statements from news text"
-)]
+#[command(name = "whosaid", version, about = "Who said what: attributed statements from news text")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,8 +74,8 @@ fn main() -> ExitCode {
 pub(crate) fn load_pipeline(lexicon: Option<&PathBuf>) -> Result<Pipeline> {
     let lex = match lexicon {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read lexicon", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("{}: cannot read lexicon", path.display()))?;
             Lexicon::with_extension(&text).with_context(|| format!("{}", path.display()))?
         }
         None => Lexicon::builtin(),
@@ -88,21 +84,15 @@ pub(crate) fn load_pipeline(lexicon: Option<&PathBuf>) -> Result<Pipeline> {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
 }
 
 fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline(args.lexicon.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
-    let format = args
-        .format
-        .unwrap_or(if paths.len() == 1 && args.inputs[0].is_file() {
-            Format::Json
-        } else {
-            Format::Jsonl
-        });
+    let format =
+        args.format.unwrap_or(if paths.len() == 1 && args.inputs[0].is_file() { Format::Json } else { Format::Jsonl });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut skipped = 0usize;
@@ -116,15 +106,9 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             }
         };
         if input.lossy {
-            eprintln!(
-                "whosaid: {}: not valid UTF-8, decoded lossily",
-                input.source
-            );
+            eprintln!("whosaid: {}: not valid UTF-8, decoded lossily", input.source);
         }
-        let meta = Meta {
-            published,
-            ..Meta::default()
-        };
+        let meta = Meta { published, ..Meta::default() };
         let doc = pipeline.extract(&input.text, &input.source, meta);
         write_doc(&mut out, &doc, format)?;
     }

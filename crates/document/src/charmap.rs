@@ -31,10 +31,7 @@ impl<'t> CharMap<'t> {
         let block = byte / BLOCK;
         let base = self.blocks[block] as usize;
         let start = block * BLOCK;
-        base + self.text.as_bytes()[start..byte]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count()
+        base + self.text.as_bytes()[start..byte].iter().filter(|&&b| (b & 0xC0) != 0x80).count()
     }
 }
 
@@ -44,8 +41,7 @@ mod tests {
 
     #[test]
     fn matches_char_indices_on_mixed_text() {
-        let text =
-            "“We’ve done our best,” Rubio told the outlet. ".repeat(5) + "Zaporozhye – «Kiev» ü";
+        let text = "“We’ve done our best,” Rubio told the outlet. ".repeat(5) + "Zaporozhye – «Kiev» ü";
         let map = CharMap::new(&text);
         for (ci, (bi, _)) in text.char_indices().enumerate() {
             assert_eq!(map.chars(bi), ci, "byte {bi}");

@@ -122,11 +122,8 @@ impl JsonDocument {
     pub fn from_document(doc: &Document) -> JsonDocument {
         let text = &doc.text;
         let cm = CharMap::new(text);
-        let span = |s: Span| JsonSpan {
-            start: cm.chars(s.start),
-            end: cm.chars(s.end),
-            text: s.slice(text).to_string(),
-        };
+        let span =
+            |s: Span| JsonSpan { start: cm.chars(s.start), end: cm.chars(s.end), text: s.slice(text).to_string() };
         let actor = |m: usize| {
             let mention = &doc.mentions[m];
             let entity = mention.entity;
@@ -136,11 +133,7 @@ impl JsonDocument {
                 text: doc.slice(mention.span).to_string(),
                 name: entity.map(|e| doc.entities[e].name.clone()),
                 entity,
-                etype: entity
-                    .map(|e| doc.entities[e].etype)
-                    .unwrap_or(mention.etype)
-                    .as_str()
-                    .to_string(),
+                etype: entity.map(|e| doc.entities[e].etype).unwrap_or(mention.etype).as_str().to_string(),
             }
         };
         let time = |t: usize| {
@@ -161,13 +154,7 @@ impl JsonDocument {
             .offsets
             .pieces
             .iter()
-            .map(|p| {
-                [
-                    cm.chars(p.clean),
-                    p.raw,
-                    cm.chars(p.clean + p.len) - cm.chars(p.clean),
-                ]
-            })
+            .map(|p| [cm.chars(p.clean), p.raw, cm.chars(p.clean + p.len) - cm.chars(p.clean)])
             .collect();
         JsonDocument {
             schema: SCHEMA.to_string(),
@@ -192,11 +179,7 @@ impl JsonDocument {
                     reason: r.kind.as_str().to_string(),
                 })
                 .collect(),
-            headline: doc
-                .paragraphs
-                .iter()
-                .find(|p| p.is_headline)
-                .map(|p| span(p.span)),
+            headline: doc.paragraphs.iter().find(|p| p.is_headline).map(|p| span(p.span)),
             paragraphs: doc.paragraphs.iter().map(|p| span(p.span)).collect(),
             sentences: doc.sentences.iter().map(|s| span(s.span)).collect(),
             quotations: doc.quotations.iter().map(|q| span(q.span)).collect(),

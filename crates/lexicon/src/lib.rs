@@ -42,11 +42,7 @@ pub struct LexiconError {
 
 impl fmt::Display for LexiconError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "lexicon list '{}': {}: {:?}",
-            self.list, self.reason, self.line
-        )
+        write!(f, "lexicon list '{}': {}: {:?}", self.list, self.reason, self.line)
     }
 }
 
@@ -112,10 +108,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
-    content
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
+    content.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty())
 }
 
 fn fields(line: &str) -> Vec<&str> {
@@ -127,11 +120,7 @@ fn regular_forms(lemma: &str) -> Vec<String> {
     let mut forms = vec![lemma.to_string()];
     let bytes = lemma.as_bytes();
     let last = *bytes.last().unwrap_or(&b' ');
-    let before_last = if bytes.len() >= 2 {
-        bytes[bytes.len() - 2]
-    } else {
-        b' '
-    };
+    let before_last = if bytes.len() >= 2 { bytes[bytes.len() - 2] } else { b' ' };
     let vowel = |c: u8| b"aeiou".contains(&c);
     if last == b'e' {
         let stem = &lemma[..lemma.len() - 1];
@@ -143,8 +132,7 @@ fn regular_forms(lemma: &str) -> Vec<String> {
         forms.push(format!("{stem}ies"));
         forms.push(format!("{stem}ied"));
         forms.push(format!("{lemma}ing"));
-    } else if lemma.ends_with('s') || lemma.ends_with("sh") || lemma.ends_with("ch") || last == b'x'
-    {
+    } else if lemma.ends_with('s') || lemma.ends_with("sh") || lemma.ends_with("ch") || last == b'x' {
         forms.push(format!("{lemma}es"));
         forms.push(format!("{lemma}ed"));
         forms.push(format!("{lemma}ing"));
@@ -161,8 +149,7 @@ impl Lexicon {
     pub fn builtin() -> Lexicon {
         let mut lex = Lexicon::default();
         for (name, content) in BUILTIN {
-            lex.add_list(name, lines(content))
-                .expect("built-in lexicon lists are valid");
+            lex.add_list(name, lines(content)).expect("built-in lexicon lists are valid");
         }
         lex
     }
@@ -175,49 +162,30 @@ impl Lexicon {
     }
 
     pub fn extend_from_toml(&mut self, toml_text: &str) -> Result<(), LexiconError> {
-        let table: toml::Table = toml_text
-            .parse()
-            .map_err(|e: toml::de::Error| LexiconError {
-                list: "(file)".into(),
-                line: String::new(),
-                reason: format!("not valid TOML: {}", e.message()),
-            })?;
+        let table: toml::Table = toml_text.parse().map_err(|e: toml::de::Error| LexiconError {
+            list: "(file)".into(),
+            line: String::new(),
+            reason: format!("not valid TOML: {}", e.message()),
+        })?;
         for (key, value) in &table {
-            let err = |reason: &str| LexiconError {
-                list: key.clone(),
-                line: String::new(),
-                reason: reason.into(),
-            };
+            let err = |reason: &str| LexiconError { list: key.clone(), line: String::new(), reason: reason.into() };
             if !BUILTIN.iter().any(|(n, _)| n == key) {
                 return Err(err("unknown list (see the files in crates/lexicon/data)"));
             }
-            let arr = value
-                .as_array()
-                .ok_or_else(|| err("expected an array of strings"))?;
+            let arr = value.as_array().ok_or_else(|| err("expected an array of strings"))?;
             let mut entries = Vec::with_capacity(arr.len());
             for v in arr {
-                entries.push(
-                    v.as_str()
-                        .ok_or_else(|| err("expected an array of strings"))?,
-                );
+                entries.push(v.as_str().ok_or_else(|| err("expected an array of strings"))?);
             }
             self.add_list(key, entries.into_iter())?;
         }
         Ok(())
     }
 
-    fn add_list<'a>(
-        &mut self,
-        list: &str,
-        entries: impl Iterator<Item = &'a str>,
-    ) -> Result<(), LexiconError> {
+    fn add_list<'a>(&mut self, list: &str, entries: impl Iterator<Item = &'a str>) -> Result<(), LexiconError> {
         for line in entries {
             let f = fields(line);
-            let bad = |reason: &str| LexiconError {
-                list: list.into(),
-                line: line.into(),
-                reason: reason.into(),
-            };
+            let bad = |reason: &str| LexiconError { list: list.into(), line: line.into(), reason: reason.into() };
             let class = |s: Option<&&str>| match s.copied().unwrap_or("speech") {
                 "speech" => Ok(CueClass::Speech),
                 "belief" => Ok(CueClass::Belief),
@@ -227,14 +195,9 @@ impl Lexicon {
             match list {
                 "reporting_verbs" => {
                     let lemma = f[0].to_lowercase();
-                    let cue = Cue {
-                        lemma: lemma.clone(),
-                        class: class(f.get(1))?,
-                    };
+                    let cue = Cue { lemma: lemma.clone(), class: class(f.get(1))? };
                     let mut forms = match f.get(2) {
-                        Some(forms) if !forms.is_empty() => {
-                            forms.split_whitespace().map(str::to_lowercase).collect()
-                        }
+                        Some(forms) if !forms.is_empty() => forms.split_whitespace().map(str::to_lowercase).collect(),
                         _ => regular_forms(&lemma),
                     };
                     forms.push(lemma);
@@ -243,24 +206,13 @@ impl Lexicon {
                     }
                 }
                 "cue_phrases" => {
-                    let words: Vec<String> =
-                        f[0].split_whitespace().map(str::to_lowercase).collect();
+                    let words: Vec<String> = f[0].split_whitespace().map(str::to_lowercase).collect();
                     if words.len() < 2 {
                         return Err(bad("a cue phrase needs two or more words"));
                     }
-                    let lemma = f
-                        .get(1)
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| f[0].to_lowercase());
-                    self.cue_phrases.push((
-                        words,
-                        Cue {
-                            lemma,
-                            class: class(f.get(2))?,
-                        },
-                    ));
-                    self.cue_phrases
-                        .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+                    let lemma = f.get(1).map(|s| s.to_string()).unwrap_or_else(|| f[0].to_lowercase());
+                    self.cue_phrases.push((words, Cue { lemma, class: class(f.get(2))? }));
+                    self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
                 }
                 "titles" => {
                     let t = f[0].to_lowercase();
@@ -271,13 +223,8 @@ impl Lexicon {
                     let canonical = f[0].to_string();
                     for alias in f.iter() {
                         let alias = alias.to_lowercase();
-                        self.max_name_words =
-                            self.max_name_words.max(alias.split_whitespace().count());
-                        let map = if list == "media" {
-                            &mut self.media
-                        } else {
-                            &mut self.organizations
-                        };
+                        self.max_name_words = self.max_name_words.max(alias.split_whitespace().count());
+                        let map = if list == "media" { &mut self.media } else { &mut self.organizations };
                         map.insert(alias, canonical.clone());
                     }
                 }
@@ -289,19 +236,12 @@ impl Lexicon {
                     self.places.insert(f[0].to_string());
                 }
                 "metonyms" | "demonyms" | "nominals" | "pronouns" => {
-                    let target = f
-                        .get(1)
-                        .filter(|s| !s.is_empty())
-                        .ok_or_else(|| bad("expected 'key | value'"))?;
+                    let target = f.get(1).filter(|s| !s.is_empty()).ok_or_else(|| bad("expected 'key | value'"))?;
                     match list {
                         "metonyms" => self.metonyms.insert(f[0].to_string(), target.to_string()),
                         "demonyms" => self.demonyms.insert(f[0].to_string(), target.to_string()),
-                        "nominals" => self
-                            .nominals
-                            .insert(f[0].to_lowercase(), target.to_string()),
-                        _ => self
-                            .pronouns
-                            .insert(f[0].to_lowercase(), target.to_string()),
+                        "nominals" => self.nominals.insert(f[0].to_lowercase(), target.to_string()),
+                        _ => self.pronouns.insert(f[0].to_lowercase(), target.to_string()),
                     };
                 }
                 "group_nouns" => {
@@ -309,8 +249,7 @@ impl Lexicon {
                 }
                 "boilerplate" => {
                     let pattern = f.get(1).ok_or_else(|| bad("expected 'kind | text'"))?;
-                    self.boilerplate
-                        .push((f[0].to_string(), pattern.to_lowercase()));
+                    self.boilerplate.push((f[0].to_string(), pattern.to_lowercase()));
                 }
                 "function_words" => {
                     self.function_words.insert(f[0].to_string());
@@ -341,26 +280,18 @@ mod tests {
         assert_eq!(lex.cue_for_form("emphasized").unwrap().lemma, "emphasize");
         assert_eq!(lex.cue_for_form("insists").unwrap().lemma, "insist");
         assert_eq!(lex.cue_for_form("denied").unwrap().lemma, "deny");
-        assert_eq!(
-            lex.cue_for_form("believes").unwrap().class,
-            CueClass::Belief
-        );
+        assert_eq!(lex.cue_for_form("believes").unwrap().class, CueClass::Belief);
         assert!(lex.is_title("secretary of state"));
         assert_eq!(lex.media.get("agence france-presse").unwrap(), "AFP");
         assert_eq!(lex.metonyms.get("Moscow").unwrap(), "Russian government");
         assert!(lex.places.contains("Zaporozhye"));
-        assert!(lex
-            .cue_phrases
-            .iter()
-            .any(|(w, c)| w == &["according", "to"] && c.lemma == "according to"));
+        assert!(lex.cue_phrases.iter().any(|(w, c)| w == &["according", "to"] && c.lemma == "according to"));
     }
 
     #[test]
     fn user_extension_adds_entries_and_rejects_unknown_lists() {
-        let lex = Lexicon::with_extension(
-            "reporting_verbs = [\"opine | speech\"]\nmedia = [\"Kyiv Post | KP\"]\n",
-        )
-        .unwrap();
+        let lex =
+            Lexicon::with_extension("reporting_verbs = [\"opine | speech\"]\nmedia = [\"Kyiv Post | KP\"]\n").unwrap();
         assert_eq!(lex.cue_for_form("opined").unwrap().lemma, "opine");
         assert_eq!(lex.media.get("kp").unwrap(), "Kyiv Post");
         let err = Lexicon::with_extension("verbz = [\"x\"]").unwrap_err();

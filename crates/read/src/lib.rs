@@ -33,10 +33,7 @@ impl fmt::Display for ReadError {
 impl std::error::Error for ReadError {}
 
 fn err(source: &str, reason: impl Into<String>) -> ReadError {
-    ReadError {
-        source: source.to_string(),
-        reason: reason.into(),
-    }
+    ReadError { source: source.to_string(), reason: reason.into() }
 }
 
 /// Share of bytes that are control characters (other than whitespace) or NUL:
@@ -47,25 +44,17 @@ const MAX_BINARY_SHARE: f64 = 0.05;
 /// Refuses binary data.
 pub fn decode(source: &str, bytes: &[u8]) -> Result<Input, ReadError> {
     let sample = &bytes[..bytes.len().min(8192)];
-    let control = sample
-        .iter()
-        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)))
-        .count();
+    let control =
+        sample.iter().filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))).count();
     if !sample.is_empty() && (control as f64 / sample.len() as f64) > MAX_BINARY_SHARE {
         return Err(err(source, "binary data, not text"));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Input {
-            source: source.to_string(),
-            text: s.to_string(),
-            lossy: false,
-        }),
-        Err(_) => Ok(Input {
-            source: source.to_string(),
-            text: String::from_utf8_lossy(bytes).into_owned(),
-            lossy: true,
-        }),
+        Ok(s) => Ok(Input { source: source.to_string(), text: s.to_string(), lossy: false }),
+        Err(_) => {
+            Ok(Input { source: source.to_string(), text: String::from_utf8_lossy(bytes).into_owned(), lossy: true })
+        }
     }
 }
 
@@ -79,20 +68,13 @@ pub fn read_path(path: &Path) -> Result<Input, ReadError> {
             .read_to_end(&mut bytes)
             .map_err(|e| err(&source, format!("cannot read stdin: {e}")))?;
     } else {
-        let file =
-            std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
+        let file = std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
         file.take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| err(&source, format!("cannot read: {e}")))?;
     }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(err(
-            &source,
-            format!(
-                "larger than {} MB, refused",
-                MAX_INPUT_BYTES / (1024 * 1024)
-            ),
-        ));
+        return Err(err(&source, format!("larger than {} MB, refused", MAX_INPUT_BYTES / (1024 * 1024))));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(err(&source, "empty input"));
@@ -158,17 +140,12 @@ mod tests {
     #[test]
     fn missing_and_empty_files_are_named() {
         let e = read_path(Path::new("/nonexistent/whosaid.txt")).unwrap_err();
-        assert!(e
-            .to_string()
-            .starts_with("/nonexistent/whosaid.txt: cannot open"));
+        assert!(e.to_string().starts_with("/nonexistent/whosaid.txt: cannot open"));
         let dir = std::env::temp_dir().join(format!("whosaid-read-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("empty.txt");
         std::fs::write(&f, "  \n").unwrap();
-        assert!(read_path(&f)
-            .unwrap_err()
-            .to_string()
-            .ends_with("empty input"));
+        assert!(read_path(&f).unwrap_err().to_string().ends_with("empty input"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

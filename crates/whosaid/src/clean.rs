@@ -36,8 +36,7 @@ fn classify_line(line: &str, lexicon: &Lexicon) -> Option<BoilerplateKind> {
     let lower = line.to_lowercase();
     for (kind, pattern) in &lexicon.boilerplate {
         let starts = lower.starts_with(pattern.as_str());
-        let short_and_contains =
-            lower.len() <= pattern.len() + SHORT_LINE_SLACK && lower.contains(pattern.as_str());
+        let short_and_contains = lower.len() <= pattern.len() + SHORT_LINE_SLACK && lower.contains(pattern.as_str());
         if starts || short_and_contains {
             return Some(boilerplate_kind(kind));
         }
@@ -66,36 +65,23 @@ pub fn clean(doc: &mut Document, raw: &str, lexicon: &Lexicon) {
         }
         let raw_span = Span::new(start + trimmed_start, start + trimmed_start + body.len());
         if let Some(kind) = classify_line(body, lexicon) {
-            doc.removed.push(Removed {
-                raw: raw_span,
-                kind,
-                text: body.to_string(),
-            });
+            doc.removed.push(Removed { raw: raw_span, kind, text: body.to_string() });
             continue;
         }
         if !text.is_empty() {
             text.push('\n');
         }
-        pieces.push(Piece {
-            clean: text.len(),
-            raw: raw_span.start,
-            len: body.len(),
-        });
+        pieces.push(Piece { clean: text.len(), raw: raw_span.start, len: body.len() });
         let para_start = text.len();
         text.push_str(body);
-        paragraphs.push(Paragraph {
-            span: Span::new(para_start, text.len()),
-            is_headline: false,
-        });
+        paragraphs.push(Paragraph { span: Span::new(para_start, text.len()), is_headline: false });
     }
     if let Some(first) = paragraphs.first_mut() {
         let line = first.span.slice(&text);
         let ends_like_sentence = line.ends_with(['.', '!', '?', '"', '”', '»', ':', ';']);
         let title_matches = doc.meta.title.as_deref().is_some_and(|t| t.trim() == line);
         if title_matches
-            || (paragraphs_len_gt_one(&text, first.span)
-                && !ends_like_sentence
-                && line.len() <= MAX_HEADLINE_BYTES)
+            || (paragraphs_len_gt_one(&text, first.span) && !ends_like_sentence && line.len() <= MAX_HEADLINE_BYTES)
         {
             first.is_headline = true;
         }
@@ -124,18 +110,12 @@ mod tests {
         assert!(doc.paragraphs[0].is_headline);
         assert!(!doc.paragraphs[1].is_headline);
         let body = doc.text.find("Body").unwrap();
-        assert_eq!(
-            &raw[doc.offsets.to_raw(body)..doc.offsets.to_raw(body) + 4],
-            "Body"
-        );
+        assert_eq!(&raw[doc.offsets.to_raw(body)..doc.offsets.to_raw(body) + 4], "Body");
     }
 
     #[test]
     fn long_line_mentioning_advertisement_is_kept() {
-        let raw = format!(
-            "Advertisement\nThe advertisement campaign {}",
-            "was discussed at length. ".repeat(10)
-        );
+        let raw = format!("Advertisement\nThe advertisement campaign {}", "was discussed at length. ".repeat(10));
         let mut doc = Document::default();
         clean(&mut doc, &raw, &Lexicon::builtin());
         assert_eq!(doc.removed.len(), 1);

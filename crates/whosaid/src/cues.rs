@@ -6,8 +6,8 @@ use whosaid_lexicon::{Cue, CueClass, Lexicon};
 
 /// Auxiliaries that may sit between a speaker and a cue ("has said").
 pub const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "will", "would", "did", "does", "do", "could", "can", "may", "might",
-    "must", "should", "shall", "is", "are", "was", "were", "be", "been",
+    "has", "have", "had", "will", "would", "did", "does", "do", "could", "can", "may", "might", "must", "should",
+    "shall", "is", "are", "was", "were", "be", "been",
 ];
 
 /// Forms of "be" that make a following participle passive ("was said to").
@@ -114,25 +114,16 @@ pub fn cue_at(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Opt
     }
     let sentence = tok.sentence;
     for (phrase, cue) in &lexicon.cue_phrases {
-        if phrase.iter().enumerate().all(|(k, w)| {
-            doc.tokens
-                .get(i + k)
-                .is_some_and(|t| t.sentence == sentence)
-                && words.get(i + k) == w
-        }) {
-            return Some(CueMatch {
-                start: i,
-                end: i + phrase.len(),
-                cue: cue.clone(),
-            });
+        if phrase
+            .iter()
+            .enumerate()
+            .all(|(k, w)| doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w)
+        {
+            return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
         }
     }
     let cue = lexicon.cue_for_form(words.get(i))?;
-    Some(CueMatch {
-        start: i,
-        end: i + 1,
-        cue: cue.clone(),
-    })
+    Some(CueMatch { start: i, end: i + 1, cue: cue.clone() })
 }
 
 /// Whether a verb cue at `i` is used actively as a finite or participial verb:
@@ -142,13 +133,8 @@ pub fn is_verbal_use(words: &Words, i: usize) -> bool {
     let prev2 = if i > 1 { words.get(i - 2) } else { "" };
     let w = words.get(i);
     let participle_like = w.ends_with("ed")
-        || matches!(
-            w,
-            "said" | "told" | "written" | "thought" | "known" | "shown" | "found" | "felt"
-        );
-    if participle_like
-        && (PASSIVE_BE.contains(&prev) || (is_adverb(prev) && PASSIVE_BE.contains(&prev2)))
-    {
+        || matches!(w, "said" | "told" | "written" | "thought" | "known" | "shown" | "found" | "felt");
+    if participle_like && (PASSIVE_BE.contains(&prev) || (is_adverb(prev) && PASSIVE_BE.contains(&prev2))) {
         return false;
     }
     if matches!(
@@ -178,8 +164,5 @@ pub fn is_verbal_use(words: &Words, i: usize) -> bool {
 }
 
 pub fn is_speechlike(c: &Cue) -> bool {
-    matches!(
-        c.class,
-        CueClass::Speech | CueClass::Belief | CueClass::Evidence
-    )
+    matches!(c.class, CueClass::Speech | CueClass::Belief | CueClass::Evidence)
 }

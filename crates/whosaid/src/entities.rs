@@ -20,20 +20,12 @@ use whosaid_lexicon::Lexicon;
 
 fn normalise_title(t: &str) -> String {
     let t = t.to_lowercase();
-    let t = t
-        .trim_start_matches("the ")
-        .trim_start_matches("a ")
-        .trim_start_matches("an ");
-    t.replace("u.s.", "us")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let t = t.trim_start_matches("the ").trim_start_matches("a ").trim_start_matches("an ");
+    t.replace("u.s.", "us").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn strip_the(s: &str) -> &str {
-    s.strip_prefix("The ")
-        .or_else(|| s.strip_prefix("the "))
-        .unwrap_or(s)
+    s.strip_prefix("The ").or_else(|| s.strip_prefix("the ")).unwrap_or(s)
 }
 
 fn collapse_ws(s: &str) -> String {
@@ -46,23 +38,13 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut by_key: HashMap<(EntityType, String), usize> = HashMap::new();
     let mut assign: Vec<Option<usize>> = vec![None; doc.mentions.len()];
 
-    let mut get_or_create = |entities: &mut Vec<Entity>,
-                             etype: EntityType,
-                             name: String,
-                             metonym_of: Option<String>| {
-        *by_key
-            .entry((etype, name.to_lowercase()))
-            .or_insert_with(|| {
-                entities.push(Entity {
-                    name,
-                    etype,
-                    titles: Vec::new(),
-                    mentions: Vec::new(),
-                    metonym_of,
-                });
+    let mut get_or_create =
+        |entities: &mut Vec<Entity>, etype: EntityType, name: String, metonym_of: Option<String>| {
+            *by_key.entry((etype, name.to_lowercase())).or_insert_with(|| {
+                entities.push(Entity { name, etype, titles: Vec::new(), mentions: Vec::new(), metonym_of });
                 entities.len() - 1
             })
-    };
+        };
 
     // Pass 1: names that carry their own identity.
     for (mi, m) in doc.mentions.iter().enumerate() {
@@ -71,37 +53,18 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         }
         let name_text = collapse_ws(doc.slice(m.name.unwrap_or(m.span)));
         let e = match (m.kind, m.etype) {
-            (MentionKind::Group, _) => {
-                get_or_create(&mut entities, EntityType::Group, name_text, None)
-            }
+            (MentionKind::Group, _) => get_or_create(&mut entities, EntityType::Group, name_text, None),
             (_, EntityType::Person) if name_text.split_whitespace().count() < 2 => continue,
-            (_, EntityType::Person) => {
-                get_or_create(&mut entities, EntityType::Person, name_text, None)
-            }
+            (_, EntityType::Person) => get_or_create(&mut entities, EntityType::Person, name_text, None),
             (_, EntityType::Place) if m.metonymic => {
-                let gov = lex
-                    .metonyms
-                    .get(&name_text)
-                    .cloned()
-                    .unwrap_or_else(|| format!("{name_text} government"));
-                get_or_create(
-                    &mut entities,
-                    EntityType::Organization,
-                    gov,
-                    Some(name_text),
-                )
+                let gov = lex.metonyms.get(&name_text).cloned().unwrap_or_else(|| format!("{name_text} government"));
+                get_or_create(&mut entities, EntityType::Organization, gov, Some(name_text))
             }
-            (_, EntityType::Place) => {
-                get_or_create(&mut entities, EntityType::Place, name_text, None)
-            }
+            (_, EntityType::Place) => get_or_create(&mut entities, EntityType::Place, name_text, None),
             (_, etype @ (EntityType::Media | EntityType::Organization)) => {
                 let lower = collapse_ws(doc.slice(m.span)).to_lowercase();
                 let lower_name = name_text.to_lowercase();
-                let map = if etype == EntityType::Media {
-                    &lex.media
-                } else {
-                    &lex.organizations
-                };
+                let map = if etype == EntityType::Media { &lex.media } else { &lex.organizations };
                 let canonical = map
                     .get(&lower)
                     .or_else(|| map.get(&lower_name))
@@ -109,18 +72,12 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .unwrap_or_else(|| strip_the(&name_text).to_string());
                 get_or_create(&mut entities, etype, canonical, None)
             }
-            (_, EntityType::Group) => {
-                get_or_create(&mut entities, EntityType::Group, name_text, None)
-            }
+            (_, EntityType::Group) => get_or_create(&mut entities, EntityType::Group, name_text, None),
         };
         assign[mi] = Some(e);
         if let Some(t) = &m.title {
             let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-            if !entities[e]
-                .titles
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(&t))
-            {
+            if !entities[e].titles.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
                 entities[e].titles.push(t);
             }
         }
@@ -128,11 +85,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
 
     // Pass 2: lone names, titles, nominals, pronouns.
     let person_mentions: Vec<(usize, usize)> = (0..doc.mentions.len())
-        .filter_map(|mi| {
-            assign[mi]
-                .filter(|&e| entities[e].etype == EntityType::Person)
-                .map(|e| (mi, e))
-        })
+        .filter_map(|mi| assign[mi].filter(|&e| entities[e].etype == EntityType::Person).map(|e| (mi, e)))
         .collect();
     for mi in 0..doc.mentions.len() {
         if assign[mi].is_some() {
@@ -160,14 +113,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let word = doc.slice(m.name.unwrap_or(m.span)).trim();
                 let found = nearest(&|e| {
                     let n = &entities[e].name;
-                    n.split_whitespace().last() == Some(word)
-                        || n.split_whitespace().next() == Some(word)
+                    n.split_whitespace().last() == Some(word) || n.split_whitespace().next() == Some(word)
                 });
                 match found {
                     Some(e) => e,
-                    None => {
-                        get_or_create(&mut entities, EntityType::Person, word.to_string(), None)
-                    }
+                    None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
                 }
             }
             MentionKind::Title => {
@@ -175,9 +125,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let found = nearest(&|e| {
                     entities[e].titles.iter().any(|t| {
                         let t = normalise_title(t);
-                        t == title
-                            || t.ends_with(&format!(" {title}"))
-                            || title.ends_with(&format!(" {t}"))
+                        t == title || t.ends_with(&format!(" {title}")) || title.ends_with(&format!(" {t}"))
                     })
                 });
                 match found {
@@ -186,9 +134,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 }
             }
             MentionKind::Nominal => {
-                let found = (0..mi)
-                    .rev()
-                    .find_map(|pm| assign[pm].filter(|&e| entities[e].etype == m.etype));
+                let found = (0..mi).rev().find_map(|pm| assign[pm].filter(|&e| entities[e].etype == m.etype));
                 match found {
                     Some(e) => e,
                     None => continue,
@@ -216,30 +162,20 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             entities[*e].mentions.push(mi);
         }
     }
-    let mut order: Vec<usize> = (0..entities.len())
-        .filter(|&e| !entities[e].mentions.is_empty())
-        .collect();
+    let mut order: Vec<usize> = (0..entities.len()).filter(|&e| !entities[e].mentions.is_empty()).collect();
     order.sort_by_key(|&e| entities[e].mentions[0]);
     let mut remap = vec![usize::MAX; entities.len()];
     for (new, &old) in order.iter().enumerate() {
         remap[old] = new;
     }
     let mut taken: Vec<Option<Entity>> = entities.into_iter().map(Some).collect();
-    doc.entities = order
-        .iter()
-        .map(|&old| taken[old].take().expect("each entity once"))
-        .collect();
+    doc.entities = order.iter().map(|&old| taken[old].take().expect("each entity once")).collect();
     for (mi, e) in assign.into_iter().enumerate() {
         doc.mentions[mi].entity = e.map(|e| remap[e]);
     }
 }
 
-fn resolve_pronoun(
-    doc: &Document,
-    mi: usize,
-    assign: &[Option<usize>],
-    entities: &[Entity],
-) -> Option<usize> {
+fn resolve_pronoun(doc: &Document, mi: usize, assign: &[Option<usize>], entities: &[Entity]) -> Option<usize> {
     let m = &doc.mentions[mi];
     let want_group = m.etype == EntityType::Group;
     let fits = |pm: usize| -> Option<usize> {
@@ -250,8 +186,7 @@ fn resolve_pronoun(
         let e = assign[pm]?;
         let et = entities[e].etype;
         let ok = if want_group {
-            matches!(et, EntityType::Group | EntityType::Organization)
-                && other.kind != MentionKind::Pronoun
+            matches!(et, EntityType::Group | EntityType::Organization) && other.kind != MentionKind::Pronoun
         } else {
             et == EntityType::Person
         };
@@ -260,32 +195,21 @@ fn resolve_pronoun(
     let sentence = doc.sentence_at(m.span.start)?;
     let sent_start = doc.sentences[sentence].span.start;
     // Same sentence: the last fitting mention before the pronoun.
-    if let Some(e) = (0..mi)
-        .rev()
-        .take_while(|&pm| doc.mentions[pm].span.start >= sent_start)
-        .find_map(fits)
-    {
+    if let Some(e) = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).find_map(fits) {
         return Some(e);
     }
     // Earlier sentences: the first fitting mention of the nearest one that has any.
-    let mut pm = (0..mi)
-        .rev()
-        .find(|&pm| doc.mentions[pm].span.start < sent_start)?;
+    let mut pm = (0..mi).rev().find(|&pm| doc.mentions[pm].span.start < sent_start)?;
     loop {
         let s = doc.sentence_at(doc.mentions[pm].span.start)?;
         let s_start = doc.sentences[s].span.start;
-        let first = (0..=pm)
-            .rev()
-            .take_while(|&k| doc.mentions[k].span.start >= s_start)
-            .collect::<Vec<_>>();
+        let first = (0..=pm).rev().take_while(|&k| doc.mentions[k].span.start >= s_start).collect::<Vec<_>>();
         if let Some(e) = first.iter().rev().find_map(|&k| fits(k)) {
             return Some(e);
         }
         if sentence - s > 6 {
             return None;
         }
-        pm = (0..pm)
-            .rev()
-            .find(|&k| doc.mentions[k].span.start < s_start)?;
+        pm = (0..pm).rev().find(|&k| doc.mentions[k].span.start < s_start)?;
     }
 }

@@ -49,11 +49,7 @@ impl Pipeline {
 
     /// Runs every stage over one raw article.
     pub fn extract(&self, raw: &str, source: &str, meta: Meta) -> Document {
-        let mut doc = Document {
-            source: source.to_string(),
-            meta,
-            ..Document::default()
-        };
+        let mut doc = Document { source: source.to_string(), meta, ..Document::default() };
         clean::clean(&mut doc, raw, &self.lexicon);
         segment::segment(&mut doc);
         let words = cues::Words::new(&doc);

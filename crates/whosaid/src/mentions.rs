@@ -16,9 +16,7 @@ use whosaid_lexicon::Lexicon;
 
 use crate::cues::{cue_at, is_adverb, is_verbal_use, Words, AUXILIARIES};
 
-const CONNECTORS: &[&str] = &[
-    "of", "for", "de", "del", "da", "van", "von", "bin", "al", "la", "le", "du", "&",
-];
+const CONNECTORS: &[&str] = &["of", "for", "de", "del", "da", "van", "von", "bin", "al", "la", "le", "du", "&"];
 const GROUP_MODIFIERS: &[&str] = &[
     "senior",
     "top",
@@ -84,9 +82,7 @@ impl Ctx<'_> {
         i < self.n() && self.doc.tokens[i].kind == TokenKind::Word
     }
     fn is_cap(&self, i: usize) -> bool {
-        self.is_word(i)
-            && self.words.get(i) != "'s"
-            && self.raw(i).chars().next().is_some_and(char::is_uppercase)
+        self.is_word(i) && self.words.get(i) != "'s" && self.raw(i).chars().next().is_some_and(char::is_uppercase)
     }
     fn same_sentence(&self, i: usize, j: usize) -> bool {
         j < self.n() && self.doc.tokens[i].sentence == self.doc.tokens[j].sentence
@@ -95,10 +91,7 @@ impl Ctx<'_> {
         self.doc.tokens[i].span.end == self.doc.tokens[j].span.start
     }
     fn span(&self, a: usize, b: usize) -> Span {
-        Span::new(
-            self.doc.tokens[a].span.start,
-            self.doc.tokens[b - 1].span.end,
-        )
+        Span::new(self.doc.tokens[a].span.start, self.doc.tokens[b - 1].span.end)
     }
     fn text(&self, a: usize, b: usize) -> &str {
         self.doc.slice(self.span(a, b))
@@ -106,11 +99,7 @@ impl Ctx<'_> {
     fn is_connector(&self, j: usize) -> bool {
         let w = self.words.get(j);
         CONNECTORS.contains(&w)
-            || (w == "-"
-                && j > 0
-                && self.adjacent(j - 1, j)
-                && j + 1 < self.n()
-                && self.adjacent(j, j + 1))
+            || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
     }
     /// Is `[a, b)` a title, optionally led by a country or demonym ("US Secretary of State")?
     fn title_len_at(&self, a: usize, limit: usize) -> usize {
@@ -168,16 +157,7 @@ impl Ctx<'_> {
 }
 
 fn mention(span: Span, kind: MentionKind, etype: EntityType) -> Mention {
-    Mention {
-        span,
-        kind,
-        etype,
-        name: None,
-        title: None,
-        metonymic: false,
-        entity: None,
-        in_quote: false,
-    }
+    Mention { span, kind, etype, name: None, title: None, metonymic: false, entity: None, in_quote: false }
 }
 
 /// A single capitalised word that becomes a person only with support.
@@ -237,11 +217,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     for s in &singles {
         let word = cx.raw(s.token);
         if lex.group_nouns.contains(&word.to_lowercase()) {
-            let mut m = mention(
-                cx.span(s.token, s.token + 1),
-                MentionKind::Group,
-                EntityType::Group,
-            );
+            let mut m = mention(cx.span(s.token, s.token + 1), MentionKind::Group, EntityType::Group);
             m.name = Some(m.span);
             out.push(m);
             covered[s.token] = true;
@@ -250,21 +226,15 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         if lex.demonyms.contains_key(word) && s.title.is_none() {
             continue;
         }
-        let sentence_initial =
-            s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence;
+        let sentence_initial = s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence;
         if sentence_initial && s.title.is_none() && word.ends_with("ing") {
             continue;
         }
-        let supported = s.title.is_some()
-            || surnames.contains(word)
-            || firstnames.contains(word)
-            || cx.cue_follows(s.token);
+        let supported =
+            s.title.is_some() || surnames.contains(word) || firstnames.contains(word) || cx.cue_follows(s.token);
         if supported && word.chars().count() > 1 {
-            let mut m = mention(
-                Span::new(s.start, doc.tokens[s.token].span.end),
-                MentionKind::Name,
-                EntityType::Person,
-            );
+            let mut m =
+                mention(Span::new(s.start, doc.tokens[s.token].span.end), MentionKind::Name, EntityType::Person);
             m.name = Some(doc.tokens[s.token].span);
             m.title = s.title.clone();
             out.push(m);
@@ -281,11 +251,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         }
         let w = words.get(i);
         if let Some(t) = lex.pronouns.get(w) {
-            let etype = if t == "group" {
-                EntityType::Group
-            } else {
-                EntityType::Person
-            };
+            let etype = if t == "group" { EntityType::Group } else { EntityType::Person };
             out.push(mention(doc.tokens[i].span, MentionKind::Pronoun, etype));
             i += 1;
             continue;
@@ -296,11 +262,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             if k < n && cx.is_word(k) && cx.is_nation(k) && cx.same_sentence(i, k) {
                 k += 1;
             }
-            let tl = if k < n && cx.same_sentence(i, k) {
-                cx.title_len_at(k, n)
-            } else {
-                0
-            };
+            let tl = if k < n && cx.same_sentence(i, k) { cx.title_len_at(k, n) } else { 0 };
             let end = k + tl;
             let all_lower_title = tl > 0 && (k..end).all(|t| !cx.is_cap(t));
             if tl > 0 && all_lower_title && !cx.is_cap(end) && cx.same_sentence(i, end - 1) {
@@ -339,10 +301,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             let name_start = s;
             if s > 0
                 && cx.same_sentence(i, s - 1)
-                && matches!(
-                    words.get(s - 1),
-                    "a" | "the" | "some" | "many" | "several" | "two" | "three"
-                )
+                && matches!(words.get(s - 1), "a" | "the" | "some" | "many" | "several" | "two" | "three")
             {
                 s -= 1;
             }
@@ -366,24 +325,12 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             }
         }
     }
-    out.sort_by(|a, b| {
-        a.span
-            .start
-            .cmp(&b.span.start)
-            .then(b.span.end.cmp(&a.span.end))
-    });
+    out.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
     out.dedup_by(|a, b| a.span == b.span);
     doc.mentions = out;
 }
 
-fn process_run(
-    cx: &Ctx,
-    a: usize,
-    b: usize,
-    out: &mut Vec<Mention>,
-    singles: &mut Vec<Single>,
-    covered: &mut [bool],
-) {
+fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &mut Vec<Single>, covered: &mut [bool]) {
     let lex = cx.lex;
     let mut a2 = a;
     let mut det: Option<usize> = None;
@@ -401,9 +348,8 @@ fn process_run(
     if a2 >= b {
         return;
     }
-    let det_before = det.or_else(|| {
-        (a2 > 0 && cx.words.get(a2 - 1) == "the" && cx.same_sentence(a2, a2 - 1)).then(|| a2 - 1)
-    });
+    let det_before =
+        det.or_else(|| (a2 > 0 && cx.words.get(a2 - 1) == "the" && cx.same_sentence(a2, a2 - 1)).then(|| a2 - 1));
     // Whole run (with "The") as a known media or organisation name.
     if let Some(d) = det_before {
         let lower = cx.text(d, b).to_lowercase();
@@ -411,11 +357,7 @@ fn process_run(
             .media
             .get(&lower)
             .map(|c| (EntityType::Media, c))
-            .or_else(|| {
-                lex.organizations
-                    .get(&lower)
-                    .map(|c| (EntityType::Organization, c))
-            });
+            .or_else(|| lex.organizations.get(&lower).map(|c| (EntityType::Organization, c)));
         if let Some((etype, _)) = hit {
             push_name(cx, out, covered, d, a2, b, etype, None);
             return;
@@ -423,27 +365,14 @@ fn process_run(
     }
     if let Some((etype, _)) = cx.known_name(a2, b) {
         if etype != EntityType::Place {
-            let start = if etype == EntityType::Place {
-                a2
-            } else {
-                det_before.unwrap_or(a2)
-            };
+            let start = if etype == EntityType::Place { a2 } else { det_before.unwrap_or(a2) };
             push_name(cx, out, covered, start, a2, b, etype, None);
             return;
         }
     }
     // Organisation by its head word: "UK Foreign Office", "Justice Department".
     if b - a2 >= 2 && lex.org_heads.contains(cx.raw(b - 1)) {
-        push_name(
-            cx,
-            out,
-            covered,
-            det_before.unwrap_or(a2),
-            a2,
-            b,
-            EntityType::Organization,
-            None,
-        );
+        push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, EntityType::Organization, None);
         // Nested places stay visible ("UK" in "UK Foreign Office").
         for t in a2..b - 1 {
             if lex.places.contains(cx.raw(t)) {
@@ -500,20 +429,13 @@ fn process_run(
             }
         }
         if let Some((len, etype)) = found {
-            let start = if p == name_start && etype != EntityType::Place {
-                det_before.unwrap_or(p)
-            } else {
-                p
-            };
+            let start = if p == name_start && etype != EntityType::Place { det_before.unwrap_or(p) } else { p };
             push_name(cx, out, covered, start, p, p + len, etype, None);
             p += len;
             continue;
         }
         let mut q = p + 1;
-        while q < b
-            && !(1..=lex.max_name_words.max(1).min(b - q))
-                .any(|len| cx.known_name(q, q + len).is_some())
-        {
+        while q < b && !(1..=lex.max_name_words.max(1).min(b - q)).any(|len| cx.known_name(q, q + len).is_some()) {
             q += 1;
         }
         let mut cs = p;
@@ -529,28 +451,13 @@ fn process_run(
         if ce - cs >= 2 && !lex.demonyms.contains_key(cx.raw(cs)) {
             let looks_like_name = (cs..ce).all(|t| {
                 let w = cx.raw(t);
-                !cx.is_word(t)
-                    || cx.is_connector(t)
-                    || (w.chars().count() > 1 && !lex.function_words.contains(w))
+                !cx.is_word(t) || cx.is_connector(t) || (w.chars().count() > 1 && !lex.function_words.contains(w))
             });
             if looks_like_name {
-                push_name(
-                    cx,
-                    out,
-                    covered,
-                    chunk_start,
-                    cs,
-                    ce,
-                    EntityType::Person,
-                    chunk_title,
-                );
+                push_name(cx, out, covered, chunk_start, cs, ce, EntityType::Person, chunk_title);
             }
         } else if ce - cs == 1 {
-            singles.push(Single {
-                token: cs,
-                start: cx.doc.tokens[chunk_start].span.start,
-                title: chunk_title,
-            });
+            singles.push(Single { token: cs, start: cx.doc.tokens[chunk_start].span.start, title: chunk_title });
         }
         p = q;
     }
@@ -575,11 +482,7 @@ fn left_title(cx: &Ctx, name_start: usize) -> Option<(usize, String)> {
         }
         let mut start = s;
         let mut title_start = s;
-        if start > 0
-            && cx.same_sentence(start - 1, end)
-            && cx.is_word(start - 1)
-            && cx.is_nation(start - 1)
-        {
+        if start > 0 && cx.same_sentence(start - 1, end) && cx.is_word(start - 1) && cx.is_nation(start - 1) {
             start -= 1;
             title_start = start;
         }

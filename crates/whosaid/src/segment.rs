@@ -10,10 +10,9 @@ use whosaid_document::{Document, Quotation, Sentence, Span, Token, TokenKind};
 
 /// Words whose trailing period is part of the word.
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
-    "Cmdr", "Adm", "Maj", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "vs", "etc", "Jan",
-    "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "Rev",
-    "Hon", "Pres", "Gov't", "Dept", "Univ", "Ave", "Blvd",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm", "Maj",
+    "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep",
+    "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "Rev", "Hon", "Pres", "Gov't", "Dept", "Univ", "Ave", "Blvd",
 ];
 
 /// Sentence starters after which an initialism like "U.S." does end a sentence.
@@ -87,16 +86,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 } else if is_apostrophe(cj) && after.is_some_and(char::is_alphabetic) && !numeric {
                     // Possessive "’s" becomes its own token; contractions stay whole.
                     let after2 = chars.get(j + 2).map(|&(_, c)| c);
-                    if matches!(after, Some('s') | Some('S'))
-                        && after2.is_none_or(|c| !c.is_alphanumeric())
-                    {
+                    if matches!(after, Some('s') | Some('S')) && after2.is_none_or(|c| !c.is_alphanumeric()) {
                         break;
                     }
                     j += 1;
-                } else if numeric
-                    && (cj == '.' || cj == ',')
-                    && after.is_some_and(|c| c.is_ascii_digit())
-                {
+                } else if numeric && (cj == '.' || cj == ',') && after.is_some_and(|c| c.is_ascii_digit()) {
                     j += 1;
                 } else {
                     break;
@@ -117,45 +111,24 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     end = k + 1;
                 }
             }
-            if end == j
-                && chars.get(j).is_some_and(|&(_, c)| c == '.')
-                && ABBREVIATIONS.contains(&word)
-            {
+            if end == j && chars.get(j).is_some_and(|&(_, c)| c == '.') && ABBREVIATIONS.contains(&word) {
                 end = j + 1;
             }
-            let kind = if numeric {
-                TokenKind::Number
-            } else {
-                TokenKind::Word
-            };
-            tokens.push(Token {
-                span: Span::new(start, end_of(end)),
-                kind,
-                sentence: 0,
-            });
+            let kind = if numeric { TokenKind::Number } else { TokenKind::Word };
+            tokens.push(Token { span: Span::new(start, end_of(end)), kind, sentence: 0 });
             i = end;
             continue;
         }
         if is_apostrophe(c) && matches!(next, Some('s') | Some('S')) {
             let after2 = chars.get(i + 2).map(|&(_, c)| c);
-            if prev.is_some_and(char::is_alphanumeric)
-                && after2.is_none_or(|c| !c.is_alphanumeric())
-            {
-                tokens.push(Token {
-                    span: Span::new(start, end_of(i + 2)),
-                    kind: TokenKind::Word,
-                    sentence: 0,
-                });
+            if prev.is_some_and(char::is_alphanumeric) && after2.is_none_or(|c| !c.is_alphanumeric()) {
+                tokens.push(Token { span: Span::new(start, end_of(i + 2)), kind: TokenKind::Word, sentence: 0 });
                 i += 2;
                 continue;
             }
         }
         let kind = quote_kind(c, prev, next).unwrap_or(TokenKind::Punct);
-        tokens.push(Token {
-            span: Span::new(start, end_of(i + 1)),
-            kind,
-            sentence: 0,
-        });
+        tokens.push(Token { span: Span::new(start, end_of(i + 1)), kind, sentence: 0 });
         i += 1;
     }
     tokens
@@ -169,12 +142,7 @@ fn starts_sentence(text: &str, t: &Token) -> bool {
     match t.kind {
         TokenKind::Quote { open, .. } => open,
         TokenKind::Number => true,
-        TokenKind::Word => t
-            .span
-            .slice(text)
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase),
+        TokenKind::Word => t.span.slice(text).chars().next().is_some_and(char::is_uppercase),
         TokenKind::Punct => matches!(t.span.slice(text), "(" | "[" | "—" | "–" | "-"),
     }
 }
@@ -198,13 +166,8 @@ pub fn segment(doc: &mut Document) {
             if is_terminal(text, &toks[k]) {
                 let mut end = k + 1;
                 while end < toks.len()
-                    && (matches!(
-                        toks[end].kind,
-                        TokenKind::Quote {
-                            close: true,
-                            open: false
-                        }
-                    ) || is_terminal(text, &toks[end])
+                    && (matches!(toks[end].kind, TokenKind::Quote { close: true, open: false })
+                        || is_terminal(text, &toks[end])
                         || toks[end].span.slice(text) == ")")
                 {
                     end += 1;
@@ -215,16 +178,8 @@ pub fn segment(doc: &mut Document) {
             } else if toks[k].kind == TokenKind::Word
                 && toks[k].span.slice(text).ends_with('.')
                 && toks[k].span.len() > 2
-                && toks[k]
-                    .span
-                    .slice(text)
-                    .chars()
-                    .filter(|&c| c == '.')
-                    .count()
-                    >= 2
-                && toks
-                    .get(k + 1)
-                    .is_some_and(|n| SENTENCE_STARTERS.contains(&n.span.slice(text)))
+                && toks[k].span.slice(text).chars().filter(|&c| c == '.').count() >= 2
+                && toks.get(k + 1).is_some_and(|n| SENTENCE_STARTERS.contains(&n.span.slice(text)))
             {
                 boundary = Some(k + 1);
             }
@@ -306,11 +261,7 @@ fn find_quotations(text: &str, tokens: &[Token], doc: &Document) -> Vec<Quotatio
             }
             para += 1;
         }
-        let TokenKind::Quote {
-            open: can_open,
-            close: can_close,
-        } = t.kind
-        else {
+        let TokenKind::Quote { open: can_open, close: can_close } = t.kind else {
             continue;
         };
         let c = first_char(t);
@@ -334,12 +285,7 @@ fn find_quotations(text: &str, tokens: &[Token], doc: &Document) -> Vec<Quotatio
         }
     }
     if let Some((oi, _)) = open {
-        let end = doc
-            .paragraphs
-            .last()
-            .map(|p| p.span.end)
-            .unwrap_or(text.len())
-            .max(tokens[oi].span.end);
+        let end = doc.paragraphs.last().map(|p| p.span.end).unwrap_or(text.len()).max(tokens[oi].span.end);
         out.push(Quotation {
             span: Span::new(tokens[oi].span.start, end),
             inner: Span::new(tokens[oi].span.end, end),
@@ -369,42 +315,26 @@ mod tests {
     #[test]
     fn abbreviations_do_not_split_sentences() {
         let d = doc("Mr. Smith met U.S. officials on Jan. 5 in Washington. They talked.");
-        assert_eq!(
-            sentences(&d),
-            vec![
-                "Mr. Smith met U.S. officials on Jan. 5 in Washington.",
-                "They talked."
-            ]
-        );
+        assert_eq!(sentences(&d), vec!["Mr. Smith met U.S. officials on Jan. 5 in Washington.", "They talked."]);
     }
 
     #[test]
     fn initialism_at_sentence_end_splits_before_a_starter() {
         let d = doc("He flew to the U.S. The talks failed.");
-        assert_eq!(
-            sentences(&d),
-            vec!["He flew to the U.S.", "The talks failed."]
-        );
+        assert_eq!(sentences(&d), vec!["He flew to the U.S.", "The talks failed."]);
     }
 
     #[test]
     fn closing_quote_stays_with_its_sentence() {
         let d = doc("“We will win.” He smiled. “Why?” she asked.");
-        assert_eq!(
-            sentences(&d),
-            vec!["“We will win.”", "He smiled.", "“Why?” she asked."]
-        );
+        assert_eq!(sentences(&d), vec!["“We will win.”", "He smiled.", "“Why?” she asked."]);
     }
 
     #[test]
     fn possessive_is_a_separate_token() {
         let toks: Vec<&str> = tokenize("Russia’s plan, we’ve said")
             .iter()
-            .map(|t| {
-                "Russia’s plan, we’ve said"
-                    .get(t.span.start..t.span.end)
-                    .unwrap()
-            })
+            .map(|t| "Russia’s plan, we’ve said".get(t.span.start..t.span.end).unwrap())
             .collect();
         assert_eq!(toks, vec!["Russia", "’s", "plan", ",", "we’ve", "said"]);
     }
@@ -421,10 +351,7 @@ mod tests {
     fn multi_paragraph_quote_continues_when_next_paragraph_reopens() {
         let d = doc("“First part of it.\n“Second part,” he said.\nNext paragraph.");
         assert_eq!(d.quotations.len(), 1);
-        assert_eq!(
-            d.slice(d.quotations[0].inner),
-            "First part of it.\n“Second part,"
-        );
+        assert_eq!(d.slice(d.quotations[0].inner), "First part of it.\n“Second part,");
     }
 
     #[test]

@@ -13,9 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use whosaid_document::{
-    Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind,
-};
+use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::{CueClass, Lexicon};
 
 use crate::cues::{cue_at, is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
@@ -42,9 +40,8 @@ const TIME_WORDS: &[&str] = &[
     "later",
     "earlier",
 ];
-const TIME_LEADS: &[&str] = &[
-    "on", "last", "this", "earlier", "late", "early", "in", "next", "that", "the", "previous",
-];
+const TIME_LEADS: &[&str] =
+    &["on", "last", "this", "earlier", "late", "early", "in", "next", "that", "the", "previous"];
 
 struct Ctx<'d> {
     doc: &'d Document,
@@ -64,26 +61,22 @@ impl Ctx<'_> {
     fn w(&self, i: usize) -> &str {
         self.words.get(i)
     }
+    /// Span of tokens `[a, b)`; empty (at `a`) when the range is empty.
     fn tok_span(&self, a: usize, b: usize) -> Span {
-        Span::new(
-            self.doc.tokens[a].span.start,
-            self.doc.tokens[b - 1].span.end,
-        )
+        if b <= a || b > self.n() {
+            let pos = self.doc.tokens.get(a).map(|t| t.span.start).unwrap_or(self.doc.text.len());
+            return Span::new(pos, pos);
+        }
+        Span::new(self.doc.tokens[a].span.start, self.doc.tokens[b - 1].span.end)
     }
     fn sentence_of(&self, i: usize) -> usize {
         self.doc.tokens[i].sentence
     }
     fn is_punct(&self, i: usize, p: &str) -> bool {
-        i < self.n()
-            && self.doc.tokens[i].kind == TokenKind::Punct
-            && self.doc.slice(self.doc.tokens[i].span) == p
+        i < self.n() && self.doc.tokens[i].kind == TokenKind::Punct && self.doc.slice(self.doc.tokens[i].span) == p
     }
     fn is_close_quote(&self, i: usize) -> bool {
-        i < self.n()
-            && matches!(
-                self.doc.tokens[i].kind,
-                TokenKind::Quote { close: true, .. }
-            )
+        i < self.n() && matches!(self.doc.tokens[i].kind, TokenKind::Quote { close: true, .. })
     }
     fn can_speak(&self, mi: usize) -> bool {
         let m = &self.doc.mentions[mi];
@@ -97,18 +90,10 @@ impl Ctx<'_> {
     }
     /// The longest speaker-capable mention ending at token `end` (exclusive).
     fn speaker_ending_at(&self, end: usize) -> Option<usize> {
-        self.ends
-            .get(&end)?
-            .iter()
-            .copied()
-            .find(|&mi| self.can_speak(mi))
+        self.ends.get(&end)?.iter().copied().find(|&mi| self.can_speak(mi))
     }
     fn speaker_starting_at(&self, start: usize) -> Option<usize> {
-        self.starts
-            .get(&start)?
-            .iter()
-            .copied()
-            .find(|&mi| self.can_speak(mi))
+        self.starts.get(&start)?.iter().copied().find(|&mi| self.can_speak(mi))
     }
     /// Skips a time phrase ending right before `p` ("on Wednesday"); returns its start.
     fn skip_time_back(&self, p: usize, floor: usize) -> usize {
@@ -173,14 +158,7 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     for list in starts.values_mut() {
         list.sort_by_key(|&mi| (std::cmp::Reverse(doc.mentions[mi].span.end), mi));
     }
-    let cx = Ctx {
-        doc,
-        words,
-        lex,
-        starts,
-        ends,
-        ranges,
-    };
+    let cx = Ctx { doc, words, lex, starts, ends, ranges };
     let sents = sentence_tokens(doc);
     let mut found: Vec<Statement> = Vec::new();
     let mut used_cues: HashSet<usize> = HashSet::new();
@@ -188,12 +166,7 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     quotation_pass(&cx, &sents, &mut found, &mut used_cues);
     clause_pass(&cx, &sents, &mut found, &mut used_cues);
 
-    found.sort_by(|a, b| {
-        a.content
-            .start
-            .cmp(&b.content.start)
-            .then(a.content.end.cmp(&b.content.end))
-    });
+    found.sort_by(|a, b| a.content.start.cmp(&b.content.start).then(a.content.end.cmp(&b.content.end)));
     found.dedup_by(|a, b| a.content == b.content && a.speaker == b.speaker);
     doc.statements = found;
 }
@@ -203,8 +176,8 @@ fn trim_content(doc: &Document, mut s: Span, strip_period: bool) -> Span {
     loop {
         let t = &text[s.start..s.end];
         let trimmed_start = t.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
-        let mut trimmed = trimmed_start
-            .trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == ':');
+        let mut trimmed =
+            trimmed_start.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == ':');
         if strip_period {
             trimmed = trimmed.trim_end_matches(['.', '…']);
         }
@@ -221,12 +194,7 @@ fn word_count(doc: &Document, s: Span) -> usize {
     doc.slice(s).split_whitespace().count()
 }
 
-fn quotation_pass(
-    cx: &Ctx,
-    sents: &[(usize, usize)],
-    found: &mut Vec<Statement>,
-    used_cues: &mut HashSet<usize>,
-) {
+fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, used_cues: &mut HashSet<usize>) {
     let doc = cx.doc;
     for q in &doc.quotations {
         let content = trim_content(doc, q.inner, false);
@@ -240,8 +208,8 @@ fn quotation_pass(
         let sent = cx.sentence_of(open_tok);
         let (sent_first, _) = sents[sent];
         let prev_tok = open_tok.checked_sub(1);
-        let starts_sentence = open_tok == sent_first
-            || prev_tok.is_some_and(|p| doc.tokens[p].sentence != doc.tokens[open_tok].sentence);
+        let starts_sentence =
+            open_tok == sent_first || prev_tok.is_some_and(|p| doc.tokens[p].sentence != doc.tokens[open_tok].sentence);
         let after_colon = prev_tok.is_some_and(|p| cx.is_punct(p, ":"));
         if !(ends_utterance || starts_sentence || after_colon) {
             continue;
@@ -262,10 +230,7 @@ fn quotation_pass(
         if let Some(p) = prev_tok {
             if cx.is_punct(p, ":") || cx.is_punct(p, ",") {
                 if let Some(st) = attribution_before(cx, p, content, used_cues) {
-                    found.push(Statement {
-                        kind: StatementKind::Direct,
-                        ..st
-                    });
+                    found.push(Statement { kind: StatementKind::Direct, ..st });
                     continue;
                 }
             }
@@ -340,10 +305,7 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
 
 /// Addressee right after a cue: "told the outlet", "confirmed to AFP".
 fn addressee_after(cx: &Ctx, a: usize, lemma: &str) -> Option<(usize, usize)> {
-    let takes_object = matches!(
-        lemma,
-        "tell" | "inform" | "assure" | "ask" | "warn" | "urge" | "advise" | "remind"
-    );
+    let takes_object = matches!(lemma, "tell" | "inform" | "assure" | "ask" | "warn" | "urge" | "advise" | "remind");
     if takes_object {
         if let Some(mi) = cx.starts.get(&a).and_then(|l| l.first().copied()) {
             let m = &cx.doc.mentions[mi];
@@ -356,10 +318,7 @@ fn addressee_after(cx: &Ctx, a: usize, lemma: &str) -> Option<(usize, usize)> {
         if let Some(mi) = cx.starts.get(&(a + 1)).and_then(|l| l.first().copied()) {
             if matches!(
                 cx.doc.mentions[mi].etype,
-                EntityType::Media
-                    | EntityType::Person
-                    | EntityType::Group
-                    | EntityType::Organization
+                EntityType::Media | EntityType::Person | EntityType::Group | EntityType::Organization
             ) {
                 return Some((mi, cx.ranges[mi].1));
             }
@@ -373,8 +332,7 @@ fn medium_in_sentence(cx: &Ctx, first: usize, end: usize) -> Option<usize> {
     for i in first..end {
         let w = cx.w(i);
         let lead = match w {
-            "interview" | "statement" | "comments" | "remarks" | "letter" | "op-ed"
-            | "briefing" | "podcast" => {
+            "interview" | "statement" | "comments" | "remarks" | "letter" | "op-ed" | "briefing" | "podcast" => {
                 matches!(cx.w(i + 1), "with" | "to")
             }
             "speaking" | "talking" => matches!(cx.w(i + 1), "to" | "with"),
@@ -383,10 +341,7 @@ fn medium_in_sentence(cx: &Ctx, first: usize, end: usize) -> Option<usize> {
         if lead {
             let at = i + 2;
             if let Some(mi) = cx.starts.get(&at).and_then(|l| l.first().copied()) {
-                if matches!(
-                    cx.doc.mentions[mi].etype,
-                    EntityType::Media | EntityType::Person | EntityType::Group
-                ) {
+                if matches!(cx.doc.mentions[mi].etype, EntityType::Media | EntityType::Person | EntityType::Group) {
                     return Some(mi);
                 }
             }
@@ -411,12 +366,7 @@ fn confidence_for(cx: &Ctx, speaker: Option<usize>, base: f32) -> f32 {
     }
 }
 
-fn attribution_after(
-    cx: &Ctx,
-    t: usize,
-    content: Span,
-    used: &mut HashSet<usize>,
-) -> Option<Statement> {
+fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut HashSet<usize>) -> Option<Statement> {
     let doc = cx.doc;
     let sent = cx.sentence_of(t);
     let same = |i: usize| i < cx.n() && cx.sentence_of(i) == sent;
@@ -431,25 +381,10 @@ fn attribution_after(
         }
         if same(j) {
             if let Some(cm) = cue_at(doc, cx.words, cx.lex, j) {
-                if cm.cue.class == CueClass::Speech
-                    && cm.cue.lemma != "according to"
-                    && !used.contains(&cm.start)
-                {
-                    let cue_start = if (cue_start_guess..j).any(|x| AUXILIARIES.contains(&cx.w(x)))
-                    {
-                        cue_start_guess
-                    } else {
-                        j
-                    };
-                    return Some(finish_direct(
-                        cx,
-                        mi,
-                        cm,
-                        cue_start,
-                        content,
-                        used,
-                        "quote-then-speaker-cue",
-                    ));
+                if cm.cue.class == CueClass::Speech && cm.cue.lemma != "according to" && !used.contains(&cm.start) {
+                    let cue_start =
+                        if (cue_start_guess..j).any(|x| AUXILIARIES.contains(&cx.w(x))) { cue_start_guess } else { j };
+                    return Some(finish_direct(cx, mi, cm, cue_start, content, used, "quote-then-speaker-cue"));
                 }
             }
         }
@@ -457,20 +392,9 @@ fn attribution_after(
     // said Rubio / said the spokesman
     if same(t) {
         if let Some(cm) = cue_at(doc, cx.words, cx.lex, t) {
-            if cm.cue.class == CueClass::Speech
-                && cm.cue.lemma != "according to"
-                && !used.contains(&cm.start)
-            {
+            if cm.cue.class == CueClass::Speech && cm.cue.lemma != "according to" && !used.contains(&cm.start) {
                 if let Some(mi) = cx.speaker_starting_at(cm.end) {
-                    return Some(finish_direct(
-                        cx,
-                        mi,
-                        cm.clone(),
-                        t,
-                        content,
-                        used,
-                        "quote-then-cue-speaker",
-                    ));
+                    return Some(finish_direct(cx, mi, cm.clone(), t, content, used, "quote-then-cue-speaker"));
                 }
             }
         }
@@ -489,17 +413,15 @@ fn finish_direct(
 ) -> Statement {
     used.insert(cm.start);
     let after = cx.ranges[speaker].1.max(cm.end);
-    let addressee = addressee_after(cx, cm.end, &cm.cue.lemma)
-        .map(|(mi, _)| mi)
-        .or_else(|| {
-            if after < cx.n() {
-                let s = cx.sentence_of(after.min(cx.n() - 1));
-                let (first, end) = sentence_bounds(cx.doc, s);
-                medium_in_sentence(cx, first.max(after), end)
-            } else {
-                None
-            }
-        });
+    let addressee = addressee_after(cx, cm.end, &cm.cue.lemma).map(|(mi, _)| mi).or_else(|| {
+        if after < cx.n() {
+            let s = cx.sentence_of(after.min(cx.n() - 1));
+            let (first, end) = sentence_bounds(cx.doc, s);
+            medium_in_sentence(cx, first.max(after), end)
+        } else {
+            None
+        }
+    });
     Statement {
         kind: StatementKind::Direct,
         content,
@@ -515,18 +437,10 @@ fn finish_direct(
 
 fn sentence_bounds(doc: &Document, s: usize) -> (usize, usize) {
     let span = doc.sentences[s].span;
-    (
-        token_index_at(doc, span.start),
-        token_index_at(doc, span.end),
-    )
+    (token_index_at(doc, span.start), token_index_at(doc, span.end))
 }
 
-fn attribution_before(
-    cx: &Ctx,
-    p: usize,
-    content: Span,
-    used: &mut HashSet<usize>,
-) -> Option<Statement> {
+fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usize>) -> Option<Statement> {
     // p is the ':' or ',' before the opening mark. Look back a few tokens for a cue.
     let sent = cx.sentence_of(p);
     let floor = sentence_bounds(cx.doc, sent).0;
@@ -575,9 +489,7 @@ fn attribution_before(
 }
 
 fn in_quotation(doc: &Document, span: Span) -> bool {
-    let qi = doc
-        .quotations
-        .partition_point(|q| q.span.start <= span.start);
+    let qi = doc.quotations.partition_point(|q| q.span.start <= span.start);
     qi > 0 && doc.quotations[qi - 1].span.contains(span)
 }
 
@@ -585,12 +497,7 @@ fn is_participial(cm: &CueMatch, cx: &Ctx) -> bool {
     cx.w(cm.start).ends_with("ing")
 }
 
-fn clause_pass(
-    cx: &Ctx,
-    sents: &[(usize, usize)],
-    found: &mut Vec<Statement>,
-    used: &mut HashSet<usize>,
-) {
+fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, used: &mut HashSet<usize>) {
     let doc = cx.doc;
     for &(first, end) in sents {
         if first >= end {
@@ -671,26 +578,19 @@ fn make_reported(
         return None;
     }
     let text = doc.slice(content);
-    let has_quote = doc
-        .quotations
-        .iter()
-        .any(|q| content.overlaps(q.span) && content.contains(q.span))
+    let has_quote = doc.quotations.iter().any(|q| content.overlaps(q.span) && content.contains(q.span))
         || text.contains(['“', '”', '«', '»']);
     // A partial quotation alone: "expressing hope to “bring the two sides closer.”"
-    let qi = doc
-        .quotations
-        .partition_point(|q| q.span.start < content.start);
+    let qi = doc.quotations.partition_point(|q| q.span.start < content.start);
     // The content may start with "to"/"that" before the quotation.
     let lone_quote = doc.quotations.get(qi).filter(|q| {
         q.span.start < content.end
             && q.span.end >= content.end
-            && doc
-                .slice(Span::new(content.start, q.span.start))
-                .split_whitespace()
-                .count()
-                <= 1
+            && doc.slice(Span::new(content.start, q.span.start)).split_whitespace().count() <= 1
     });
-    let kind = if has_quote {
+    let kind = if cm.cue.class == CueClass::Belief {
+        StatementKind::Belief
+    } else if has_quote {
         StatementKind::Mixed
     } else {
         StatementKind::Indirect
@@ -813,24 +713,14 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
     None
 }
 
-fn participial(
-    cx: &Ctx,
-    cm: &CueMatch,
-    first: usize,
-    last: usize,
-    found: &[Statement],
-) -> Option<Statement> {
+fn participial(cx: &Ctx, cm: &CueMatch, first: usize, last: usize, found: &[Statement]) -> Option<Statement> {
     let doc = cx.doc;
     let here = doc.tokens[cm.start].span.start;
     let sent_start = doc.tokens[first].span.start;
     // The speaker of the clause before: a statement in this sentence, else its subject.
     let prev = found
         .iter()
-        .filter(|s| {
-            s.cue
-                .is_some_and(|c| c.start >= sent_start && c.end <= here)
-                && s.speaker.is_some()
-        })
+        .filter(|s| s.cue.is_some_and(|c| c.start >= sent_start && c.end <= here) && s.speaker.is_some())
         .max_by_key(|s| s.cue.map(|c| c.start))
         .and_then(|s| s.speaker);
     let speaker = prev.or_else(|| {
@@ -846,22 +736,11 @@ fn participial(
     if e <= a {
         return None;
     }
-    make_reported(
-        cx,
-        cm,
-        cm.start,
-        Some(speaker),
-        addressee,
-        cx.tok_span(a, e),
-        0.7,
-        "participial",
-    )
+    make_reported(cx, cm, cm.start, Some(speaker), addressee, cx.tok_span(a, e), 0.7, "participial")
 }
 
 fn according_to(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Statement> {
-    let sp = cx
-        .speaker_starting_at(cm.end)
-        .or_else(|| cx.starts.get(&cm.end).and_then(|l| l.first().copied()))?;
+    let sp = cx.speaker_starting_at(cm.end).or_else(|| cx.starts.get(&cm.end).and_then(|l| l.first().copied()))?;
     let sp_end = cx.ranges[sp].1;
     let k = cm.start;
     let at_start = k == first || (k == first + 1 && matches!(cx.w(first), "but" | "and"));

@@ -37,41 +37,27 @@ const MONTHS: &[&str] = &[
     "november",
     "december",
 ];
-const MONTH_ABBR: &[&str] = &[
-    "jan.", "feb.", "mar.", "apr.", "may", "jun.", "jul.", "aug.", "sept.", "oct.", "nov.", "dec.",
-];
+const MONTH_ABBR: &[&str] =
+    &["jan.", "feb.", "mar.", "apr.", "may", "jun.", "jul.", "aug.", "sept.", "oct.", "nov.", "dec."];
 
 fn month_of(w: &str) -> Option<u32> {
     MONTHS
         .iter()
         .position(|m| *m == w)
-        .or_else(|| {
-            MONTH_ABBR
-                .iter()
-                .position(|m| *m == w)
-                .or((w == "sep.").then_some(8))
-        })
+        .or_else(|| MONTH_ABBR.iter().position(|m| *m == w).or((w == "sep.").then_some(8)))
         .map(|i| i as u32 + 1)
 }
 
 /// The most recent `day` on or before `anchor` (`strictly_before` for "last Monday").
 pub fn weekday_on_or_before(anchor: NaiveDate, day: Weekday, strictly_before: bool) -> NaiveDate {
     let back = (anchor.weekday().num_days_from_monday() + 7 - day.num_days_from_monday()) % 7;
-    let back = if back == 0 && strictly_before {
-        7
-    } else {
-        back
-    };
+    let back = if back == 0 && strictly_before { 7 } else { back };
     anchor - Duration::days(back as i64)
 }
 
 /// The first day of the most recent `month` on or before `anchor`'s month.
 pub fn month_on_or_before(anchor: NaiveDate, month: u32) -> NaiveDate {
-    let year = if month <= anchor.month() {
-        anchor.year()
-    } else {
-        anchor.year() - 1
-    };
+    let year = if month <= anchor.month() { anchor.year() } else { anchor.year() - 1 };
     NaiveDate::from_ymd_opt(year, month, 1).expect("valid month")
 }
 
@@ -103,10 +89,7 @@ pub fn find_times(doc: &mut Document, words: &Words) {
         let lead = |i: usize| -> (usize, &str) {
             if i > 0
                 && same(i - 1, i)
-                && matches!(
-                    words.get(i - 1),
-                    "on" | "last" | "this" | "next" | "in" | "since" | "early" | "late"
-                )
+                && matches!(words.get(i - 1), "on" | "last" | "this" | "next" | "in" | "since" | "early" | "late")
             {
                 (i - 1, words.get(i - 1))
             } else {
@@ -124,27 +107,13 @@ pub fn find_times(doc: &mut Document, words: &Words) {
                 "last" => weekday_on_or_before(a, day, true),
                 _ => weekday_on_or_before(a, day, false),
             });
-            out.push(TimeExpr {
-                span: span(s, e),
-                kind: TimeKind::Weekday,
-                date,
-            });
+            out.push(TimeExpr { span: span(s, e), kind: TimeKind::Weekday, date });
             i = e;
             continue;
         }
         if matches!(w, "yesterday" | "today" | "tonight") {
-            let date = anchor.map(|a| {
-                if w == "yesterday" {
-                    a - Duration::days(1)
-                } else {
-                    a
-                }
-            });
-            out.push(TimeExpr {
-                span: span(i, i + 1),
-                kind: TimeKind::Relative,
-                date,
-            });
+            let date = anchor.map(|a| if w == "yesterday" { a - Duration::days(1) } else { a });
+            out.push(TimeExpr { span: span(i, i + 1), kind: TimeKind::Relative, date });
             i += 1;
             continue;
         }
@@ -153,42 +122,24 @@ pub fn find_times(doc: &mut Document, words: &Words) {
             && matches!(words.get(i + 1), "week" | "month" | "year" | "weekend")
         {
             let date = match (words.get(i), words.get(i + 1), anchor) {
-                ("last", "month", Some(a)) => Some(month_on_or_before(
-                    a,
-                    if a.month() == 1 { 12 } else { a.month() - 1 },
-                )),
+                ("last", "month", Some(a)) => {
+                    Some(month_on_or_before(a, if a.month() == 1 { 12 } else { a.month() - 1 }))
+                }
                 ("this", "month", Some(a)) => Some(month_on_or_before(a, a.month())),
                 _ => None,
             };
-            let kind = if date.is_some() {
-                TimeKind::Month
-            } else {
-                TimeKind::Relative
-            };
-            out.push(TimeExpr {
-                span: span(i, i + 2),
-                kind,
-                date,
-            });
+            let kind = if date.is_some() { TimeKind::Month } else { TimeKind::Relative };
+            out.push(TimeExpr { span: span(i, i + 2), kind, date });
             i += 2;
             continue;
         }
-        let is_cap = doc
-            .slice(doc.tokens[i].span)
-            .starts_with(|c: char| c.is_uppercase());
-        if let (Some(month), true) = (month_of(w), is_cap && doc.tokens[i].kind == TokenKind::Word)
-        {
+        let is_cap = doc.slice(doc.tokens[i].span).starts_with(|c: char| c.is_uppercase());
+        if let (Some(month), true) = (month_of(w), is_cap && doc.tokens[i].kind == TokenKind::Word) {
             // "April 23(, 2025)" / "23 April 2025" / "in January"
-            let day_after = if same(i, i + 1) {
-                number(words.get(i + 1)).filter(|d| (1..=31).contains(d))
-            } else {
-                None
-            };
-            let day_before = if i > 0 && same(i - 1, i) {
-                number(words.get(i - 1)).filter(|d| (1..=31).contains(d))
-            } else {
-                None
-            };
+            let day_after =
+                if same(i, i + 1) { number(words.get(i + 1)).filter(|d| (1..=31).contains(d)) } else { None };
+            let day_before =
+                if i > 0 && same(i - 1, i) { number(words.get(i - 1)).filter(|d| (1..=31).contains(d)) } else { None };
             if let Some(day) = day_after.or(day_before) {
                 let s = if day_after.is_some() { i } else { i - 1 };
                 let mut e = if day_after.is_some() { i + 2 } else { i + 1 };
@@ -206,11 +157,7 @@ pub fn find_times(doc: &mut Document, words: &Words) {
                     (None, None) => None,
                 };
                 let (s, _) = if s == i { lead(i) } else { (s, "") };
-                out.push(TimeExpr {
-                    span: span(s, e),
-                    kind: TimeKind::Absolute,
-                    date,
-                });
+                out.push(TimeExpr { span: span(s, e), kind: TimeKind::Absolute, date });
                 i = e;
                 continue;
             }
@@ -221,17 +168,12 @@ pub fn find_times(doc: &mut Document, words: &Words) {
                     let mut e = i + 1;
                     let mut date = anchor.map(|a| month_on_or_before(a, month));
                     if same(i, e) {
-                        if let Some(y) = number(words.get(e)).filter(|y| (1900..=2100).contains(y))
-                        {
+                        if let Some(y) = number(words.get(e)).filter(|y| (1900..=2100).contains(y)) {
                             date = NaiveDate::from_ymd_opt(y as i32, month, 1);
                             e += 1;
                         }
                     }
-                    out.push(TimeExpr {
-                        span: span(s, e),
-                        kind: TimeKind::Month,
-                        date,
-                    });
+                    out.push(TimeExpr { span: span(s, e), kind: TimeKind::Month, date });
                     i = e;
                     continue;
                 }
@@ -285,17 +227,10 @@ pub fn attach_times(doc: &mut Document, words: &Words) {
         match vague {
             Some(k) => {
                 let span = doc.tokens[k].span;
-                let idx = extra
-                    .iter()
-                    .position(|t| t.span == span)
-                    .unwrap_or_else(|| {
-                        extra.push(TimeExpr {
-                            span,
-                            kind: TimeKind::Vague,
-                            date: None,
-                        });
-                        extra.len() - 1
-                    });
+                let idx = extra.iter().position(|t| t.span == span).unwrap_or_else(|| {
+                    extra.push(TimeExpr { span, kind: TimeKind::Vague, date: None });
+                    extra.len() - 1
+                });
                 choice.push(Some(Err(idx)));
             }
             None => choice.push(None),
@@ -303,14 +238,8 @@ pub fn attach_times(doc: &mut Document, words: &Words) {
     }
     // Merge the vague expressions into the sorted list and remap indices.
     let base = doc.times.len();
-    let mut all: Vec<(TimeExpr, usize)> = doc
-        .times
-        .drain(..)
-        .enumerate()
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(i, t)| (t, i))
-        .collect();
+    let mut all: Vec<(TimeExpr, usize)> =
+        doc.times.drain(..).enumerate().collect::<Vec<_>>().into_iter().map(|(i, t)| (t, i)).collect();
     all.extend(extra.into_iter().enumerate().map(|(i, t)| (t, base + i)));
     all.sort_by_key(|(t, old)| (t.span.start, t.span.end, *old));
     let mut remap = vec![0; all.len()];
@@ -338,31 +267,16 @@ mod tests {
     fn weekdays_resolve_to_most_recent_on_or_before() {
         let wed = d("2025-04-23");
         assert_eq!(weekday_on_or_before(wed, Weekday::Wed, false), wed);
-        assert_eq!(
-            weekday_on_or_before(wed, Weekday::Tue, false),
-            d("2025-04-22")
-        );
-        assert_eq!(
-            weekday_on_or_before(wed, Weekday::Thu, false),
-            d("2025-04-17")
-        );
-        assert_eq!(
-            weekday_on_or_before(wed, Weekday::Wed, true),
-            d("2025-04-16")
-        );
+        assert_eq!(weekday_on_or_before(wed, Weekday::Tue, false), d("2025-04-22"));
+        assert_eq!(weekday_on_or_before(wed, Weekday::Thu, false), d("2025-04-17"));
+        assert_eq!(weekday_on_or_before(wed, Weekday::Wed, true), d("2025-04-16"));
     }
 
     #[test]
     fn months_resolve_within_the_past_year() {
         assert_eq!(month_on_or_before(d("2025-04-23"), 1), d("2025-01-01"));
         assert_eq!(month_on_or_before(d("2025-04-23"), 11), d("2024-11-01"));
-        assert_eq!(
-            day_in_past_year(d("2025-01-03"), 12, 30),
-            Some(d("2024-12-30"))
-        );
-        assert_eq!(
-            day_in_past_year(d("2025-04-23"), 4, 25),
-            Some(d("2025-04-25"))
-        );
+        assert_eq!(day_in_past_year(d("2025-01-03"), 12, 30), Some(d("2024-12-30")));
+        assert_eq!(day_in_past_year(d("2025-04-23"), 4, 25), Some(d("2025-04-25")));
     }
 }

@@ -9,7 +9,8 @@ const GOLD: &str = include_str!("fixtures/seed/000_a94861bdbd30db23.gold.json");
 
 /// Compare content ignoring surrounding quotation marks, commas and whitespace.
 fn norm(s: &str) -> String {
-    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '“' | '”' | '"' | '‘' | '’' | '«' | '»')).to_string()
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '“' | '”' | '"' | '‘' | '’' | '«' | '»'))
+        .to_string()
 }
 
 fn analyse() -> JsonDocument {
@@ -112,7 +113,10 @@ fn gold_entities_are_clustered_as_listed() {
         for m in g["mentions"].as_array().unwrap() {
             let m = m.as_str().unwrap();
             if !e.mentions.iter().any(|x| x.text == m) {
-                failures.push(format!("{name}: mention {m:?} not in cluster {:?}", e.mentions.iter().map(|x| &x.text).collect::<Vec<_>>()));
+                failures.push(format!(
+                    "{name}: mention {m:?} not in cluster {:?}",
+                    e.mentions.iter().map(|x| &x.text).collect::<Vec<_>>()
+                ));
             }
         }
     }
