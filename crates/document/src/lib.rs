@@ -65,6 +65,42 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
+    /// Chains this map (clean → intermediate) with `outer` (intermediate →
+    /// source, as pieces), giving clean → source. Used when the raw text was
+    /// itself extracted from HTML. Parts of a piece that `outer` does not
+    /// cover map to the start of the nearest outer piece before them.
+    pub fn compose(&self, outer: &[Piece]) -> OffsetMap {
+        let mut out = Vec::with_capacity(self.pieces.len());
+        for p in &self.pieces {
+            let (mut clean, mut raw, mut left) = (p.clean, p.raw, p.len);
+            while left > 0 {
+                let idx = outer.partition_point(|o| o.clean <= raw);
+                let Some(o) = idx.checked_sub(1).map(|i| outer[i]) else {
+                    out.push(Piece { clean, raw: outer.first().map(|o| o.raw).unwrap_or(0), len: left });
+                    break;
+                };
+                let inside = (o.clean + o.len).saturating_sub(raw);
+                if inside == 0 {
+                    // Gap between outer pieces: one byte maps to the piece end.
+                    let next = outer.get(idx).map(|n| n.clean).unwrap_or(raw + left);
+                    let step = (next - raw).min(left).max(1);
+                    out.push(Piece { clean, raw: o.raw + o.len, len: 0 });
+                    clean += step;
+                    raw += step;
+                    left -= step;
+                    continue;
+                }
+                let take = inside.min(left);
+                out.push(Piece { clean, raw: o.raw + (raw - o.clean), len: take });
+                clean += take;
+                raw += take;
+                left -= take;
+            }
+        }
+        out.retain(|p| p.len > 0);
+        OffsetMap { pieces: out }
+    }
+
     pub fn to_raw(&self, clean: usize) -> usize {
         let idx = self.pieces.partition_point(|p| p.clean <= clean);
         if idx == 0 {
@@ -297,6 +333,26 @@ pub struct Statement {
     pub rule: &'static str,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_chains_two_maps() {
+        // clean "bc" = text[1..3]; text "abc" came from html[10..13]
+        let inner = OffsetMap { pieces: vec![Piece { clean: 0, raw: 1, len: 2 }] };
+        let outer = [Piece { clean: 0, raw: 10, len: 3 }];
+        let m = inner.compose(&outer);
+        assert_eq!(m.to_raw(0), 11);
+        assert_eq!(m.to_raw(1), 12);
+        // split across two outer pieces
+        let outer = [Piece { clean: 0, raw: 10, len: 2 }, Piece { clean: 2, raw: 50, len: 5 }];
+        let m = inner.compose(&outer);
+        assert_eq!(m.to_raw(0), 11);
+        assert_eq!(m.to_raw(1), 50);
+    }
+}
+
 /// One article and everything the pipeline found in it.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
@@ -316,6 +372,8 @@ pub struct Document {
     pub entities: Vec<Entity>,
     pub times: Vec<TimeExpr>,
     pub statements: Vec<Statement>,
+    /// Id of an earlier document this one nearly duplicates (set by batch runs).
+    pub duplicate_of: Option<String>,
 }
 
 impl Document {

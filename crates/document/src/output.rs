@@ -29,6 +29,9 @@ pub struct JsonDocument {
     pub entities: Vec<JsonEntity>,
     pub times: Vec<JsonTime>,
     pub statements: Vec<JsonStatement>,
+    /// Id of an earlier near-duplicate document (wire copies), or null. Kept
+    /// last: batch runs patch it into already serialised lines.
+    pub duplicate_of: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
@@ -230,6 +233,7 @@ impl JsonDocument {
                     rule: s.rule.to_string(),
                 })
                 .collect(),
+            duplicate_of: doc.duplicate_of.clone(),
         }
     }
 }

@@ -1,9 +1,127 @@
 //! Input readers: turn files, directories and stdin into raw article text plus
 //! metadata. Every failure names the input and the reason; nothing panics.
 
+pub mod jsonl;
+pub mod sniff;
+pub mod warc;
+
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub use sniff::{sniff, Format};
+use whosaid_document::Meta;
+
+/// What a record carries: plain article text, or an HTML page still to be
+/// reduced to its main content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Text(String),
+    Html(String),
+}
+
+/// One document found in an input, with what the input said about it.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Where it came from: `file`, `file:line` (JSONL) or `file#record` (WARC).
+    pub source: String,
+    pub meta: Meta,
+    pub body: Body,
+    /// Set when the bytes were not valid UTF-8 and were decoded lossily.
+    pub lossy: bool,
+    /// Input bytes this record consumed (for progress and throughput).
+    pub bytes: usize,
+}
+
+/// What reading an input yields, in input order.
+#[derive(Debug)]
+pub enum ReadEvent {
+    Record(Record),
+    /// A record deliberately not processed (e.g. a WARC `request` record).
+    Skipped {
+        source: String,
+        reason: String,
+    },
+    /// A record or file that could not be read; reading goes on where possible.
+    Error(ReadError),
+}
+
+/// Field names of JSONL inputs.
+#[derive(Debug, Clone)]
+pub struct JsonlFields {
+    pub text: String,
+    pub html: String,
+    pub url: String,
+    pub title: String,
+    pub published: String,
+    pub outlet: String,
+    pub id: String,
+}
+
+impl Default for JsonlFields {
+    fn default() -> JsonlFields {
+        JsonlFields {
+            text: "text".into(),
+            html: "html".into(),
+            url: "url".into(),
+            title: "title".into(),
+            published: "published".into(),
+            outlet: "outlet".into(),
+            id: "id".into(),
+        }
+    }
+}
+
+/// Parses the date part of `2025-04-23`, `2025-04-23T10:00:00Z` and the like.
+pub fn parse_date_prefix(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    let head = s.get(..10)?;
+    chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
+}
+
+/// Opens any supported input and streams its events. Files are sniffed by
+/// extension and content; "-" is stdin, read as text.
+pub fn open(path: &Path, fields: &JsonlFields) -> Box<dyn Iterator<Item = ReadEvent> + Send> {
+    let source = path.display().to_string();
+    if source == "-" {
+        return Box::new(std::iter::once(match read_path(path) {
+            Ok(i) => ReadEvent::Record(text_record(i)),
+            Err(e) => ReadEvent::Error(e),
+        }));
+    }
+    let format = match sniff::sniff_path(path) {
+        Ok(f) => f,
+        Err(e) => return Box::new(std::iter::once(ReadEvent::Error(e))),
+    };
+    match format {
+        Format::Jsonl => match jsonl::JsonlReader::open(path, fields.clone()) {
+            Ok(r) => Box::new(r),
+            Err(e) => Box::new(std::iter::once(ReadEvent::Error(e))),
+        },
+        Format::Warc => match warc::WarcReader::open(path) {
+            Ok(r) => Box::new(r),
+            Err(e) => Box::new(std::iter::once(ReadEvent::Error(e))),
+        },
+        Format::Html | Format::Text => Box::new(std::iter::once(match read_path(path) {
+            Ok(i) => {
+                let html = format == Format::Html;
+                let mut r = text_record(i);
+                if html {
+                    if let Body::Text(t) = r.body {
+                        r.body = Body::Html(t);
+                    }
+                }
+                ReadEvent::Record(r)
+            }
+            Err(e) => ReadEvent::Error(e),
+        })),
+    }
+}
+
+fn text_record(i: Input) -> Record {
+    let bytes = i.text.len();
+    Record { source: i.source.clone(), meta: Meta::default(), body: Body::Text(i.text), lossy: i.lossy, bytes }
+}
 
 /// Inputs larger than this are refused rather than read whole.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -32,7 +150,7 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-fn err(source: &str, reason: impl Into<String>) -> ReadError {
+pub(crate) fn err(source: &str, reason: impl Into<String>) -> ReadError {
     ReadError { source: source.to_string(), reason: reason.into() }
 }
 
