@@ -134,10 +134,23 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 }
             }
             MentionKind::Nominal => {
-                let found = (0..mi).rev().find_map(|pm| assign[pm].filter(|&e| entities[e].etype == m.etype));
+                // "the outlet" points back; "another source" names a new actor.
+                let words: Vec<&str> = doc.slice(m.span).split_whitespace().collect();
+                let anaphoric = words.len() == 2
+                    && words[0].eq_ignore_ascii_case("the")
+                    && lex.nominals.contains_key(&words[1].to_lowercase());
+                let found = if anaphoric {
+                    (0..mi).rev().find_map(|pm| assign[pm].filter(|&e| entities[e].etype == m.etype))
+                } else {
+                    None
+                };
                 match found {
                     Some(e) => e,
-                    None => continue,
+                    None if anaphoric => continue,
+                    None => {
+                        let name = collapse_ws(doc.slice(m.name.unwrap_or(m.span)));
+                        get_or_create(&mut entities, m.etype, name, None)
+                    }
                 }
             }
             MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities) {

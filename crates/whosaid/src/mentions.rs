@@ -64,6 +64,97 @@ const GROUP_MODIFIERS: &[&str] = &[
     "economic",
 ];
 const DETERMINERS: &[&str] = &["the", "a", "an"];
+/// Words that open a speaker noun phrase ("another source", "their advisers").
+const NP_DETERMINERS: &[&str] = &[
+    "the", "a", "an", "another", "some", "many", "most", "several", "all", "both", "each", "every", "one", "two",
+    "three", "four", "five", "his", "her", "their", "its", "our", "these", "those", "no", "few", "other", "others",
+    "such", "any", "various", "numerous", "multiple",
+];
+/// Words a speaker noun phrase never extends over, scanning away from the cue.
+const NP_BOUNDARIES: &[&str] = &[
+    "and",
+    "but",
+    "or",
+    "nor",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "while",
+    "as",
+    "because",
+    "if",
+    "although",
+    "though",
+    "since",
+    "after",
+    "before",
+    "than",
+    "so",
+    "then",
+    "not",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "there",
+    "this",
+    "what",
+    "how",
+    "why",
+    "in",
+    "on",
+    "at",
+    "by",
+    "with",
+    "from",
+    "into",
+    "during",
+    "about",
+    "over",
+    "under",
+    "against",
+    "without",
+    "through",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "should",
+    "do",
+    "does",
+    "did",
+    "also",
+    "even",
+    "just",
+    "only",
+    "now",
+    "still",
+    "yet",
+    "said",
+    "says",
+    "say",
+    "told",
+    "according",
+];
 
 struct Ctx<'d> {
     doc: &'d Document,
@@ -312,7 +403,12 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         i += 1;
     }
 
-    // 4. Metonymy and quote flags.
+    // 4. Speaker noun phrases: a cue with no mention at its speaker position
+    //    gets the noun phrase found there ("another source said", "A Bloomberg
+    //    poll shows", "according to the poll", "…, said a campaign aide").
+    speaker_phrases(&cx, &mut out);
+
+    // 5. Metonymy and quote flags.
     let quotes = &doc.quotations;
     for m in &mut out {
         let qi = quotes.partition_point(|q| q.span.start <= m.span.start);
@@ -328,6 +424,128 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     out.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
     out.dedup_by(|a, b| a.span == b.span);
     doc.mentions = out;
+}
+
+fn token_index_at(doc: &Document, byte: usize) -> usize {
+    doc.tokens.partition_point(|t| t.span.start < byte)
+}
+
+fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
+    let doc = cx.doc;
+    let n = cx.n();
+    let mut starts: HashSet<usize> = out.iter().map(|m| token_index_at(doc, m.span.start)).collect();
+    let mut ends: HashSet<usize> = out.iter().map(|m| token_index_at(doc, m.span.end)).collect();
+    // A cue word inside a name is part of the name ("Secretary of State").
+    let mut inside = vec![false; n];
+    for m in out.iter() {
+        for t in inside.iter_mut().take(token_index_at(doc, m.span.end)).skip(token_index_at(doc, m.span.start)) {
+            *t = true;
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        if inside[i] {
+            i += 1;
+            continue;
+        }
+        let Some(cm) = cue_at(doc, cx.words, cx.lex, i) else {
+            i += 1;
+            continue;
+        };
+        let mut found = None;
+        if cm.cue.lemma == "according to" {
+            if !starts.contains(&cm.end) {
+                found = np_forward(cx, cm.end).map(|e| (cm.end, e));
+            }
+        } else if is_verbal_use(cx.words, i) {
+            let mut p = i;
+            while p > 0 && cx.same_sentence(p - 1, i) && i - p < 4 {
+                let w = cx.words.get(p - 1);
+                if AUXILIARIES.contains(&w) || is_adverb(w) {
+                    p -= 1;
+                } else {
+                    break;
+                }
+            }
+            let after_comma = p > 0
+                && cx.same_sentence(p - 1, i)
+                && (cx.words.get(p - 1) == ","
+                    || matches!(doc.tokens[p - 1].kind, TokenKind::Quote { close: true, .. }));
+            if after_comma {
+                if !starts.contains(&cm.end) && cx.same_sentence(i, cm.end) {
+                    found = np_forward(cx, cm.end).map(|e| (cm.end, e));
+                }
+            } else if p > 0 && !ends.contains(&p) && cx.same_sentence(p - 1, i) {
+                found = np_back(cx, p).map(|s| (s, p));
+            }
+        }
+        if let Some((a, b)) = found {
+            let head = cx.words.get(b - 1);
+            let etype = match cx.lex.nominals.get(head).map(String::as_str) {
+                Some("media") => EntityType::Media,
+                Some(_) => EntityType::Organization,
+                None if cx.lex.titles.contains(head) => EntityType::Person,
+                None if head.ends_with('s') && !head.ends_with("ss") => EntityType::Group,
+                None => EntityType::Organization,
+            };
+            let name_start = if NP_DETERMINERS.contains(&cx.words.get(a)) && b - a > 1 { a + 1 } else { a };
+            let mut m = mention(cx.span(a, b), MentionKind::Nominal, etype);
+            m.name = Some(cx.span(name_start, b));
+            out.push(m);
+            starts.insert(a);
+            ends.insert(b);
+        }
+        i = cm.end.max(i + 1);
+    }
+}
+
+fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
+    if a >= b {
+        return false;
+    }
+    let head = cx.words.get(b - 1);
+    let det = NP_DETERMINERS.contains(&cx.words.get(a));
+    let lone_det =
+        b - a == 1 && det && !matches!(head, "all" | "both" | "many" | "most" | "some" | "several" | "others" | "few");
+    (det || cx.is_cap(a) || (head.ends_with('s') && !head.ends_with("ss")))
+        && !lone_det
+        && !cx.lex.function_words.contains(cx.raw(b - 1))
+        && cx.is_word(b - 1)
+}
+
+/// The noun phrase ending right before token `p` (a cue), scanning back.
+fn np_back(cx: &Ctx, p: usize) -> Option<usize> {
+    let mut k = p;
+    let mut start = None;
+    while k > 0 && cx.same_sentence(k - 1, p - 1) && p - k < 8 {
+        let t = k - 1;
+        let w = cx.words.get(t);
+        let joins = cx.is_word(t) || w == "'s" || (w == "-" && t > 0 && cx.adjacent(t - 1, t));
+        if !joins || NP_BOUNDARIES.contains(&w) || cx.lex.verb_forms.contains_key(w) && !NP_DETERMINERS.contains(&w) {
+            break;
+        }
+        k -= 1;
+        start = Some(k);
+        if NP_DETERMINERS.contains(&w) {
+            break;
+        }
+    }
+    let s = start?;
+    np_ok(cx, s, p).then_some(s)
+}
+
+/// The noun phrase starting at token `a` ("the poll", "a campaign aide").
+fn np_forward(cx: &Ctx, a: usize) -> Option<usize> {
+    let mut k = a;
+    while k < cx.n() && cx.same_sentence(a, k) && k - a < 8 {
+        let w = cx.words.get(k);
+        let joins = cx.is_word(k) || w == "'s" || (w == "-" && cx.adjacent(k - 1, k));
+        if !joins || (k > a && NP_BOUNDARIES.contains(&w)) || (k > a && NP_DETERMINERS.contains(&w)) {
+            break;
+        }
+        k += 1;
+    }
+    np_ok(cx, a, k).then_some(k)
 }
 
 fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &mut Vec<Single>, covered: &mut [bool]) {

@@ -127,6 +127,19 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
         }
+        // Doubled apostrophes ('' and ``) stand for a straight double quote in
+        // some wire feeds and archives (the New York Times among them).
+        if (c == '\'' && next == Some('\'')) || (c == '`' && next == Some('`')) {
+            let after = chars.get(i + 2).map(|&(_, c)| c);
+            let kind = if c == '`' {
+                TokenKind::Quote { open: true, close: false }
+            } else {
+                quote_kind('"', prev, after).expect("a quote")
+            };
+            tokens.push(Token { span: Span::new(start, end_of(i + 2)), kind, sentence: 0 });
+            i += 2;
+            continue;
+        }
         let kind = quote_kind(c, prev, next).unwrap_or(TokenKind::Punct);
         tokens.push(Token { span: Span::new(start, end_of(i + 1)), kind, sentence: 0 });
         i += 1;
@@ -218,6 +231,8 @@ fn closes(open_char: char, close_char: char) -> bool {
     matches!(
         (open_char, close_char),
         ('“', '”')
+            | ('\'', '\'')
+            | ('`', '\'')
             | ('“', '"')
             | ('"', '"')
             | ('"', '”')
@@ -352,6 +367,13 @@ mod tests {
         let d = doc("“First part of it.\n“Second part,” he said.\nNext paragraph.");
         assert_eq!(d.quotations.len(), 1);
         assert_eq!(d.slice(d.quotations[0].inner), "First part of it.\n“Second part,");
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_quotation_marks() {
+        let d = doc("''It's more tinkering,'' said Alan Cole. ``Fine,'' he added.");
+        let qs: Vec<&str> = d.quotations.iter().map(|q| d.slice(q.inner)).collect();
+        assert_eq!(qs, vec!["It's more tinkering,", "Fine,"]);
     }
 
     #[test]

@@ -52,6 +52,8 @@ struct Ctx<'d> {
     ends: HashMap<usize, Vec<usize>>,
     /// Token range of each mention.
     ranges: Vec<(usize, usize)>,
+    /// Tokens inside a name or title mention: never cues ("Secretary of State").
+    inside_name: Vec<bool>,
 }
 
 impl Ctx<'_> {
@@ -158,7 +160,15 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     for list in starts.values_mut() {
         list.sort_by_key(|&mi| (std::cmp::Reverse(doc.mentions[mi].span.end), mi));
     }
-    let cx = Ctx { doc, words, lex, starts, ends, ranges };
+    let mut inside_name = vec![false; doc.tokens.len()];
+    for (mi, &(a, b)) in ranges.iter().enumerate() {
+        if matches!(doc.mentions[mi].kind, MentionKind::Name | MentionKind::Title) {
+            for t in inside_name.iter_mut().take(b).skip(a) {
+                *t = true;
+            }
+        }
+    }
+    let cx = Ctx { doc, words, lex, starts, ends, ranges, inside_name };
     let sents = sentence_tokens(doc);
     let mut found: Vec<Statement> = Vec::new();
     let mut used_cues: HashSet<usize> = HashSet::new();
@@ -513,7 +523,7 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
         }
         let mut k = first;
         while k < end {
-            if used.contains(&k) || in_quotation(doc, doc.tokens[k].span) {
+            if used.contains(&k) || in_quotation(doc, doc.tokens[k].span) || cx.inside_name[k] {
                 k += 1;
                 continue;
             }
