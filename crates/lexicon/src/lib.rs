@@ -196,11 +196,12 @@ impl Lexicon {
                 "reporting_verbs" => {
                     let lemma = f[0].to_lowercase();
                     let cue = Cue { lemma: lemma.clone(), class: class(f.get(1))? };
-                    let mut forms = match f.get(2) {
+                    // Explicit forms are exactly the forms (so a lemma that is mostly a
+                    // noun, like "report", can be left out); otherwise regular ones.
+                    let forms: Vec<String> = match f.get(2) {
                         Some(forms) if !forms.is_empty() => forms.split_whitespace().map(str::to_lowercase).collect(),
                         _ => regular_forms(&lemma),
                     };
-                    forms.push(lemma);
                     for form in forms {
                         self.verb_forms.insert(form, cue.clone());
                     }

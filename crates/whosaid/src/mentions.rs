@@ -189,7 +189,10 @@ impl Ctx<'_> {
     }
     fn is_connector(&self, j: usize) -> bool {
         let w = self.words.get(j);
-        CONNECTORS.contains(&w)
+        // "Commission on Presidential Debates", not "Trump on Monday".
+        let after_org_head = w == "on" && j > 0 && self.lex.org_heads.contains(self.raw(j - 1));
+        after_org_head
+            || CONNECTORS.contains(&w)
             || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
     }
     /// Is `[a, b)` a title, optionally led by a country or demonym ("US Secretary of State")?
@@ -509,6 +512,8 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
         b - a == 1 && det && !matches!(head, "all" | "both" | "many" | "most" | "some" | "several" | "others" | "few");
     (det || cx.is_cap(a) || (head.ends_with('s') && !head.ends_with("ss")))
         && !lone_det
+        && !NP_BOUNDARIES.contains(&head)
+        && !matches!(head, "to" | "of" | "for" | "'s" | "-")
         && !cx.lex.function_words.contains(cx.raw(b - 1))
         && cx.is_word(b - 1)
 }

@@ -176,6 +176,10 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     quotation_pass(&cx, &sents, &mut found, &mut used_cues);
     clause_pass(&cx, &sents, &mut found, &mut used_cues);
 
+    // A belief reported inside someone's reported speech ("Clinton says she
+    // hopes …") belongs to that speech, not beside it.
+    let speech: Vec<Span> = found.iter().filter(|s| s.kind != StatementKind::Belief).map(|s| s.content).collect();
+    found.retain(|s| s.kind != StatementKind::Belief || !speech.iter().any(|c| c.contains(s.cue.unwrap_or(s.content))));
     found.sort_by(|a, b| a.content.start.cmp(&b.content.start).then(a.content.end.cmp(&b.content.end)));
     found.dedup_by(|a, b| a.content == b.content && a.speaker == b.speaker);
     doc.statements = found;
@@ -498,6 +502,10 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usiz
     None
 }
 
+fn content_has_quote(cx: &Ctx, a: usize, last: usize) -> bool {
+    a < last && (a..last).any(|i| matches!(cx.doc.tokens[i].kind, TokenKind::Quote { .. }))
+}
+
 fn in_quotation(doc: &Document, span: Span) -> bool {
     let qi = doc.quotations.partition_point(|q| q.span.start <= span.start);
     qi > 0 && doc.quotations[qi - 1].span.contains(span)
@@ -559,12 +567,25 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
 /// following ", adding …" / ", according to …".
 fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
     for i in from..last {
-        if cx.is_punct(i, ",") || cx.is_punct(i, ";") {
+        if in_quotation(cx.doc, cx.doc.tokens[i].span) {
+            continue;
+        }
+        if cx.is_punct(i, ";") {
+            return i;
+        }
+        if cx.is_punct(i, ",") {
             if let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, i + 1) {
-                if (is_participial(&cm, cx) || cm.cue.lemma == "according to")
-                    && !in_quotation(cx.doc, cx.doc.tokens[i + 1].span)
-                {
+                if is_participial(&cm, cx) || cm.cue.lemma == "according to" {
                     return i;
+                }
+            }
+            // ", and Clinton is promising …": a coordinated clause with its own subject.
+            if matches!(cx.w(i + 1), "and" | "but" | "while" | "whereas") {
+                if let Some(mi) = cx.starts.get(&(i + 2)).and_then(|l| l.first().copied()) {
+                    let m = &cx.doc.mentions[mi];
+                    if matches!(m.kind, MentionKind::Name | MentionKind::Pronoun) && m.etype != EntityType::Place {
+                        return i;
+                    }
                 }
             }
         }
@@ -644,12 +665,41 @@ fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>)
     (a, addressee)
 }
 
+/// Cues that report speech only with a clause or a quotation after them:
+/// "did not respond to requests for comment" is no statement.
+fn needs_clause(lemma: &str) -> bool {
+    matches!(lemma, "respond" | "comment" | "answer" | "reply" | "call" | "ask" | "post" | "write" | "report")
+}
+
+fn starts_clause(cx: &Ctx, cm: &CueMatch, a: usize) -> bool {
+    cm.end < cx.n()
+        && (matches!(cx.w(cm.end), "that" | ":")
+            || matches!(cx.doc.tokens.get(a).map(|t| t.kind), Some(TokenKind::Quote { open: true, .. })))
+}
+
+fn speaker_fits_cue(cx: &Ctx, sp: usize, cm: &CueMatch) -> bool {
+    let m = &cx.doc.mentions[sp];
+    // "They found a way": evidence verbs report documents, polls and bodies.
+    if cm.cue.class == CueClass::Evidence {
+        return !(m.kind == MentionKind::Pronoun || m.etype == EntityType::Person);
+    }
+    // "which advocates say …", "what he called …": a relative clause, not a report.
+    let (a, _) = cx.ranges[sp];
+    !(a > 0 && matches!(cx.w(a - 1), "which" | "what"))
+}
+
 fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Statement> {
     let doc = cx.doc;
     let k = cm.start;
     let (cue_start, _) = cue_left_extent(cx, k, first);
     if let Some(sp) = speaker_before(cx, k, first) {
+        if !speaker_fits_cue(cx, sp, cm) {
+            return None;
+        }
         let (a, addressee) = content_start(cx, cm, last);
+        if needs_clause(&cm.cue.lemma) && !starts_clause(cx, cm, a) && !content_has_quote(cx, a, last) {
+            return None;
+        }
         let (sp_start, _) = cx.ranges[sp];
         let content_follows = a < last && !cx.is_punct(a, ",") && !cx.is_close_quote(a);
         if content_follows {

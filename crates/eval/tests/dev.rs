@@ -1,0 +1,69 @@
+//! Runs the pipeline over the real PolNeAR dev file when it is present
+//! (`../shared/data/polnear/dev.jsonl` from the workspace root). Asserts only
+//! sanity (scores in [0, 1], non-trivial), never current numbers: the CI
+//! ratchet for those is `ci/eval-floor.txt`.
+
+use std::path::PathBuf;
+
+use whosaid_eval::{evaluate, parse_jsonl, predictions};
+
+fn dev_path() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/polnear/dev.jsonl"))
+}
+
+#[test]
+fn scores_on_polnear_dev_are_sane() {
+    let path = dev_path();
+    if !path.is_file() {
+        eprintln!("skipped: {} missing", path.display());
+        return;
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let articles = parse_jsonl(&text).unwrap();
+    assert!(articles.len() > 10);
+    let pipeline = whosaid::Pipeline::default();
+    let ev = evaluate(&pipeline, &articles);
+    let r = ev.report();
+    for s in [&r.scores, &r.scores_without_beliefs] {
+        for x in [
+            s.content.p,
+            s.content.r,
+            s.content.f1,
+            s.speaker_right,
+            s.end_to_end.p,
+            s.end_to_end.r,
+            s.end_to_end.f1,
+            s.exact.p,
+            s.exact.r,
+            s.exact.f1,
+        ] {
+            assert!((0.0..=1.0).contains(&x), "score {x} out of range");
+        }
+        assert!(s.end_to_end.f1 <= s.content.f1);
+        assert!(s.exact.f1 <= s.content.f1 + 1e-9);
+    }
+    let c = r.scores.counts;
+    assert!(c.gold > 1000, "gold {}", c.gold);
+    assert!(c.pred > 100, "pred {}", c.pred);
+    assert!(r.scores.content.f1 > 0.1, "content F1 {}", r.scores.content.f1);
+    assert!(r.scores.end_to_end.f1 > 0.05);
+    assert!(r.scores.speaker_right > 0.3);
+    assert_eq!(r.misses.total, c.gold - c.matched);
+    assert_eq!(r.false_alarms.total, c.pred - c.matched);
+
+    // Every prediction maps back to exactly the raw text it was cut from.
+    for a in articles.iter().take(20) {
+        let doc = pipeline.extract(&a.text, &a.id, Default::default());
+        let chars: Vec<char> = a.text.chars().collect();
+        for (p, s) in predictions(&doc, &a.text).iter().zip(&doc.statements) {
+            let got: String = p.content.ranges().iter().flat_map(|&(x, y)| chars[x..y].iter()).collect();
+            // Separators inserted between kept lines are not raw text.
+            assert_eq!(got, doc.slice(s.content).replace('\n', ""), "{}", a.id);
+        }
+    }
+
+    let table = whosaid_eval::render_table(&r);
+    assert!(table.contains("GenderGapTracker"));
+    let errs = whosaid_eval::errors::render_errors(&ev, 3);
+    assert!(errs.contains("MISS"));
+}
