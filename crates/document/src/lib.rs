@@ -133,6 +133,7 @@ pub enum BoilerplateKind {
     PhotoCredit,
     ReadMore,
     Navigation,
+    Byline,
 }
 
 impl BoilerplateKind {
@@ -146,6 +147,7 @@ impl BoilerplateKind {
             BoilerplateKind::PhotoCredit => "photo-credit",
             BoilerplateKind::ReadMore => "read-more",
             BoilerplateKind::Navigation => "navigation",
+            BoilerplateKind::Byline => "byline",
         }
     }
 }
@@ -316,7 +318,11 @@ impl StatementKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
     pub kind: StatementKind,
+    /// What was said. For a quotation split by its attribution (“A,” he said,
+    /// “B.”) this runs from A to B and `parts` lists the pieces.
     pub content: Span,
+    /// The pieces of a discontinuous content; empty when `content` is contiguous.
+    pub parts: Vec<Span>,
     /// None for a quotation carried over from the previous speaker or left
     /// unattributed.
     pub cue: Option<Span>,

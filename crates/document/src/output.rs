@@ -113,6 +113,9 @@ pub struct JsonStatement {
     pub id: usize,
     pub kind: String,
     pub content: JsonSpan,
+    /// The pieces of `content` (one when contiguous; several for a quotation
+    /// split by its attribution).
+    pub parts: Vec<JsonSpan>,
     pub cue: Option<JsonCue>,
     pub speaker: Option<JsonActor>,
     pub addressee: Option<JsonActor>,
@@ -220,6 +223,11 @@ impl JsonDocument {
                     id,
                     kind: s.kind.as_str().to_string(),
                     content: span(s.content),
+                    parts: if s.parts.is_empty() {
+                        vec![span(s.content)]
+                    } else {
+                        s.parts.iter().map(|&p| span(p)).collect()
+                    },
                     cue: s.cue.map(|c| JsonCue {
                         start: cm.chars(c.start),
                         end: cm.chars(c.end),

@@ -23,6 +23,7 @@ fn boilerplate_kind(kind: &str) -> BoilerplateKind {
         "share" => BoilerplateKind::Share,
         "photo-credit" => BoilerplateKind::PhotoCredit,
         "read-more" => BoilerplateKind::ReadMore,
+        "byline" => BoilerplateKind::Byline,
         _ => BoilerplateKind::Navigation,
     }
 }

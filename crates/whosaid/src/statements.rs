@@ -185,6 +185,14 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     doc.statements = found;
 }
 
+fn merge_content(st: &mut Statement, more: Span) {
+    if st.parts.is_empty() {
+        st.parts.push(st.content);
+    }
+    st.parts.push(more);
+    st.content = Span::new(st.content.start, more.end.max(st.content.end));
+}
+
 fn trim_content(doc: &Document, mut s: Span, strip_period: bool) -> Span {
     let text = &doc.text;
     loop {
@@ -229,11 +237,12 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
             continue;
         }
         // After: “…,” he said / “…,” said Rubio / “…,” Rubio told the outlet.
+        let asks = inner_text.ends_with(['?', '!']);
         if q.closed
             && ends_utterance
             && close_tok < cx.n()
             && close_tok > 0
-            && cx.sentence_of(close_tok) == cx.sentence_of(close_tok - 1)
+            && (asks || cx.sentence_of(close_tok) == cx.sentence_of(close_tok - 1))
         {
             if let Some(st) = attribution_after(cx, close_tok, content, used_cues) {
                 found.push(st);
@@ -244,9 +253,31 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
         if let Some(p) = prev_tok {
             if cx.is_punct(p, ":") || cx.is_punct(p, ",") {
                 if let Some(st) = attribution_before(cx, p, content, used_cues) {
+                    // “A,” he said, “B.” — the second half of a split quotation.
+                    if let Some(last) = found.last_mut().filter(|l| l.kind == StatementKind::Direct && l.cue == st.cue)
+                    {
+                        merge_content(last, content);
+                        continue;
+                    }
                     found.push(Statement { kind: StatementKind::Direct, ..st });
                     continue;
                 }
+            }
+        }
+        // “A,” he said. “B.” — an unattributed quotation right after an
+        // attributed one in the same paragraph continues it.
+        if starts_sentence && ends_utterance {
+            if let Some(last) = found.last_mut().filter(|l| {
+                l.kind == StatementKind::Direct
+                    && l.cue.is_some_and(|c| {
+                        let ct = token_index_at(doc, c.start);
+                        cx.sentence_of(ct) + 1 == sent
+                            && doc.sentences[cx.sentence_of(ct)].paragraph == doc.sentences[sent].paragraph
+                            && c.start > l.content.end
+                    })
+            }) {
+                merge_content(last, content);
+                continue;
             }
         }
         // Unattributed: carry the speaker of a quotation just before, else none.
@@ -270,6 +301,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
             found.push(Statement {
                 kind: StatementKind::Direct,
                 content,
+                parts: Vec::new(),
                 cue: None,
                 cue_lemma: String::new(),
                 speaker,
@@ -298,9 +330,19 @@ fn cue_left_extent(cx: &Ctx, k: usize, floor: usize) -> (usize, usize) {
 
 fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
     let p = cx.skip_time_back(p, floor);
-    let (_, p) = cue_left_extent(cx, p, floor);
+    let (_, mut p) = cue_left_extent(cx, p, floor);
     if let Some(mi) = cx.speaker_ending_at(p) {
         return Some(mi);
+    }
+    // "Sen. Lindsey Graham (R-S.C.) told" — skip a parenthesis.
+    if p > floor && cx.is_punct(p - 1, ")") {
+        let lo = p.saturating_sub(12).max(floor);
+        if let Some(open) = (lo..p - 1).rev().find(|&i| cx.is_punct(i, "(")) {
+            if let Some(mi) = cx.speaker_ending_at(open) {
+                return Some(mi);
+            }
+            p = open;
+        }
     }
     // Appositive: "Rubio, the US secretary of state, said".
     if p > floor && cx.is_punct(p - 1, ",") {
@@ -382,11 +424,24 @@ fn confidence_for(cx: &Ctx, speaker: Option<usize>, base: f32) -> f32 {
 
 fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut HashSet<usize>) -> Option<Statement> {
     let doc = cx.doc;
+    // After “Why?” the splitter may start a new sentence at "Graham asked".
     let sent = cx.sentence_of(t);
     let same = |i: usize| i < cx.n() && cx.sentence_of(i) == sent;
     // he said / Rubio told the outlet / Rubio, the spokesman, said
+    // “…” ― Sonya Herridge
+    if same(t) && matches!(cx.w(t), "―" | "—" | "–" | "-") {
+        if let Some(mi) = cx.speaker_starting_at(t + 1) {
+            let cm = CueMatch {
+                start: t,
+                end: t + 1,
+                cue: whosaid_lexicon::Cue { lemma: "dash".into(), class: CueClass::Speech },
+            };
+            return Some(finish_direct(cx, mi, cm, t, content, used, "quote-dash-speaker"));
+        }
+    }
     if let Some(mi) = cx.speaker_starting_at(t) {
         let mut k = cx.ranges[mi].1;
+        k = skip_aside_fwd(cx, k);
         k = cx.skip_time_fwd(k, cx.n());
         let cue_start_guess = k;
         let mut j = k;
@@ -416,6 +471,25 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut HashSet<usize
     None
 }
 
+/// Skips "(R-S.C.)" and ", an economist at the Tax Foundation," after a name.
+fn skip_aside_fwd(cx: &Ctx, k: usize) -> usize {
+    let n = cx.n();
+    let mut k = k;
+    if k < n && cx.is_punct(k, "(") {
+        if let Some(close) = (k + 1..(k + 12).min(n)).find(|&i| cx.is_punct(i, ")")) {
+            k = close + 1;
+        }
+    }
+    if k < n && cx.is_punct(k, ",") {
+        if let Some(c) = (k + 1..(k + 16).min(n)).find(|&i| cx.is_punct(i, ",") || cx.is_punct(i, ".")) {
+            if cx.is_punct(c, ",") && c + 1 < n && cue_at(cx.doc, cx.words, cx.lex, c + 1).is_some() {
+                k = c + 1;
+            }
+        }
+    }
+    k
+}
+
 fn finish_direct(
     cx: &Ctx,
     speaker: usize,
@@ -439,6 +513,7 @@ fn finish_direct(
     Statement {
         kind: StatementKind::Direct,
         content,
+        parts: Vec::new(),
         cue: Some(cx.tok_span(cue_start, cm.end)),
         cue_lemma: cm.cue.lemma,
         speaker: Some(speaker),
@@ -490,6 +565,7 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usiz
         return Some(Statement {
             kind: StatementKind::Direct,
             content,
+            parts: Vec::new(),
             cue: Some(cx.tok_span(cue_start, cm.end)),
             cue_lemma: cm.cue.lemma.clone(),
             speaker: Some(speaker),
@@ -579,6 +655,13 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
                     return i;
                 }
             }
+            // "… at Ground Zero, sources said": the attribution of another statement.
+            if let Some(mi) = cx.speaker_starting_at(i + 1) {
+                let after = cx.ranges[mi].1;
+                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| c.cue.lemma != "according to") {
+                    return i;
+                }
+            }
             // ", and Clinton is promising …": a coordinated clause with its own subject.
             if matches!(cx.w(i + 1), "and" | "but" | "while" | "whereas") {
                 if let Some(mi) = cx.starts.get(&(i + 2)).and_then(|l| l.first().copied()) {
@@ -633,6 +716,7 @@ fn make_reported(
     Some(Statement {
         kind,
         content,
+        parts: Vec::new(),
         cue: Some(cx.tok_span(cue_start, cm.end)),
         cue_lemma: cm.cue.lemma.clone(),
         speaker,
@@ -657,8 +741,25 @@ fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>)
             a += 1;
         }
     }
+    // "said in a statement on Thursday that …", "told CNBC in August that …"
+    if a < last && matches!(cx.w(a), "in" | "at" | "during" | "on" | "after" | "before" | "through" | "via" | "while") {
+        if let Some(t) =
+            (a + 1..(a + 14).min(last)).find(|&i| cx.w(i) == "that" && !in_quotation(cx.doc, cx.doc.tokens[i].span))
+        {
+            a = t;
+        } else if let Some(c) = (a + 1..(a + 10).min(last)).find(|&i| cx.is_punct(i, ",")) {
+            a = c + 1;
+        }
+        if a < last && addressee.is_none() {
+            addressee = medium_in_sentence(cx, cm.end, a);
+        }
+    }
     if a < last && matches!(cx.w(a), "that" | ":") {
         a += 1;
+        // "said that, if elected, he would …"
+        if a < last && cx.is_punct(a, ",") {
+            a += 1;
+        }
     } else if a < last && cx.w(a) == "to" && cm.cue.lemma == "express hope" {
         a += 1;
     }
@@ -668,7 +769,10 @@ fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>)
 /// Cues that report speech only with a clause or a quotation after them:
 /// "did not respond to requests for comment" is no statement.
 fn needs_clause(lemma: &str) -> bool {
-    matches!(lemma, "respond" | "comment" | "answer" | "reply" | "call" | "ask" | "post" | "write" | "report")
+    matches!(
+        lemma,
+        "respond" | "comment" | "answer" | "reply" | "call" | "ask" | "post" | "write" | "report" | "continue"
+    )
 }
 
 fn starts_clause(cx: &Ctx, cm: &CueMatch, a: usize) -> bool {
@@ -746,6 +850,26 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
                     0.8,
                     "content-speaker-cue",
                 );
+            }
+        }
+        return None;
+    }
+    // "Cruz exhorted Republicans … and said he was …": the verb shares the subject.
+    if cue_start > first && matches!(cx.w(cue_start - 1), "and" | "but") {
+        let subject = (first..cue_start).find_map(|i| {
+            cx.starts.get(&i)?.iter().copied().find(|&mi| {
+                let m = &doc.mentions[mi];
+                cx.can_speak(mi) && m.etype != EntityType::Media && i == first.max(i) && cx.ranges[mi].1 < cue_start
+            })
+        });
+        if let Some(sp) = subject.filter(|&sp| cx.ranges[sp].0 <= first + 2 && speaker_fits_cue(cx, sp, cm)) {
+            let (a, addressee) = content_start(cx, cm, last);
+            if needs_clause(&cm.cue.lemma) && !starts_clause(cx, cm, a) && !content_has_quote(cx, a, last) {
+                return None;
+            }
+            let e = content_end(cx, a, last);
+            if e > a && !cx.is_punct(a, ",") {
+                return make_reported(cx, cm, cue_start, Some(sp), addressee, cx.tok_span(a, e), 0.7, "shared-subject");
             }
         }
         return None;

@@ -46,6 +46,13 @@ fn check_fixture(pipeline: &Pipeline, txt: &Path) -> Vec<String> {
         field("addressee", p.addressee.as_ref().and_then(|a| a.name.as_deref()), "addressee");
         field("time", p.time.as_ref().map(|t| t.text.as_str()), "time");
         field("time date", p.time.as_ref().and_then(|t| t.date.as_deref()), "time_date");
+        if let Some(parts) = w.get("parts").and_then(Value::as_array) {
+            let got: Vec<String> = p.parts.iter().map(|x| norm(&x.text)).collect();
+            let want: Vec<String> = parts.iter().map(|x| norm(x.as_str().unwrap())).collect();
+            if got != want {
+                failures.push(format!("{name}: {content:?}: parts {got:?}, want {want:?}"));
+            }
+        }
     }
     if expect["exact"].as_bool() == Some(true) && out.statements.len() != want.len() {
         failures.push(format!(
