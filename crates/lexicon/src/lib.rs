@@ -11,8 +11,15 @@
 //! metonyms = ["Kyiv | Ukrainian government"]
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
 use std::fmt;
+use std::hash::BuildHasherDefault;
+
+/// Lexicon lookups run several times per token; FxHash is several times
+/// cheaper than SipHash for short string keys, and nothing here is exposed to
+/// untrusted key choice in a way that matters (no iteration reaches output).
+pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHasher>>;
+pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
 pub const LEXICON_VERSION: u32 = 1;
@@ -53,8 +60,10 @@ impl std::error::Error for LexiconError {}
 pub struct Lexicon {
     /// Inflected verb form (lower case) → cue.
     pub verb_forms: HashMap<String, Cue>,
-    /// Multi-word cue phrase as lower-case words → cue.
+    /// Multi-word cue phrase as lower-case words → cue (longest first).
     pub cue_phrases: Vec<(Vec<String>, Cue)>,
+    /// First word → indices into `cue_phrases`, longest phrase first.
+    pub cue_phrases_by_first: HashMap<String, Vec<usize>>,
     /// Title phrases as lower-case words.
     pub titles: HashSet<String>,
     pub max_title_words: usize,
@@ -81,6 +90,10 @@ pub struct Lexicon {
     pub function_words: HashSet<String>,
     /// Longest entry, in words, of name lists (media/organisations/places).
     pub max_name_words: usize,
+    /// Lower-case first words of titles and of names (media, organisations,
+    /// places): a cheap test before building a candidate phrase.
+    pub title_first_words: HashSet<String>,
+    pub name_first_words: HashSet<String>,
 }
 
 macro_rules! builtin {
@@ -142,6 +155,11 @@ fn regular_forms(lemma: &str) -> Vec<String> {
         forms.push(format!("{lemma}ing"));
     }
     forms
+}
+
+/// First word of a phrase as the tokenizer splits it ("agence" of "agence france-presse").
+fn first_word(phrase: &str) -> String {
+    phrase.split(|c: char| c.is_whitespace() || c == '-').next().unwrap_or("").replace('’', "'")
 }
 
 impl Lexicon {
@@ -214,9 +232,14 @@ impl Lexicon {
                     let lemma = f.get(1).map(|s| s.to_string()).unwrap_or_else(|| f[0].to_lowercase());
                     self.cue_phrases.push((words, Cue { lemma, class: class(f.get(2))? }));
                     self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+                    self.cue_phrases_by_first.clear();
+                    for (i, (words, _)) in self.cue_phrases.iter().enumerate() {
+                        self.cue_phrases_by_first.entry(words[0].clone()).or_default().push(i);
+                    }
                 }
                 "titles" => {
                     let t = f[0].to_lowercase();
+                    self.title_first_words.insert(t.split_whitespace().next().unwrap_or("").to_string());
                     self.max_title_words = self.max_title_words.max(t.split_whitespace().count());
                     self.titles.insert(t);
                 }
@@ -224,6 +247,7 @@ impl Lexicon {
                     let canonical = f[0].to_string();
                     for alias in f.iter() {
                         let alias = alias.to_lowercase();
+                        self.name_first_words.insert(first_word(&alias));
                         self.max_name_words = self.max_name_words.max(alias.split_whitespace().count());
                         let map = if list == "media" { &mut self.media } else { &mut self.organizations };
                         map.insert(alias, canonical.clone());
@@ -233,6 +257,7 @@ impl Lexicon {
                     self.org_heads.insert(f[0].to_string());
                 }
                 "places" => {
+                    self.name_first_words.insert(first_word(&f[0].to_lowercase()));
                     self.max_name_words = self.max_name_words.max(f[0].split_whitespace().count());
                     self.places.insert(f[0].to_string());
                 }

@@ -70,28 +70,40 @@ pub fn is_adverb(word_lower: &str) -> bool {
         ))
 }
 
-/// Per-token lower-case words, computed once per document.
+/// Per-token lower-case words and cues, computed once per document: later
+/// stages ask "is there a cue here?" many times per token.
 pub struct Words {
     pub lower: Vec<String>,
+    cues: Vec<Option<CueMatch>>,
+}
+
+fn lower_word(s: &str) -> String {
+    if s == "’s" {
+        return "'s".to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        for c in s.chars() {
+            if c == '’' {
+                out.push('\'');
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 impl Words {
-    pub fn new(doc: &Document) -> Words {
-        Words {
-            lower: doc
-                .tokens
-                .iter()
-                .map(|t| {
-                    let s = doc.slice(t.span);
-                    // `’s` and `'s` compare equal downstream.
-                    if s == "’s" {
-                        "'s".to_string()
-                    } else {
-                        s.to_lowercase().replace('’', "'")
-                    }
-                })
-                .collect(),
+    pub fn new(doc: &Document, lexicon: &Lexicon) -> Words {
+        let lower: Vec<String> = doc.tokens.iter().map(|t| lower_word(doc.slice(t.span))).collect();
+        let mut cues = vec![None; lower.len()];
+        for (i, slot) in cues.iter_mut().enumerate() {
+            *slot = find_cue(doc, &lower, lexicon, i);
         }
+        Words { lower, cues }
     }
     pub fn get(&self, i: usize) -> &str {
         self.lower.get(i).map(String::as_str).unwrap_or("")
@@ -106,24 +118,32 @@ pub struct CueMatch {
     pub cue: Cue,
 }
 
-/// The cue (multi-word phrase or verb form) starting at token `i`, if any.
-pub fn cue_at(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Option<CueMatch> {
+fn find_cue(doc: &Document, lower: &[String], lexicon: &Lexicon, i: usize) -> Option<CueMatch> {
     let tok = doc.tokens.get(i)?;
     if tok.kind != TokenKind::Word {
         return None;
     }
     let sentence = tok.sentence;
-    for (phrase, cue) in &lexicon.cue_phrases {
-        if phrase
-            .iter()
-            .enumerate()
-            .all(|(k, w)| doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w)
-        {
-            return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
+    let word = lower[i].as_str();
+    if let Some(phrases) = lexicon.cue_phrases_by_first.get(word) {
+        for &pi in phrases {
+            let (phrase, cue) = &lexicon.cue_phrases[pi];
+            let fits = phrase.iter().enumerate().all(|(k, w)| {
+                doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence)
+                    && lower.get(i + k).map(String::as_str) == Some(w.as_str())
+            });
+            if fits {
+                return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
+            }
         }
     }
-    let cue = lexicon.cue_for_form(words.get(i))?;
+    let cue = lexicon.cue_for_form(word)?;
     Some(CueMatch { start: i, end: i + 1, cue: cue.clone() })
+}
+
+/// The cue (multi-word phrase or verb form) starting at token `i`, if any.
+pub fn cue_at<'w>(_doc: &Document, words: &'w Words, _lexicon: &Lexicon, i: usize) -> Option<&'w CueMatch> {
+    words.cues.get(i)?.as_ref()
 }
 
 /// Whether a verb cue at `i` is used actively as a finite or participial verb:

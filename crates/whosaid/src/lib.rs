@@ -52,7 +52,7 @@ impl Pipeline {
         let mut doc = Document { source: source.to_string(), meta, ..Document::default() };
         clean::clean(&mut doc, raw, &self.lexicon);
         segment::segment(&mut doc);
-        let words = cues::Words::new(&doc);
+        let words = cues::Words::new(&doc, &self.lexicon);
         mentions::find_mentions(&mut doc, &self.lexicon, &words);
         entities::resolve_entities(&mut doc, &self.lexicon);
         statements::find_statements(&mut doc, &self.lexicon, &words);

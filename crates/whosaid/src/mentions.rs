@@ -197,6 +197,10 @@ impl Ctx<'_> {
     }
     /// Is `[a, b)` a title, optionally led by a country or demonym ("US Secretary of State")?
     fn title_len_at(&self, a: usize, limit: usize) -> usize {
+        let starts_title = |i: usize| self.lex.title_first_words.contains(self.words.get(i));
+        if !(starts_title(a) || (self.is_nation(a) && a + 1 < limit && starts_title(a + 1))) {
+            return 0;
+        }
         let max = self.lex.max_title_words + 2;
         for k in (1..=max.min(limit.saturating_sub(a))).rev() {
             let phrase = self.text(a, a + k).to_lowercase();
@@ -217,6 +221,9 @@ impl Ctx<'_> {
         self.lex.demonyms.contains_key(w) || self.lex.places.contains(w)
     }
     fn known_name(&self, a: usize, b: usize) -> Option<(EntityType, String)> {
+        if !self.lex.name_first_words.contains(self.words.get(a)) {
+            return None;
+        }
         let s = self.text(a, b);
         let lower = s.to_lowercase();
         if let Some(c) = self.lex.media.get(&lower) {

@@ -11,7 +11,7 @@
 //!    participial `…, saying/adding …` (speaker of the clause before it).
 //!    Reported content containing a quotation is `mixed`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::{CueClass, Lexicon};
@@ -48,8 +48,8 @@ struct Ctx<'d> {
     words: &'d Words,
     lex: &'d Lexicon,
     /// Token index → mentions starting / ending there (longest first).
-    starts: HashMap<usize, Vec<usize>>,
-    ends: HashMap<usize, Vec<usize>>,
+    starts: Vec<Vec<usize>>,
+    ends: Vec<Vec<usize>>,
     /// Token range of each mention.
     ranges: Vec<(usize, usize)>,
     /// Tokens inside a name or title mention: never cues ("Secretary of State").
@@ -92,10 +92,10 @@ impl Ctx<'_> {
     }
     /// The longest speaker-capable mention ending at token `end` (exclusive).
     fn speaker_ending_at(&self, end: usize) -> Option<usize> {
-        self.ends.get(&end)?.iter().copied().find(|&mi| self.can_speak(mi))
+        self.ends.get(end)?.iter().copied().find(|&mi| self.can_speak(mi))
     }
     fn speaker_starting_at(&self, start: usize) -> Option<usize> {
-        self.starts.get(&start)?.iter().copied().find(|&mi| self.can_speak(mi))
+        self.starts.get(start)?.iter().copied().find(|&mi| self.can_speak(mi))
     }
     /// Skips a time phrase ending right before `p` ("on Wednesday"); returns its start.
     fn skip_time_back(&self, p: usize, floor: usize) -> usize {
@@ -144,20 +144,20 @@ fn token_index_at(doc: &Document, byte: usize) -> usize {
 
 /// Fills `doc.statements`; needs tokens, quotations, mentions and entities.
 pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
-    let mut starts: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut ends: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); doc.tokens.len() + 1];
+    let mut ends: Vec<Vec<usize>> = vec![Vec::new(); doc.tokens.len() + 1];
     let mut ranges = Vec::with_capacity(doc.mentions.len());
     for (mi, m) in doc.mentions.iter().enumerate() {
         let a = token_index_at(doc, m.span.start);
         let b = token_index_at(doc, m.span.end);
         ranges.push((a, b));
-        starts.entry(a).or_default().push(mi);
-        ends.entry(b).or_default().push(mi);
+        starts[a.min(doc.tokens.len())].push(mi);
+        ends[b.min(doc.tokens.len())].push(mi);
     }
-    for list in ends.values_mut() {
+    for list in ends.iter_mut() {
         list.sort_by_key(|&mi| (doc.mentions[mi].span.start, mi));
     }
-    for list in starts.values_mut() {
+    for list in starts.iter_mut() {
         list.sort_by_key(|&mi| (std::cmp::Reverse(doc.mentions[mi].span.end), mi));
     }
     let mut inside_name = vec![false; doc.tokens.len()];
@@ -363,7 +363,7 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
 fn addressee_after(cx: &Ctx, a: usize, lemma: &str) -> Option<(usize, usize)> {
     let takes_object = matches!(lemma, "tell" | "inform" | "assure" | "ask" | "warn" | "urge" | "advise" | "remind");
     if takes_object {
-        if let Some(mi) = cx.starts.get(&a).and_then(|l| l.first().copied()) {
+        if let Some(mi) = cx.starts.get(a).and_then(|l| l.first().copied()) {
             let m = &cx.doc.mentions[mi];
             if m.etype != EntityType::Place || m.metonymic {
                 return Some((mi, cx.ranges[mi].1));
@@ -371,7 +371,7 @@ fn addressee_after(cx: &Ctx, a: usize, lemma: &str) -> Option<(usize, usize)> {
         }
     }
     if cx.w(a) == "to" {
-        if let Some(mi) = cx.starts.get(&(a + 1)).and_then(|l| l.first().copied()) {
+        if let Some(mi) = cx.starts.get(a + 1).and_then(|l| l.first().copied()) {
             if matches!(
                 cx.doc.mentions[mi].etype,
                 EntityType::Media | EntityType::Person | EntityType::Group | EntityType::Organization
@@ -396,7 +396,7 @@ fn medium_in_sentence(cx: &Ctx, first: usize, end: usize) -> Option<usize> {
         };
         if lead {
             let at = i + 2;
-            if let Some(mi) = cx.starts.get(&at).and_then(|l| l.first().copied()) {
+            if let Some(mi) = cx.starts.get(at).and_then(|l| l.first().copied()) {
                 if matches!(cx.doc.mentions[mi].etype, EntityType::Media | EntityType::Person | EntityType::Group) {
                     return Some(mi);
                 }
@@ -453,7 +453,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut HashSet<usize
                 if cm.cue.class == CueClass::Speech && cm.cue.lemma != "according to" && !used.contains(&cm.start) {
                     let cue_start =
                         if (cue_start_guess..j).any(|x| AUXILIARIES.contains(&cx.w(x))) { cue_start_guess } else { j };
-                    return Some(finish_direct(cx, mi, cm, cue_start, content, used, "quote-then-speaker-cue"));
+                    return Some(finish_direct(cx, mi, cm.clone(), cue_start, content, used, "quote-then-speaker-cue"));
                 }
             }
         }
@@ -664,7 +664,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
             }
             // ", and Clinton is promising …": a coordinated clause with its own subject.
             if matches!(cx.w(i + 1), "and" | "but" | "while" | "whereas") {
-                if let Some(mi) = cx.starts.get(&(i + 2)).and_then(|l| l.first().copied()) {
+                if let Some(mi) = cx.starts.get(i + 2).and_then(|l| l.first().copied()) {
                     let m = &cx.doc.mentions[mi];
                     if matches!(m.kind, MentionKind::Name | MentionKind::Pronoun) && m.etype != EntityType::Place {
                         return i;
@@ -857,7 +857,7 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
     // "Cruz exhorted Republicans … and said he was …": the verb shares the subject.
     if cue_start > first && matches!(cx.w(cue_start - 1), "and" | "but") {
         let subject = (first..cue_start).find_map(|i| {
-            cx.starts.get(&i)?.iter().copied().find(|&mi| {
+            cx.starts.get(i)?.iter().copied().find(|&mi| {
                 let m = &doc.mentions[mi];
                 cx.can_speak(mi) && m.etype != EntityType::Media && i == first.max(i) && cx.ranges[mi].1 < cue_start
             })
@@ -909,7 +909,7 @@ fn participial(cx: &Ctx, cm: &CueMatch, first: usize, last: usize, found: &[Stat
         .and_then(|s| s.speaker);
     let speaker = prev.or_else(|| {
         (first..cm.start).find_map(|i| {
-            cx.starts.get(&i)?.iter().copied().find(|&mi| {
+            cx.starts.get(i)?.iter().copied().find(|&mi| {
                 let m = &doc.mentions[mi];
                 cx.can_speak(mi) && m.etype != EntityType::Media && cx.ranges[mi].1 <= cm.start
             })
@@ -924,7 +924,7 @@ fn participial(cx: &Ctx, cm: &CueMatch, first: usize, last: usize, found: &[Stat
 }
 
 fn according_to(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Statement> {
-    let sp = cx.speaker_starting_at(cm.end).or_else(|| cx.starts.get(&cm.end).and_then(|l| l.first().copied()))?;
+    let sp = cx.speaker_starting_at(cm.end).or_else(|| cx.starts.get(cm.end).and_then(|l| l.first().copied()))?;
     let sp_end = cx.ranges[sp].1;
     let k = cm.start;
     let at_start = k == first || (k == first + 1 && matches!(cx.w(first), "but" | "and"));
