@@ -131,7 +131,17 @@ pub fn predictions(doc: &Document, raw: &str) -> Vec<PredItem> {
     doc.statements
         .iter()
         .map(|s| PredItem {
-            content: clean_span_to_raw(doc, &cmap, s.content),
+            // A split quotation's content is its parts, not the attribution between them.
+            content: if s.parts.is_empty() {
+                clean_span_to_raw(doc, &cmap, s.content)
+            } else {
+                CharSet::from_spans(
+                    s.parts
+                        .iter()
+                        .flat_map(|&p| clean_span_to_raw(doc, &cmap, p).ranges().to_vec())
+                        .collect::<Vec<_>>(),
+                )
+            },
             kind: s.kind,
             speaker: s.speaker.map(|m| {
                 let mention = &doc.mentions[m];

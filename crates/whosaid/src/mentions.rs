@@ -679,10 +679,18 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         let chunk_title = if p == name_start { title.clone() } else { None };
         let chunk_start = if p == name_start { mention_start } else { cs };
         if ce - cs >= 2 && !lex.demonyms.contains_key(cx.raw(cs)) {
-            let looks_like_name = (cs..ce).all(|t| {
-                let w = cx.raw(t);
-                !cx.is_word(t) || cx.is_connector(t) || (w.chars().count() > 1 && !lex.function_words.contains(w))
-            });
+            // Title-case headlines ("Obama Says Museum Will Tell") are not names.
+            let looks_like_name = ce - cs <= 4
+                && (cs..ce).all(|t| {
+                    let w = cx.raw(t);
+                    let lower = cx.words.get(t);
+                    !cx.is_word(t)
+                        || cx.is_connector(t)
+                        || (w.chars().count() > 1
+                            && !lex.function_words.contains(w)
+                            && !lex.verb_forms.contains_key(lower)
+                            && !AUXILIARIES.contains(&lower))
+                });
             if looks_like_name {
                 push_name(cx, out, covered, chunk_start, cs, ce, EntityType::Person, chunk_title);
             }

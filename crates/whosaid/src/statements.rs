@@ -115,7 +115,11 @@ impl Ctx<'_> {
             q += 1;
         }
         if q < limit && TIME_WORDS.contains(&self.w(q)) {
-            return q + 1;
+            q += 1;
+            if q < limit && TIME_WORDS.contains(&self.w(q)) {
+                q += 1;
+            }
+            return q;
         }
         p
     }
@@ -223,7 +227,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
         if word_count(doc, content) < 2 {
             continue;
         }
-        let inner_text = doc.slice(q.inner).trim_end();
+        let inner_text = doc.slice(q.inner).trim_end().trim_end_matches(['\'', '’', '”', '"']);
         let ends_utterance = inner_text.ends_with([',', '.', '!', '?', '…', '—', '-']);
         let open_tok = token_index_at(doc, q.span.start);
         let close_tok = token_index_at(doc, q.span.end); // first token after the quotation
@@ -344,16 +348,29 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
             p = open;
         }
     }
-    // Appositive: "Rubio, the US secretary of state, said".
-    if p > floor && cx.is_punct(p - 1, ",") {
-        let lo = p.saturating_sub(16).max(floor);
+    // Apposition: "Rubio, the US secretary of state, said", "Jean-Marc Ayrault,
+    // the foreign minister of France, a permanent member …, said", "Kall --
+    // co-editor of … -- said". Prefer the clause's first mention closed by
+    // the delimiter; else the mention right before the last delimiter.
+    let delimiter = |i: usize| cx.is_punct(i, ",") || matches!(cx.w(i), "--" | "—" | "–");
+    if p > floor && delimiter(p - 1) {
+        let lo = p.saturating_sub(45).max(floor);
+        let mut best = None;
         for c in (lo..p - 1).rev() {
-            if cx.is_punct(c, ",") {
+            if delimiter(c) {
                 if let Some(mi) = cx.speaker_ending_at(c) {
-                    return Some(mi);
+                    best = Some(mi);
                 }
-                break;
             }
+        }
+        if let Some(mi) = best.filter(|&mi| {
+            let a = cx.ranges[mi].0;
+            a <= floor + 1 || (a > 0 && (delimiter(a - 1) || matches!(cx.w(a - 1), "and" | "but")))
+        }) {
+            return Some(mi);
+        }
+        if let Some(mi) = cx.speaker_ending_at(p - 1) {
+            return Some(mi);
         }
     }
     None
@@ -481,7 +498,10 @@ fn skip_aside_fwd(cx: &Ctx, k: usize) -> usize {
         }
     }
     if k < n && cx.is_punct(k, ",") {
-        if let Some(c) = (k + 1..(k + 16).min(n)).find(|&i| cx.is_punct(i, ",") || cx.is_punct(i, ".")) {
+        if let Some(c) = (k + 1..(k + 36).min(n))
+            .rev()
+            .find(|&i| cx.is_punct(i, ",") && i + 1 < n && cue_at(cx.doc, cx.words, cx.lex, i + 1).is_some())
+        {
             if cx.is_punct(c, ",") && c + 1 < n && cue_at(cx.doc, cx.words, cx.lex, c + 1).is_some() {
                 k = c + 1;
             }
@@ -648,6 +668,15 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         }
         if cx.is_punct(i, ";") {
             return i;
+        }
+        // "… mishandled the investigation and Democrats accused the GOP …"
+        if matches!(cx.w(i), "and" | "but") && i > from {
+            if let Some(mi) = cx.speaker_starting_at(i + 1) {
+                let after = cx.ranges[mi].1;
+                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| c.cue.lemma != "according to") {
+                    return i;
+                }
+            }
         }
         if cx.is_punct(i, ",") {
             if let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, i + 1) {
@@ -822,34 +851,47 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
             }
             return None;
         }
-        // "…, the US secretary of state has said" — content before the speaker.
+        // "…, the US secretary of state has said" — content before the speaker;
+        // "The museum, Mr. Bush said, celebrated …" — and after it too.
         if cm.cue.class == CueClass::Speech
             && sp_start > first
             && (cx.is_punct(sp_start - 1, ",") || cx.is_close_quote(sp_start - 1))
         {
             let mut e = sp_start - 1;
-            if cx.is_close_quote(e) {
-                return None; // a quotation, handled by the quotation pass
-            }
-            while e > first && cx.is_punct(e - 1, ",") {
-                e -= 1;
-            }
             let mut s = first;
             // Skip a sentence-initial connective: "But", "And".
             if matches!(cx.w(s), "but" | "and" | "so") {
                 s += 1;
             }
+            if cx.is_close_quote(e) {
+                // A quotation that opens the sentence is the quotation pass's.
+                let opened_here = doc
+                    .quotations
+                    .iter()
+                    .any(|q| q.span.end == doc.tokens[e].span.end && q.span.start <= doc.tokens[s].span.start);
+                if opened_here {
+                    return None;
+                }
+                e += 1; // keep the closing mark of a partial quotation
+            } else {
+                while e > first && cx.is_punct(e - 1, ",") {
+                    e -= 1;
+                }
+            }
             if e > s {
-                return make_reported(
-                    cx,
-                    cm,
-                    cue_start,
-                    Some(sp),
-                    addressee,
-                    cx.tok_span(s, e),
-                    0.8,
-                    "content-speaker-cue",
-                );
+                let before = cx.tok_span(s, e);
+                let mut st = make_reported(cx, cm, cue_start, Some(sp), addressee, before, 0.8, "content-speaker-cue")?;
+                let tail = cm.end;
+                if tail < last && cx.is_punct(tail, ",") && !cx.is_close_quote(e - 1) {
+                    let end = content_end(cx, tail + 1, last);
+                    if end > tail + 2 {
+                        let after = trim_content(doc, cx.tok_span(tail + 1, end), false);
+                        st.parts = vec![st.content, after];
+                        st.content = Span::new(st.content.start, after.end);
+                        st.rule = "content-speaker-cue-content";
+                    }
+                }
+                return Some(st);
             }
         }
         return None;
