@@ -73,16 +73,16 @@ pub fn is_adverb(word_lower: &str) -> bool {
 /// Per-token lower-case words and cues, computed once per document: later
 /// stages ask "is there a cue here?" many times per token.
 pub struct Words {
-    pub lower: Vec<String>,
+    /// All lower-cased tokens in one buffer (one allocation per document).
+    buf: String,
+    ends: Vec<u32>,
     cues: Vec<Option<CueMatch>>,
 }
 
-fn lower_word(s: &str) -> String {
+fn push_lower(out: &mut String, s: &str) {
     if s == "’s" {
-        return "'s".to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    if s.is_ascii() {
+        out.push_str("'s");
+    } else if s.is_ascii() {
         out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
     } else {
         for c in s.chars() {
@@ -93,20 +93,29 @@ fn lower_word(s: &str) -> String {
             }
         }
     }
-    out
 }
 
 impl Words {
     pub fn new(doc: &Document, lexicon: &Lexicon) -> Words {
-        let lower: Vec<String> = doc.tokens.iter().map(|t| lower_word(doc.slice(t.span))).collect();
-        let mut cues = vec![None; lower.len()];
-        for (i, slot) in cues.iter_mut().enumerate() {
-            *slot = find_cue(doc, &lower, lexicon, i);
+        let mut buf = String::with_capacity(doc.text.len() + doc.text.len() / 8);
+        let mut ends = Vec::with_capacity(doc.tokens.len());
+        for t in &doc.tokens {
+            push_lower(&mut buf, doc.slice(t.span));
+            ends.push(buf.len() as u32);
         }
-        Words { lower, cues }
+        let mut words = Words { buf, ends, cues: Vec::new() };
+        let cues = (0..doc.tokens.len()).map(|i| find_cue(doc, &words, lexicon, i)).collect();
+        words.cues = cues;
+        words
     }
     pub fn get(&self, i: usize) -> &str {
-        self.lower.get(i).map(String::as_str).unwrap_or("")
+        match self.ends.get(i) {
+            Some(&end) => {
+                let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+                &self.buf[start..end as usize]
+            }
+            None => "",
+        }
     }
 }
 
@@ -118,19 +127,19 @@ pub struct CueMatch {
     pub cue: Cue,
 }
 
-fn find_cue(doc: &Document, lower: &[String], lexicon: &Lexicon, i: usize) -> Option<CueMatch> {
+fn find_cue(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Option<CueMatch> {
     let tok = doc.tokens.get(i)?;
     if tok.kind != TokenKind::Word {
         return None;
     }
     let sentence = tok.sentence;
-    let word = lower[i].as_str();
+    let word = words.get(i);
     if let Some(phrases) = lexicon.cue_phrases_by_first.get(word) {
         for &pi in phrases {
             let (phrase, cue) = &lexicon.cue_phrases[pi];
             let fits = phrase.iter().enumerate().all(|(k, w)| {
                 doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence)
-                    && lower.get(i + k).map(String::as_str) == Some(w.as_str())
+                    && words.get(i + k) == w.as_str()
             });
             if fits {
                 return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });

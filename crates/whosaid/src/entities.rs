@@ -13,7 +13,7 @@
 //!    first person (the subject) of the nearest earlier sentence that has one;
 //!    "they" the nearest preceding group or organisation.
 
-use std::collections::HashMap;
+use whosaid_lexicon::HashMap;
 
 use whosaid_document::{Document, Entity, EntityType, MentionKind};
 use whosaid_lexicon::Lexicon;
@@ -35,7 +35,7 @@ fn collapse_ws(s: &str) -> String {
 /// Fills `doc.entities` and `Mention::entity`; needs mentions.
 pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut entities: Vec<Entity> = Vec::new();
-    let mut by_key: HashMap<(EntityType, String), usize> = HashMap::new();
+    let mut by_key: HashMap<(EntityType, String), usize> = HashMap::default();
     let mut assign: Vec<Option<usize>> = vec![None; doc.mentions.len()];
 
     let mut get_or_create =

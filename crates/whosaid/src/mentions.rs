@@ -9,7 +9,7 @@
 //! right after it. A place followed by a cue is marked metonymic ("Moscow has
 //! maintained"), so the entity stage can resolve it to a government.
 
-use std::collections::HashSet;
+use whosaid_lexicon::HashSet;
 
 use whosaid_document::{Document, EntityType, Mention, MentionKind, Span, TokenKind};
 use whosaid_lexicon::Lexicon;
@@ -298,8 +298,8 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     }
 
     // 2. Single capitalised words: person with support, else dropped.
-    let mut surnames: HashSet<&str> = HashSet::new();
-    let mut firstnames: HashSet<&str> = HashSet::new();
+    let mut surnames: HashSet<&str> = HashSet::default();
+    let mut firstnames: HashSet<&str> = HashSet::default();
     for m in &out {
         if m.etype == EntityType::Person {
             if let Some(name) = m.name {

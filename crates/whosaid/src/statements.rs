@@ -11,7 +11,7 @@
 //!    participial `…, saying/adding …` (speaker of the clause before it).
 //!    Reported content containing a quotation is `mixed`.
 
-use std::collections::HashSet;
+use whosaid_lexicon::HashSet;
 
 use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::{CueClass, Lexicon};
@@ -175,7 +175,7 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     let cx = Ctx { doc, words, lex, starts, ends, ranges, inside_name };
     let sents = sentence_tokens(doc);
     let mut found: Vec<Statement> = Vec::new();
-    let mut used_cues: HashSet<usize> = HashSet::new();
+    let mut used_cues: HashSet<usize> = HashSet::default();
 
     quotation_pass(&cx, &sents, &mut found, &mut used_cues);
     clause_pass(&cx, &sents, &mut found, &mut used_cues);
