@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use whosaid::{Document, Meta, Pipeline};
-use whosaid_document::output::{to_json_line, to_json_pretty};
+use whosaid::Pipeline;
+use whosaid_batch::{Options, OutputFormat};
 use whosaid_lexicon::Lexicon;
+use whosaid_read::JsonlFields;
 
 #[derive(Parser)]
 #[command(name = "whosaid", version, about = "Who said what: attributed statements from news text")]
@@ -19,6 +20,7 @@ struct Cli {
 
 mod eval_cmd;
 mod eval_html_cmd;
+mod store_cmd;
 
 #[derive(Subcommand)]
 enum Command {
@@ -28,13 +30,23 @@ enum Command {
     Eval(eval_cmd::EvalArgs),
     /// Score main-content extraction on the HTML article benchmark.
     EvalHtml(eval_html_cmd::EvalHtmlArgs),
+    /// Extract (or load `whosaid extract` JSONL) and store in a SQLite database.
+    Ingest(store_cmd::IngestArgs),
+    /// Search stored statements.
+    Search(store_cmd::SearchArgs),
+    /// Top speakers in a database.
+    Actors(store_cmd::ActorsArgs),
+    /// One stored article with its statements.
+    Show(store_cmd::ShowArgs),
+    /// Serve the web app and JSON API over a database.
+    Serve(store_cmd::ServeArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
     /// One JSON document per line (default for several inputs).
     Jsonl,
-    /// Indented JSON (default for one input).
+    /// Indented JSON (default for one input file).
     Json,
     /// Human-readable: speaker | cue | kind | content.
     Table,
@@ -42,17 +54,48 @@ enum Format {
 
 #[derive(clap::Args)]
 struct ExtractArgs {
-    /// Files or directories to read; "-" reads stdin.
+    /// Files (text, HTML, JSONL, WARC, WARC.gz) or directories; "-" reads stdin.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Publication date (YYYY-MM-DD): anchors "on Wednesday", "yesterday".
+    /// Publication date (YYYY-MM-DD) for inputs that carry none: anchors "on Wednesday".
     #[arg(long)]
     published: Option<String>,
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Extra lexicon entries (TOML; see crates/lexicon/src/lib.rs).
+    /// Extra lexicon entries (TOML; see README "Extending the lexicons").
     #[arg(long)]
     lexicon: Option<PathBuf>,
+    /// Worker threads (default: all cores). Output order never depends on it.
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Write to this file instead of stdout (whole lines, fsync at the end).
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// With --output: skip documents already in the file (by id) and append.
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Drop near-duplicate documents (wire copies) instead of only marking them.
+    #[arg(long)]
+    dedupe: bool,
+    /// No progress line and no summary.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// JSONL field holding the article text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// JSONL field holding article HTML (used when the text field is absent).
+    #[arg(long, default_value = "html")]
+    html_field: String,
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    #[arg(long, default_value = "url")]
+    url_field: String,
+    #[arg(long, default_value = "title")]
+    title_field: String,
+    #[arg(long, default_value = "published")]
+    published_field: String,
+    #[arg(long, default_value = "outlet")]
+    outlet_field: String,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +104,11 @@ fn main() -> ExitCode {
         Command::Extract(args) => extract(args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::EvalHtml(args) => eval_html_cmd::run(args),
+        Command::Ingest(args) => store_cmd::ingest(args),
+        Command::Search(args) => store_cmd::search(args),
+        Command::Actors(args) => store_cmd::actors(args),
+        Command::Show(args) => store_cmd::show(args),
+        Command::Serve(args) => store_cmd::serve(args),
     };
     match result {
         Ok(code) => code,
@@ -91,60 +139,76 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline(args.lexicon.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
-    let format =
-        args.format.unwrap_or(if paths.len() == 1 && args.inputs[0].is_file() { Format::Json } else { Format::Jsonl });
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut skipped = 0usize;
-    for path in &paths {
-        let input = match whosaid_read::read_path(path) {
-            Ok(i) => i,
-            Err(e) => {
-                eprintln!("whosaid: {e}");
-                skipped += 1;
-                continue;
-            }
-        };
-        if input.lossy {
-            eprintln!("whosaid: {}: not valid UTF-8, decoded lossily", input.source);
+    let single_file = paths.len() == 1 && args.inputs[0].is_file() && args.output.is_none();
+    let format = match args.format.unwrap_or(if single_file { Format::Json } else { Format::Jsonl }) {
+        Format::Jsonl => OutputFormat::Jsonl,
+        Format::Json => OutputFormat::Json,
+        Format::Table => OutputFormat::Table,
+    };
+    let skip_ids = match (&args.output, args.resume) {
+        (Some(out), true) => {
+            whosaid_batch::prepare_resume(out).with_context(|| format!("{}: cannot resume", out.display()))?
         }
-        let meta = Meta { published, ..Meta::default() };
-        let doc = pipeline.extract(&input.text, &input.source, meta);
-        write_doc(&mut out, &doc, format)?;
-    }
-    out.flush()?;
-    if skipped > 0 {
-        eprintln!("whosaid: {skipped} of {} inputs skipped", paths.len());
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn write_doc(out: &mut impl Write, doc: &Document, format: Format) -> Result<()> {
-    match format {
-        Format::Jsonl => writeln!(out, "{}", to_json_line(doc))?,
-        Format::Json => writeln!(out, "{}", to_json_pretty(doc))?,
-        Format::Table => {
-            writeln!(out, "# {}", doc.source)?;
-            for s in &doc.statements {
-                let speaker = s.speaker.map(|m| {
-                    let written = doc.slice(doc.mentions[m].span);
-                    match doc.entity_name(m) {
-                        Some(name) if name != written => format!("{name} ({written})"),
-                        _ => written.to_string(),
-                    }
-                });
-                let cue = s.cue.map(|c| doc.slice(c)).unwrap_or("-");
-                writeln!(
-                    out,
-                    "{} | {} | {} | {}",
-                    speaker.as_deref().unwrap_or("?"),
-                    cue,
-                    s.kind.as_str(),
-                    doc.slice(s.content).replace('\n', " ")
-                )?;
-            }
+        _ => Default::default(),
+    };
+    let opts = Options {
+        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        format,
+        fields: JsonlFields {
+            text: args.text_field,
+            html: args.html_field,
+            url: args.url_field,
+            title: args.title_field,
+            published: args.published_field,
+            outlet: args.outlet_field,
+            id: args.id_field,
+        },
+        published,
+        drop_duplicates: args.dedupe,
+        skip_ids,
+        progress: !args.quiet,
+    };
+    let mut report = |msg: &str| eprintln!("whosaid: {msg}");
+    let summary = match &args.output {
+        Some(out) => {
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(args.resume)
+                .write(true)
+                .truncate(!args.resume)
+                .open(out)
+                .with_context(|| format!("{}: cannot open for writing", out.display()))?;
+            // One write per document: a killed run leaves whole lines behind.
+            let mut write = |doc: &str| file.write_all(format!("{doc}\n").as_bytes());
+            let summary = whosaid_batch::run(&pipeline, &paths, &opts, &mut write, &mut report)?;
+            file.sync_all().with_context(|| format!("{}: cannot sync", out.display()))?;
+            summary
         }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut write = |doc: &str| writeln!(out, "{doc}");
+            let summary = whosaid_batch::run(&pipeline, &paths, &opts, &mut write, &mut report)?;
+            out.flush()?;
+            summary
+        }
+    };
+    let problems = summary.errors > 0;
+    if !args.quiet && (problems || summary.documents + summary.resumed_skips > 1) {
+        eprintln!(
+            "whosaid: {} documents, {} statements, {} errors, {} records skipped, {} near-duplicates{}{}",
+            summary.documents,
+            summary.statements,
+            summary.errors,
+            summary.skipped_records,
+            summary.duplicates,
+            if summary.dropped_duplicates > 0 { " (dropped)" } else { "" },
+            if summary.resumed_skips > 0 {
+                format!(", {} already in output", summary.resumed_skips)
+            } else {
+                String::new()
+            },
+        );
     }
-    Ok(())
+    Ok(if problems { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -87,16 +87,31 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let person_mentions: Vec<(usize, usize)> = (0..doc.mentions.len())
         .filter_map(|mi| assign[mi].filter(|&e| entities[e].etype == EntityType::Person).map(|e| (mi, e)))
         .collect();
+    // Per pass-1 entity, computed once: first and last name word, normalised titles.
+    struct Facts {
+        first: String,
+        last: String,
+        titles: Vec<String>,
+    }
+    let facts: Vec<Facts> = entities
+        .iter()
+        .map(|e| Facts {
+            first: e.name.split_whitespace().next().unwrap_or("").to_string(),
+            last: e.name.split_whitespace().last().unwrap_or("").to_string(),
+            titles: e.titles.iter().map(|t| normalise_title(t)).collect(),
+        })
+        .collect();
     for mi in 0..doc.mentions.len() {
         if assign[mi].is_some() {
             continue;
         }
         let m = &doc.mentions[mi];
         let pos = m.span.start;
-        let nearest = |pred: &dyn Fn(usize) -> bool| -> Option<usize> {
+        let nearest = |pred: &dyn Fn(&Facts) -> bool| -> Option<usize> {
+            let fits: Vec<bool> = facts.iter().map(pred).collect();
             person_mentions
                 .iter()
-                .filter(|&&(_, e)| pred(e))
+                .filter(|&&(_, e)| fits[e])
                 .min_by_key(|&&(pm, _)| {
                     let p = doc.mentions[pm].span.start;
                     // Prefer preceding mentions: following ones cost double.
@@ -111,10 +126,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         let e = match m.kind {
             MentionKind::Name if m.etype == EntityType::Person => {
                 let word = doc.slice(m.name.unwrap_or(m.span)).trim();
-                let found = nearest(&|e| {
-                    let n = &entities[e].name;
-                    n.split_whitespace().last() == Some(word) || n.split_whitespace().next() == Some(word)
-                });
+                let found = nearest(&|f| f.last == word || f.first == word);
                 match found {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
@@ -122,10 +134,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
             MentionKind::Title => {
                 let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)));
-                let found = nearest(&|e| {
-                    entities[e].titles.iter().any(|t| {
-                        let t = normalise_title(t);
-                        t == title || t.ends_with(&format!(" {title}")) || title.ends_with(&format!(" {t}"))
+                let found = nearest(&|f| {
+                    f.titles.iter().any(|t| {
+                        *t == title
+                            || (t.ends_with(title.as_str()) && t[..t.len() - title.len()].ends_with(' '))
+                            || (title.ends_with(t.as_str()) && title[..title.len() - t.len()].ends_with(' '))
                     })
                 });
                 match found {
