@@ -138,8 +138,7 @@ fn find_cue(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Optio
         for &pi in phrases {
             let (phrase, cue) = &lexicon.cue_phrases[pi];
             let fits = phrase.iter().enumerate().all(|(k, w)| {
-                doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence)
-                    && words.get(i + k) == w.as_str()
+                doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w.as_str()
             });
             if fits {
                 return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });

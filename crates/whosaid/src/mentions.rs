@@ -331,8 +331,13 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         if sentence_initial && s.title.is_none() && word.ends_with("ing") {
             continue;
         }
-        let supported =
-            s.title.is_some() || surnames.contains(word) || firstnames.contains(word) || cx.cue_follows(s.token);
+        // "Sanders: Endorsements prove …" (a headline attribution).
+        let colon_after = sentence_initial && words.get(s.token + 1) == ":";
+        let supported = colon_after
+            || s.title.is_some()
+            || surnames.contains(word)
+            || firstnames.contains(word)
+            || cx.cue_follows(s.token);
         if supported && word.chars().count() > 1 {
             let mut m =
                 mention(Span::new(s.start, doc.tokens[s.token].span.end), MentionKind::Name, EntityType::Person);

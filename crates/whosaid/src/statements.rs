@@ -625,6 +625,9 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
         {
             last -= 1;
         }
+        if let Some(st) = colon_attribution(cx, first, last) {
+            found.push(st);
+        }
         let mut k = first;
         while k < end {
             if used.contains(&k) || in_quotation(doc, doc.tokens[k].span) || cx.inside_name[k] {
@@ -657,6 +660,44 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
             k = cm.end;
         }
     }
+}
+
+/// "Sanders: Endorsements prove Clinton 'candidate of the establishment.'" —
+/// a headline or transcript convention: speaker, colon, what was said.
+fn colon_attribution(cx: &Ctx, first: usize, last: usize) -> Option<Statement> {
+    let doc = cx.doc;
+    let sp = cx.speaker_starting_at(first)?;
+    let m = &doc.mentions[sp];
+    if m.kind == MentionKind::Pronoun || m.etype == EntityType::Place || m.span.len() < 2 {
+        return None;
+    }
+    let colon = cx.ranges[sp].1;
+    if !cx.is_punct(colon, ":") || last <= colon + 3 {
+        return None;
+    }
+    let content = trim_content(doc, cx.tok_span(colon + 1, last), false);
+    let quoted = doc.quotations.iter().any(|q| q.span.start == content.start && q.span.end >= content.end);
+    let (kind, content) = if quoted {
+        let q = doc.quotations.iter().find(|q| q.span.start == content.start)?;
+        (StatementKind::Direct, trim_content(doc, q.inner, false))
+    } else {
+        (StatementKind::Indirect, content)
+    };
+    if word_count(doc, content) < 3 {
+        return None;
+    }
+    Some(Statement {
+        kind,
+        content,
+        parts: Vec::new(),
+        cue: Some(cx.tok_span(colon, colon + 1)),
+        cue_lemma: ":".into(),
+        speaker: Some(sp),
+        addressee: None,
+        time: None,
+        confidence: confidence_for(cx, Some(sp), 0.7),
+        rule: "speaker-colon",
+    })
 }
 
 /// Where reported content after a cue ends: the sentence end, or before a
