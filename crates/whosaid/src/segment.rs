@@ -61,88 +61,89 @@ fn quote_kind(c: char, prev: Option<char>, next: Option<char>) -> Option<TokenKi
     }
 }
 
-/// Splits `doc.text` into tokens (sentence index left at 0).
+/// Splits `doc.text` into tokens (sentence index left at 0). Walks the text
+/// by byte offsets, decoding one char at a time (no per-char buffer).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 5);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map(|&(b, _)| b).unwrap_or(text.len());
+    let bytes = text.as_bytes();
+    let n = text.len();
+    let mut tokens = Vec::with_capacity(n / 5);
+    // The char at byte `i` (a char boundary) and the byte offset after it.
+    let at = |i: usize| -> Option<(char, usize)> { text.get(i..)?.chars().next().map(|c| (c, i + c.len_utf8())) };
+    let ch = |i: usize| at(i).map(|(c, _)| c);
     let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
+    while i < n {
+        let Some((c, after_c)) = at(i) else { break };
         if is_space(c) {
-            i += 1;
+            i = after_c;
             continue;
         }
-        let prev = i.checked_sub(1).map(|p| chars[p].1);
-        let next = chars.get(i + 1).map(|&(_, c)| c);
+        let prev = text[..i].chars().next_back();
+        let next = ch(after_c);
         if c.is_alphanumeric() {
             let numeric = c.is_ascii_digit();
-            let mut j = i + 1;
-            while j < chars.len() {
-                let cj = chars[j].1;
-                let after = chars.get(j + 1).map(|&(_, c)| c);
+            let mut j = after_c;
+            while let Some((cj, after_j)) = at(j) {
+                let after = ch(after_j);
                 if cj.is_alphanumeric() {
-                    j += 1;
+                    j = after_j;
                 } else if is_apostrophe(cj) && after.is_some_and(char::is_alphabetic) && !numeric {
                     // Possessive "’s" becomes its own token; contractions stay whole.
-                    let after2 = chars.get(j + 2).map(|&(_, c)| c);
+                    let after2 = at(after_j).and_then(|(_, a2)| ch(a2));
                     if matches!(after, Some('s') | Some('S')) && after2.is_none_or(|c| !c.is_alphanumeric()) {
                         break;
                     }
-                    j += 1;
+                    j = after_j;
                 } else if numeric && (cj == '.' || cj == ',') && after.is_some_and(|c| c.is_ascii_digit()) {
-                    j += 1;
+                    j = after_j;
                 } else {
                     break;
                 }
             }
-            // Initialisms: U.S., U.K., D.C.
-            let word = &text[start..end_of(j)];
+            let word = &text[i..j];
             let mut end = j;
-            if word.chars().count() == 1 && chars.get(j).is_some_and(|&(_, c)| c == '.') {
+            // Initialisms: U.S., U.K., D.C.
+            if word.chars().count() == 1 && bytes.get(j) == Some(&b'.') {
                 let mut k = j;
-                while chars.get(k).is_some_and(|&(_, c)| c == '.')
-                    && chars.get(k + 1).is_some_and(|&(_, c)| c.is_alphabetic())
-                    && chars.get(k + 2).is_some_and(|&(_, c)| c == '.')
-                {
-                    k += 2;
+                while bytes.get(k) == Some(&b'.') {
+                    match at(k + 1) {
+                        Some((l, after_l)) if l.is_alphabetic() && bytes.get(after_l) == Some(&b'.') => k = after_l,
+                        _ => break,
+                    }
                 }
                 if k > j {
                     end = k + 1;
                 }
             }
-            if end == j && chars.get(j).is_some_and(|&(_, c)| c == '.') && ABBREVIATIONS.contains(&word) {
+            if end == j && bytes.get(j) == Some(&b'.') && ABBREVIATIONS.contains(&word) {
                 end = j + 1;
             }
             let kind = if numeric { TokenKind::Number } else { TokenKind::Word };
-            tokens.push(Token { span: Span::new(start, end_of(end)), kind, sentence: 0 });
+            tokens.push(Token { span: Span::new(i, end), kind, sentence: 0 });
             i = end;
             continue;
         }
         if is_apostrophe(c) && matches!(next, Some('s') | Some('S')) {
-            let after2 = chars.get(i + 2).map(|&(_, c)| c);
+            let after_s = after_c + 1;
+            let after2 = ch(after_s);
             if prev.is_some_and(char::is_alphanumeric) && after2.is_none_or(|c| !c.is_alphanumeric()) {
-                tokens.push(Token { span: Span::new(start, end_of(i + 2)), kind: TokenKind::Word, sentence: 0 });
-                i += 2;
+                tokens.push(Token { span: Span::new(i, after_s), kind: TokenKind::Word, sentence: 0 });
+                i = after_s;
                 continue;
             }
         }
         // Doubled apostrophes ('' and ``) stand for a straight double quote in
         // some wire feeds and archives (the New York Times among them).
         if (c == '\'' && next == Some('\'')) || (c == '`' && next == Some('`')) {
-            let after = chars.get(i + 2).map(|&(_, c)| c);
-            let kind = if c == '`' {
-                TokenKind::Quote { open: true, close: false }
-            } else {
-                quote_kind('"', prev, after).expect("a quote")
-            };
-            tokens.push(Token { span: Span::new(start, end_of(i + 2)), kind, sentence: 0 });
-            i += 2;
+            let end = after_c + 1;
+            let kind =
+                if c == '`' { TokenKind::Quote { open: true, close: false } } else { quote_kind('"', prev, ch(end)).expect("a quote") };
+            tokens.push(Token { span: Span::new(i, end), kind, sentence: 0 });
+            i = end;
             continue;
         }
         let kind = quote_kind(c, prev, next).unwrap_or(TokenKind::Punct);
-        tokens.push(Token { span: Span::new(start, end_of(i + 1)), kind, sentence: 0 });
-        i += 1;
+        tokens.push(Token { span: Span::new(i, after_c), kind, sentence: 0 });
+        i = after_c;
     }
     tokens
 }
