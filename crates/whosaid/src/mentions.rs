@@ -160,6 +160,8 @@ struct Ctx<'d> {
     doc: &'d Document,
     words: &'d Words,
     lex: &'d Lexicon,
+    /// Per token: a capitalised word (asked many times per token).
+    caps: Vec<bool>,
 }
 
 impl Ctx<'_> {
@@ -173,7 +175,7 @@ impl Ctx<'_> {
         i < self.n() && self.doc.tokens[i].kind == TokenKind::Word
     }
     fn is_cap(&self, i: usize) -> bool {
-        self.is_word(i) && self.words.get(i) != "'s" && self.raw(i).chars().next().is_some_and(char::is_uppercase)
+        self.caps.get(i).copied().unwrap_or(false)
     }
     fn same_sentence(&self, i: usize, j: usize) -> bool {
         j < self.n() && self.doc.tokens[i].sentence == self.doc.tokens[j].sentence
@@ -270,7 +272,17 @@ struct Single {
 
 /// Fills `doc.mentions`; needs tokens, sentences and quotations.
 pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
-    let cx = Ctx { doc, words, lex };
+    let caps = doc
+        .tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            t.kind == TokenKind::Word
+                && words.get(i) != "'s"
+                && doc.slice(t.span).chars().next().is_some_and(char::is_uppercase)
+        })
+        .collect();
+    let cx = Ctx { doc, words, lex, caps };
     let n = cx.n();
     let mut out: Vec<Mention> = Vec::new();
     let mut covered = vec![false; n];

@@ -72,6 +72,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let ch = |i: usize| at(i).map(|(c, _)| c);
     let mut i = 0;
     while i < n {
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
         let Some((c, after_c)) = at(i) else { break };
         if is_space(c) {
             i = after_c;
@@ -82,7 +86,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         if c.is_alphanumeric() {
             let numeric = c.is_ascii_digit();
             let mut j = after_c;
-            while let Some((cj, after_j)) = at(j) {
+            loop {
+                // ASCII letters and digits: the common case, no decoding.
+                while j < n && bytes[j].is_ascii_alphanumeric() {
+                    j += 1;
+                }
+                let Some((cj, after_j)) = at(j) else { break };
                 let after = ch(after_j);
                 if cj.is_alphanumeric() {
                     j = after_j;
@@ -135,8 +144,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         // some wire feeds and archives (the New York Times among them).
         if (c == '\'' && next == Some('\'')) || (c == '`' && next == Some('`')) {
             let end = after_c + 1;
-            let kind =
-                if c == '`' { TokenKind::Quote { open: true, close: false } } else { quote_kind('"', prev, ch(end)).expect("a quote") };
+            let kind = if c == '`' {
+                TokenKind::Quote { open: true, close: false }
+            } else {
+                quote_kind('"', prev, ch(end)).expect("a quote")
+            };
             tokens.push(Token { span: Span::new(i, end), kind, sentence: 0 });
             i = end;
             continue;
