@@ -133,6 +133,18 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 }
             }
             MentionKind::Title => {
+                // "the mayor, Ana Ruiz," — an apposed name says who it is.
+                let apposed = doc.text[m.span.end..].starts_with(", ").then(|| m.span.end + 2).and_then(|at| {
+                    (mi + 1..doc.mentions.len())
+                        .take_while(|&k| doc.mentions[k].span.start <= at)
+                        .find(|&k| doc.mentions[k].span.start == at && doc.mentions[k].kind == MentionKind::Name)
+                        .and_then(|k| assign[k])
+                        .filter(|&e| entities[e].etype == EntityType::Person)
+                });
+                if let Some(e) = apposed {
+                    assign[mi] = Some(e);
+                    continue;
+                }
                 let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)));
                 let found = nearest(&|f| {
                     f.titles.iter().any(|t| {

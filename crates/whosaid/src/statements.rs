@@ -959,7 +959,13 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
     }
     // "…, said Rubio" — inverted, content before the cue.
     if k > first && cx.is_punct(k - 1, ",") && cm.cue.class == CueClass::Speech {
-        if let Some(sp) = cx.speaker_starting_at(cm.end) {
+        // The speaker closes the clause: "said Rubio." / "said Rubio, who …",
+        // not "…, said they would keep campaigning" (a reported subject).
+        let closes_clause = |sp: &usize| {
+            let after = cx.ranges[*sp].1;
+            after >= last || cx.is_punct(after, ",") || cx.is_punct(after, "(")
+        };
+        if let Some(sp) = cx.speaker_starting_at(cm.end).filter(closes_clause) {
             let e = k - 1;
             if e > first && !cx.is_close_quote(e - 1) {
                 let (_, addressee) = content_start(cx, cm, last);
