@@ -1,0 +1,106 @@
+//! The `whosaid extract` command as a user runs it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_whosaid"))
+}
+
+fn seed() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../whosaid/tests/fixtures/seed/000_a94861bdbd30db23.txt"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("whosaid-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn seed_as_json_has_the_fifteen_statements() {
+    let out = bin().arg("extract").arg(seed()).args(["--published", "2025-04-23"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["schema"], "whosaid/1");
+    // The gold's fifteen, plus at most its one optional stance ("Zelensky rejected …").
+    let statements = doc["statements"].as_array().unwrap();
+    assert_eq!(statements.iter().filter(|s| s["cue"]["lemma"] != "reject").count(), 15);
+    assert!(statements.len() <= 16);
+    assert_eq!(doc["meta"]["published"], "2025-04-23");
+    // Byte-identical on a second run.
+    let again = bin().arg("extract").arg(seed()).args(["--published", "2025-04-23"]).output().unwrap();
+    assert_eq!(out.stdout, again.stdout);
+}
+
+#[test]
+fn stdin_and_table_format() {
+    let mut child =
+        bin().args(["extract", "-", "--format", "table"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all("“We will win,” Senator Maria Lopez said.".as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Maria Lopez (Senator Maria Lopez) | said | direct | We will win"), "{text}");
+}
+
+#[test]
+fn directory_gives_one_json_line_per_file_and_bad_files_are_named() {
+    let dir = temp_dir("dir");
+    std::fs::write(dir.join("a.txt"), "“Yes,” Rubio said.").unwrap();
+    std::fs::write(dir.join("b.txt"), "Trump warned that talks could fail.").unwrap();
+    std::fs::write(dir.join("c.bin"), [0u8, 1, 2, 0, 0, 0, 7, 8, 0, 0]).unwrap();
+    let out = bin().arg("extract").arg(&dir).args(["-j", "2", "--quiet"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "a skipped input makes the exit code 1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("c.bin: binary data, not text"), "{stderr}");
+    let lines: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0]["source"].as_str().unwrap().ends_with("a.txt"));
+    assert_eq!(lines[1]["statements"][0]["speaker"]["name"], "Trump");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn lexicon_extension_adds_a_cue() {
+    let dir = temp_dir("lex");
+    let article = dir.join("a.txt");
+    std::fs::write(&article, "Senator Maria Lopez opined that the bill was dead.").unwrap();
+    let without = bin().arg("extract").arg(&article).output().unwrap();
+    let doc: Value = serde_json::from_slice(&without.stdout).unwrap();
+    assert_eq!(doc["statements"].as_array().unwrap().len(), 0);
+    let lex = dir.join("extra.toml");
+    std::fs::write(&lex, "reporting_verbs = [\"opine | speech\"]\n").unwrap();
+    let with = bin().arg("extract").arg(&article).arg("--lexicon").arg(&lex).output().unwrap();
+    let doc: Value = serde_json::from_slice(&with.stdout).unwrap();
+    assert_eq!(doc["statements"][0]["cue"]["lemma"], "opine");
+    assert_eq!(doc["statements"][0]["content"]["text"], "the bill was dead");
+    std::fs::write(&lex, "verbz = [1]\n").unwrap();
+    let bad = bin().arg("extract").arg(&article).arg("--lexicon").arg(&lex).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("verbz"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn output_file_and_resume() {
+    let dir = temp_dir("resume");
+    let input = dir.join("in.jsonl");
+    let lines: Vec<String> = (0..4)
+        .map(|i| serde_json::json!({"id": format!("d{i}"), "text": format!("“Point {i},” Rubio said.")}).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out = dir.join("out.jsonl");
+    let run = || bin().arg("extract").arg(&input).arg("-o").arg(&out).args(["--resume", "--quiet"]).output().unwrap();
+    assert!(run().status.success());
+    let first = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(first.lines().count(), 4);
+    assert!(run().status.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), first, "a resumed complete run writes nothing new");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
