@@ -31,6 +31,7 @@ pub struct JsonDocument {
     pub statements: Vec<JsonStatement>,
     /// Id of an earlier near-duplicate document (wire copies), or null. Kept
     /// last: batch runs patch it into already serialised lines.
+    #[serde(default)]
     pub duplicate_of: Option<String>,
 }
 
@@ -114,7 +115,8 @@ pub struct JsonStatement {
     pub kind: String,
     pub content: JsonSpan,
     /// The pieces of `content` (one when contiguous; several for a quotation
-    /// split by its attribution).
+    /// split by its attribution). Absent in output older than this field.
+    #[serde(default)]
     pub parts: Vec<JsonSpan>,
     pub cue: Option<JsonCue>,
     pub speaker: Option<JsonActor>,

@@ -103,9 +103,7 @@ fn looks_binary(html: &str) -> bool {
     }
     let control = sample
         .iter()
-        .filter(|&&c| {
-            (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0c}')) || c == '\u{FFFD}'
-        })
+        .filter(|&&c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0c}')) || c == '\u{FFFD}')
         .count();
     control as f64 / sample.len() as f64 > MAX_CONTROL_SHARE
 }
@@ -123,7 +121,8 @@ pub fn extract(html: &str) -> Result<Article, HtmlError> {
     if looks_binary(html) {
         return Err(HtmlError::Binary);
     }
-    let dom = dom::Dom::parse(html);
+    let limited = align::limit_depth(html);
+    let dom = dom::Dom::parse(&limited);
     let blocks = content::extract_blocks(&dom);
     let meta = meta::extract_meta(&dom);
     let mut text = String::new();
@@ -133,16 +132,15 @@ pub fn extract(html: &str) -> Result<Article, HtmlError> {
             text.push('\n');
         }
         let base = text.len();
-        srcs.extend(b.srcs.iter().map(|s| content::Src {
-            out: s.out + base,
-            ..*s
-        }));
+        srcs.extend(b.srcs.iter().map(|s| content::Src { out: s.out + base, ..*s }));
         text.push_str(&b.text);
     }
     if text.is_empty() {
         return Err(HtmlError::NoContent);
     }
-    let map = align::build_map(&dom, html, &srcs);
+    // `limited` has the same bytes as `html` except blanked tags, so the map
+    // is built on it and checked against `html`.
+    let map = align::build_map(&dom, &limited, html, &text, &srcs);
     Ok(Article {
         title: meta.title,
         byline: meta.byline,
@@ -173,14 +171,11 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
             }
             if k < tag.len() && tag[k] == b'=' {
                 k += 1;
-                while k < tag.len() && (tag[k].is_ascii_whitespace() || matches!(tag[k], b'"' | b'\''))
-                {
+                while k < tag.len() && (tag[k].is_ascii_whitespace() || matches!(tag[k], b'"' | b'\'')) {
                     k += 1;
                 }
                 let start = k;
-                while k < tag.len()
-                    && (tag[k].is_ascii_alphanumeric() || matches!(tag[k], b'-' | b'_' | b'.' | b':'))
-                {
+                while k < tag.len() && (tag[k].is_ascii_alphanumeric() || matches!(tag[k], b'-' | b'_' | b'.' | b':')) {
                     k += 1;
                 }
                 if let Some(enc) = encoding_rs::Encoding::for_label(&tag[start..k]) {
@@ -204,10 +199,7 @@ fn find(hay: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
     if from >= hay.len() {
         return None;
     }
-    hay[from..]
-        .windows(pat.len())
-        .position(|w| w == pat)
-        .map(|p| p + from)
+    hay[from..].windows(pat.len()).position(|w| w == pat).map(|p| p + from)
 }
 
 /// Decodes the bytes of an HTML page: a byte-order mark wins, then a charset
@@ -276,10 +268,7 @@ mod tests {
 
     #[test]
     fn to_html_follows_map() {
-        let a = Article {
-            map: vec![(0, 10, 3), (4, 20, 2)],
-            ..Default::default()
-        };
+        let a = Article { map: vec![(0, 10, 3), (4, 20, 2)], ..Default::default() };
         assert_eq!(a.to_html(1), 11);
         assert_eq!(a.to_html(3), 13);
         assert_eq!(a.to_html(5), 21);

@@ -1,0 +1,123 @@
+//! Near-duplicate detection with SimHash over word shingles.
+//!
+//! Wire copies republished by many outlets differ by a headline, a byline or a
+//! trailing paragraph; their 64-bit SimHash fingerprints then differ in few
+//! bits. Two documents are near-duplicates when the Hamming distance of their
+//! fingerprints is at most [`MAX_DISTANCE`]. Lookup splits fingerprints into
+//! four 16-bit bands: by pigeonhole, two fingerprints within distance 3 share
+//! at least one band exactly, so only same-band candidates are compared.
+
+use std::collections::HashMap;
+
+pub const MAX_DISTANCE: u32 = 3;
+/// Texts shorter than this (in words) are too small to fingerprint reliably.
+pub const MIN_WORDS: usize = 40;
+const SHINGLE: usize = 3;
+
+/// FNV-1a, stable across platforms and Rust versions (unlike `DefaultHasher`).
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for p in parts {
+        for b in p.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    // Final avalanche so nearby inputs spread over all bits.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h
+}
+
+/// The fingerprint of a text, or None when it is too short.
+pub fn fingerprint(text: &str) -> Option<u64> {
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
+    if words.len() < MIN_WORDS {
+        return None;
+    }
+    let mut counts = [0i32; 64];
+    for sh in words.windows(SHINGLE) {
+        let parts: Vec<&str> = sh.iter().map(String::as_str).collect();
+        let h = fnv1a(&parts);
+        for (bit, c) in counts.iter_mut().enumerate() {
+            *c += if h >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    Some(counts.iter().enumerate().fold(0u64, |acc, (bit, &c)| if c > 0 { acc | 1 << bit } else { acc }))
+}
+
+/// Fingerprints seen so far, in input order.
+#[derive(Default)]
+pub struct Index {
+    bands: [HashMap<u16, Vec<usize>>; 4],
+    entries: Vec<(u64, String)>,
+}
+
+impl Index {
+    /// Returns the id of the first earlier near-duplicate, else records `fp` under `id`.
+    pub fn check_and_insert(&mut self, fp: u64, id: &str) -> Option<String> {
+        let mut best: Option<usize> = None;
+        for (b, band) in self.bands.iter().enumerate() {
+            let key = (fp >> (16 * b)) as u16;
+            if let Some(list) = band.get(&key) {
+                for &e in list {
+                    if (self.entries[e].0 ^ fp).count_ones() <= MAX_DISTANCE && best.is_none_or(|x| e < x) {
+                        best = Some(e);
+                    }
+                }
+            }
+        }
+        if let Some(e) = best {
+            return Some(self.entries[e].1.clone());
+        }
+        let idx = self.entries.len();
+        self.entries.push((fp, id.to_string()));
+        for (b, band) in self.bands.iter_mut().enumerate() {
+            band.entry((fp >> (16 * b)) as u16).or_default().push(idx);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "Washington has gained a much better understanding of Russia's position on the Ukraine \
+        conflict now that it has engaged with Moscow after three years of diplomatic refusal US Secretary of State \
+        Marco Rubio has said Rubio made the remarks on Wednesday in an interview with The Free Press saying the US \
+        has been seeking to grasp what the Russian position is We have a better understanding of that now because \
+        we have actually spoken to them after three years of not speaking to them he stated Ties between Moscow \
+        and Washington all but collapsed following the 2022 escalation of the Ukraine conflict under then President \
+        Joe Biden Since returning to the White House in January President Donald Trump has distanced himself from \
+        Biden era policies pushing for a rapid resolution to the conflict and a reset in bilateral relations The two \
+        sides have held several rounds of high level talks in recent months Voicing hope for a peace deal Rubio \
+        emphasized there is no military end to the ongoing hostilities We have to be frank Russia is not just going \
+        to roll over Ukraine and take the whole country And Ukraine is not going to push them all the way back";
+
+    #[test]
+    fn wire_copy_with_small_edits_is_a_near_duplicate() {
+        let copy = format!("By Staff Reporter. {WIRE} Read more on our website.");
+        let a = fingerprint(WIRE).unwrap();
+        let b = fingerprint(&copy).unwrap();
+        let mut index = Index::default();
+        assert_eq!(index.check_and_insert(a, "first"), None);
+        assert_eq!(index.check_and_insert(b, "second").as_deref(), Some("first"), "distance {}", (a ^ b).count_ones());
+    }
+
+    #[test]
+    fn different_articles_are_not_duplicates() {
+        let other = "The river rose by two metres overnight and schools in the region were closed while buses ran \
+            on a reduced timetable farmers moved cattle to higher ground before the water arrived and the mayor asked \
+            residents to stay at home until the evening when the rain was expected to stop and the roads to reopen \
+            after the clean up crews had cleared the debris from the main bridge";
+        let mut index = Index::default();
+        index.check_and_insert(fingerprint(WIRE).unwrap(), "a");
+        assert_eq!(index.check_and_insert(fingerprint(other).unwrap(), "b"), None);
+        assert_eq!(fingerprint("too short to say"), None);
+    }
+}

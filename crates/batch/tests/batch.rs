@@ -1,0 +1,188 @@
+//! End-to-end batch runs over generated inputs in a temporary directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use whosaid::Pipeline;
+use whosaid_batch::{prepare_resume, run, Options, OutputFormat, Summary};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("whosaid-batch-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const ARTICLE: &str = "Washington has gained a much better understanding of Russia’s position on the Ukraine conflict, \
+now that it has engaged with Moscow after three years of diplomatic refusal, US Secretary of State Marco Rubio has said. \
+Rubio made the remarks on Wednesday in an interview with The Free Press, saying the US has been seeking to grasp \
+what the Russian position is. Ties between Moscow and Washington all but collapsed following the 2022 escalation \
+of the Ukraine conflict under then-President Joe Biden. Since returning to the White House in January, President \
+Donald Trump has distanced himself from Biden-era policies, pushing for a rapid resolution to the conflict and a reset \
+in bilateral relations. The two sides have held several rounds of high-level talks in recent months.";
+
+fn jsonl_line(id: &str, text: &str) -> String {
+    serde_json::json!({"id": id, "text": text, "published": "2025-04-23", "outlet": "example.org"}).to_string()
+}
+
+fn run_collect(inputs: &[PathBuf], opts: &Options) -> (Vec<String>, Vec<String>, Summary) {
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    let mut write = |s: &str| {
+        lines.push(s.to_string());
+        Ok(())
+    };
+    let mut report = |s: &str| errors.push(s.to_string());
+    let summary = run(&Pipeline::default(), inputs, opts, &mut write, &mut report).unwrap();
+    (lines, errors, summary)
+}
+
+fn warc_gz(path: &Path, truncated_tail: bool) {
+    let rec = |wtype: &str, ctype: &str, uri: &str, payload: &str| {
+        format!(
+            "WARC/1.0\r\nWARC-Type: {wtype}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2025-04-24T08:00:00Z\r\nWARC-Record-ID: <urn:uuid:{uri}>\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n{payload}\r\n\r\n",
+            payload.len()
+        )
+    };
+    let page = |body: &str| {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head><title>T</title>\
+             <meta property=\"article:published_time\" content=\"2025-04-23T09:00:00Z\"></head>\
+             <body><article><p>{body}</p></article></body></html>"
+        )
+    };
+    let mut out = Vec::new();
+    let parts = [
+        rec("warcinfo", "application/warc-fields", "info", "software: test"),
+        rec("request", "application/http; msgtype=request", "http://a/1", "GET / HTTP/1.1\r\n\r\n"),
+        rec("response", "application/http; msgtype=response", "http://a/1", &page(ARTICLE)),
+        rec("response", "application/http; msgtype=response", "http://a/2", &page("“We will win,” Rubio said.")),
+    ];
+    for p in &parts {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(p.as_bytes()).unwrap();
+        out.extend(e.finish().unwrap());
+    }
+    if truncated_tail {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(rec("response", "application/http; msgtype=response", "http://a/3", &page(ARTICLE)).as_bytes())
+            .unwrap();
+        let full = e.finish().unwrap();
+        out.extend_from_slice(&full[..full.len() / 2]);
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn mixed_inputs_bad_records_are_reported_and_the_rest_processed() {
+    let dir = TempDir::new("mixed");
+    let jsonl = dir.0.join("a.jsonl");
+    std::fs::write(
+        &jsonl,
+        format!("{}\n{{broken\n{}\n", jsonl_line("one", ARTICLE), jsonl_line("two", "“Fine,” she said.")),
+    )
+    .unwrap();
+    let warc = dir.0.join("b.warc.gz");
+    warc_gz(&warc, true);
+    let bin = dir.0.join("c.txt");
+    std::fs::write(&bin, [0u8, 159, 146, 150, 0, 0, 1, 2, 3, 0, 0, 0]).unwrap();
+    let opts = Options { jobs: 2, ..Options::default() };
+    let (lines, errors, summary) = run_collect(&[jsonl.clone(), warc.clone(), bin.clone()], &opts);
+    assert_eq!(summary.documents, 4, "{errors:?}");
+    assert_eq!(lines.len(), 4);
+    assert_eq!(summary.errors, 3, "{errors:?}");
+    assert!(errors.iter().any(|e| e.starts_with(&format!("{}:2: not valid JSON", jsonl.display()))), "{errors:?}");
+    assert!(errors.iter().any(|e| e.starts_with(&format!("{}#5:", warc.display()))), "{errors:?}");
+    assert!(errors.iter().any(|e| e == &format!("{}: binary data, not text", bin.display())), "{errors:?}");
+    assert_eq!(summary.skipped_records, 2, "warcinfo and request records are skipped");
+    let docs: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(docs[0]["meta"]["id"], "one");
+    assert_eq!(docs[0]["meta"]["outlet"], "example.org");
+    // WARC record: URL from the headers, date from the page, statements found.
+    assert_eq!(docs[2]["meta"]["url"], "http://a/1");
+    assert_eq!(docs[2]["meta"]["published"], "2025-04-23");
+    let rubio = docs[2]["statements"].as_array().unwrap();
+    assert!(rubio.iter().any(|s| s["speaker"]["name"] == "Marco Rubio"), "{rubio:?}");
+    // Offsets map back into the HTML source.
+    let raw_map = docs[2]["raw_map"].as_array().unwrap();
+    assert!(!raw_map.is_empty());
+}
+
+#[test]
+fn output_order_does_not_depend_on_jobs() {
+    let dir = TempDir::new("order");
+    let jsonl = dir.0.join("many.jsonl");
+    let mut body = String::new();
+    for i in 0..40 {
+        let text =
+            if i % 3 == 0 { ARTICLE.to_string() } else { format!("“Number {i} is fine,” Rubio said on Tuesday.") };
+        body.push_str(&jsonl_line(&format!("d{i}"), &text));
+        body.push('\n');
+    }
+    std::fs::write(&jsonl, body).unwrap();
+    let one = run_collect(std::slice::from_ref(&jsonl), &Options { jobs: 1, ..Options::default() }).0;
+    let two = run_collect(std::slice::from_ref(&jsonl), &Options { jobs: 2, ..Options::default() }).0;
+    let four = run_collect(std::slice::from_ref(&jsonl), &Options { jobs: 4, ..Options::default() }).0;
+    assert_eq!(one.len(), 40);
+    assert_eq!(one, two);
+    assert_eq!(one, four);
+}
+
+#[test]
+fn near_duplicates_are_marked_or_dropped() {
+    let dir = TempDir::new("dup");
+    let jsonl = dir.0.join("wire.jsonl");
+    let copy = format!("By a staff reporter. {ARTICLE} Rubio spoke for an hour.");
+    std::fs::write(
+        &jsonl,
+        format!(
+            "{}\n{}\n{}\n",
+            jsonl_line("orig", ARTICLE),
+            jsonl_line("copy", &copy),
+            jsonl_line("other", "“Fine,” she said.")
+        ),
+    )
+    .unwrap();
+    let (lines, _, summary) = run_collect(std::slice::from_ref(&jsonl), &Options::default());
+    assert_eq!(summary.duplicates, 1);
+    let docs: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(docs[0]["duplicate_of"], Value::Null);
+    assert_eq!(docs[1]["duplicate_of"], "orig");
+    let (lines, _, summary) = run_collect(&[jsonl], &Options { drop_duplicates: true, ..Options::default() });
+    assert_eq!(lines.len(), 2);
+    assert_eq!(summary.dropped_duplicates, 1);
+}
+
+#[test]
+fn resume_skips_written_documents_and_cuts_a_partial_line() {
+    let dir = TempDir::new("resume");
+    let jsonl = dir.0.join("in.jsonl");
+    let mut body = String::new();
+    for i in 0..5 {
+        body.push_str(&jsonl_line(&format!("r{i}"), &format!("“Part {i} is done,” Rubio said.")));
+        body.push('\n');
+    }
+    std::fs::write(&jsonl, body).unwrap();
+    let (lines, _, _) = run_collect(std::slice::from_ref(&jsonl), &Options::default());
+    // A crashed run: two whole lines and half of the third.
+    let out = dir.0.join("out.jsonl");
+    std::fs::write(&out, format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..lines[2].len() / 2])).unwrap();
+    let ids = prepare_resume(&out).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert!(std::fs::read_to_string(&out).unwrap().ends_with('\n'), "partial line cut");
+    let (rest, _, summary) =
+        run_collect(&[jsonl], &Options { skip_ids: ids, format: OutputFormat::Jsonl, ..Options::default() });
+    assert_eq!(summary.resumed_skips, 2);
+    assert_eq!(rest, lines[2..].to_vec());
+}

@@ -1,0 +1,600 @@
+//! The statement database: analysed articles (`whosaid/1` documents) kept in one
+//! SQLite file (bundled SQLite, FTS5), linked across documents by actor, searched
+//! from the CLI and served read-only to a local web app.
+//!
+//! ```text
+//!  JsonDocument ──Writer::put──► documents, entities, mentions, statements
+//!                                 actors (+ aliases) linked by normalised name + type
+//!                                 statements_fts / documents_fts (triggers keep them in step)
+//!  Store::search / actors / document / actor  ◄── CLI (search, actors, show) and server
+//! ```
+//!
+//! **Identity.** A document is the same document when it has the same key
+//! (`meta.id`, else the source path) or the same content hash (of the cleaned
+//! text). Putting it again updates the stored row in place (same row id); an
+//! identical re-put is a no-op.
+//!
+//! **Durability.** A [`Writer`] keeps one transaction open and commits every
+//! `batch_size` documents; the caller reports a document as stored only after
+//! the commit that contains it ([`Writer::commit`] returns). The database runs in
+//! WAL mode with `synchronous=FULL`, so a killed process loses at most the open
+//! batch, never a committed one, and never leaves a half-written document.
+//!
+//! **Actor linking** (conservative; see [`normalise_name`]): an entity becomes
+//! (or joins) a cross-document actor only when it has a proper-name mention, a
+//! group mention or a metonym (`Moscow` → Russian government); the key is its
+//! normalised canonical name plus its type. "Marco Rubio" (person) in two
+//! articles is one actor; "Rubio" alone, "the secretary" or "he" never merge
+//! into it across articles, nor do a person and an organisation of the same
+//! name. Mention texts of kind `name` are kept as aliases.
+
+mod hash;
+pub mod input;
+pub mod query;
+mod schema;
+pub mod server;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use whosaid_document::output::{JsonActor, JsonDocument};
+
+pub use hash::content_hash;
+pub use query::*;
+pub use schema::SCHEMA_VERSION;
+
+/// A store error: what failed, in words. `Invalid` is the caller's fault (a
+/// bad filter, an unknown id format): the server answers it with a 4xx.
+#[derive(Debug)]
+pub enum Error {
+    Invalid(String),
+    Db(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Invalid(m) | Error::Db(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        Error::Db(format!("database: {e}"))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::Db(e.to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// An open database.
+pub struct Store {
+    pub(crate) conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) a database for writing and migrates it to the
+    /// current schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn =
+            Connection::open(path).map_err(|e| Error::Db(format!("{}: cannot open database: {e}", path.display())))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // WAL lets `whosaid serve` read while an ingest writes; FULL makes every
+        // commit durable before it is reported.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+            return Err(Error::Db(format!("{}: cannot switch to WAL mode (got {mode})", path.display())));
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        let store = Store { conn };
+        store.migrate().map_err(|e| Error::Db(format!("{}: {e}", path.display())))?;
+        Ok(store)
+    }
+
+    /// Opens an existing database read-only (the server's access): SQLite
+    /// refuses every write on this connection.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.is_file() {
+            return Err(Error::Db(format!("{}: no such database (create it with `whosaid ingest`)", path.display())));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| Error::Db(format!("{}: cannot open database: {e}", path.display())))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Readers map the file (shared OS page cache, fewer copies) and keep a
+        // 32 MB page cache each.
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768;")?;
+        let version = user_version(&conn)?;
+        if version != SCHEMA_VERSION {
+            return Err(Error::Db(format!(
+                "{}: schema version {version}, this whosaid reads version {SCHEMA_VERSION}{}",
+                path.display(),
+                if version < SCHEMA_VERSION { " (run `whosaid ingest` on it once to migrate)" } else { "" }
+            )));
+        }
+        Ok(Store { conn })
+    }
+
+    fn migrate(&self) -> Result<()> {
+        let version = user_version(&self.conn)?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::Db(format!(
+                "database schema version {version} is newer than this whosaid (version {SCHEMA_VERSION})"
+            )));
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let to = i as i64 + 1;
+            self.conn
+                .execute_batch(&format!("BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {to};\nCOMMIT;"))
+                .map_err(|e| {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Error::Db(format!("migration to schema version {to} failed: {e}"))
+                })?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        user_version(&self.conn)
+    }
+
+    /// Runs SQLite's own consistency checks (b-trees, indexes, both FTS
+    /// indexes) and the store's: every document has exactly the statements it
+    /// says it has. Returns the problems found (empty when consistent).
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        if rows != ["ok"] {
+            problems.extend(rows.into_iter().map(|r| format!("integrity_check: {r}")));
+        }
+        for fts in ["statements_fts", "documents_fts"] {
+            if let Err(e) = self.conn.execute(&format!("INSERT INTO {fts}({fts}) VALUES ('integrity-check')"), []) {
+                problems.push(format!("{fts}: {e}"));
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT d.doc_key, d.n_statements, (SELECT count(*) FROM statements s WHERE s.doc_id = d.id)
+             FROM documents d",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
+        for row in rows {
+            let (key, want, have) = row?;
+            if want != have {
+                problems.push(format!("{key}: {have} statements stored, {want} expected"));
+            }
+        }
+        let orphans: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM statements WHERE doc_id NOT IN (SELECT id FROM documents))
+                  + (SELECT count(*) FROM entities WHERE doc_id NOT IN (SELECT id FROM documents))
+                  + (SELECT count(*) FROM mentions WHERE doc_id NOT IN (SELECT id FROM documents))",
+            [],
+            |r| r.get(0),
+        )?;
+        if orphans > 0 {
+            problems.push(format!("{orphans} rows belong to no document"));
+        }
+        Ok(problems)
+    }
+
+    /// Starts writing: documents put through the writer are committed every
+    /// `batch_size` documents and when it is committed or finished.
+    pub fn writer(&mut self, batch_size: usize) -> Writer<'_> {
+        Writer { store: self, batch_size: batch_size.max(1), pending: Pending::default(), open: false }
+    }
+
+    /// The whole stored `whosaid/1` document, as it was ingested.
+    pub fn load_json(&self, doc_id: i64) -> Result<Option<JsonDocument>> {
+        let blob: Option<Vec<u8>> =
+            self.conn.query_row("SELECT json FROM documents WHERE id = ?1", [doc_id], |r| r.get(0)).optional()?;
+        let Some(blob) = blob else { return Ok(None) };
+        let mut json = Vec::new();
+        flate2::read::DeflateDecoder::new(&blob[..])
+            .read_to_end(&mut json)
+            .map_err(|e| Error::Db(format!("document {doc_id}: stored JSON is damaged: {e}")))?;
+        serde_json::from_slice(&json).map(Some).map_err(|e| Error::Db(format!("document {doc_id}: stored JSON: {e}")))
+    }
+}
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// What putting one document did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Inserted,
+    /// Same key or content hash as a stored document, which was replaced in place.
+    Updated,
+    /// Identical to the stored document: nothing written.
+    Unchanged,
+}
+
+/// Counts of what the documents put since the last commit did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub statements: usize,
+}
+
+impl Pending {
+    pub fn documents(&self) -> usize {
+        self.inserted + self.updated + self.unchanged
+    }
+}
+
+/// Writes documents in batches, one transaction per batch.
+pub struct Writer<'a> {
+    store: &'a mut Store,
+    batch_size: usize,
+    pending: Pending,
+    open: bool,
+}
+
+impl Writer<'_> {
+    /// Stores one document inside the open batch. Returns what it did and, when
+    /// this document filled the batch, the counts of the batch just committed.
+    pub fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)> {
+        if !self.open {
+            self.store.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.open = true;
+        }
+        let outcome = match put_document(&self.store.conn, doc) {
+            Ok(o) => o,
+            Err(e) => {
+                // A failed document must not leave half its rows behind: roll the
+                // batch back (nothing of it was reported as stored yet).
+                let _ = self.store.conn.execute_batch("ROLLBACK");
+                self.open = false;
+                self.pending = Pending::default();
+                return Err(e);
+            }
+        };
+        match outcome {
+            Outcome::Inserted => self.pending.inserted += 1,
+            Outcome::Updated => self.pending.updated += 1,
+            Outcome::Unchanged => self.pending.unchanged += 1,
+        }
+        if outcome != Outcome::Unchanged {
+            self.pending.statements += doc.statements.len();
+        }
+        let committed = if self.pending.documents() >= self.batch_size { Some(self.commit()?) } else { None };
+        Ok((outcome, committed))
+    }
+
+    /// Documents put since the last commit.
+    pub fn pending(&self) -> Pending {
+        self.pending
+    }
+
+    /// Commits the open batch; returns its counts. Everything counted is durable
+    /// when this returns.
+    pub fn commit(&mut self) -> Result<Pending> {
+        if self.open {
+            self.store.conn.execute_batch("COMMIT")?;
+            self.open = false;
+        }
+        Ok(std::mem::take(&mut self.pending))
+    }
+
+    /// Commits and refreshes the query planner's statistics.
+    pub fn finish(mut self) -> Result<Pending> {
+        let p = self.commit()?;
+        self.store.conn.execute_batch("PRAGMA optimize")?;
+        Ok(p)
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Dropped without commit (an error upstream): the batch is discarded.
+            let _ = self.store.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// Lowercase host of a URL without `www.`, if it has one.
+pub fn url_site(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
+    let host = host.split(':').next()?.trim().trim_end_matches('.').to_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    (!host.is_empty() && host.contains('.')).then_some(host)
+}
+
+/// The cross-document key of a name: lowercase, typographic apostrophes and
+/// dashes made plain, dots dropped ("U.S." = "US"), hyphens and runs of
+/// whitespace made one space, a leading "the " dropped. Nothing else: no
+/// stemming, no surname-only matching, no fuzzy similarity.
+pub fn normalise_name(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' => s.push('\''),
+            '.' => {}
+            '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}' => s.push(' '),
+            c if c.is_whitespace() => s.push(' '),
+            c => s.extend(c.to_lowercase()),
+        }
+    }
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match s.strip_prefix("the ") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// Whether an entity is named well enough to be linked across documents.
+fn linkable(e: &whosaid_document::output::JsonEntity) -> bool {
+    e.metonym_of.is_some() || e.mentions.iter().any(|m| m.kind == "name" || m.kind == "group")
+}
+
+fn now_iso() -> String {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The key a document is known by: `meta.id`, else its source (path), else for
+/// stdin (`-`) `stdin:` and the start of its content hash.
+pub fn document_key(doc: &JsonDocument) -> String {
+    match doc.meta.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => id.to_string(),
+        None if doc.source == "-" || doc.source.is_empty() => format!("stdin:{}", &content_hash(&doc.text)[..16]),
+        None => doc.source.clone(),
+    }
+}
+
+fn put_document(conn: &Connection, doc: &JsonDocument) -> Result<Outcome> {
+    let key = document_key(doc);
+    let chash = content_hash(&doc.text);
+    let json = serde_json::to_vec(doc).map_err(|e| Error::Db(format!("{key}: cannot serialise: {e}")))?;
+    let jhash = hash::fnv1a_128_hex(&json);
+    // The key wins over the content hash, so no other row can hold `key` when
+    // the match is by hash (the UNIQUE constraint on doc_key stays satisfied).
+    let by_key = conn
+        .prepare_cached("SELECT id, json_hash FROM documents WHERE doc_key = ?1")?
+        .query_row([&key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .optional()?;
+    let existing = match by_key {
+        Some(hit) => Some(hit),
+        None => conn
+            .prepare_cached("SELECT id, json_hash FROM documents WHERE content_hash = ?1 ORDER BY id LIMIT 1")?
+            .query_row([&chash], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .optional()?,
+    };
+    if let Some((_, old)) = &existing {
+        if *old == jhash {
+            return Ok(Outcome::Unchanged);
+        }
+    }
+    let mut compressed = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    compressed.write_all(&json)?;
+    let compressed = compressed.finish()?;
+    let site = doc.meta.url.as_deref().and_then(url_site);
+    let outlet = doc.meta.outlet.clone().filter(|s| !s.trim().is_empty()).or_else(|| site.clone());
+    let published = doc.meta.published.clone().filter(|p| !p.is_empty());
+    let headline = doc.headline.as_ref().map(|h| h.text.clone());
+    let now = now_iso();
+    let updated = existing.is_some();
+    let doc_id = match existing {
+        Some((id, _)) => {
+            for table in ["statements", "mentions", "entities"] {
+                conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
+            }
+            conn.prepare_cached(
+                "UPDATE documents SET doc_key = ?2, content_hash = ?3, json_hash = ?4, source = ?5, title = ?6,
+                 url = ?7, outlet = ?8, site = ?9, byline = ?10, published = ?11, headline = ?12, text = ?13,
+                 duplicate_of = ?14, n_statements = ?15, json = ?16, ingested_at = ?17 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                key,
+                chash,
+                jhash,
+                doc.source,
+                doc.meta.title,
+                doc.meta.url,
+                outlet,
+                site,
+                doc.meta.byline,
+                published,
+                headline,
+                doc.text,
+                doc.duplicate_of,
+                doc.statements.len() as i64,
+                compressed,
+                now
+            ])?;
+            id
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO documents (doc_key, content_hash, json_hash, source, title, url, outlet, site, byline,
+                 published, headline, text, duplicate_of, n_statements, json, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?
+            .execute(params![
+                key,
+                chash,
+                jhash,
+                doc.source,
+                doc.meta.title,
+                doc.meta.url,
+                outlet,
+                site,
+                doc.meta.byline,
+                published,
+                headline,
+                doc.text,
+                doc.duplicate_of,
+                doc.statements.len() as i64,
+                compressed,
+                now
+            ])?;
+            conn.last_insert_rowid()
+        }
+    };
+
+    // Entities → actors.
+    let mut entity_actor: Vec<Option<i64>> = Vec::with_capacity(doc.entities.len());
+    for e in &doc.entities {
+        let actor = if linkable(e) { Some(link_actor(conn, e)?) } else { None };
+        entity_actor.push(actor);
+        conn.prepare_cached(
+            "INSERT INTO entities (doc_id, idx, actor_id, name, type, titles, metonym_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            doc_id,
+            e.id as i64,
+            actor,
+            e.name,
+            e.etype,
+            serde_json::to_string(&e.titles).unwrap_or_else(|_| "[]".into()),
+            e.metonym_of
+        ])?;
+        let mut ins = conn.prepare_cached(
+            "INSERT INTO mentions (doc_id, entity_idx, start, end, text, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for m in &e.mentions {
+            ins.execute(params![doc_id, e.id as i64, m.start as i64, m.end as i64, m.text, m.kind])?;
+        }
+    }
+    let actor_of = |a: &Option<JsonActor>| -> Option<i64> {
+        a.as_ref().and_then(|a| a.entity).and_then(|i| entity_actor.get(i).copied().flatten())
+    };
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO statements (doc_id, idx, kind, content, content_start, content_end, cue, cue_lemma, cue_start,
+         cue_end, speaker_text, speaker_name, speaker_type, speaker_entity, speaker_actor, speaker_start, speaker_end,
+         addressee_text, addressee_name, addressee_type, addressee_entity, addressee_actor, time_text, time_date,
+         published, outlet, site, confidence, rule)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+         ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+    )?;
+    for (idx, s) in doc.statements.iter().enumerate() {
+        let sp = s.speaker.as_ref();
+        let ad = s.addressee.as_ref();
+        ins.execute(rusqlite::params_from_iter([
+            &doc_id as &dyn rusqlite::ToSql,
+            &(idx as i64),
+            &s.kind,
+            &s.content.text,
+            &(s.content.start as i64),
+            &(s.content.end as i64),
+            &s.cue.as_ref().map(|c| c.text.clone()),
+            &s.cue.as_ref().map(|c| c.lemma.clone()),
+            &s.cue.as_ref().map(|c| c.start as i64),
+            &s.cue.as_ref().map(|c| c.end as i64),
+            &sp.map(|a| a.text.clone()),
+            &sp.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())),
+            &sp.map(|a| a.etype.clone()),
+            &sp.and_then(|a| a.entity).map(|e| e as i64),
+            &actor_of(&s.speaker),
+            &sp.map(|a| a.start as i64),
+            &sp.map(|a| a.end as i64),
+            &ad.map(|a| a.text.clone()),
+            &ad.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())),
+            &ad.map(|a| a.etype.clone()),
+            &ad.and_then(|a| a.entity).map(|e| e as i64),
+            &actor_of(&s.addressee),
+            &s.time.as_ref().map(|t| t.text.clone()),
+            &s.time.as_ref().and_then(|t| t.date.clone()),
+            &published,
+            &outlet,
+            &site,
+            &(s.confidence as f64),
+            &s.rule,
+        ]))?;
+    }
+    Ok(if updated { Outcome::Updated } else { Outcome::Inserted })
+}
+
+/// Finds or creates the actor for a linkable entity and records its aliases.
+fn link_actor(conn: &Connection, e: &whosaid_document::output::JsonEntity) -> Result<i64> {
+    let norm = normalise_name(&e.name);
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM actors WHERE norm = ?1 AND type = ?2")?
+        .query_row(params![norm, e.etype], |r| r.get(0))
+        .optional()?;
+    let id = match id {
+        Some(id) => id,
+        None => {
+            conn.prepare_cached("INSERT INTO actors (norm, type, name) VALUES (?1, ?2, ?3)")?.execute(params![
+                norm,
+                e.etype,
+                e.name.trim()
+            ])?;
+            conn.last_insert_rowid()
+        }
+    };
+    let mut alias = conn.prepare_cached("INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?1, ?2)")?;
+    alias.execute(params![id, e.name.trim()])?;
+    for m in e.mentions.iter().filter(|m| m.kind == "name") {
+        let t = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() && t.chars().count() <= 200 {
+            alias.execute(params![id, t])?;
+        }
+    }
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_names_conservatively() {
+        assert_eq!(normalise_name("Marco  Rubio"), "marco rubio");
+        assert_eq!(normalise_name("MARCO RUBIO"), "marco rubio");
+        assert_eq!(normalise_name("The Free Press"), normalise_name("Free Press"));
+        assert_eq!(normalise_name("U.S. State Department"), "us state department");
+        assert_eq!(normalise_name("Jean-Luc Mélenchon"), "jean luc mélenchon");
+        assert_eq!(normalise_name("O’Brien"), normalise_name("O'Brien"));
+        assert_ne!(normalise_name("Rubio"), normalise_name("Marco Rubio"));
+        assert_eq!(normalise_name("The"), "the");
+    }
+
+    #[test]
+    fn url_sites() {
+        assert_eq!(url_site("https://www.rt.com/news/123-x/").as_deref(), Some("rt.com"));
+        assert_eq!(url_site("http://user@News.BBC.co.uk:8080/a?b#c").as_deref(), Some("news.bbc.co.uk"));
+        assert_eq!(url_site("not a url"), None);
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_201), (2025, 4, 23));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

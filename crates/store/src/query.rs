@@ -1,0 +1,755 @@
+//! Reading the store: statement search with combinable filters, actors, one
+//! document, one actor's profile. Every query is parameterised; user text only
+//! ever reaches SQL as a bound value (full-text queries are rebuilt from quoted
+//! terms by [`fts_query`] first).
+
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{Error, Result, Store};
+
+/// Statement kinds a filter may name.
+pub const KINDS: &[&str] = &["direct", "indirect", "mixed", "belief"];
+/// Entity types an actor filter may name.
+pub const TYPES: &[&str] = &["person", "organization", "media", "place", "group"];
+/// Longest free-text query accepted (characters).
+pub const MAX_QUERY_CHARS: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best full-text match first (newest when there is no text query).
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Result<Sort> {
+        match s {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            "oldest" => Ok(Sort::Oldest),
+            _ => Err(Error::Invalid(format!("sort '{s}': expected relevance, newest or oldest"))),
+        }
+    }
+}
+
+/// Where the text query looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Statement content.
+    #[default]
+    Statements,
+    /// Article title and text: every statement of a matching article.
+    Articles,
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Result<Scope> {
+        match s {
+            "statements" => Ok(Scope::Statements),
+            "articles" => Ok(Scope::Articles),
+            _ => Err(Error::Invalid(format!("in '{s}': expected statements or articles"))),
+        }
+    }
+}
+
+/// A statement search. All filters combine with AND.
+#[derive(Clone, Debug, Default)]
+pub struct SearchQuery {
+    /// Full text: words (all must occur), "a phrase", prefix*, OR between terms.
+    pub text: Option<String>,
+    pub scope: Scope,
+    /// Substring of the speaker's name, an alias of its actor, or the mention as written.
+    pub speaker: Option<String>,
+    /// Exact actor id.
+    pub actor: Option<i64>,
+    /// Outlet name or site (host of the article URL, without www.), case-insensitive.
+    pub outlet: Option<String>,
+    /// Publication date bounds, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// Any of these kinds (empty: all).
+    pub kinds: Vec<String>,
+    /// Only statements of this document.
+    pub doc: Option<i64>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One matching statement with where and when it was reported.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct StatementHit {
+    /// Statement row id.
+    pub id: i64,
+    /// Document row id (the web app's /#/doc/ID).
+    pub doc_id: i64,
+    /// The document's key: `meta.id`, else its source.
+    pub doc: String,
+    /// Index of the statement in its document (`statements[].id` in whosaid/1).
+    pub idx: i64,
+    /// Publication date of the article.
+    pub date: Option<String>,
+    pub outlet: Option<String>,
+    /// The article's title, else its recognised headline.
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// Resolved speaker name, else the mention as written.
+    pub speaker: Option<String>,
+    /// The mention as written ("he").
+    pub speaker_text: Option<String>,
+    pub speaker_type: Option<String>,
+    pub actor_id: Option<i64>,
+    pub cue: Option<String>,
+    pub kind: String,
+    pub content: String,
+    pub addressee: Option<String>,
+    /// When it was said, if the article says ("on Wednesday" → date).
+    pub said_on: Option<String>,
+    pub confidence: f64,
+    /// Code point offsets of the content in the article text.
+    pub start: i64,
+    pub end: i64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    /// Number of matches (before limit and offset).
+    pub total: i64,
+    pub limit: usize,
+    pub offset: usize,
+    pub results: Vec<StatementHit>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ActorSummary {
+    pub id: i64,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub etype: String,
+    pub statements: i64,
+    pub documents: i64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ActorsQuery {
+    /// Substring of the name or an alias.
+    pub name: Option<String>,
+    pub etype: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct DocumentSummary {
+    pub id: i64,
+    pub doc: String,
+    pub title: Option<String>,
+    pub headline: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub statements: i64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DocumentsQuery {
+    pub text: Option<String>,
+    pub outlet: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// Checks a date bound: YYYY, YYYY-MM or YYYY-MM-DD with plausible numbers.
+pub fn check_date(name: &str, s: &str) -> Result<()> {
+    let bad = || Error::Invalid(format!("{name} '{s}': expected YYYY-MM-DD, YYYY-MM or YYYY"));
+    let parts: Vec<&str> = s.split('-').collect();
+    if parts.is_empty() || parts.len() > 3 {
+        return Err(bad());
+    }
+    let widths = [4, 2, 2];
+    let ranges = [(1000, 9999), (1, 12), (1, 31)];
+    for (i, p) in parts.iter().enumerate() {
+        if p.len() != widths[i] || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n: u32 = p.parse().map_err(|_| bad())?;
+        if n < ranges[i].0 || n > ranges[i].1 {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+impl SearchQuery {
+    /// Rejects malformed filters with a message naming the filter.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(t) = &self.text {
+            if t.chars().count() > MAX_QUERY_CHARS {
+                return Err(Error::Invalid(format!("q: longer than {MAX_QUERY_CHARS} characters")));
+            }
+        }
+        for (name, v) in [("speaker", &self.speaker), ("outlet", &self.outlet)] {
+            if v.as_ref().is_some_and(|v| v.chars().count() > 200) {
+                return Err(Error::Invalid(format!("{name}: longer than 200 characters")));
+            }
+        }
+        if let Some(s) = &self.since {
+            check_date("since", s)?;
+        }
+        if let Some(u) = &self.until {
+            check_date("until", u)?;
+        }
+        if let (Some(s), Some(u)) = (&self.since, &self.until) {
+            if s.as_str() > u.as_str() && !u.starts_with(s.as_str()) && !s.starts_with(u.as_str()) {
+                return Err(Error::Invalid(format!("since {s} is after until {u}")));
+            }
+        }
+        for k in &self.kinds {
+            if !KINDS.contains(&k.as_str()) {
+                return Err(Error::Invalid(format!("kind '{k}': expected one of {}", KINDS.join(", "))));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Turns what a person types into a safe FTS5 query: every word becomes a
+/// quoted term (so `-`, `:`, `(`, `^` and friends are plain text), "quoted
+/// phrases" stay phrases, a trailing `*` keeps prefix search, and `OR` / `NOT`
+/// between terms keep their meaning. Words combine with AND. None when
+/// nothing searchable is left.
+pub fn fts_query(input: &str) -> Option<String> {
+    let mut tokens: Vec<(String, bool)> = Vec::new(); // (text, was quoted)
+    let mut chars = input.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut phrase = String::new();
+            for c in chars.by_ref() {
+                if c == '"' {
+                    break;
+                }
+                phrase.push(c);
+            }
+            tokens.push((phrase, true));
+        } else {
+            let mut word = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '"' {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+            tokens.push((word, false));
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut op: Option<&str> = None;
+    let mut terms = 0;
+    for (tok, quoted) in tokens {
+        if !quoted && (tok == "OR" || tok == "NOT" || tok == "AND") {
+            if terms > 0 {
+                op = Some(if tok == "OR" {
+                    "OR"
+                } else if tok == "NOT" {
+                    "NOT"
+                } else {
+                    "AND"
+                });
+            }
+            continue;
+        }
+        let prefix = !quoted && tok.ends_with('*');
+        let core = if quoted { tok.as_str() } else { tok.trim_end_matches('*') };
+        if !core.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if terms >= 32 {
+            break;
+        }
+        if let Some(o) = op.take() {
+            out.push(o.to_string());
+        }
+        out.push(format!("\"{}\"{}", core.replace('"', "\"\""), if prefix { "*" } else { "" }));
+        terms += 1;
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}
+
+/// `%x%` for LIKE, with the wildcards in `x` escaped (ESCAPE '\').
+fn like_contains(x: &str) -> String {
+    let mut s = String::from("%");
+    for c in x.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// Appends the shared outlet and date conditions on table alias `t`.
+fn outlet_and_dates(
+    t: &str,
+    outlet: &Option<String>,
+    since: &Option<String>,
+    until: &Option<String>,
+    conds: &mut Vec<String>,
+    args: &mut Vec<Value>,
+) {
+    if let Some(o) = outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        let site = crate::url_site(o).unwrap_or_else(|| o.to_lowercase());
+        args.push(Value::Text(o.to_string()));
+        let a = args.len();
+        args.push(Value::Text(site));
+        let b = args.len();
+        conds.push(format!("({t}.outlet = ?{a} COLLATE NOCASE OR {t}.site = ?{b})"));
+    }
+    if let Some(s) = since {
+        args.push(Value::Text(s.clone()));
+        conds.push(format!("{t}.published >= ?{}", args.len()));
+    }
+    if let Some(u) = until {
+        // "2025-04" includes every day of April: compare the same-length prefix.
+        args.push(Value::Integer(u.len() as i64));
+        let n = args.len();
+        args.push(Value::Text(u.clone()));
+        conds.push(format!("substr({t}.published, 1, ?{n}) <= ?{}", args.len()));
+    }
+}
+
+const HIT_COLUMNS: &str =
+    "s.id, s.doc_id, d.doc_key, s.idx, s.published, s.outlet, coalesce(d.title, d.headline), d.url, s.speaker_name, \
+     s.speaker_text, s.speaker_type, s.speaker_actor, s.cue, s.kind, s.content, s.addressee_name, s.time_date, \
+     s.confidence, s.content_start, s.content_end";
+
+fn hit_from_row(r: &Row) -> rusqlite::Result<StatementHit> {
+    Ok(StatementHit {
+        id: r.get(0)?,
+        doc_id: r.get(1)?,
+        doc: r.get(2)?,
+        idx: r.get(3)?,
+        date: r.get(4)?,
+        outlet: r.get(5)?,
+        title: r.get(6)?,
+        url: r.get(7)?,
+        speaker: r.get(8)?,
+        speaker_text: r.get(9)?,
+        speaker_type: r.get(10)?,
+        actor_id: r.get(11)?,
+        cue: r.get(12)?,
+        kind: r.get(13)?,
+        content: r.get(14)?,
+        addressee: r.get(15)?,
+        said_on: r.get(16)?,
+        confidence: (r.get::<_, f64>(17)? * 100.0).round() / 100.0,
+        start: r.get(18)?,
+        end: r.get(19)?,
+    })
+}
+
+impl Store {
+    /// Statements matching every filter of `q`, with the total count.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        q.validate()?;
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let mut from = String::from("statements s");
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let fts = match text {
+            Some(t) => Some(fts_query(t).ok_or_else(|| Error::Invalid(format!("q '{t}': no searchable words")))?),
+            None => None,
+        };
+        let mut ranked = false;
+        if let Some(f) = &fts {
+            args.push(Value::Text(f.clone()));
+            match q.scope {
+                Scope::Statements => {
+                    from.push_str(" JOIN statements_fts ON statements_fts.rowid = s.id");
+                    conds.push(format!("statements_fts MATCH ?{}", args.len()));
+                    ranked = true;
+                }
+                Scope::Articles => {
+                    conds.push(format!(
+                        "s.doc_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?{})",
+                        args.len()
+                    ));
+                }
+            }
+        }
+        if let Some(sp) = q.speaker.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            args.push(Value::Text(like_contains(sp)));
+            let n = args.len();
+            conds.push(format!(
+                "(s.speaker_name LIKE ?{n} ESCAPE '\\' OR s.speaker_text LIKE ?{n} ESCAPE '\\' OR s.speaker_actor IN \
+                 (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?{n} ESCAPE '\\'))"
+            ));
+        }
+        if let Some(a) = q.actor {
+            args.push(Value::Integer(a));
+            conds.push(format!("s.speaker_actor = ?{}", args.len()));
+        }
+        if let Some(d) = q.doc {
+            args.push(Value::Integer(d));
+            conds.push(format!("s.doc_id = ?{}", args.len()));
+        }
+        outlet_and_dates("s", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+        if !q.kinds.is_empty() {
+            let mut marks = Vec::new();
+            for k in &q.kinds {
+                args.push(Value::Text(k.clone()));
+                marks.push(format!("?{}", args.len()));
+            }
+            conds.push(format!("s.kind IN ({})", marks.join(", ")));
+        }
+        let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM {from}{where_}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let order = match q.sort {
+            Sort::Relevance if ranked => "statements_fts.rank, s.published DESC, s.id",
+            Sort::Relevance | Sort::Newest => "s.published DESC, s.doc_id DESC, s.idx",
+            Sort::Oldest => "s.published ASC, s.doc_id, s.idx",
+        };
+        let limit = q.limit.min(i64::MAX as usize) as i64;
+        let sql = format!(
+            "SELECT {HIT_COLUMNS} FROM {from} JOIN documents d ON d.id = s.doc_id{where_} ORDER BY {order} \
+             LIMIT {limit} OFFSET {}",
+            q.offset as i64
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let results =
+            stmt.query_map(rusqlite::params_from_iter(args.iter()), hit_from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(SearchResults { total, limit: q.limit, offset: q.offset, results })
+    }
+
+    /// Top speakers: actors by number of statements.
+    pub fn actors(&self, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
+        let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(n) = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            if n.chars().count() > 200 {
+                return Err(Error::Invalid("name: longer than 200 characters".into()));
+            }
+            args.push(Value::Text(like_contains(n)));
+            conds.push(format!(
+                "s.speaker_actor IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?{} ESCAPE '\\')",
+                args.len()
+            ));
+        }
+        if let Some(t) = &q.etype {
+            if !TYPES.contains(&t.as_str()) {
+                return Err(Error::Invalid(format!("type '{t}': expected one of {}", TYPES.join(", "))));
+            }
+            args.push(Value::Text(t.clone()));
+            conds.push(format!("a.type = ?{}", args.len()));
+        }
+        let sql = format!(
+            "SELECT a.id, a.name, a.type, count(*) AS n, count(DISTINCT s.doc_id), min(s.published), max(s.published)
+             FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE {}
+             GROUP BY a.id ORDER BY n DESC, a.name LIMIT {} OFFSET {}",
+            conds.join(" AND "),
+            q.limit.min(i64::MAX as usize) as i64,
+            q.offset as i64
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok(ActorSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                etype: r.get(2)?,
+                statements: r.get(3)?,
+                documents: r.get(4)?,
+                first: r.get(5)?,
+                last: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The row id of a document named by its key (`meta.id` or source), its
+    /// row id, or a unique prefix of its content hash.
+    pub fn find_document(&self, name: &str) -> Result<Option<i64>> {
+        let by_key: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM documents WHERE doc_key = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
+        if by_key.is_some() {
+            return Ok(by_key);
+        }
+        if let Ok(id) = name.parse::<i64>() {
+            let hit: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT id FROM documents WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            if hit.is_some() {
+                return Ok(hit);
+            }
+        }
+        // A source path given differently ("./a.txt" for "a.txt") or a file name.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM documents WHERE doc_key LIKE ?1 ESCAPE '\\' OR source LIKE ?1 ESCAPE '\\' LIMIT 2",
+        )?;
+        let suffix = format!("%{}", like_contains(name.trim_start_matches("./")).trim_start_matches('%'));
+        let ids: Vec<i64> = stmt.query_map([suffix], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        if ids.len() == 1 {
+            let id = ids[0];
+            // Only a match at a path boundary counts (…/a.txt for a.txt).
+            let key: String = self.conn.query_row("SELECT doc_key FROM documents WHERE id = ?1", [id], |r| r.get(0))?;
+            let n = name.trim_start_matches("./");
+            if key == n || key.ends_with(&format!("/{n}")) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Summary of a document row.
+    pub fn document_summary(&self, id: i64) -> Result<Option<DocumentSummary>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, doc_key, title, headline, outlet, url, published, n_statements FROM documents WHERE id = ?1",
+            )?
+            .query_row([id], doc_summary_from_row)
+            .optional()?)
+    }
+
+    /// Documents, newest first (best match first with a text query).
+    pub fn documents(&self, q: &DocumentsQuery) -> Result<(i64, Vec<DocumentSummary>)> {
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let mut from = String::from("documents d");
+        let mut ranked = false;
+        if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            if t.chars().count() > MAX_QUERY_CHARS {
+                return Err(Error::Invalid(format!("q: longer than {MAX_QUERY_CHARS} characters")));
+            }
+            let f = fts_query(t).ok_or_else(|| Error::Invalid(format!("q '{t}': no searchable words")))?;
+            args.push(Value::Text(f));
+            from.push_str(" JOIN documents_fts ON documents_fts.rowid = d.id");
+            conds.push(format!("documents_fts MATCH ?{}", args.len()));
+            ranked = true;
+        }
+        if let Some(s) = &q.since {
+            check_date("since", s)?;
+        }
+        if let Some(u) = &q.until {
+            check_date("until", u)?;
+        }
+        outlet_and_dates("d", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+        let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM {from}{where_}"))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        let order = if ranked { "documents_fts.rank, d.published DESC" } else { "d.published DESC, d.id DESC" };
+        let sql = format!(
+            "SELECT d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements FROM {from}{where_}
+             ORDER BY {order} LIMIT {} OFFSET {}",
+            q.limit.min(i64::MAX as usize) as i64,
+            q.offset as i64
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let docs = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), doc_summary_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((total, docs))
+    }
+
+    /// One document for display: metadata, text, statements (whosaid/1 shape)
+    /// and entities with their mentions and actor ids.
+    pub fn document_view(&self, id: i64) -> Result<Option<serde_json::Value>> {
+        let Some(summary) = self.document_summary(id)? else { return Ok(None) };
+        let Some(doc) = self.load_json(id)? else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached("SELECT idx, actor_id FROM entities WHERE doc_id = ?1")?;
+        let mut actor_of = vec![None; doc.entities.len()];
+        for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+            let (idx, actor) = row?;
+            if let Some(slot) = actor_of.get_mut(idx as usize) {
+                *slot = actor;
+            }
+        }
+        let entities: Vec<serde_json::Value> = doc
+            .entities
+            .iter()
+            .map(|e| {
+                json!({
+                    "id": e.id, "name": e.name, "type": e.etype, "titles": e.titles, "metonym_of": e.metonym_of,
+                    "actor_id": actor_of.get(e.id).copied().flatten(), "mentions": e.mentions,
+                })
+            })
+            .collect();
+        Ok(Some(json!({
+            "id": summary.id,
+            "doc": summary.doc,
+            "source": doc.source,
+            "title": doc.meta.title,
+            "url": doc.meta.url,
+            "outlet": summary.outlet,
+            "byline": doc.meta.byline,
+            "published": summary.published,
+            "headline": doc.headline,
+            "duplicate_of": doc.duplicate_of,
+            "text": doc.text,
+            // Through text, so f32 confidences read as written (0.9, not 0.8999…).
+            "statements": serde_json::from_str::<serde_json::Value>(
+                &serde_json::to_string(&doc.statements).map_err(|e| Error::Db(e.to_string()))?
+            ).map_err(|e| Error::Db(e.to_string()))?,
+            "entities": entities,
+        })))
+    }
+
+    /// One actor: names, totals, statements per month and outlet, and a page
+    /// of its statements in date order.
+    pub fn actor_profile(&self, id: i64, limit: usize, offset: usize) -> Result<Option<serde_json::Value>> {
+        let actor: Option<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT name, type FROM actors WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((name, etype)) = actor else { return Ok(None) };
+        let aliases: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT alias FROM actor_aliases WHERE actor_id = ?1 ORDER BY alias")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let (statements, documents, first, last): (i64, i64, Option<String>, Option<String>) =
+            self.conn.prepare_cached(
+                "SELECT count(*), count(DISTINCT doc_id), min(published), max(published) FROM statements WHERE speaker_actor = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let mentioned_in: i64 = self
+            .conn
+            .prepare_cached("SELECT count(DISTINCT doc_id) FROM entities WHERE actor_id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        let by_outlet: Vec<serde_json::Value> = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(outlet, ''), count(*) AS n FROM statements WHERE speaker_actor = ?1
+                 GROUP BY 1 ORDER BY n DESC, 1 LIMIT 50",
+            )?
+            .query_map([id], |r| Ok(json!({"outlet": r.get::<_, String>(0)?, "statements": r.get::<_, i64>(1)?})))?
+            .collect::<rusqlite::Result<_>>()?;
+        let by_month: Vec<serde_json::Value> = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(substr(published, 1, 7), ''), coalesce(outlet, ''), count(*) FROM statements
+                 WHERE speaker_actor = ?1 GROUP BY 1, 2 ORDER BY 1, 3 DESC LIMIT 2000",
+            )?
+            .query_map([id], |r| {
+                Ok(json!({"month": r.get::<_, String>(0)?, "outlet": r.get::<_, String>(1)?,
+                          "statements": r.get::<_, i64>(2)?}))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let page =
+            self.search(&SearchQuery { actor: Some(id), sort: Sort::Oldest, limit, offset, ..Default::default() })?;
+        let addressed: Vec<serde_json::Value> = self
+            .conn
+            .prepare_cached(
+                "SELECT addressee_name, count(*) AS n FROM statements WHERE speaker_actor = ?1 AND addressee_name
+                 IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT 20",
+            )?
+            .query_map([id], |r| Ok(json!({"name": r.get::<_, String>(0)?, "statements": r.get::<_, i64>(1)?})))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(json!({
+            "id": id, "name": name, "type": etype, "aliases": aliases,
+            "statements": statements, "documents": documents, "mentioned_in": mentioned_in,
+            "first": first, "last": last,
+            "by_outlet": by_outlet, "by_month": by_month, "addressees": addressed,
+            "page": page,
+        })))
+    }
+
+    /// Corpus totals and the outlets (for the search form).
+    pub fn stats(&self) -> Result<serde_json::Value> {
+        let (documents, first, last): (i64, Option<String>, Option<String>) =
+            self.conn.query_row("SELECT count(*), min(published), max(published) FROM documents", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let statements: i64 = self.conn.query_row("SELECT count(*) FROM statements", [], |r| r.get(0))?;
+        let actors: i64 = self.conn.query_row("SELECT count(*) FROM actors", [], |r| r.get(0))?;
+        let outlets: Vec<serde_json::Value> = self
+            .conn
+            .prepare_cached(
+                "SELECT outlet, count(*) AS n FROM documents WHERE outlet IS NOT NULL GROUP BY outlet
+                 ORDER BY n DESC, outlet LIMIT 200",
+            )?
+            .query_map([], |r| Ok(json!({"outlet": r.get::<_, String>(0)?, "documents": r.get::<_, i64>(1)?})))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(json!({
+            "schema_version": self.schema_version()?,
+            "documents": documents, "statements": statements, "actors": actors,
+            "first": first, "last": last, "outlets": outlets, "kinds": KINDS,
+        }))
+    }
+
+    /// Row counts of the main tables (for tests and summaries).
+    pub fn counts(&self) -> Result<(i64, i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM statements), (SELECT count(*) FROM actors)",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+}
+
+fn doc_summary_from_row(r: &Row) -> rusqlite::Result<DocumentSummary> {
+    Ok(DocumentSummary {
+        id: r.get(0)?,
+        doc: r.get(1)?,
+        title: r.get(2)?,
+        headline: r.get(3)?,
+        outlet: r.get(4)?,
+        url: r.get(5)?,
+        published: r.get(6)?,
+        statements: r.get(7)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_queries_are_quoted() {
+        assert_eq!(fts_query("ceasefire").as_deref(), Some("\"ceasefire\""));
+        assert_eq!(fts_query("peace OR ceasefire").as_deref(), Some("\"peace\" OR \"ceasefire\""));
+        assert_eq!(fts_query("\"root causes\" cease*").as_deref(), Some("\"root causes\" \"cease\"*"));
+        assert_eq!(fts_query("OR war NOT").as_deref(), Some("\"war\""));
+        assert_eq!(fts_query("a\"b").as_deref(), Some("\"a\" \"b\""));
+        assert_eq!(fts_query("x) OR (y NEAR:"), Some("\"x)\" OR \"(y\" \"NEAR:\"".to_string()));
+        assert_eq!(fts_query(" – * \"\" "), None);
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(check_date("since", "2025-04-01").is_ok());
+        assert!(check_date("since", "2025-04").is_ok());
+        assert!(check_date("since", "2025").is_ok());
+        assert!(check_date("since", "2025-13-01").is_err());
+        assert!(check_date("since", "25-04-01").is_err());
+        assert!(check_date("since", "2025-04-01'; DROP TABLE x").is_err());
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_contains("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+}

@@ -1,0 +1,137 @@
+//! Schema migrations. `PRAGMA user_version` is the schema version; each entry
+//! of [`MIGRATIONS`] moves the database one version up and runs in its own
+//! transaction. Never edit a released migration: append a new one.
+
+/// `MIGRATIONS[i]` upgrades a database from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: documents, cross-document actors, per-document entities and mentions,
+    // statements, and FTS5 indexes over article text and statement content.
+    r#"
+CREATE TABLE documents (
+    id            INTEGER PRIMARY KEY,
+    doc_key       TEXT NOT NULL UNIQUE,      -- meta.id, else the source path
+    content_hash  TEXT NOT NULL,             -- FNV-1a 128 of the cleaned text
+    json_hash     TEXT NOT NULL,             -- FNV-1a 128 of the stored JSON (unchanged re-ingests are skipped)
+    source        TEXT NOT NULL,
+    title         TEXT,
+    url           TEXT,
+    outlet        TEXT,                      -- meta.outlet, else the URL's host
+    site          TEXT,                      -- the URL's host without www.
+    byline        TEXT,
+    published     TEXT,                      -- YYYY-MM-DD
+    headline      TEXT,
+    text          TEXT NOT NULL,
+    duplicate_of  TEXT,
+    n_statements  INTEGER NOT NULL,
+    json          BLOB NOT NULL,             -- the whosaid/1 document, deflate-compressed
+    ingested_at   TEXT NOT NULL
+);
+CREATE INDEX documents_hash ON documents(content_hash);
+CREATE INDEX documents_published ON documents(published);
+
+CREATE TABLE actors (
+    id    INTEGER PRIMARY KEY,
+    norm  TEXT NOT NULL,                     -- normalised name, see normalise_name
+    type  TEXT NOT NULL,
+    name  TEXT NOT NULL,                     -- display form (first seen)
+    UNIQUE (norm, type)
+);
+CREATE TABLE actor_aliases (
+    actor_id  INTEGER NOT NULL REFERENCES actors(id),
+    alias     TEXT NOT NULL,
+    PRIMARY KEY (actor_id, alias)
+) WITHOUT ROWID;
+CREATE INDEX actor_aliases_alias ON actor_aliases(alias COLLATE NOCASE);
+
+CREATE TABLE entities (
+    doc_id      INTEGER NOT NULL REFERENCES documents(id),
+    idx         INTEGER NOT NULL,
+    actor_id    INTEGER REFERENCES actors(id),
+    name        TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    titles      TEXT NOT NULL,               -- JSON array
+    metonym_of  TEXT,
+    PRIMARY KEY (doc_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX entities_actor ON entities(actor_id);
+
+CREATE TABLE mentions (
+    doc_id      INTEGER NOT NULL REFERENCES documents(id),
+    entity_idx  INTEGER NOT NULL,
+    start       INTEGER NOT NULL,            -- code points into documents.text
+    end         INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    kind        TEXT NOT NULL
+);
+CREATE INDEX mentions_doc ON mentions(doc_id, entity_idx);
+
+CREATE TABLE statements (
+    id                INTEGER PRIMARY KEY,
+    doc_id            INTEGER NOT NULL REFERENCES documents(id),
+    idx               INTEGER NOT NULL,
+    kind              TEXT NOT NULL,
+    content           TEXT NOT NULL,
+    content_start     INTEGER NOT NULL,
+    content_end       INTEGER NOT NULL,
+    cue               TEXT,
+    cue_lemma         TEXT,
+    cue_start         INTEGER,
+    cue_end           INTEGER,
+    speaker_text      TEXT,
+    speaker_name      TEXT,
+    speaker_type      TEXT,
+    speaker_entity    INTEGER,
+    speaker_actor     INTEGER REFERENCES actors(id),
+    speaker_start     INTEGER,
+    speaker_end       INTEGER,
+    addressee_text    TEXT,
+    addressee_name    TEXT,
+    addressee_type    TEXT,
+    addressee_entity  INTEGER,
+    addressee_actor   INTEGER REFERENCES actors(id),
+    time_text         TEXT,
+    time_date         TEXT,
+    published         TEXT,                  -- copied from the document for filters
+    outlet            TEXT,                  -- copied from the document for filters
+    site              TEXT,                  -- copied from the document for filters
+    confidence        REAL NOT NULL,
+    rule              TEXT NOT NULL,
+    UNIQUE (doc_id, idx)
+);
+CREATE INDEX statements_actor ON statements(speaker_actor, published);
+CREATE INDEX statements_published ON statements(published);
+CREATE INDEX statements_outlet ON statements(outlet COLLATE NOCASE);
+CREATE INDEX statements_site ON statements(site);
+
+CREATE VIRTUAL TABLE statements_fts USING fts5(
+    content, content='statements', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER statements_ai AFTER INSERT ON statements BEGIN
+    INSERT INTO statements_fts(rowid, content) VALUES (new.id, new.content);
+END;
+CREATE TRIGGER statements_ad AFTER DELETE ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, content) VALUES ('delete', old.id, old.content);
+END;
+CREATE TRIGGER statements_au AFTER UPDATE OF content ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    INSERT INTO statements_fts(rowid, content) VALUES (new.id, new.content);
+END;
+
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+"#,
+];
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
