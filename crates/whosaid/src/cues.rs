@@ -187,6 +187,10 @@ pub fn is_verbal_use(words: &Words, i: usize) -> bool {
     ) {
         return false;
     }
+    // "maintained by the embassy", "accused of rape": a participle with its agent.
+    if participle_like && matches!(words.get(i + 1), "by" | "of") && !matches!(w, "said" | "told") {
+        return false;
+    }
     // "to say" is an infinitive that still reports ("declined to say"), keep it.
     true
 }

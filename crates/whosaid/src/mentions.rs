@@ -327,6 +327,10 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             }
         }
     }
+    let lowercase_words: HashSet<&str> = (0..n)
+        .filter(|&i| cx.is_word(i) && cx.raw(i).chars().next().is_some_and(char::is_lowercase))
+        .map(|i| words.get(i))
+        .collect();
     for s in &singles {
         let word = cx.raw(s.token);
         if lex.group_nouns.contains(&word.to_lowercase()) {
@@ -340,6 +344,11 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             continue;
         }
         let sentence_initial = s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence;
+        // "Health worries have dogged …": a sentence-initial common noun, seen
+        // in lower case elsewhere in the article, is not a surname.
+        if sentence_initial && s.title.is_none() && lowercase_words.contains(words.get(s.token)) {
+            continue;
+        }
         if sentence_initial && s.title.is_none() && word.ends_with("ing") {
             continue;
         }

@@ -812,13 +812,37 @@ fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>)
         }
     }
     // "said in a statement on Thursday that …", "told CNBC in August that …"
-    if a < last && matches!(cx.w(a), "in" | "at" | "during" | "on" | "after" | "before" | "through" | "via" | "while") {
+    // "said in his interview", "found in refrigerants", "concludes with footage":
+    // a modifier and no clause after it is no report (the content is elsewhere).
+    if a < last
+        && matches!(
+            cx.w(a),
+            "in" | "at"
+                | "during"
+                | "on"
+                | "after"
+                | "before"
+                | "through"
+                | "via"
+                | "while"
+                | "with"
+                | "by"
+                | "of"
+                | "from"
+        )
+    {
         if let Some(t) =
             (a + 1..(a + 14).min(last)).find(|&i| cx.w(i) == "that" && !in_quotation(cx.doc, cx.doc.tokens[i].span))
         {
             a = t;
         } else if let Some(c) = (a + 1..(a + 10).min(last)).find(|&i| cx.is_punct(i, ",")) {
             a = c + 1;
+        } else if let Some(q) =
+            (a + 1..last).find(|&i| matches!(cx.doc.tokens[i].kind, TokenKind::Quote { open: true, .. }))
+        {
+            a = q;
+        } else {
+            a = last;
         }
         if a < last && addressee.is_none() {
             addressee = medium_in_sentence(cx, cm.end, a);
