@@ -211,11 +211,70 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
             walk(p, &mut out)?;
         } else if p.exists() {
             out.push(p.clone());
+        } else if let Some(matches) = glob(p)? {
+            out.extend(matches);
         } else {
             return Err(err(&p.display().to_string(), "no such file or directory"));
         }
     }
     Ok(out)
+}
+
+/// `*` and `?` in the last path component, for shells that pass patterns
+/// through quoted ("data/*.warc.gz"). Matching directories are walked.
+/// Ok(None) when `p` has no wildcard.
+fn glob(p: &Path) -> Result<Option<Vec<PathBuf>>, ReadError> {
+    let Some(pattern) = p.file_name().and_then(|n| n.to_str()) else { return Ok(None) };
+    if !pattern.contains(['*', '?']) {
+        return Ok(None);
+    }
+    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let src = p.display().to_string();
+    if dir.to_string_lossy().contains(['*', '?']) {
+        return Err(err(&src, "wildcards are supported in the last path component only"));
+    }
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| err(&src, format!("cannot list {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|q| q.file_name().and_then(|n| n.to_str()).is_some_and(|n| wildcard_match(pattern, n)))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(err(&src, "no file matches this pattern"));
+    }
+    let mut out = Vec::new();
+    for q in names {
+        if q.is_dir() {
+            walk(&q, &mut out)?;
+        } else {
+            out.push(q);
+        }
+    }
+    Ok(Some(out))
+}
+
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    // Iterative matcher with one backtrack point for the last '*'.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == '*')
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
@@ -253,6 +312,22 @@ mod tests {
         let i = decode("bom.txt", b"\xEF\xBB\xBFHello").unwrap();
         assert_eq!(i.text, "Hello");
         assert!(!i.lossy);
+    }
+
+    #[test]
+    fn wildcards_match_and_expand_in_order() {
+        assert!(wildcard_match("*.warc.gz", "cc-news-01.warc.gz"));
+        assert!(wildcard_match("a?c*", "abcdef"));
+        assert!(!wildcard_match("*.jsonl", "x.json"));
+        let dir = std::env::temp_dir().join(format!("whosaid-glob-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["b.txt", "a.txt", "c.json"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let got = expand(&[dir.join("*.txt")]).unwrap();
+        assert_eq!(got, vec![dir.join("a.txt"), dir.join("b.txt")]);
+        assert!(expand(&[dir.join("*.none")]).unwrap_err().to_string().ends_with("no file matches this pattern"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -10,7 +10,8 @@ use whosaid_read::warc::WarcReader;
 use whosaid_read::{JsonlFields, ReadEvent};
 
 const WARC: &[u8] = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://a/1\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: 80\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<p>Hi\r\n0\r\n\r\n\r\n\r\n";
-const JSONL: &[u8] = b"{\"id\": \"a\", \"text\": \"Rubio said so.\", \"published\": \"2025-04-23\"}\n{\"html\": \"<p>x</p>\"}\n";
+const JSONL: &[u8] =
+    b"{\"id\": \"a\", \"text\": \"Rubio said so.\", \"published\": \"2025-04-23\"}\n{\"html\": \"<p>x</p>\"}\n";
 
 fn drain_warc(bytes: Vec<u8>) -> usize {
     WarcReader::from_reader("fuzz.warc".into(), Box::new(BufReader::new(Cursor::new(bytes)))).take(10_000).count()
