@@ -346,14 +346,14 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         let sentence_initial = s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence;
         // "Health worries have dogged …": a sentence-initial common noun, seen
         // in lower case elsewhere in the article, is not a surname.
-        if sentence_initial && s.title.is_none() && lowercase_words.contains(words.get(s.token)) {
+        let colon_after = sentence_initial && words.get(s.token + 1) == ":";
+        if sentence_initial && !colon_after && s.title.is_none() && lowercase_words.contains(words.get(s.token)) {
             continue;
         }
         if sentence_initial && s.title.is_none() && word.ends_with("ing") {
             continue;
         }
         // "Sanders: Endorsements prove …" (a headline attribution).
-        let colon_after = sentence_initial && words.get(s.token + 1) == ":";
         let supported = colon_after
             || s.title.is_some()
             || surnames.contains(word)
@@ -426,10 +426,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 }
             }
             let name_start = s;
-            if s > 0
-                && cx.same_sentence(i, s - 1)
-                && matches!(words.get(s - 1), "a" | "the" | "some" | "many" | "several" | "two" | "three")
-            {
+            if s > 0 && cx.same_sentence(i, s - 1) && NP_DETERMINERS.contains(&words.get(s - 1)) {
                 s -= 1;
             }
             let mut m = mention(cx.span(s, i + 1), MentionKind::Group, EntityType::Group);

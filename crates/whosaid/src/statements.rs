@@ -248,7 +248,18 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
             && close_tok > 0
             && (asks || cx.sentence_of(close_tok) == cx.sentence_of(close_tok - 1))
         {
-            if let Some(st) = attribution_after(cx, close_tok, content, used_cues) {
+            if let Some(mut st) = attribution_after(cx, close_tok, content, used_cues) {
+                // "With thousands of systems, “there is no single point of
+                // failure,” he said": the lead-in belongs to what was said.
+                if !starts_sentence && !after_colon && open_tok > sent_first {
+                    let lead = cx.tok_span(sent_first, open_tok);
+                    let lead_has_cue = (sent_first..open_tok).any(|i| cue_at(doc, cx.words, cx.lex, i).is_some());
+                    if !lead_has_cue && word_count(doc, lead) >= 1 {
+                        st.content = Span::new(lead.start, st.content.end);
+                        st.kind = StatementKind::Mixed;
+                        st.rule = "lead-quote-then-speaker-cue";
+                    }
+                }
                 found.push(st);
                 continue;
             }
