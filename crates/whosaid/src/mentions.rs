@@ -537,7 +537,7 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
         return false;
     }
     let head = cx.words.get(b - 1);
-    let det = NP_DETERMINERS.contains(&cx.words.get(a));
+    let det = NP_DETERMINERS.contains(&cx.words.get(a)) || cx.doc.tokens[a].kind == TokenKind::Number;
     let lone_det =
         b - a == 1 && det && !matches!(head, "all" | "both" | "many" | "most" | "some" | "several" | "others" | "few");
     (det || cx.is_cap(a) || (head.ends_with('s') && !head.ends_with("ss")))
@@ -555,6 +555,12 @@ fn np_back(cx: &Ctx, p: usize) -> Option<usize> {
     while k > 0 && cx.same_sentence(k - 1, p - 1) && p - k < 8 {
         let t = k - 1;
         let w = cx.words.get(t);
+        // "63 percent said …": a number opens the phrase like a determiner.
+        if cx.doc.tokens[t].kind == TokenKind::Number {
+            k -= 1;
+            start = Some(k);
+            break;
+        }
         let joins = cx.is_word(t) || w == "'s" || (w == "-" && t > 0 && cx.adjacent(t - 1, t));
         if !joins || NP_BOUNDARIES.contains(&w) || cx.lex.verb_forms.contains_key(w) && !NP_DETERMINERS.contains(&w) {
             break;

@@ -577,7 +577,11 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usiz
             continue;
         }
         // Between cue and punctuation only an addressee or time may stand.
+        // "says of Clinton, “…”": the topic may sit between cue and quotation.
+        let of_topic =
+            cx.w(cm.end) == "of" && cx.starts.get(cm.end + 1).is_some_and(|l| l.iter().any(|&mi| cx.ranges[mi].1 == p));
         let gap_ok = cm.end == p
+            || of_topic
             || addressee_after(cx, cm.end, &cm.cue.lemma).is_some_and(|(_, e)| e == p)
             || cx.skip_time_fwd(cm.end, p) == p;
         if !gap_ok {
@@ -892,9 +896,7 @@ fn speaker_fits_cue(cx: &Ctx, sp: usize, cm: &CueMatch) -> bool {
     if cm.cue.class == CueClass::Evidence {
         return !(m.kind == MentionKind::Pronoun || m.etype == EntityType::Person);
     }
-    // "which advocates say …", "what he called …": a relative clause, not a report.
-    let (a, _) = cx.ranges[sp];
-    !(a > 0 && matches!(cx.w(a - 1), "which" | "what"))
+    true
 }
 
 fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Statement> {
@@ -914,7 +916,7 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
         if content_follows {
             let e = content_end(cx, a, last);
             if e > a {
-                return make_reported(
+                let mut st = make_reported(
                     cx,
                     cm,
                     cue_start,
@@ -923,7 +925,16 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
                     cx.tok_span(a, e),
                     0.85,
                     "speaker-cue-content",
-                );
+                )?;
+                // "…, which he said were at his side": the relative pronoun
+                // stands for part of what was said.
+                if sp_start > first && matches!(cx.w(sp_start - 1), "which" | "what") {
+                    let rel = cx.tok_span(sp_start - 1, sp_start);
+                    st.parts = vec![rel, st.content];
+                    st.content = Span::new(rel.start, st.content.end);
+                    st.rule = "relative-speaker-cue-content";
+                }
+                return Some(st);
             }
             return None;
         }
