@@ -725,6 +725,19 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         if cx.is_punct(i, ";") {
             return i;
         }
+        // "supported Democrats …, and said he did not …": a second verb of the
+        // same speaker starts its own statement.
+        if matches!(cx.w(i), "and" | "but") && i > from {
+            let mut j = i + 1;
+            while j < last && (is_adverb(cx.w(j)) || AUXILIARIES.contains(&cx.w(j))) && j - i < 3 {
+                j += 1;
+            }
+            if cue_at(cx.doc, cx.words, cx.lex, j).is_some_and(|c| c.cue.lemma != "according to")
+                && is_verbal_use(cx.words, j)
+            {
+                return i;
+            }
+        }
         // "… mishandled the investigation and Democrats accused the GOP …"
         if matches!(cx.w(i), "and" | "but") && i > from {
             if let Some(mi) = cx.speaker_starting_at(i + 1) {
