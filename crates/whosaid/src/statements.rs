@@ -184,6 +184,12 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     // hopes …") belongs to that speech, not beside it.
     let speech: Vec<Span> = found.iter().filter(|s| s.kind != StatementKind::Belief).map(|s| s.content).collect();
     found.retain(|s| s.kind != StatementKind::Belief || !speech.iter().any(|c| c.contains(s.cue.unwrap_or(s.content))));
+    // Likewise a verb that only shares a subject inside someone's reported words.
+    let contents: Vec<Span> = found.iter().map(|s| s.content).collect();
+    found.retain(|s| {
+        s.rule != "shared-subject"
+            || !contents.iter().any(|c| *c != s.content && c.contains(s.cue.unwrap_or(s.content)))
+    });
     found.sort_by(|a, b| a.content.start.cmp(&b.content.start).then(a.content.end.cmp(&b.content.end)));
     found.dedup_by(|a, b| a.content == b.content && a.speaker == b.speaker);
     doc.statements = found;
@@ -732,7 +738,8 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
             while j < last && (is_adverb(cx.w(j)) || AUXILIARIES.contains(&cx.w(j))) && j - i < 3 {
                 j += 1;
             }
-            if cue_at(cx.doc, cx.words, cx.lex, j).is_some_and(|c| c.cue.lemma != "according to")
+            if cue_at(cx.doc, cx.words, cx.lex, j)
+                .is_some_and(|c| c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
                 && is_verbal_use(cx.words, j)
             {
                 return i;
@@ -997,7 +1004,7 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
         return None;
     }
     // "Cruz exhorted Republicans … and said he was …": the verb shares the subject.
-    if cue_start > first && matches!(cx.w(cue_start - 1), "and" | "but") {
+    if cue_start > first && matches!(cx.w(cue_start - 1), "and" | "but") && cm.cue.class == CueClass::Speech {
         let subject = (first..cue_start).find_map(|i| {
             cx.starts.get(i)?.iter().copied().find(|&mi| {
                 let m = &doc.mentions[mi];
