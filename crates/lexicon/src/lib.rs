@@ -36,7 +36,8 @@ pub enum CueClass {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cue {
-    pub lemma: String,
+    /// Shared: every cue token of every document clones its `Cue`.
+    pub lemma: std::sync::Arc<str>,
     pub class: CueClass,
 }
 
@@ -213,7 +214,7 @@ impl Lexicon {
             match list {
                 "reporting_verbs" => {
                     let lemma = f[0].to_lowercase();
-                    let cue = Cue { lemma: lemma.clone(), class: class(f.get(1))? };
+                    let cue = Cue { lemma: lemma.as_str().into(), class: class(f.get(1))? };
                     // Explicit forms are exactly the forms (so a lemma that is mostly a
                     // noun, like "report", can be left out); otherwise regular ones.
                     let forms: Vec<String> = match f.get(2) {
@@ -230,7 +231,7 @@ impl Lexicon {
                         return Err(bad("a cue phrase needs two or more words"));
                     }
                     let lemma = f.get(1).map(|s| s.to_string()).unwrap_or_else(|| f[0].to_lowercase());
-                    self.cue_phrases.push((words, Cue { lemma, class: class(f.get(2))? }));
+                    self.cue_phrases.push((words, Cue { lemma: lemma.into(), class: class(f.get(2))? }));
                     self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
                     self.cue_phrases_by_first.clear();
                     for (i, (words, _)) in self.cue_phrases.iter().enumerate() {
@@ -302,23 +303,23 @@ mod tests {
     #[test]
     fn builtin_lists_load_and_inflect() {
         let lex = Lexicon::builtin();
-        assert_eq!(lex.cue_for_form("said").unwrap().lemma, "say");
-        assert_eq!(lex.cue_for_form("emphasized").unwrap().lemma, "emphasize");
-        assert_eq!(lex.cue_for_form("insists").unwrap().lemma, "insist");
-        assert_eq!(lex.cue_for_form("denied").unwrap().lemma, "deny");
+        assert_eq!(&*lex.cue_for_form("said").unwrap().lemma, "say");
+        assert_eq!(&*lex.cue_for_form("emphasized").unwrap().lemma, "emphasize");
+        assert_eq!(&*lex.cue_for_form("insists").unwrap().lemma, "insist");
+        assert_eq!(&*lex.cue_for_form("denied").unwrap().lemma, "deny");
         assert_eq!(lex.cue_for_form("believes").unwrap().class, CueClass::Belief);
         assert!(lex.is_title("secretary of state"));
         assert_eq!(lex.media.get("agence france-presse").unwrap(), "AFP");
         assert_eq!(lex.metonyms.get("Moscow").unwrap(), "Russian government");
         assert!(lex.places.contains("Zaporozhye"));
-        assert!(lex.cue_phrases.iter().any(|(w, c)| w == &["according", "to"] && c.lemma == "according to"));
+        assert!(lex.cue_phrases.iter().any(|(w, c)| w == &["according", "to"] && &*c.lemma == "according to"));
     }
 
     #[test]
     fn user_extension_adds_entries_and_rejects_unknown_lists() {
         let lex =
             Lexicon::with_extension("reporting_verbs = [\"opine | speech\"]\nmedia = [\"Kyiv Post | KP\"]\n").unwrap();
-        assert_eq!(lex.cue_for_form("opined").unwrap().lemma, "opine");
+        assert_eq!(&*lex.cue_for_form("opined").unwrap().lemma, "opine");
         assert_eq!(lex.media.get("kp").unwrap(), "Kyiv Post");
         let err = Lexicon::with_extension("verbz = [\"x\"]").unwrap_err();
         assert!(err.to_string().contains("verbz"), "{err}");

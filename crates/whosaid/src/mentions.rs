@@ -246,7 +246,7 @@ impl Ctx<'_> {
         while j < self.n() && self.same_sentence(i, j) && skipped < 3 {
             let w = self.words.get(j);
             if let Some(m) = cue_at(self.doc, self.words, self.lex, j) {
-                return m.cue.lemma != "according to" && is_verbal_use(self.words, j);
+                return &*m.cue.lemma != "according to" && is_verbal_use(self.words, j);
             }
             if AUXILIARIES.contains(&w) || is_adverb(w) {
                 j += 1;
@@ -327,10 +327,24 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             }
         }
     }
-    let lowercase_words: HashSet<&str> = (0..n)
-        .filter(|&i| cx.is_word(i) && cx.raw(i).chars().next().is_some_and(char::is_lowercase))
-        .map(|i| words.get(i))
+    // Which sentence-initial candidates also occur in lower case: one pass over
+    // the tokens against the (few) candidates, not a set of every word.
+    let initial_candidates: Vec<&str> = singles
+        .iter()
+        .filter(|s| s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence)
+        .map(|s| words.get(s.token))
         .collect();
+    let mut lowercase_words: HashSet<&str> = HashSet::default();
+    if !initial_candidates.is_empty() {
+        for i in 0..n {
+            if !cx.caps[i] && cx.is_word(i) {
+                let w = words.get(i);
+                if let Some(c) = initial_candidates.iter().find(|c| **c == w) {
+                    lowercase_words.insert(c);
+                }
+            }
+        }
+    }
     for s in &singles {
         let word = cx.raw(s.token);
         if lex.group_nouns.contains(&word.to_lowercase()) {
@@ -486,7 +500,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             continue;
         };
         let mut found = None;
-        if cm.cue.lemma == "according to" {
+        if &*cm.cue.lemma == "according to" {
             if !starts.contains(&cm.end) {
                 found = np_forward(cx, cm.end).map(|e| (cm.end, e));
             }

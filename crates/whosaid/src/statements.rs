@@ -484,7 +484,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut HashSet<usize
         }
         if same(j) {
             if let Some(cm) = cue_at(doc, cx.words, cx.lex, j) {
-                if cm.cue.class == CueClass::Speech && cm.cue.lemma != "according to" && !used.contains(&cm.start) {
+                if cm.cue.class == CueClass::Speech && &*cm.cue.lemma != "according to" && !used.contains(&cm.start) {
                     let cue_start =
                         if (cue_start_guess..j).any(|x| AUXILIARIES.contains(&cx.w(x))) { cue_start_guess } else { j };
                     return Some(finish_direct(cx, mi, cm.clone(), cue_start, content, used, "quote-then-speaker-cue"));
@@ -495,7 +495,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut HashSet<usize
     // said Rubio / said the spokesman
     if same(t) {
         if let Some(cm) = cue_at(doc, cx.words, cx.lex, t) {
-            if cm.cue.class == CueClass::Speech && cm.cue.lemma != "according to" && !used.contains(&cm.start) {
+            if cm.cue.class == CueClass::Speech && &*cm.cue.lemma != "according to" && !used.contains(&cm.start) {
                 if let Some(mi) = cx.speaker_starting_at(cm.end) {
                     return Some(finish_direct(cx, mi, cm.clone(), t, content, used, "quote-then-cue-speaker"));
                 }
@@ -552,7 +552,7 @@ fn finish_direct(
         content,
         parts: Vec::new(),
         cue: Some(cx.tok_span(cue_start, cm.end)),
-        cue_lemma: cm.cue.lemma,
+        cue_lemma: cm.cue.lemma.to_string(),
         speaker: Some(speaker),
         addressee,
         time: None,
@@ -576,7 +576,7 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usiz
             continue;
         };
         if cm.cue.class != CueClass::Speech
-            || cm.cue.lemma == "according to"
+            || &*cm.cue.lemma == "according to"
             || cm.end > p
             || !is_verbal_use(cx.words, k)
         {
@@ -608,7 +608,7 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usiz
             content,
             parts: Vec::new(),
             cue: Some(cx.tok_span(cue_start, cm.end)),
-            cue_lemma: cm.cue.lemma.clone(),
+            cue_lemma: cm.cue.lemma.to_string(),
             speaker: Some(speaker),
             addressee: addressee_after(cx, cm.end, &cm.cue.lemma).map(|(mi, _)| mi),
             time: None,
@@ -659,7 +659,7 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
                 k += 1;
                 continue;
             };
-            let according = cm.cue.lemma == "according to";
+            let according = &*cm.cue.lemma == "according to";
             if !according && !is_verbal_use(cx.words, k) {
                 k = cm.end;
                 continue;
@@ -739,7 +739,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
                 j += 1;
             }
             if cue_at(cx.doc, cx.words, cx.lex, j)
-                .is_some_and(|c| c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
+                .is_some_and(|c| &*c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
                 && is_verbal_use(cx.words, j)
             {
                 return i;
@@ -749,21 +749,21 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         if matches!(cx.w(i), "and" | "but") && i > from {
             if let Some(mi) = cx.speaker_starting_at(i + 1) {
                 let after = cx.ranges[mi].1;
-                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| c.cue.lemma != "according to") {
+                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| &*c.cue.lemma != "according to") {
                     return i;
                 }
             }
         }
         if cx.is_punct(i, ",") {
             if let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, i + 1) {
-                if is_participial(&cm, cx) || cm.cue.lemma == "according to" {
+                if is_participial(&cm, cx) || &*cm.cue.lemma == "according to" {
                     return i;
                 }
             }
             // "… at Ground Zero, sources said": the attribution of another statement.
             if let Some(mi) = cx.speaker_starting_at(i + 1) {
                 let after = cx.ranges[mi].1;
-                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| c.cue.lemma != "according to") {
+                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| &*c.cue.lemma != "according to") {
                     return i;
                 }
             }
@@ -823,7 +823,7 @@ fn make_reported(
         content,
         parts: Vec::new(),
         cue: Some(cx.tok_span(cue_start, cm.end)),
-        cue_lemma: cm.cue.lemma.clone(),
+        cue_lemma: cm.cue.lemma.to_string(),
         speaker,
         addressee,
         time: None,
@@ -889,7 +889,7 @@ fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>)
         if a < last && cx.is_punct(a, ",") {
             a += 1;
         }
-    } else if a < last && cx.w(a) == "to" && cm.cue.lemma == "express hope" {
+    } else if a < last && cx.w(a) == "to" && &*cm.cue.lemma == "express hope" {
         a += 1;
     }
     (a, addressee)
