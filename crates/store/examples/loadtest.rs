@@ -71,30 +71,18 @@ fn gen(input: &str, n: usize, output: &str) {
         let mut d = base[i % base.len()].clone();
         let (outlet, url) = OUTLETS[(rand() % OUTLETS.len() as u64) as usize];
         let day = rand() % 730; // two years from 2024-01-01
-        let (y, m, dd) = civil(19_723 + day as i64);
+        let date =
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date") + chrono::Duration::days(day as i64);
         d.meta.id = Some(format!("load-{i:05}"));
         d.meta.outlet = Some(outlet.to_string());
         d.meta.url = Some(format!("{url}{i:05}"));
-        d.meta.published = Some(format!("{y:04}-{m:02}-{dd:02}"));
+        d.meta.published = Some(date.format("%Y-%m-%d").to_string());
         // Appending keeps every offset valid and makes the content hash unique.
         d.text.push_str(&format!("\n[load test copy {i}]"));
         serde_json::to_writer(&mut out, &d).expect("write");
         out.write_all(b"\n").expect("write");
     }
     out.flush().expect("flush");
-}
-
-/// Days since 1970-01-01 → (year, month, day).
-fn civil(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 struct Sample {
