@@ -36,7 +36,6 @@ pub mod server;
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use whosaid_document::output::{JsonActor, JsonDocument};
