@@ -101,32 +101,57 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             titles: e.titles.iter().map(|t| normalise_title(t)).collect(),
         })
         .collect();
+    // Indexes so that resolving a lone name or a title costs O(log n), not a
+    // scan of every person mention (articles with hundreds of names exist).
+    let mut positions: Vec<Vec<usize>> = vec![Vec::new(); facts.len()];
+    for &(pm, e) in &person_mentions {
+        positions[e].push(doc.mentions[pm].span.start);
+    }
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (e, f) in facts.iter().enumerate() {
+        if positions[e].is_empty() {
+            continue;
+        }
+        by_name.entry(f.last.as_str()).or_default().push(e);
+        if f.first != f.last {
+            by_name.entry(f.first.as_str()).or_default().push(e);
+        }
+        for t in &f.titles {
+            if let Some(head) = t.split_whitespace().last() {
+                by_title_head.entry(head).or_default().push(e);
+            }
+        }
+    }
+    // Nearest mention of any candidate; following mentions cost double.
+    let nearest = |candidates: &[usize], pos: usize| -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        for &e in candidates {
+            let ps = &positions[e];
+            let i = ps.partition_point(|&p| p <= pos);
+            let before = i.checked_sub(1).map(|j| pos - ps[j]);
+            let after = ps.get(i).map(|&p| 2 * (p - pos));
+            if let Some(cost) = before.into_iter().chain(after).min() {
+                if best.is_none_or(|(c, b)| (cost, e) < (c, b)) {
+                    best = Some((cost, e));
+                }
+            }
+        }
+        best.map(|(_, e)| e)
+    };
+    // The most recent entity of each type, for "the outlet" and the like.
+    let mut last_of_type: HashMap<EntityType, usize> = HashMap::default();
     for mi in 0..doc.mentions.len() {
-        if assign[mi].is_some() {
+        if let Some(e) = assign[mi] {
+            last_of_type.insert(entities[e].etype, e);
             continue;
         }
         let m = &doc.mentions[mi];
         let pos = m.span.start;
-        let nearest = |pred: &dyn Fn(&Facts) -> bool| -> Option<usize> {
-            let fits: Vec<bool> = facts.iter().map(pred).collect();
-            person_mentions
-                .iter()
-                .filter(|&&(_, e)| fits[e])
-                .min_by_key(|&&(pm, _)| {
-                    let p = doc.mentions[pm].span.start;
-                    // Prefer preceding mentions: following ones cost double.
-                    if p <= pos {
-                        pos - p
-                    } else {
-                        2 * (p - pos)
-                    }
-                })
-                .map(|&(_, e)| e)
-        };
         let e = match m.kind {
             MentionKind::Name if m.etype == EntityType::Person => {
                 let word = doc.slice(m.name.unwrap_or(m.span)).trim();
-                let found = nearest(&|f| f.last == word || f.first == word);
+                let found = by_name.get(word).and_then(|c| nearest(c, pos));
                 match found {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
@@ -143,16 +168,22 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 });
                 if let Some(e) = apposed {
                     assign[mi] = Some(e);
+                    last_of_type.insert(EntityType::Person, e);
                     continue;
                 }
                 let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)));
-                let found = nearest(&|f| {
-                    f.titles.iter().any(|t| {
-                        *t == title
-                            || (t.ends_with(title.as_str()) && t[..t.len() - title.len()].ends_with(' '))
-                            || (title.ends_with(t.as_str()) && title[..title.len() - t.len()].ends_with(' '))
-                    })
-                });
+                let fits = |t: &String| {
+                    *t == title
+                        || (t.ends_with(title.as_str()) && t[..t.len() - title.len()].ends_with(' '))
+                        || (title.ends_with(t.as_str()) && title[..title.len() - t.len()].ends_with(' '))
+                };
+                let candidates: Vec<usize> = title
+                    .split_whitespace()
+                    .last()
+                    .and_then(|head| by_title_head.get(head))
+                    .map(|c| c.iter().copied().filter(|&e| facts[e].titles.iter().any(fits)).collect())
+                    .unwrap_or_default();
+                let found = nearest(&candidates, pos);
                 match found {
                     Some(e) => e,
                     None => continue,
@@ -164,11 +195,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let anaphoric = words.len() == 2
                     && words[0].eq_ignore_ascii_case("the")
                     && lex.nominals.contains_key(&words[1].to_lowercase());
-                let found = if anaphoric {
-                    (0..mi).rev().find_map(|pm| assign[pm].filter(|&e| entities[e].etype == m.etype))
-                } else {
-                    None
-                };
+                let found = if anaphoric { last_of_type.get(&m.etype).copied() } else { None };
                 match found {
                     Some(e) => e,
                     None if anaphoric => continue,
@@ -185,6 +212,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             _ => continue,
         };
         assign[mi] = Some(e);
+        last_of_type.insert(entities[e].etype, e);
         if let Some(t) = &doc.mentions[mi].title {
             if doc.mentions[mi].kind == MentionKind::Name
                 && !entities[e].titles.iter().any(|x| x.eq_ignore_ascii_case(t))

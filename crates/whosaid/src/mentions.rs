@@ -329,18 +329,28 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     }
     // Which sentence-initial candidates also occur in lower case: one pass over
     // the tokens against the (few) candidates, not a set of every word.
-    let initial_candidates: Vec<&str> = singles
+    let mut initial_candidates: Vec<&str> = singles
         .iter()
         .filter(|s| s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence)
         .map(|s| words.get(s.token))
         .collect();
+    initial_candidates.sort_unstable();
+    initial_candidates.dedup();
+    let candidate_set: HashSet<&str> =
+        if initial_candidates.len() > 8 { initial_candidates.iter().copied().collect() } else { HashSet::default() };
     let mut lowercase_words: HashSet<&str> = HashSet::default();
     if !initial_candidates.is_empty() {
         for i in 0..n {
             if !cx.caps[i] && cx.is_word(i) {
                 let w = words.get(i);
-                if let Some(c) = initial_candidates.iter().find(|c| **c == w) {
-                    lowercase_words.insert(c);
+                // A few candidates: compare directly; many: one hash per word.
+                let hit = if candidate_set.is_empty() {
+                    initial_candidates.iter().any(|c| *c == w)
+                } else {
+                    candidate_set.contains(w)
+                };
+                if hit {
+                    lowercase_words.insert(w);
                 }
             }
         }

@@ -15,6 +15,10 @@ const ABBREVIATIONS: &[&str] = &[
     "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "Rev", "Hon", "Pres", "Gov't", "Dept", "Univ", "Ave", "Blvd",
 ];
 
+/// Longest sentence, in tokens; news sentences are far shorter (PolNeAR's
+/// longest is under 200), and every per-sentence scan is bounded by it.
+pub const MAX_SENTENCE_TOKENS: usize = 300;
+
 /// Sentence starters after which an initialism like "U.S." does end a sentence.
 const SENTENCE_STARTERS: &[&str] = &[
     "The",
@@ -189,6 +193,9 @@ pub fn segment(doc: &mut Document) {
         let mut k = 0;
         while k < toks.len() {
             let mut boundary = None;
+            // Next token to look at when there is no boundary here: a run of
+            // terminal marks is skipped as a whole (linear on "a.....b").
+            let mut next = k + 1;
             if is_terminal(text, &toks[k]) {
                 let mut end = k + 1;
                 while end < toks.len()
@@ -201,6 +208,11 @@ pub fn segment(doc: &mut Document) {
                 if end >= toks.len() || starts_sentence(text, &toks[end]) {
                     boundary = Some(end);
                 }
+                next = end;
+            } else if k + 1 - sent_start >= MAX_SENTENCE_TOKENS {
+                // Text without sentence punctuation (lists, junk, one 10 MB
+                // line) is cut so that sentence-local work stays bounded.
+                boundary = Some(k + 1);
             } else if toks[k].kind == TokenKind::Word
                 && toks[k].span.slice(text).ends_with('.')
                 && toks[k].span.len() > 2
@@ -221,7 +233,7 @@ pub fn segment(doc: &mut Document) {
                 sent_start = end;
                 k = end;
             } else {
-                k += 1;
+                k = next;
             }
         }
         if sent_start < toks.len() {

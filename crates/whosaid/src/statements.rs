@@ -181,15 +181,31 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     clause_pass(&cx, &sents, &mut found, &mut used_cues);
 
     // A belief reported inside someone's reported speech ("Clinton says she
-    // hopes …") belongs to that speech, not beside it.
-    let speech: Vec<Span> = found.iter().filter(|s| s.kind != StatementKind::Belief).map(|s| s.content).collect();
-    found.retain(|s| s.kind != StatementKind::Belief || !speech.iter().any(|c| c.contains(s.cue.unwrap_or(s.content))));
-    // Likewise a verb that only shares a subject inside someone's reported words.
-    let contents: Vec<Span> = found.iter().map(|s| s.content).collect();
-    found.retain(|s| {
-        s.rule != "shared-subject"
-            || !contents.iter().any(|c| *c != s.content && c.contains(s.cue.unwrap_or(s.content)))
-    });
+    // hopes …") belongs to that speech, not beside it; likewise a verb that only
+    // shares a subject inside someone's reported words.
+    let inside = |spans: &mut Vec<Span>| -> Box<dyn Fn(Span, Span) -> bool> {
+        spans.sort();
+        let mut max_end = Vec::with_capacity(spans.len());
+        let mut m = 0;
+        for sp in spans.iter() {
+            m = m.max(sp.end);
+            max_end.push(m);
+        }
+        let spans = spans.clone();
+        // Is `probe` inside some span other than `own`?
+        Box::new(move |probe: Span, own: Span| {
+            let i = spans.partition_point(|sp| sp.start <= probe.start);
+            i > 0
+                && max_end[i - 1] >= probe.end
+                && spans[..i].iter().rev().take(64).any(|sp| *sp != own && sp.contains(probe))
+        })
+    };
+    let mut speech: Vec<Span> = found.iter().filter(|s| s.kind != StatementKind::Belief).map(|s| s.content).collect();
+    let in_speech = inside(&mut speech);
+    found.retain(|s| s.kind != StatementKind::Belief || !in_speech(s.cue.unwrap_or(s.content), s.content));
+    let mut contents: Vec<Span> = found.iter().map(|s| s.content).collect();
+    let in_content = inside(&mut contents);
+    found.retain(|s| s.rule != "shared-subject" || !in_content(s.cue.unwrap_or(s.content), s.content));
     found.sort_by(|a, b| a.content.start.cmp(&b.content.start).then(a.content.end.cmp(&b.content.end)));
     found.dedup_by(|a, b| a.content == b.content && a.speaker == b.speaker);
     doc.statements = found;
@@ -304,7 +320,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
         // Unattributed: carry the speaker of a quotation just before, else none.
         if starts_sentence && ends_utterance {
             let para = doc.sentences[sent].paragraph;
-            let prev = found.iter().rev().find(|s| {
+            let prev = found.iter().rev().take(8).find(|s| {
                 s.content.end <= q.span.start
                     && s.kind == StatementKind::Direct
                     && doc
@@ -623,6 +639,18 @@ fn content_has_quote(cx: &Ctx, a: usize, last: usize) -> bool {
     a < last && (a..last).any(|i| matches!(cx.doc.tokens[i].kind, TokenKind::Quote { .. }))
 }
 
+/// The quotation starting exactly at byte `start` (quotations are sorted).
+fn quotation_at(doc: &Document, start: usize) -> Option<&whosaid_document::Quotation> {
+    let i = doc.quotations.partition_point(|q| q.span.start < start);
+    doc.quotations.get(i).filter(|q| q.span.start == start)
+}
+
+/// Quotations lying inside `span`, found by binary search.
+fn quotations_within(doc: &Document, span: Span) -> impl Iterator<Item = &whosaid_document::Quotation> {
+    let i = doc.quotations.partition_point(|q| q.span.start < span.start);
+    doc.quotations[i..].iter().take_while(move |q| q.span.start < span.end).filter(move |q| span.contains(q.span))
+}
+
 fn in_quotation(doc: &Document, span: Span) -> bool {
     let qi = doc.quotations.partition_point(|q| q.span.start <= span.start);
     qi > 0 && doc.quotations[qi - 1].span.contains(span)
@@ -697,9 +725,9 @@ fn colon_attribution(cx: &Ctx, first: usize, last: usize) -> Option<Statement> {
         return None;
     }
     let content = trim_content(doc, cx.tok_span(colon + 1, last), false);
-    let quoted = doc.quotations.iter().any(|q| q.span.start == content.start && q.span.end >= content.end);
+    let quoted = quotation_at(doc, content.start).is_some_and(|q| q.span.end >= content.end);
     let (kind, content) = if quoted {
-        let q = doc.quotations.iter().find(|q| q.span.start == content.start)?;
+        let q = quotation_at(doc, content.start)?;
         (StatementKind::Direct, trim_content(doc, q.inner, false))
     } else {
         (StatementKind::Indirect, content)
@@ -797,8 +825,7 @@ fn make_reported(
         return None;
     }
     let text = doc.slice(content);
-    let has_quote = doc.quotations.iter().any(|q| content.overlaps(q.span) && content.contains(q.span))
-        || text.contains(['“', '”', '«', '»']);
+    let has_quote = quotations_within(doc, content).next().is_some() || text.contains(['“', '”', '«', '»']);
     // A partial quotation alone: "expressing hope to “bring the two sides closer.”"
     let qi = doc.quotations.partition_point(|q| q.span.start < content.start);
     // The content may start with "to"/"that" before the quotation.
@@ -972,10 +999,12 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
             }
             if cx.is_close_quote(e) {
                 // A quotation that opens the sentence is the quotation pass's.
+                let close_end = doc.tokens[e].span.end;
+                let i = doc.quotations.partition_point(|q| q.span.end < close_end);
                 let opened_here = doc
                     .quotations
-                    .iter()
-                    .any(|q| q.span.end == doc.tokens[e].span.end && q.span.start <= doc.tokens[s].span.start);
+                    .get(i)
+                    .is_some_and(|q| q.span.end == close_end && q.span.start <= doc.tokens[s].span.start);
                 if opened_here {
                     return None;
                 }
@@ -1057,8 +1086,12 @@ fn participial(cx: &Ctx, cm: &CueMatch, first: usize, last: usize, found: &[Stat
     let here = doc.tokens[cm.start].span.start;
     let sent_start = doc.tokens[first].span.start;
     // The speaker of the clause before: a statement in this sentence, else its subject.
+    // Recent statements only: those of this sentence are at the end of `found`
+    // (bounded, so a flood of participles stays linear).
     let prev = found
         .iter()
+        .rev()
+        .take(64)
         .filter(|s| s.cue.is_some_and(|c| c.start >= sent_start && c.end <= here) && s.speaker.is_some())
         .max_by_key(|s| s.cue.map(|c| c.start))
         .and_then(|s| s.speaker);

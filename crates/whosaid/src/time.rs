@@ -52,19 +52,20 @@ fn month_of(w: &str) -> Option<u32> {
 pub fn weekday_on_or_before(anchor: NaiveDate, day: Weekday, strictly_before: bool) -> NaiveDate {
     let back = (anchor.weekday().num_days_from_monday() + 7 - day.num_days_from_monday()) % 7;
     let back = if back == 0 && strictly_before { 7 } else { back };
-    anchor - Duration::days(back as i64)
+    anchor.checked_sub_signed(Duration::days(back as i64)).unwrap_or(anchor)
 }
 
 /// The first day of the most recent `month` on or before `anchor`'s month.
 pub fn month_on_or_before(anchor: NaiveDate, month: u32) -> NaiveDate {
     let year = if month <= anchor.month() { anchor.year() } else { anchor.year() - 1 };
-    NaiveDate::from_ymd_opt(year, month, 1).expect("valid month")
+    // Only at the very edge of chrono's range can this fail; keep the anchor then.
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(anchor)
 }
 
 fn day_in_past_year(anchor: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
     let this = NaiveDate::from_ymd_opt(anchor.year(), month, day)?;
     // A date up to a week after publication is announced, not past: keep this year.
-    if this <= anchor + Duration::days(7) {
+    if anchor.checked_add_signed(Duration::days(7)).is_none_or(|limit| this <= limit) {
         Some(this)
     } else {
         NaiveDate::from_ymd_opt(anchor.year() - 1, month, day)
@@ -103,7 +104,7 @@ pub fn find_times(doc: &mut Document, words: &Words) {
                 e += 1;
             }
             let date = anchor.map(|a| match l {
-                "next" => weekday_on_or_before(a + Duration::days(7), day, false),
+                "next" => weekday_on_or_before(a.checked_add_signed(Duration::days(7)).unwrap_or(a), day, false),
                 "last" => weekday_on_or_before(a, day, true),
                 _ => weekday_on_or_before(a, day, false),
             });
@@ -112,7 +113,7 @@ pub fn find_times(doc: &mut Document, words: &Words) {
             continue;
         }
         if matches!(w, "yesterday" | "today" | "tonight") {
-            let date = anchor.map(|a| if w == "yesterday" { a - Duration::days(1) } else { a });
+            let date = anchor.and_then(|a| if w == "yesterday" { a.pred_opt() } else { Some(a) });
             out.push(TimeExpr { span: span(i, i + 1), kind: TimeKind::Relative, date });
             i += 1;
             continue;
@@ -198,10 +199,12 @@ pub fn attach_times(doc: &mut Document, words: &Words) {
             continue;
         };
         let ss = doc.sentences[sent].span;
-        let best = doc
-            .times
+        let from = doc.times.partition_point(|t| t.span.start < ss.start);
+        let best = doc.times[from..]
             .iter()
             .enumerate()
+            .map(|(i, t)| (from + i, t))
+            .take_while(|(_, t)| t.span.start < ss.end)
             .filter(|(_, t)| ss.contains(t.span) && !st.content.contains(t.span))
             .min_by_key(|(_, t)| {
                 if t.span.end <= cue.start {

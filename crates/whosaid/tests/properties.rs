@@ -151,3 +151,36 @@ fn ten_megabytes_on_one_line_do_not_panic() {
     assert!(!doc.tokens.is_empty());
     assert!(doc.statements.len() < doc.tokens.len());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Dates at the edges of the calendar never make time resolution panic.
+    #[test]
+    fn any_publication_date_resolves_without_panic(days in -95_000_000i64..95_000_000) {
+        let published = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+            .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)));
+        let raw = "He said yesterday that on Monday, in March and on March 3 the talks had failed. \
+                   Next Friday and last Tuesday, she told reporters, nothing changes.";
+        let doc = Pipeline::default().extract(raw, "dates", Meta { published, ..Meta::default() });
+        check_invariants(raw, &doc);
+    }
+}
+
+#[test]
+fn runs_of_punctuation_stay_one_sentence() {
+    let raw = format!("a{}b", ".".repeat(50_000));
+    let doc = Pipeline::default().extract(&raw, "dots", Meta::default());
+    assert!(doc.sentences.len() <= 2, "{} sentences", doc.sentences.len());
+}
+
+#[test]
+fn nested_cues_do_not_blow_up_the_output() {
+    // Each "said that" reports everything after it; sentences are capped, so
+    // the output grows linearly with the input, not quadratically.
+    let raw = "he said that ".repeat(8_000);
+    let doc = Pipeline::default().extract(&raw, "nested", Meta::default());
+    let json = whosaid::document::output::to_json_line(&doc);
+    assert!(json.len() < 200 * raw.len(), "output {} bytes for {} bytes of input", json.len(), raw.len());
+    assert!(doc.sentences.iter().all(|s| doc.tokens.iter().filter(|t| s.span.contains(t.span)).count() <= 300));
+}
