@@ -235,17 +235,18 @@ pub fn run(
                 let source = record.source.clone();
                 let bytes = record.bytes;
                 let id = document_id(&record.meta, &record.source);
+                // Everything per record runs under catch_unwind: a record whose
+                // result never arrives would stall the ordered writer.
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    process(pipeline, record, opts.published)
+                    process(pipeline, record, opts.published).map(|doc| Rendered {
+                        id,
+                        text: render(&doc, opts.format),
+                        fingerprint: simhash::fingerprint(&doc.text),
+                        statements: doc.statements.len(),
+                        bytes,
+                    })
                 }))
                 .unwrap_or_else(|_| Err("internal error while processing (please report)".into()))
-                .map(|doc| Rendered {
-                    id,
-                    text: render(&doc, opts.format),
-                    fingerprint: simhash::fingerprint(&doc.text),
-                    statements: doc.statements.len(),
-                    bytes,
-                })
                 .map_err(|e| format!("{source}: {e}"));
                 if done_tx.send((seq, result)).is_err() {
                     break;
@@ -370,17 +371,31 @@ pub fn prepare_resume(path: &std::path::Path) -> std::io::Result<HashSet<String>
         id: Option<String>,
     }
     let mut ids = HashSet::new();
-    let Ok(bytes) = std::fs::read(path) else { return Ok(ids) };
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0);
-    if complete < bytes.len() {
-        let f = std::fs::OpenOptions::new().write(true).open(path)?;
-        f.set_len(complete as u64)?;
-        f.sync_all()?;
-    }
-    for line in bytes[..complete].split(|&b| b == b'\n') {
-        if let Ok(d) = serde_json::from_slice::<Ids>(line) {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        // No earlier output: start from scratch. Any other error is an error.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ids),
+        Err(e) => return Err(e),
+    };
+    // Stream line by line: the output of a long run can be gigabytes.
+    let mut reader = std::io::BufReader::new(file);
+    let mut line = Vec::new();
+    let mut complete: u64 = 0;
+    loop {
+        line.clear();
+        let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut line)?;
+        if n == 0 || !line.ends_with(b"\n") {
+            break;
+        }
+        complete += n as u64;
+        if let Ok(d) = serde_json::from_slice::<Ids>(&line) {
             ids.insert(d.meta.id.unwrap_or(d.source));
         }
+    }
+    if complete < std::fs::metadata(path)?.len() {
+        let f = std::fs::OpenOptions::new().write(true).open(path)?;
+        f.set_len(complete)?;
+        f.sync_all()?;
     }
     Ok(ids)
 }

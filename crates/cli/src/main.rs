@@ -98,6 +98,9 @@ struct ExtractArgs {
     outlet_field: String,
 }
 
+/// More worker threads than this only costs memory.
+const MAX_JOBS: usize = 256;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -139,7 +142,12 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline(args.lexicon.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
-    let single_file = paths.len() == 1 && args.inputs[0].is_file() && args.output.is_none();
+    // Indented JSON only for one article file; containers (JSONL, WARC) hold many.
+    let single_file = paths.len() == 1
+        && args.inputs[0].is_file()
+        && args.output.is_none()
+        && whosaid_read::sniff::sniff_path(&paths[0])
+            .is_ok_and(|f| matches!(f, whosaid_read::Format::Text | whosaid_read::Format::Html));
     let format = match args.format.unwrap_or(if single_file { Format::Json } else { Format::Jsonl }) {
         Format::Jsonl => OutputFormat::Jsonl,
         Format::Json => OutputFormat::Json,
@@ -152,7 +160,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         _ => Default::default(),
     };
     let opts = Options {
-        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+            .clamp(1, MAX_JOBS),
         format,
         fields: JsonlFields {
             text: args.text_field,

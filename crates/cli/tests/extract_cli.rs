@@ -104,3 +104,37 @@ fn output_file_and_resume() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), first, "a resumed complete run writes nothing new");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn cyrillic_page_and_symlink_loop_and_container_default() {
+    let dir = temp_dir("charset");
+    // "Привет" in windows-1251, declared by <meta>.
+    let mut page = b"<html><head><meta charset=\"windows-1251\"><title>T</title></head><body><article><p>".to_vec();
+    page.extend_from_slice(b"\xcf\xf0\xe8\xe2\xe5\xf2, \xec\xe8\xf0. ");
+    // ASCII quotes: the whole page is windows-1251, not UTF-8.
+    page.extend_from_slice(
+        b"\"We will win the vote in the parliament,\" Senator Maria Lopez said.</p></article></body></html>",
+    );
+    std::fs::write(dir.join("ru.html"), &page).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    let out = bin().arg("extract").arg(&dir).arg("--quiet").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 1, "the symlinked directory is not walked again");
+    let doc: Value = serde_json::from_str(lines[0]).unwrap();
+    assert!(doc["text"].as_str().unwrap().contains("Привет"), "{}", doc["text"]);
+    assert_eq!(doc["statements"][0]["speaker"]["name"], "Maria Lopez");
+    // One JSONL container: one JSON document per line, not indented JSON.
+    let jsonl = dir.join("feed.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"a\", \"text\": \"“Yes,” Rubio said.\"}\n{\"id\": \"b\", \"text\": \"“No,” Rubio said.\"}\n",
+    )
+    .unwrap();
+    let out = bin().arg("extract").arg(&jsonl).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2);
+    assert!(text.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -209,11 +209,19 @@ fn find(hay: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
 /// The flag is set when the result is a guess or has replacement characters:
 /// malformed bytes for the encoding used, or the windows-1252 fallback.
 pub fn decode_html(bytes: &[u8]) -> (String, bool) {
+    decode_html_with(bytes, None)
+}
+
+/// Like [`decode_html`], with the charset a transport declared (an HTTP
+/// `Content-Type` header in a WARC record), which wins over `<meta>` as in
+/// browsers: byte-order mark, then transport, then the page's own declaration.
+pub fn decode_html_with(bytes: &[u8], transport_charset: Option<&str>) -> (String, bool) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (s, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return (s.into_owned(), had_errors);
     }
-    match declared_encoding(bytes) {
+    let transport = transport_charset.and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()));
+    match transport.or_else(|| declared_encoding(bytes)) {
         Some(enc) if enc != encoding_rs::UTF_8 => {
             let (s, had_errors) = enc.decode_without_bom_handling(bytes);
             (s.into_owned(), had_errors)
@@ -232,6 +240,17 @@ pub fn decode_html(bytes: &[u8]) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transport_charset_wins_and_cyrillic_decodes() {
+        // "Привет" in windows-1251, page declaring nothing.
+        let page = b"<html><body>\xcf\xf0\xe8\xe2\xe5\xf2</body></html>";
+        let (s, lossy) = decode_html_with(page, Some("windows-1251"));
+        assert!(s.contains("Привет"), "{s}");
+        assert!(!lossy);
+        let meta = b"<html><head><meta charset=\"windows-1251\"></head><body>\xcf\xf0\xe8\xe2\xe5\xf2</body></html>";
+        assert!(decode_html(meta).0.contains("Привет"));
+    }
 
     #[test]
     fn charset_is_honoured() {

@@ -275,7 +275,10 @@ impl Lexicon {
                     self.group_nouns.insert(f[0].to_lowercase());
                 }
                 "boilerplate" => {
-                    let pattern = f.get(1).ok_or_else(|| bad("expected 'kind | text'"))?;
+                    let pattern = f
+                        .get(1)
+                        .filter(|p| p.len() >= 3)
+                        .ok_or_else(|| bad("expected 'kind | text' with a text of 3 or more characters"))?;
                     self.boilerplate.push((f[0].to_string(), pattern.to_lowercase()));
                 }
                 "function_words" => {

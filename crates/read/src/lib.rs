@@ -102,16 +102,16 @@ pub fn open(path: &Path, fields: &JsonlFields) -> Box<dyn Iterator<Item = ReadEv
             Ok(r) => Box::new(r),
             Err(e) => Box::new(std::iter::once(ReadEvent::Error(e))),
         },
-        Format::Html | Format::Text => Box::new(std::iter::once(match read_path(path) {
-            Ok(i) => {
-                let html = format == Format::Html;
-                let mut r = text_record(i);
-                if html {
-                    if let Body::Text(t) = r.body {
-                        r.body = Body::Html(t);
-                    }
-                }
-                ReadEvent::Record(r)
+        Format::Text => Box::new(std::iter::once(match read_path(path) {
+            Ok(i) => ReadEvent::Record(text_record(i)),
+            Err(e) => ReadEvent::Error(e),
+        })),
+        // HTML is decoded by its own declaration (BOM, <meta charset>), not as UTF-8.
+        Format::Html => Box::new(std::iter::once(match read_bytes(path) {
+            Ok(bytes) => {
+                let (text, lossy) = whosaid_html::decode_html(&bytes);
+                let n = bytes.len();
+                ReadEvent::Record(Record { source, meta: Meta::default(), body: Body::Html(text), lossy, bytes: n })
             }
             Err(e) => ReadEvent::Error(e),
         })),
@@ -176,8 +176,15 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<Input, ReadError> {
     }
 }
 
-/// Reads one file (or stdin for "-").
+/// Reads one file (or stdin for "-") as text.
 pub fn read_path(path: &Path) -> Result<Input, ReadError> {
+    let source = path.display().to_string();
+    let bytes = read_bytes(path)?;
+    decode(&source, &bytes)
+}
+
+/// Reads one file's bytes (or stdin for "-"), refusing empty and oversized input.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let source = path.display().to_string();
     let mut bytes = Vec::new();
     if source == "-" {
@@ -197,7 +204,7 @@ pub fn read_path(path: &Path) -> Result<Input, ReadError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(err(&source, "empty input"));
     }
-    decode(&source, &bytes)
+    Ok(bytes)
 }
 
 /// Expands inputs: directories recurse (sorted, so output order is stable),
@@ -289,8 +296,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
         if name.starts_with('.') {
             continue;
         }
+        // Symlinked directories are not followed: a link to an ancestor would loop.
+        let is_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
         if p.is_dir() {
-            walk(&p, out)?;
+            if !is_link {
+                walk(&p, out)?;
+            }
         } else if !name.ends_with(".gold.json") {
             out.push(p);
         }

@@ -130,7 +130,7 @@ impl WarcReader {
         } else {
             (payload, None)
         };
-        let (text, lossy) = decode_body(&body, charset.as_deref());
+        let (text, lossy) = whosaid_html::decode_html_with(&body, charset.as_deref());
         Ok(Some(ReadEvent::Record(Record {
             source: self.here(),
             meta,
@@ -227,40 +227,6 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
         out.extend_from_slice(data.get(..size)?);
         data = data.get(size..)?;
         data = data.strip_prefix(b"\r\n").or_else(|| data.strip_prefix(b"\n")).unwrap_or(data);
-    }
-}
-
-/// UTF-8 when valid; Latin-1/Windows-1252 when declared so; else lossy UTF-8.
-pub fn decode_body(bytes: &[u8], charset: Option<&str>) -> (String, bool) {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return (s.to_string(), false);
-    }
-    let declared = charset.map(str::to_ascii_lowercase).or_else(|| sniff_meta_charset(bytes));
-    match declared.as_deref() {
-        Some("iso-8859-1" | "latin1" | "latin-1" | "windows-1252" | "cp1252" | "us-ascii") => {
-            (bytes.iter().map(|&b| cp1252(b)).collect(), false)
-        }
-        _ => (String::from_utf8_lossy(bytes).into_owned(), true),
-    }
-}
-
-fn sniff_meta_charset(bytes: &[u8]) -> Option<String> {
-    let head: String = bytes.iter().take(2048).map(|&b| (b as char).to_ascii_lowercase()).collect();
-    let i = head.find("charset=")? + "charset=".len();
-    let rest = head[i..].trim_start_matches(['"', '\'']);
-    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(rest.len());
-    Some(rest[..end].to_string())
-}
-
-/// Windows-1252 (a superset of Latin-1 for printable text) to char.
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
-        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9f => HIGH[(b - 0x80) as usize],
-        _ => b as char,
     }
 }
 
@@ -383,11 +349,8 @@ mod tests {
 
     #[test]
     fn latin1_body_is_decoded_by_its_charset() {
-        let (s, lossy) = decode_body(b"caf\xe9 \x93quoted\x94", Some("iso-8859-1"));
+        let (s, lossy) = whosaid_html::decode_html_with(b"caf\xe9 \x93quoted\x94", Some("iso-8859-1"));
         assert_eq!(s, "café “quoted”");
-        assert!(!lossy);
-        let (s, lossy) = decode_body(b"<meta charset=\"windows-1252\">na\xefve", None);
-        assert!(s.ends_with("naïve"));
         assert!(!lossy);
     }
 
