@@ -18,7 +18,8 @@ pub struct JsonDocument {
     pub schema: String,
     pub source: String,
     pub meta: JsonMeta,
-    /// `[clean_start, raw_start, length]` pieces, code points.
+    /// `[clean_start, raw_start, length]` pieces: clean start and length in
+    /// code points of `text`, raw start in bytes of the input as read.
     pub raw_map: Vec<[usize; 3]>,
     pub text: String,
     pub boilerplate: Vec<JsonRemoved>,
