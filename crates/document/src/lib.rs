@@ -393,6 +393,12 @@ impl Document {
         idx.checked_sub(1)
     }
 
+    /// Index of the first token starting at or after byte `byte` (tokens are
+    /// sorted): the token index of a span's start, or one past its end.
+    pub fn token_at(&self, byte: usize) -> usize {
+        self.tokens.partition_point(|t| t.span.start < byte)
+    }
+
     /// Canonical name of the entity a mention resolves to.
     pub fn entity_name(&self, mention: usize) -> Option<&str> {
         let e = self.mentions.get(mention)?.entity?;

@@ -170,7 +170,19 @@ impl Lexicon {
         for (name, content) in BUILTIN {
             lex.add_list(name, lines(content)).expect("built-in lexicon lists are valid");
         }
+        lex.index();
         lex
+    }
+
+    /// Rebuilds derived lookups after lists changed: longest cue phrase first,
+    /// and phrases indexed by their first word.
+    fn index(&mut self) {
+        self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        self.cue_phrases.dedup_by(|a, b| a.0 == b.0);
+        self.cue_phrases_by_first.clear();
+        for (i, (words, _)) in self.cue_phrases.iter().enumerate() {
+            self.cue_phrases_by_first.entry(words[0].clone()).or_default().push(i);
+        }
     }
 
     /// The compiled-in lexicon extended by a user TOML file's content.
@@ -198,6 +210,7 @@ impl Lexicon {
             }
             self.add_list(key, entries.into_iter())?;
         }
+        self.index();
         Ok(())
     }
 
@@ -232,11 +245,6 @@ impl Lexicon {
                     }
                     let lemma = f.get(1).map(|s| s.to_string()).unwrap_or_else(|| f[0].to_lowercase());
                     self.cue_phrases.push((words, Cue { lemma: lemma.into(), class: class(f.get(2))? }));
-                    self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-                    self.cue_phrases_by_first.clear();
-                    for (i, (words, _)) in self.cue_phrases.iter().enumerate() {
-                        self.cue_phrases_by_first.entry(words[0].clone()).or_default().push(i);
-                    }
                 }
                 "titles" => {
                     let t = f[0].to_lowercase();

@@ -8,6 +8,8 @@
 use whosaid_document::{BoilerplateKind, Document, OffsetMap, Paragraph, Piece, Removed, Span};
 use whosaid_lexicon::Lexicon;
 
+use crate::segment::is_space;
+
 /// Boilerplate patterns match a line that starts with them, or a short line
 /// (at most this many bytes beyond the pattern) that contains them.
 const SHORT_LINE_SLACK: usize = 40;
@@ -43,10 +45,6 @@ fn classify_line(line: &str, lexicon: &Lexicon) -> Option<BoilerplateKind> {
         }
     }
     None
-}
-
-fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}'
 }
 
 /// Fills `text`, `offsets`, `removed` and `paragraphs` of `doc` from `raw`.

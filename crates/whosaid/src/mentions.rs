@@ -483,19 +483,15 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     doc.mentions = out;
 }
 
-fn token_index_at(doc: &Document, byte: usize) -> usize {
-    doc.tokens.partition_point(|t| t.span.start < byte)
-}
-
 fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
     let doc = cx.doc;
     let n = cx.n();
-    let mut starts: HashSet<usize> = out.iter().map(|m| token_index_at(doc, m.span.start)).collect();
-    let mut ends: HashSet<usize> = out.iter().map(|m| token_index_at(doc, m.span.end)).collect();
+    let mut starts: HashSet<usize> = out.iter().map(|m| doc.token_at(m.span.start)).collect();
+    let mut ends: HashSet<usize> = out.iter().map(|m| doc.token_at(m.span.end)).collect();
     // A cue word inside a name is part of the name ("Secretary of State").
     let mut inside = vec![false; n];
     for m in out.iter() {
-        for t in inside.iter_mut().take(token_index_at(doc, m.span.end)).skip(token_index_at(doc, m.span.start)) {
+        for t in inside.iter_mut().take(doc.token_at(m.span.end)).skip(doc.token_at(m.span.start)) {
             *t = true;
         }
     }
@@ -648,8 +644,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
     }
     if let Some((etype, _)) = cx.known_name(a2, b) {
         if etype != EntityType::Place {
-            let start = if etype == EntityType::Place { a2 } else { det_before.unwrap_or(a2) };
-            push_name(cx, out, covered, start, a2, b, etype, None);
+            push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, etype, None);
             return;
         }
     }

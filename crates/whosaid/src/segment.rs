@@ -43,7 +43,9 @@ const SENTENCE_STARTERS: &[&str] = &[
     "Meanwhile",
 ];
 
-fn is_space(c: char) -> bool {
+/// Whitespace for both cleaning and tokenizing, including the byte-order
+/// mark and zero-width space that scraped text carries.
+pub fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}'
 }
 

@@ -142,18 +142,14 @@ fn sentence_tokens(doc: &Document) -> Vec<(usize, usize)> {
     out
 }
 
-fn token_index_at(doc: &Document, byte: usize) -> usize {
-    doc.tokens.partition_point(|t| t.span.start < byte)
-}
-
 /// Fills `doc.statements`; needs tokens, quotations, mentions and entities.
 pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     let mut starts: Vec<Vec<usize>> = vec![Vec::new(); doc.tokens.len() + 1];
     let mut ends: Vec<Vec<usize>> = vec![Vec::new(); doc.tokens.len() + 1];
     let mut ranges = Vec::with_capacity(doc.mentions.len());
     for (mi, m) in doc.mentions.iter().enumerate() {
-        let a = token_index_at(doc, m.span.start);
-        let b = token_index_at(doc, m.span.end);
+        let a = doc.token_at(m.span.start);
+        let b = doc.token_at(m.span.end);
         ranges.push((a, b));
         starts[a.min(doc.tokens.len())].push(mi);
         ends[b.min(doc.tokens.len())].push(mi);
@@ -251,8 +247,8 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
         }
         let inner_text = doc.slice(q.inner).trim_end().trim_end_matches(['\'', '’', '”', '"']);
         let ends_utterance = inner_text.ends_with([',', '.', '!', '?', '…', '—', '-']);
-        let open_tok = token_index_at(doc, q.span.start);
-        let close_tok = token_index_at(doc, q.span.end); // first token after the quotation
+        let open_tok = doc.token_at(q.span.start);
+        let close_tok = doc.token_at(q.span.end); // first token after the quotation
         let sent = cx.sentence_of(open_tok);
         let (sent_first, _) = sents[sent];
         let prev_tok = open_tok.checked_sub(1);
@@ -307,7 +303,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
             if let Some(last) = found.last_mut().filter(|l| {
                 l.kind == StatementKind::Direct
                     && l.cue.is_some_and(|c| {
-                        let ct = token_index_at(doc, c.start);
+                        let ct = doc.token_at(c.start);
                         cx.sentence_of(ct) + 1 == sent
                             && doc.sentences[cx.sentence_of(ct)].paragraph == doc.sentences[sent].paragraph
                             && c.start > l.content.end
@@ -579,7 +575,7 @@ fn finish_direct(
 
 fn sentence_bounds(doc: &Document, s: usize) -> (usize, usize) {
     let span = doc.sentences[s].span;
-    (token_index_at(doc, span.start), token_index_at(doc, span.end))
+    (doc.token_at(span.start), doc.token_at(span.end))
 }
 
 fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usize>) -> Option<Statement> {
@@ -1077,7 +1073,6 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
             }
         }
     }
-    let _ = doc;
     None
 }
 

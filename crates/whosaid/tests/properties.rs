@@ -76,8 +76,18 @@ fn check_invariants(raw: &str, doc: &Document) {
     for t in &doc.times {
         assert!(ok(t.span));
     }
+    // Sorted vectors (ARCHITECTURE.md invariants).
+    assert!(doc.tokens.windows(2).all(|w| w[0].span.start < w[1].span.start));
+    assert!(doc.sentences.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+    assert!(doc.quotations.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+    assert!(doc.mentions.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+    assert!(doc.times.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+    assert!(doc.statements.windows(2).all(|w| w[0].content.start <= w[1].content.start));
     for s in &doc.statements {
         assert!(ok(s.content));
+        for p in &s.parts {
+            assert!(ok(*p) && s.content.contains(*p), "parts lie inside the content");
+        }
         assert!(s.cue.is_none_or(ok));
         assert!(s.speaker.is_none_or(|m| m < doc.mentions.len()));
         assert!(s.addressee.is_none_or(|m| m < doc.mentions.len()));
