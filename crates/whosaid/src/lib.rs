@@ -4,7 +4,7 @@
 //! annotations to one [`Document`]:
 //!
 //! ```text
-//! clean → segment → mentions → entities → statements → time
+//! clean → segment → mentions → entities → time → statements → (time attached)
 //! ```
 //!
 //! ```
@@ -55,8 +55,10 @@ impl Pipeline {
         let words = cues::Words::new(&doc, &self.lexicon);
         mentions::find_mentions(&mut doc, &self.lexicon, &words);
         entities::resolve_entities(&mut doc, &self.lexicon);
-        statements::find_statements(&mut doc, &self.lexicon, &words);
+        // Time expressions are found before statements (which step over "on
+        // Wednesday" between a speaker and a cue) and attached after them.
         time::find_times(&mut doc, &words);
+        statements::find_statements(&mut doc, &self.lexicon, &words);
         time::attach_times(&mut doc, &words);
         doc
     }

@@ -18,31 +18,6 @@ use whosaid_lexicon::{CueClass, Lexicon};
 
 use crate::cues::{cue_at, is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
 
-const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "today",
-    "yesterday",
-    "tonight",
-    "week",
-    "month",
-    "year",
-    "morning",
-    "afternoon",
-    "evening",
-    "night",
-    "weekend",
-    "later",
-    "earlier",
-];
-const TIME_LEADS: &[&str] =
-    &["on", "last", "this", "earlier", "late", "early", "in", "next", "that", "the", "previous"];
-
 struct Ctx<'d> {
     doc: &'d Document,
     words: &'d Words,
@@ -54,6 +29,9 @@ struct Ctx<'d> {
     ranges: Vec<(usize, usize)>,
     /// Tokens inside a name or title mention: never cues ("Secretary of State").
     inside_name: Vec<bool>,
+    /// Time expressions by token: end → start and start → end.
+    time_ending_at: Vec<Option<usize>>,
+    time_starting_at: Vec<Option<usize>>,
 }
 
 impl Ctx<'_> {
@@ -97,31 +75,20 @@ impl Ctx<'_> {
     fn speaker_starting_at(&self, start: usize) -> Option<usize> {
         self.starts.get(start)?.iter().copied().find(|&mi| self.can_speak(mi))
     }
-    /// Skips a time phrase ending right before `p` ("on Wednesday"); returns its start.
+    /// Skips a time expression (found by the time stage) ending right before
+    /// `p` ("on Wednesday"); returns its start.
     fn skip_time_back(&self, p: usize, floor: usize) -> usize {
-        if p == floor || !TIME_WORDS.contains(&self.w(p - 1)) {
-            return p;
+        match self.time_ending_at.get(p).copied().flatten() {
+            Some(start) if start >= floor => start,
+            _ => p,
         }
-        let mut q = p - 1;
-        while q > floor && TIME_LEADS.contains(&self.w(q - 1)) {
-            q -= 1;
-        }
-        q
     }
-    /// Skips a time phrase starting at `p`; returns the index after it.
+    /// Skips a time expression starting at `p`; returns the index after it.
     fn skip_time_fwd(&self, p: usize, limit: usize) -> usize {
-        let mut q = p;
-        while q < limit && TIME_LEADS.contains(&self.w(q)) && q - p < 3 {
-            q += 1;
+        match self.time_starting_at.get(p).copied().flatten() {
+            Some(end) if end <= limit => end,
+            _ => p,
         }
-        if q < limit && TIME_WORDS.contains(&self.w(q)) {
-            q += 1;
-            if q < limit && TIME_WORDS.contains(&self.w(q)) {
-                q += 1;
-            }
-            return q;
-        }
-        p
     }
 }
 
@@ -168,7 +135,16 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
             }
         }
     }
-    let cx = Ctx { doc, words, lex, starts, ends, ranges, inside_name };
+    let mut time_ending_at = vec![None; doc.tokens.len() + 1];
+    let mut time_starting_at = vec![None; doc.tokens.len() + 1];
+    for t in &doc.times {
+        let (a, b) = (doc.token_at(t.span.start), doc.token_at(t.span.end));
+        if a < b {
+            time_ending_at[b] = Some(a);
+            time_starting_at[a] = Some(b);
+        }
+    }
+    let cx = Ctx { doc, words, lex, starts, ends, ranges, inside_name, time_ending_at, time_starting_at };
     let sents = sentence_tokens(doc);
     let mut found: Vec<Statement> = Vec::new();
     let mut used_cues: HashSet<usize> = HashSet::default();
