@@ -357,7 +357,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     }
     for s in &singles {
         let word = cx.raw(s.token);
-        if lex.group_nouns.contains(&word.to_lowercase()) {
+        if lex.group_nouns.contains(words.get(s.token)) {
             let mut m = mention(cx.span(s.token, s.token + 1), MentionKind::Group, EntityType::Group);
             m.name = Some(m.span);
             out.push(m);
@@ -486,8 +486,12 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
 fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
     let doc = cx.doc;
     let n = cx.n();
-    let mut starts: HashSet<usize> = out.iter().map(|m| doc.token_at(m.span.start)).collect();
-    let mut ends: HashSet<usize> = out.iter().map(|m| doc.token_at(m.span.end)).collect();
+    let mut starts = vec![false; n + 1];
+    let mut ends = vec![false; n + 1];
+    for m in out.iter() {
+        starts[doc.token_at(m.span.start)] = true;
+        ends[doc.token_at(m.span.end)] = true;
+    }
     // A cue word inside a name is part of the name ("Secretary of State").
     let mut inside = vec![false; n];
     for m in out.iter() {
@@ -507,7 +511,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
         };
         let mut found = None;
         if &*cm.cue.lemma == "according to" {
-            if !starts.contains(&cm.end) {
+            if !starts[cm.end.min(n)] {
                 found = np_forward(cx, cm.end).map(|e| (cm.end, e));
             }
         } else if is_verbal_use(cx.words, i) {
@@ -525,10 +529,10 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
                 && (cx.words.get(p - 1) == ","
                     || matches!(doc.tokens[p - 1].kind, TokenKind::Quote { close: true, .. }));
             if after_comma {
-                if !starts.contains(&cm.end) && cx.same_sentence(i, cm.end) {
+                if !starts[cm.end.min(n)] && cx.same_sentence(i, cm.end) {
                     found = np_forward(cx, cm.end).map(|e| (cm.end, e));
                 }
-            } else if p > 0 && !ends.contains(&p) && cx.same_sentence(p - 1, i) {
+            } else if p > 0 && !ends[p] && cx.same_sentence(p - 1, i) {
                 found = np_back(cx, p).map(|s| (s, p));
             }
         }
@@ -545,8 +549,8 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             let mut m = mention(cx.span(a, b), MentionKind::Nominal, etype);
             m.name = Some(cx.span(name_start, b));
             out.push(m);
-            starts.insert(a);
-            ends.insert(b);
+            starts[a] = true;
+            ends[b] = true;
         }
         i = cm.end.max(i + 1);
     }

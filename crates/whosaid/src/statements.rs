@@ -18,13 +18,40 @@ use whosaid_lexicon::{CueClass, Lexicon};
 
 use crate::cues::{cue_at, is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
 
+/// Token index → mention indices, stored flat: one allocation per document
+/// instead of one vector per token.
+struct ByToken {
+    offsets: Vec<u32>,
+    items: Vec<usize>,
+}
+
+impl ByToken {
+    fn build<K: Ord>(n: usize, pairs: impl Iterator<Item = (usize, usize)>, key: impl Fn(&usize) -> K) -> ByToken {
+        let mut pairs: Vec<(usize, usize)> = pairs.map(|(t, mi)| (t.min(n), mi)).collect();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| key(&a.1).cmp(&key(&b.1))));
+        let mut offsets = vec![0u32; n + 2];
+        for &(t, _) in &pairs {
+            offsets[t + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        ByToken { offsets, items: pairs.into_iter().map(|(_, mi)| mi).collect() }
+    }
+
+    fn get(&self, t: usize) -> Option<&[usize]> {
+        let (a, b) = (*self.offsets.get(t)?, *self.offsets.get(t + 1)?);
+        Some(&self.items[a as usize..b as usize])
+    }
+}
+
 struct Ctx<'d> {
     doc: &'d Document,
     words: &'d Words,
     lex: &'d Lexicon,
     /// Token index → mentions starting / ending there (longest first).
-    starts: Vec<Vec<usize>>,
-    ends: Vec<Vec<usize>>,
+    starts: ByToken,
+    ends: ByToken,
     /// Token range of each mention.
     ranges: Vec<(usize, usize)>,
     /// Tokens inside a name or title mention: never cues ("Secretary of State").
@@ -111,22 +138,15 @@ fn sentence_tokens(doc: &Document) -> Vec<(usize, usize)> {
 
 /// Fills `doc.statements`; needs tokens, quotations, mentions and entities.
 pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
-    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); doc.tokens.len() + 1];
-    let mut ends: Vec<Vec<usize>> = vec![Vec::new(); doc.tokens.len() + 1];
-    let mut ranges = Vec::with_capacity(doc.mentions.len());
-    for (mi, m) in doc.mentions.iter().enumerate() {
-        let a = doc.token_at(m.span.start);
-        let b = doc.token_at(m.span.end);
-        ranges.push((a, b));
-        starts[a.min(doc.tokens.len())].push(mi);
-        ends[b.min(doc.tokens.len())].push(mi);
-    }
-    for list in ends.iter_mut() {
-        list.sort_by_key(|&mi| (doc.mentions[mi].span.start, mi));
-    }
-    for list in starts.iter_mut() {
-        list.sort_by_key(|&mi| (std::cmp::Reverse(doc.mentions[mi].span.end), mi));
-    }
+    let n = doc.tokens.len();
+    let ranges: Vec<(usize, usize)> =
+        doc.mentions.iter().map(|m| (doc.token_at(m.span.start), doc.token_at(m.span.end))).collect();
+    // Longest first at a start token; earliest start first at an end token.
+    let starts = ByToken::build(n, (0..ranges.len()).map(|mi| (ranges[mi].0, mi)), |&mi| {
+        (std::cmp::Reverse(doc.mentions[mi].span.end), mi)
+    });
+    let ends =
+        ByToken::build(n, (0..ranges.len()).map(|mi| (ranges[mi].1, mi)), |&mi| (doc.mentions[mi].span.start, mi));
     let mut inside_name = vec![false; doc.tokens.len()];
     for (mi, &(a, b)) in ranges.iter().enumerate() {
         if matches!(doc.mentions[mi].kind, MentionKind::Name | MentionKind::Title) {
