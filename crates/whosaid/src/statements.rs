@@ -924,8 +924,11 @@ fn needs_clause(lemma: &str) -> bool {
 }
 
 fn starts_clause(cx: &Ctx, cm: &CueMatch, a: usize) -> bool {
+    // An indirect question counts too: "asked whether …", "wrote why …".
+    let question = matches!(cx.w(a), "whether" | "why" | "who" | "what" | "how" | "when" | "where" | "if");
     cm.end < cx.n()
         && (matches!(cx.w(cm.end), "that" | ":")
+            || question
             || matches!(cx.doc.tokens.get(a).map(|t| t.kind), Some(TokenKind::Quote { open: true, .. })))
 }
 
