@@ -14,35 +14,42 @@ pub const MAX_DISTANCE: u32 = 3;
 pub const MIN_WORDS: usize = 40;
 const SHINGLE: usize = 3;
 
-/// FNV-1a, stable across platforms and Rust versions (unlike `DefaultHasher`).
-fn fnv1a(parts: &[&str]) -> u64 {
+/// FNV-1a over a word's lower-cased chars, stable across platforms and Rust
+/// versions (unlike `DefaultHasher`); no allocation per word.
+fn word_hash(word: &str) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
-    for p in parts {
-        for b in p.bytes() {
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
             h ^= b as u64;
             h = h.wrapping_mul(0x100000001b3);
         }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x100000001b3);
     }
-    // Final avalanche so nearby inputs spread over all bits.
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51afd7ed558ccd);
-    h ^= h >> 33;
     h
+}
+
+/// Mixes the word hashes of one shingle (order matters) and finishes with
+/// splitmix64, so nearby inputs spread over all 64 bits.
+fn shingle_hash(words: &[u64]) -> u64 {
+    let mut h: u64 = 0;
+    for &w in words {
+        h = h.rotate_left(23) ^ w;
+        h = h.wrapping_mul(0x9e3779b97f4a7c15);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d049bb133111eb);
+    h ^ (h >> 31)
 }
 
 /// The fingerprint of a text, or None when it is too short.
 pub fn fingerprint(text: &str) -> Option<u64> {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
+    let words: Vec<u64> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
     if words.len() < MIN_WORDS {
         return None;
     }
     let mut counts = [0i32; 64];
     for sh in words.windows(SHINGLE) {
-        let parts: Vec<&str> = sh.iter().map(String::as_str).collect();
-        let h = fnv1a(&parts);
+        let h = shingle_hash(sh);
         for (bit, c) in counts.iter_mut().enumerate() {
             *c += if h >> bit & 1 == 1 { 1 } else { -1 };
         }
