@@ -11,12 +11,24 @@
 //!    participial `…, saying/adding …` (speaker of the clause before it).
 //!    Reported content containing a quotation is `mixed`.
 
-use whosaid_lexicon::HashSet;
-
 use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::{CueClass, Lexicon};
 
 use crate::cues::{cue_at, is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
+
+/// Cue tokens already turned into a statement (one flag per token).
+struct UsedCues(Vec<bool>);
+
+impl UsedCues {
+    fn contains(&self, t: &usize) -> bool {
+        self.0.get(*t).copied().unwrap_or(false)
+    }
+    fn insert(&mut self, t: usize) {
+        if let Some(x) = self.0.get_mut(t) {
+            *x = true;
+        }
+    }
+}
 
 /// Token index → mention indices, stored flat: one allocation per document
 /// instead of one vector per token.
@@ -167,7 +179,7 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
     let cx = Ctx { doc, words, lex, starts, ends, ranges, inside_name, time_ending_at, time_starting_at };
     let sents = sentence_tokens(doc);
     let mut found: Vec<Statement> = Vec::new();
-    let mut used_cues: HashSet<usize> = HashSet::default();
+    let mut used_cues = UsedCues(vec![false; doc.tokens.len() + 1]);
 
     quotation_pass(&cx, &sents, &mut found, &mut used_cues);
     clause_pass(&cx, &sents, &mut found, &mut used_cues);
@@ -234,7 +246,7 @@ fn word_count(doc: &Document, s: Span) -> usize {
     doc.slice(s).split_whitespace().count()
 }
 
-fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, used_cues: &mut HashSet<usize>) {
+fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, used_cues: &mut UsedCues) {
     let doc = cx.doc;
     for q in &doc.quotations {
         let content = trim_content(doc, q.inner, false);
@@ -464,7 +476,7 @@ fn confidence_for(cx: &Ctx, speaker: Option<usize>, base: f32) -> f32 {
     }
 }
 
-fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut HashSet<usize>) -> Option<Statement> {
+fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> Option<Statement> {
     let doc = cx.doc;
     // After “Why?” the splitter may start a new sentence at "Graham asked".
     let sent = cx.sentence_of(t);
@@ -541,7 +553,7 @@ fn finish_direct(
     cm: CueMatch,
     cue_start: usize,
     content: Span,
-    used: &mut HashSet<usize>,
+    used: &mut UsedCues,
     rule: &'static str,
 ) -> Statement {
     used.insert(cm.start);
@@ -574,7 +586,7 @@ fn sentence_bounds(doc: &Document, s: usize) -> (usize, usize) {
     (doc.token_at(span.start), doc.token_at(span.end))
 }
 
-fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut HashSet<usize>) -> Option<Statement> {
+fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut UsedCues) -> Option<Statement> {
     // p is the ':' or ',' before the opening mark. Look back a few tokens for a cue.
     let sent = cx.sentence_of(p);
     let floor = sentence_bounds(cx.doc, sent).0;
@@ -652,7 +664,7 @@ fn is_participial(cm: &CueMatch, cx: &Ctx) -> bool {
     cx.w(cm.start).ends_with("ing")
 }
 
-fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, used: &mut HashSet<usize>) {
+fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, used: &mut UsedCues) {
     let doc = cx.doc;
     for &(first, end) in sents {
         if first >= end {
