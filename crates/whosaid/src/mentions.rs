@@ -344,11 +344,8 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             if !cx.caps[i] && cx.is_word(i) {
                 let w = words.get(i);
                 // A few candidates: compare directly; many: one hash per word.
-                let hit = if candidate_set.is_empty() {
-                    initial_candidates.iter().any(|c| *c == w)
-                } else {
-                    candidate_set.contains(w)
-                };
+                let hit =
+                    if candidate_set.is_empty() { initial_candidates.contains(&w) } else { candidate_set.contains(w) };
                 if hit {
                     lowercase_words.insert(w);
                 }

@@ -697,11 +697,11 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
                 continue;
             }
             let st = if according {
-                according_to(cx, &cm, first, last)
-            } else if k > first && cx.is_punct(k - 1, ",") && is_participial(&cm, cx) {
-                participial(cx, &cm, first, last, found)
+                according_to(cx, cm, first, last)
+            } else if k > first && cx.is_punct(k - 1, ",") && is_participial(cm, cx) {
+                participial(cx, cm, first, last, found)
             } else {
-                main_clause(cx, &cm, first, last)
+                main_clause(cx, cm, first, last)
             };
             if let Some(mut st) = st {
                 used.insert(cm.start);
@@ -788,7 +788,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         }
         if cx.is_punct(i, ",") {
             if let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, i + 1) {
-                if is_participial(&cm, cx) || &*cm.cue.lemma == "according to" {
+                if is_participial(cm, cx) || &*cm.cue.lemma == "according to" {
                     return i;
                 }
             }
@@ -813,6 +813,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
     last
 }
 
+#[allow(clippy::too_many_arguments)]
 fn make_reported(
     cx: &Ctx,
     cm: &CueMatch,
