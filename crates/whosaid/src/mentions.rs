@@ -239,6 +239,16 @@ impl Ctx<'_> {
         }
         None
     }
+    /// "Purcell, a Republican, said": a cue after an apposition closed by a comma.
+    fn cue_follows_apposition(&self, i: usize) -> bool {
+        if self.words.get(i + 1) != "," {
+            return false;
+        }
+        (i + 3..(i + 16).min(self.n()))
+            .take_while(|&j| self.same_sentence(i, j))
+            .any(|j| self.words.get(j) == "," && self.cue_follows(j))
+    }
+
     /// A cue verb follows token `i`, allowing auxiliaries and adverbs between.
     fn cue_follows(&self, i: usize) -> bool {
         let mut j = i + 1;
@@ -379,7 +389,8 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             || s.title.is_some()
             || surnames.contains(word)
             || firstnames.contains(word)
-            || cx.cue_follows(s.token);
+            || cx.cue_follows(s.token)
+            || cx.cue_follows_apposition(s.token);
         if supported && word.chars().count() > 1 {
             let mut m =
                 mention(Span::new(s.start, doc.tokens[s.token].span.end), MentionKind::Name, EntityType::Person);

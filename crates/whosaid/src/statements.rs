@@ -375,6 +375,17 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
     if let Some(mi) = cx.speaker_ending_at(p) {
         return Some(mi);
     }
+    // "G.K. Butterfield of North Carolina said": the place qualifies the speaker.
+    if let Some(place) =
+        cx.ends.get(p).and_then(|l| l.iter().copied().find(|&mi| cx.doc.mentions[mi].etype == EntityType::Place))
+    {
+        let a = cx.ranges[place].0;
+        if a > floor + 1 && matches!(cx.w(a - 1), "of" | "from") {
+            if let Some(mi) = cx.speaker_ending_at(a - 1) {
+                return Some(mi);
+            }
+        }
+    }
     // "Sen. Lindsey Graham (R-S.C.) told" — skip a parenthesis.
     if p > floor && cx.is_punct(p - 1, ")") {
         let lo = p.saturating_sub(12).max(floor);
