@@ -200,7 +200,8 @@ impl Ctx<'_> {
     /// Is `[a, b)` a title, optionally led by a country or demonym ("US Secretary of State")?
     fn title_len_at(&self, a: usize, limit: usize) -> usize {
         let starts_title = |i: usize| self.lex.title_first_words.contains(self.words.get(i));
-        if !(starts_title(a) || (self.is_nation(a) && a + 1 < limit && starts_title(a + 1))) {
+        let qualifier = |i: usize| self.is_nation(i) || self.is_org_prefix(i);
+        if !(starts_title(a) || (qualifier(a) && a + 1 < limit && starts_title(a + 1))) {
             return 0;
         }
         let max = self.lex.max_title_words + 2;
@@ -209,7 +210,7 @@ impl Ctx<'_> {
             if self.lex.is_title(&phrase) {
                 return k;
             }
-            if k >= 2 && self.is_nation(a) {
+            if k >= 2 && qualifier(a) {
                 let rest = self.text(a + 1, a + k).to_lowercase();
                 if self.lex.is_title(&rest) {
                     return k;
@@ -217,6 +218,13 @@ impl Ctx<'_> {
             }
         }
         0
+    }
+    /// An organisation before a title: "CBC Chairman", "FBI Director", "NATO
+    /// Secretary-General" (a known organisation or an acronym).
+    fn is_org_prefix(&self, i: usize) -> bool {
+        let w = self.raw(i);
+        let acronym = (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase());
+        acronym || self.lex.organizations.contains_key(self.words.get(i))
     }
     fn is_nation(&self, i: usize) -> bool {
         let w = self.raw(i);
