@@ -774,6 +774,18 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         if cx.is_punct(i, ";") {
             return i;
         }
+        // A comma then a subordinate clause, or a parenthesis, after a
+        // complete clause: "…, when Mr. Buchanan …", "… (although he allowed …)".
+        if i >= from + 4
+            && ((cx.is_punct(i, ",") && matches!(cx.w(i + 1), "although" | "though" | "whereas"))
+                || cx.is_punct(i, "("))
+        {
+            return i;
+        }
+        // "… ''cares about people like me,'' according to a poll".
+        if cx.is_close_quote(i) && cx.w(i + 1) == "according" && cx.w(i + 2) == "to" {
+            return i + 1;
+        }
         // "supported Democrats …, and said he did not …": a second verb of the
         // same speaker starts its own statement.
         if matches!(cx.w(i), "and" | "but") && i > from {
