@@ -142,6 +142,13 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline(args.lexicon.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
+    if paths.is_empty() {
+        eprintln!(
+            "whosaid: no input files found in {}",
+            args.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+        return Ok(ExitCode::from(1));
+    }
     // Indented JSON only for one article file; containers (JSONL, WARC) hold many.
     let single_file = paths.len() == 1
         && args.inputs[0].is_file()
