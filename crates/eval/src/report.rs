@@ -308,33 +308,21 @@ pub fn render_table(r: &Report) -> String {
         r.false_alarms.disjoint
     );
 
-    let recall_table = |o: &mut String, title: &str, rows: &[RecallRow]| {
+    // One layout for every breakdown: name, count, rate, end-to-end rate.
+    let table = |o: &mut String, title: &str, heads: [&str; 3], rows: Vec<(&str, usize, f64, f64)>| {
         let _ = writeln!(o);
-        let _ = writeln!(o, "{:<24} {:>5} {:>6} {:>6}", title, "gold", "R", "e2e R");
-        for x in rows {
-            let _ = writeln!(
-                o,
-                "  {:<22} {:>5} {:>6} {:>6}",
-                truncate(&x.name, 22),
-                x.gold,
-                f(x.recall),
-                f(x.end_to_end_recall)
-            );
+        let _ = writeln!(o, "{:<24} {:>5} {:>6} {:>6}", title, heads[0], heads[1], heads[2]);
+        for (name, count, rate, e2e) in rows {
+            let _ = writeln!(o, "  {:<22} {:>5} {:>6} {:>6}", truncate(name, 22), count, f(rate), f(e2e));
         }
     };
+    let recall_table = |o: &mut String, title: &str, rows: &[RecallRow]| {
+        let rows = rows.iter().map(|x| (x.name.as_str(), x.gold, x.recall, x.end_to_end_recall)).collect();
+        table(o, title, ["gold", "R", "e2e R"], rows);
+    };
     let precision_table = |o: &mut String, title: &str, rows: &[PrecisionRow]| {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "{:<24} {:>5} {:>6} {:>6}", title, "pred", "P", "e2e P");
-        for x in rows {
-            let _ = writeln!(
-                o,
-                "  {:<22} {:>5} {:>6} {:>6}",
-                truncate(&x.name, 22),
-                x.pred,
-                f(x.precision),
-                f(x.end_to_end_precision)
-            );
-        }
+        let rows = rows.iter().map(|x| (x.name.as_str(), x.pred, x.precision, x.end_to_end_precision)).collect();
+        table(o, title, ["pred", "P", "e2e P"], rows);
     };
     recall_table(&mut o, "gold content", &r.by_gold_kind);
     precision_table(&mut o, "predicted kind", &r.by_pred_kind);

@@ -108,6 +108,11 @@ impl Words {
         words.cues = cues;
         words
     }
+    /// The cue (multi-word phrase or verb form) starting at token `i`, if any.
+    pub fn cue(&self, i: usize) -> Option<&CueMatch> {
+        self.cues.get(i)?.as_ref()
+    }
+
     pub fn get(&self, i: usize) -> &str {
         match self.ends.get(i) {
             Some(&end) => {
@@ -147,11 +152,6 @@ fn find_cue(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Optio
     }
     let cue = lexicon.cue_for_form(word)?;
     Some(CueMatch { start: i, end: i + 1, cue: cue.clone() })
-}
-
-/// The cue (multi-word phrase or verb form) starting at token `i`, if any.
-pub fn cue_at<'w>(_doc: &Document, words: &'w Words, _lexicon: &Lexicon, i: usize) -> Option<&'w CueMatch> {
-    words.cues.get(i)?.as_ref()
 }
 
 /// Whether a verb cue at `i` is used actively as a finite or participial verb:

@@ -58,7 +58,7 @@ impl Pipeline {
         // Time expressions are found before statements (which step over "on
         // Wednesday" between a speaker and a cue) and attached after them.
         time::find_times(&mut doc, &words);
-        statements::find_statements(&mut doc, &self.lexicon, &words);
+        statements::find_statements(&mut doc, &words);
         time::attach_times(&mut doc, &words);
         doc
     }

@@ -14,7 +14,7 @@ use whosaid_lexicon::HashSet;
 use whosaid_document::{Document, EntityType, Mention, MentionKind, Span, TokenKind};
 use whosaid_lexicon::Lexicon;
 
-use crate::cues::{cue_at, is_adverb, is_verbal_use, Words, AUXILIARIES};
+use crate::cues::{is_adverb, is_verbal_use, Words, AUXILIARIES};
 
 const CONNECTORS: &[&str] = &["of", "for", "de", "del", "da", "van", "von", "bin", "al", "la", "le", "du", "&"];
 const GROUP_MODIFIERS: &[&str] = &[
@@ -263,7 +263,7 @@ impl Ctx<'_> {
         let mut skipped = 0;
         while j < self.n() && self.same_sentence(i, j) && skipped < 3 {
             let w = self.words.get(j);
-            if let Some(m) = cue_at(self.doc, self.words, self.lex, j) {
+            if let Some(m) = self.words.cue(j) {
                 return &*m.cue.lemma != "according to" && is_verbal_use(self.words, j);
             }
             if AUXILIARIES.contains(&w) || is_adverb(w) {
@@ -521,7 +521,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             i += 1;
             continue;
         }
-        let Some(cm) = cue_at(doc, cx.words, cx.lex, i) else {
+        let Some(cm) = cx.words.cue(i) else {
             i += 1;
             continue;
         };

@@ -12,9 +12,9 @@
 //!    Reported content containing a quotation is `mixed`.
 
 use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
-use whosaid_lexicon::{CueClass, Lexicon};
+use whosaid_lexicon::CueClass;
 
-use crate::cues::{cue_at, is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
+use crate::cues::{is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
 
 /// Cue tokens already turned into a statement (one flag per token).
 struct UsedCues(Vec<bool>);
@@ -60,7 +60,6 @@ impl ByToken {
 struct Ctx<'d> {
     doc: &'d Document,
     words: &'d Words,
-    lex: &'d Lexicon,
     /// Token index → mentions starting / ending there (longest first).
     starts: ByToken,
     ends: ByToken,
@@ -149,7 +148,7 @@ fn sentence_tokens(doc: &Document) -> Vec<(usize, usize)> {
 }
 
 /// Fills `doc.statements`; needs tokens, quotations, mentions and entities.
-pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
+pub fn find_statements(doc: &mut Document, words: &Words) {
     let n = doc.tokens.len();
     let ranges: Vec<(usize, usize)> =
         doc.mentions.iter().map(|m| (doc.token_at(m.span.start), doc.token_at(m.span.end))).collect();
@@ -176,7 +175,7 @@ pub fn find_statements(doc: &mut Document, lex: &Lexicon, words: &Words) {
             time_starting_at[a] = Some(b);
         }
     }
-    let cx = Ctx { doc, words, lex, starts, ends, ranges, inside_name, time_ending_at, time_starting_at };
+    let cx = Ctx { doc, words, starts, ends, ranges, inside_name, time_ending_at, time_starting_at };
     let sents = sentence_tokens(doc);
     let mut found: Vec<Statement> = Vec::new();
     let mut used_cues = UsedCues(vec![false; doc.tokens.len() + 1]);
@@ -279,7 +278,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
                 // failure,” he said": the lead-in belongs to what was said.
                 if !starts_sentence && !after_colon && open_tok > sent_first {
                     let lead = cx.tok_span(sent_first, open_tok);
-                    let lead_has_cue = (sent_first..open_tok).any(|i| cue_at(doc, cx.words, cx.lex, i).is_some());
+                    let lead_has_cue = (sent_first..open_tok).any(|i| cx.words.cue(i).is_some());
                     if !lead_has_cue && word_count(doc, lead) >= 1 {
                         st.content = Span::new(lead.start, st.content.end);
                         st.kind = StatementKind::Mixed;
@@ -488,7 +487,6 @@ fn confidence_for(cx: &Ctx, speaker: Option<usize>, base: f32) -> f32 {
 }
 
 fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> Option<Statement> {
-    let doc = cx.doc;
     // After “Why?” the splitter may start a new sentence at "Graham asked".
     let sent = cx.sentence_of(t);
     let same = |i: usize| i < cx.n() && cx.sentence_of(i) == sent;
@@ -514,7 +512,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
             j += 1;
         }
         if same(j) {
-            if let Some(cm) = cue_at(doc, cx.words, cx.lex, j) {
+            if let Some(cm) = cx.words.cue(j) {
                 if cm.cue.class == CueClass::Speech && &*cm.cue.lemma != "according to" && !used.contains(&cm.start) {
                     let cue_start =
                         if (cue_start_guess..j).any(|x| AUXILIARIES.contains(&cx.w(x))) { cue_start_guess } else { j };
@@ -525,7 +523,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
     }
     // said Rubio / said the spokesman
     if same(t) {
-        if let Some(cm) = cue_at(doc, cx.words, cx.lex, t) {
+        if let Some(cm) = cx.words.cue(t) {
             if cm.cue.class == CueClass::Speech && &*cm.cue.lemma != "according to" && !used.contains(&cm.start) {
                 if let Some(mi) = cx.speaker_starting_at(cm.end) {
                     return Some(finish_direct(cx, mi, cm.clone(), t, content, used, "quote-then-cue-speaker"));
@@ -546,11 +544,10 @@ fn skip_aside_fwd(cx: &Ctx, k: usize) -> usize {
         }
     }
     if k < n && cx.is_punct(k, ",") {
-        if let Some(c) = (k + 1..(k + 36).min(n))
-            .rev()
-            .find(|&i| cx.is_punct(i, ",") && i + 1 < n && cue_at(cx.doc, cx.words, cx.lex, i + 1).is_some())
+        if let Some(c) =
+            (k + 1..(k + 36).min(n)).rev().find(|&i| cx.is_punct(i, ",") && i + 1 < n && cx.words.cue(i + 1).is_some())
         {
-            if cx.is_punct(c, ",") && c + 1 < n && cue_at(cx.doc, cx.words, cx.lex, c + 1).is_some() {
+            if cx.is_punct(c, ",") && c + 1 < n && cx.words.cue(c + 1).is_some() {
                 k = c + 1;
             }
         }
@@ -603,7 +600,7 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut UsedCues) ->
     let floor = sentence_bounds(cx.doc, sent).0;
     let lo = p.saturating_sub(6).max(floor);
     for k in (lo..p).rev() {
-        let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, k) else {
+        let Some(cm) = cx.words.cue(k) else {
             continue;
         };
         if cm.cue.class != CueClass::Speech
@@ -698,7 +695,7 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
                 k += 1;
                 continue;
             }
-            let Some(cm) = cue_at(doc, cx.words, cx.lex, k) else {
+            let Some(cm) = cx.words.cue(k) else {
                 k += 1;
                 continue;
             };
@@ -793,8 +790,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
             while j < last && (is_adverb(cx.w(j)) || AUXILIARIES.contains(&cx.w(j))) && j - i < 3 {
                 j += 1;
             }
-            if cue_at(cx.doc, cx.words, cx.lex, j)
-                .is_some_and(|c| &*c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
+            if cx.words.cue(j).is_some_and(|c| &*c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
                 && is_verbal_use(cx.words, j)
             {
                 return i;
@@ -804,13 +800,13 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         if matches!(cx.w(i), "and" | "but") && i > from {
             if let Some(mi) = cx.speaker_starting_at(i + 1) {
                 let after = cx.ranges[mi].1;
-                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| &*c.cue.lemma != "according to") {
+                if cx.words.cue(after).is_some_and(|c| &*c.cue.lemma != "according to") {
                     return i;
                 }
             }
         }
         if cx.is_punct(i, ",") {
-            if let Some(cm) = cue_at(cx.doc, cx.words, cx.lex, i + 1) {
+            if let Some(cm) = cx.words.cue(i + 1) {
                 if is_participial(cm, cx) || &*cm.cue.lemma == "according to" {
                     return i;
                 }
@@ -818,7 +814,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
             // "… at Ground Zero, sources said": the attribution of another statement.
             if let Some(mi) = cx.speaker_starting_at(i + 1) {
                 let after = cx.ranges[mi].1;
-                if cue_at(cx.doc, cx.words, cx.lex, after).is_some_and(|c| &*c.cue.lemma != "according to") {
+                if cx.words.cue(after).is_some_and(|c| &*c.cue.lemma != "according to") {
                     return i;
                 }
             }
