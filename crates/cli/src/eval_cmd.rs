@@ -31,6 +31,8 @@ pub struct EvalArgs {
     /// Extra lexicon entries (TOML).
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    #[command(flatten)]
+    pub selector: crate::SelectorArgs,
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
@@ -48,7 +50,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     if let Some(n) = args.limit {
         articles.truncate(n);
     }
-    let pipeline = crate::load_pipeline(args.lexicon.as_ref())?;
+    let pipeline = crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
     let ev = evaluate(&pipeline, &articles);
     let report = ev.report();
     if args.json {

@@ -21,6 +21,7 @@ struct Cli {
 mod eval_cmd;
 mod eval_html_cmd;
 mod store_cmd;
+mod train_cmd;
 
 #[derive(Subcommand)]
 enum Command {
@@ -28,6 +29,8 @@ enum Command {
     Extract(ExtractArgs),
     /// Score extraction against an annotated corpus (PolNeAR JSONL).
     Eval(eval_cmd::EvalArgs),
+    /// Train the attribution model on PolNeAR (dev scores after each epoch).
+    Train(train_cmd::TrainArgs),
     /// Score main-content extraction on the HTML article benchmark.
     EvalHtml(eval_html_cmd::EvalHtmlArgs),
     /// Extract (or load `whosaid extract` JSONL) and store in a SQLite database.
@@ -65,6 +68,8 @@ struct ExtractArgs {
     /// Extra lexicon entries (TOML; see README "Extending the lexicons").
     #[arg(long)]
     lexicon: Option<PathBuf>,
+    #[command(flatten)]
+    selector: SelectorArgs,
     /// Worker threads (default: all cores). Output order never depends on it.
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -107,6 +112,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => extract(args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::EvalHtml(args) => eval_html_cmd::run(args),
+        Command::Train(args) => train_cmd::run(args),
         Command::Ingest(args) => store_cmd::ingest(args),
         Command::Search(args) => store_cmd::search(args),
         Command::Actors(args) => store_cmd::actors(args),
@@ -120,6 +126,44 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Which selector decides statements, and with which model.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub(crate) struct SelectorArgs {
+    /// Attribution model file written by `whosaid train` (default: the
+    /// compiled-in model).
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Who decides the statements: the trained model, or the rules alone (the baseline).
+    #[arg(long, value_enum, default_value_t = SelectorKind::Model)]
+    pub selector: SelectorKind,
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
+pub(crate) enum SelectorKind {
+    #[default]
+    Model,
+    Rules,
+}
+
+impl SelectorArgs {
+    pub(crate) fn selector(&self) -> Result<whosaid::Selector> {
+        match (self.selector, &self.model) {
+            (SelectorKind::Rules, Some(_)) => anyhow::bail!("--model cannot be used with --selector rules"),
+            (SelectorKind::Rules, None) => Ok(whosaid::Selector::Rules),
+            (SelectorKind::Model, None) => Ok(whosaid::Selector::builtin()?),
+            (SelectorKind::Model, Some(path)) => {
+                let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read model", path.display()))?;
+                let model = whosaid::Model::from_bytes(&bytes).with_context(|| format!("{}", path.display()))?;
+                Ok(whosaid::Selector::Learned(std::sync::Arc::new(model)))
+            }
+        }
+    }
+}
+
+pub(crate) fn load_pipeline_with(lexicon: Option<&PathBuf>, selector: &SelectorArgs) -> Result<Pipeline> {
+    Ok(load_pipeline(lexicon)?.with_selector(selector.selector()?))
 }
 
 pub(crate) fn load_pipeline(lexicon: Option<&PathBuf>) -> Result<Pipeline> {
@@ -139,7 +183,7 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
 }
 
 fn extract(args: ExtractArgs) -> Result<ExitCode> {
-    let pipeline = load_pipeline(args.lexicon.as_ref())?;
+    let pipeline = load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
     if paths.is_empty() {

@@ -28,6 +28,8 @@ pub struct IngestArgs {
     /// Extra lexicon entries (TOML).
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    #[command(flatten)]
+    pub selector: crate::SelectorArgs,
     /// Worker threads for extraction (default: all cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -290,7 +292,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             }
             Segment::Extract(paths) => {
                 if pipeline.is_none() {
-                    pipeline = Some(crate::load_pipeline(args.lexicon.as_ref())?);
+                    pipeline = Some(crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?);
                 }
                 let pipeline = pipeline.as_ref().expect("just loaded");
                 let opts = Options {

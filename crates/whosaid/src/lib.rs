@@ -25,30 +25,55 @@ pub mod time;
 pub use whosaid_document as document;
 pub use whosaid_document::{Document, Meta};
 pub use whosaid_lexicon::Lexicon;
+pub use statements::{Model, ModelError, Selector};
 
 /// The configured pipeline. Cheap to share across threads (`&Pipeline` is `Sync`).
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     lexicon: Lexicon,
+    selector: Selector,
 }
 
 impl Default for Pipeline {
+    /// The built-in lexicons and the built-in attribution model.
     fn default() -> Pipeline {
         Pipeline::new(Lexicon::builtin())
     }
 }
 
 impl Pipeline {
+    /// A pipeline with the learned selector and the compiled-in model.
     pub fn new(lexicon: Lexicon) -> Pipeline {
-        Pipeline { lexicon }
+        // The compiled-in model is checked by a test; failing here is a build defect.
+        let selector = Selector::builtin().expect("the compiled-in attribution model is valid");
+        Pipeline { lexicon, selector }
+    }
+
+    /// The same pipeline deciding statements with `selector`.
+    pub fn with_selector(mut self, selector: Selector) -> Pipeline {
+        self.selector = selector;
+        self
     }
 
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
 
+    pub fn selector(&self) -> &Selector {
+        &self.selector
+    }
+
     /// Runs every stage over one raw article.
     pub fn extract(&self, raw: &str, source: &str, meta: Meta) -> Document {
+        let (mut doc, words) = self.annotate(raw, source, meta);
+        statements::find_statements(&mut doc, &words, &self.selector);
+        time::attach_times(&mut doc, &words);
+        doc
+    }
+
+    /// Every stage before statements: what the statement stage (and training
+    /// it) reads.
+    pub fn annotate(&self, raw: &str, source: &str, meta: Meta) -> (Document, cues::Words) {
         let mut doc = Document { source: source.to_string(), meta, ..Document::default() };
         clean::clean(&mut doc, raw, &self.lexicon);
         segment::segment(&mut doc);
@@ -58,8 +83,6 @@ impl Pipeline {
         // Time expressions are found before statements (which step over "on
         // Wednesday" between a speaker and a cue) and attached after them.
         time::find_times(&mut doc, &words);
-        statements::find_statements(&mut doc, &words);
-        time::attach_times(&mut doc, &words);
-        doc
+        (doc, words)
     }
 }

@@ -1,6 +1,8 @@
-//! Stage 4 — statements: who said what, with which cue, to whom.
+//! The rule candidate generator: hand-written patterns over the annotations of
+//! earlier stages. It is also the baseline selector (its output is today's
+//! statements unchanged).
 //!
-//! Two passes over the annotations of earlier stages:
+//! Two passes:
 //! 1. **quotations** — a quotation that reads as a whole utterance is attributed
 //!    from the words around it: `“…,” he said` / `“…,” said Rubio` after it,
 //!    `Rubio said: “…”` before it. A quotation that opens a sentence with no
@@ -130,25 +132,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Token range `[first, end)` of each sentence.
-fn sentence_tokens(doc: &Document) -> Vec<(usize, usize)> {
-    let mut out = vec![(0, 0); doc.sentences.len()];
-    let mut i = 0;
-    while i < doc.tokens.len() {
-        let s = doc.tokens[i].sentence;
-        let start = i;
-        while i < doc.tokens.len() && doc.tokens[i].sentence == s {
-            i += 1;
-        }
-        if s < out.len() {
-            out[s] = (start, i);
-        }
-    }
-    out
-}
-
-/// Fills `doc.statements`; needs tokens, quotations, mentions and entities.
-pub fn find_statements(doc: &mut Document, words: &Words) {
+impl<'d> Ctx<'d> {
+    fn new(doc: &'d Document, words: &'d Words) -> Ctx<'d> {
     let n = doc.tokens.len();
     let ranges: Vec<(usize, usize)> =
         doc.mentions.iter().map(|m| (doc.token_at(m.span.start), doc.token_at(m.span.end))).collect();
@@ -175,13 +160,91 @@ pub fn find_statements(doc: &mut Document, words: &Words) {
             time_starting_at[a] = Some(b);
         }
     }
-    let cx = Ctx { doc, words, starts, ends, ranges, inside_name, time_ending_at, time_starting_at };
+        Ctx { doc, words, starts, ends, ranges, inside_name, time_ending_at, time_starting_at }
+    }
+}
+
+/// The rule generator over one document. Besides its own candidates it
+/// offers its speaker search to other generators: the speaker of a cue found
+/// some other way (by the tagger).
+pub struct Rules<'d> {
+    cx: Ctx<'d>,
+}
+
+impl<'d> Rules<'d> {
+    /// Indexes the document once (mentions by token, times, name tokens).
+    pub fn new(doc: &'d Document, words: &'d Words) -> Rules<'d> {
+        Rules { cx: Ctx::new(doc, words) }
+    }
+
+    /// The rule statements of the document.
+    pub fn propose(&self) -> Vec<Statement> {
+        propose_in(&self.cx)
+    }
+
+    /// The speaker mention of a cue at tokens `[a, b)`: the subject before it
+    /// ("X (has) said", appositions, "X of Y said"), the name right after it
+    /// ("…, said X"), or for a participle ("…, saying") the sentence's first
+    /// speaker-capable mention.
+    pub fn speaker_for(&self, a: usize, b: usize) -> Option<usize> {
+        let cx = &self.cx;
+        if a >= cx.n() {
+            return None;
+        }
+        let (first, last) = sentence_bounds(cx.doc, cx.sentence_of(a));
+        if let Some(sp) = speaker_before(cx, a, first) {
+            return Some(sp);
+        }
+        if b < last {
+            if let Some(sp) = cx.speaker_starting_at(b) {
+                let after = cx.ranges[sp].1;
+                if after >= last || cx.is_punct(after, ",") || cx.is_punct(after, ".") || cx.is_punct(after, "(") {
+                    return Some(sp);
+                }
+            }
+        }
+        if cx.w(a).ends_with("ing") || (a > first && cx.is_punct(a - 1, ",")) {
+            return (first..a).find_map(|i| {
+                cx.starts.get(i)?.iter().copied().find(|&mi| {
+                    let m = &cx.doc.mentions[mi];
+                    cx.can_speak(mi) && m.etype != EntityType::Media && cx.ranges[mi].1 <= a
+                })
+            });
+        }
+        None
+    }
+}
+
+/// Token range `[first, end)` of each sentence.
+fn sentence_tokens(doc: &Document) -> Vec<(usize, usize)> {
+    let mut out = vec![(0, 0); doc.sentences.len()];
+    let mut i = 0;
+    while i < doc.tokens.len() {
+        let s = doc.tokens[i].sentence;
+        let start = i;
+        while i < doc.tokens.len() && doc.tokens[i].sentence == s {
+            i += 1;
+        }
+        if s < out.len() {
+            out[s] = (start, i);
+        }
+    }
+    out
+}
+
+/// The rule statements of `doc`; needs tokens, quotations, mentions and entities.
+pub fn propose(doc: &Document, words: &Words) -> Vec<Statement> {
+    Rules::new(doc, words).propose()
+}
+
+fn propose_in(cx: &Ctx) -> Vec<Statement> {
+    let doc = cx.doc;
     let sents = sentence_tokens(doc);
     let mut found: Vec<Statement> = Vec::new();
     let mut used_cues = UsedCues(vec![false; doc.tokens.len() + 1]);
 
-    quotation_pass(&cx, &sents, &mut found, &mut used_cues);
-    clause_pass(&cx, &sents, &mut found, &mut used_cues);
+    quotation_pass(cx, &sents, &mut found, &mut used_cues);
+    clause_pass(cx, &sents, &mut found, &mut used_cues);
 
     // A belief reported inside someone's reported speech ("Clinton says she
     // hopes …") belongs to that speech, not beside it; likewise a verb that only
@@ -211,7 +274,7 @@ pub fn find_statements(doc: &mut Document, words: &Words) {
     found.retain(|s| s.rule != "shared-subject" || !in_content(s.cue.unwrap_or(s.content), s.content));
     found.sort_by(|a, b| a.content.start.cmp(&b.content.start).then(a.content.end.cmp(&b.content.end)));
     found.dedup_by(|a, b| a.content == b.content && a.speaker == b.speaker);
-    doc.statements = found;
+    found
 }
 
 fn merge_content(st: &mut Statement, more: Span) {
@@ -222,7 +285,7 @@ fn merge_content(st: &mut Statement, more: Span) {
     st.content = Span::new(st.content.start, more.end.max(st.content.end));
 }
 
-fn trim_content(doc: &Document, mut s: Span, strip_period: bool) -> Span {
+pub(crate) fn trim_content(doc: &Document, mut s: Span, strip_period: bool) -> Span {
     let text = &doc.text;
     loop {
         let t = &text[s.start..s.end];

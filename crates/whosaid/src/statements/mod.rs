@@ -1,0 +1,139 @@
+//! Stage — statements: who said what, with which cue, to whom.
+//!
+//! Proposing is split from deciding:
+//!
+//! ```text
+//!  rules::propose ──► rule candidates ─┬──────────────────────────────┐
+//!                                      ▼ (features)                   ▼
+//!  tagger::sequences ─► viterbi ─► tagged::candidates ──► select ──► doc.statements
+//! ```
+//!
+//! - [`rules`] — hand-written quotation and clause patterns (the baseline);
+//! - [`tagger`] — a learned BIO tagger for cue, source and content over each
+//!   paragraph, whose features include the rule candidates;
+//! - [`tagged`] — statement candidates from the tags;
+//! - [`select`] — the selectors: [`Selector::Rules`] returns the rule
+//!   candidates unchanged (today's output), [`Selector::Learned`] decides
+//!   between tagger and rule candidates.
+//!
+//! Invariants: candidates never edit the document; the selected statements are
+//! sorted by content start, their spans lie inside the text, and their speaker
+//! and addressee are indices of existing mentions.
+
+pub mod model;
+pub mod rules;
+pub mod select;
+pub mod tagged;
+pub mod tagger;
+
+use std::sync::Arc;
+
+use whosaid_document::{Document, Span};
+
+use crate::cues::Words;
+pub use model::{Model, ModelError};
+use tagger::{Label, Role, Sequence};
+
+/// The model shipped with whosaid, trained on PolNeAR train (see README).
+pub static BUILTIN_MODEL: &[u8] = include_bytes!("../../models/attribution.wsm");
+
+/// How final statements are chosen from the candidates.
+#[derive(Clone, Debug)]
+pub enum Selector {
+    /// The rule candidates as they are (the baseline).
+    Rules,
+    /// The trained tagger's candidates, completed by rule candidates it did not
+    /// cover (see [`select::learned`]).
+    Learned(Arc<Model>),
+}
+
+impl Selector {
+    /// The learned selector with the compiled-in model.
+    pub fn builtin() -> Result<Selector, ModelError> {
+        Ok(Selector::Learned(Arc::new(Model::from_bytes(BUILTIN_MODEL)?)))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Selector::Rules => "rules",
+            Selector::Learned(_) => "model",
+        }
+    }
+}
+
+/// Fills `doc.statements`; needs tokens, quotations, mentions, entities, times.
+pub fn find_statements(doc: &mut Document, words: &Words, selector: &Selector) {
+    let statements = {
+        let rules = rules::Rules::new(doc, words);
+        let rule_candidates = rules.propose();
+        match selector {
+            Selector::Rules => rule_candidates,
+            Selector::Learned(model) => {
+                let seqs = tagger::sequences(doc, words, &rule_candidates, model.bits);
+                let tags: Vec<Vec<Label>> = seqs.iter().map(|s| tagger::viterbi(model.as_ref(), s)).collect();
+                let tagged = tagged::candidates(doc, words, &rules, &seqs, &tags, &rule_candidates);
+                select::learned(doc, tagged, rule_candidates)
+            }
+        }
+    };
+    doc.statements = statements;
+}
+
+/// One gold attribution in cleaned-text byte spans (for training).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GoldAttribution {
+    pub cue: Vec<Span>,
+    pub source: Vec<Span>,
+    pub content: Vec<Span>,
+}
+
+/// Training examples of one document: its paragraphs' feature sequences and
+/// gold labels. Where roles overlap (nested attributions) a token takes the
+/// innermost reading: cue before source before content.
+pub fn training_examples(doc: &Document, words: &Words, gold: &[GoldAttribution], bits: u32) -> Vec<tagger::Example> {
+    let rule_candidates = rules::propose(doc, words);
+    let seqs = tagger::sequences(doc, words, &rule_candidates, bits);
+    let n = doc.tokens.len();
+    // Per token: (role rank, attribution index, span start) of the winning role.
+    let mut role: Vec<Option<(Role, usize, usize)>> = vec![None; n];
+    let mut assign = |spans: &[Span], r: Role, ai: usize| {
+        for s in spans {
+            let (a, b) = (doc.token_at(s.start), doc.token_at(s.end));
+            for slot in role.iter_mut().take(b.min(n)).skip(a) {
+                let better = match slot {
+                    None => true,
+                    Some((old, _, _)) => r < *old,
+                };
+                if better {
+                    *slot = Some((r, ai, s.start));
+                }
+            }
+        }
+    };
+    for (ai, g) in gold.iter().enumerate() {
+        assign(&g.content, Role::Content, ai);
+        assign(&g.source, Role::Source, ai);
+        assign(&g.cue, Role::Cue, ai);
+    }
+    seqs.into_iter()
+        .map(|seq: Sequence| {
+            let gold = (0..seq.len())
+                .map(|i| {
+                    let k = seq.first + i;
+                    match role[k] {
+                        None => Label::Outside,
+                        Some((r, ai, st)) => {
+                            let same_as_prev = i > 0 && role[k - 1].is_some_and(|(pr, pa, ps)| pr == r && pa == ai && ps == st);
+                            if same_as_prev {
+                                Label::inside_of(r)
+                            } else {
+                                Label::begin_of(r)
+                            }
+                        }
+                    }
+                })
+                .collect();
+            tagger::Example { seq, gold }
+        })
+        .collect()
+}

@@ -1,0 +1,253 @@
+//! The attribution model file: the tagger's weights, quantised and compressed.
+//!
+//! Layout (all integers little-endian):
+//!
+//! ```text
+//! b"WHOSAIDM"  magic (8 bytes)
+//! u32          format version (FORMAT_VERSION)
+//! deflate(     payload:
+//!   u32 feature version   u32 bits   u32 labels   f32 scale
+//!   f32 × (labels+1)·labels          transitions (row `labels` = start)
+//!   i16 × 2^bits · labels            emission weights, `weight = i16 · scale`
+//!   u64                              FNV-1a of everything above in the payload
+//! )
+//! ```
+//!
+//! Quantising to 16 bits keeps every decision the float weights make on dev
+//! (checked when the model is written) and halves the size; deflate does the
+//! rest, because most hashed rows are zero. The same weights always give the
+//! same bytes (no timestamps, fixed compression level).
+
+use std::fmt;
+use std::io::{Read, Write};
+
+use super::tagger::{Scorer, Weights, FEATURE_VERSION, LABELS, STRIDE};
+
+pub const MAGIC: &[u8; 8] = b"WHOSAIDM";
+pub const FORMAT_VERSION: u32 = 1;
+/// Largest table a file may declare (2^24 rows = 268 MB of i16): a corrupt
+/// header must not make us allocate without bound.
+const MAX_BITS: u32 = 24;
+
+/// Why a model file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    /// The file does not start with the model magic.
+    NotAModel,
+    /// Written by another format version.
+    FormatVersion { found: u32, expected: u32 },
+    /// Trained with other feature templates.
+    FeatureVersion { found: u32, expected: u32 },
+    /// Truncated, bad checksum or impossible sizes.
+    Corrupt(String),
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::NotAModel => write!(f, "not a whosaid model file (bad magic)"),
+            ModelError::FormatVersion { found, expected } => {
+                write!(f, "model format version {found}, this whosaid reads version {expected}")
+            }
+            ModelError::FeatureVersion { found, expected } => write!(
+                f,
+                "model trained with feature templates v{found}, this whosaid computes v{expected}: retrain it with `whosaid train`"
+            ),
+            ModelError::Corrupt(why) => write!(f, "corrupt model file: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// A trained attribution model, ready to decode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub bits: u32,
+    scale: f32,
+    /// `2^bits` rows of [`STRIDE`] quantised weights.
+    emit: Vec<i16>,
+    /// Transitions divided by `scale`, so scores stay in quantised units.
+    trans: Vec<f32>,
+}
+
+impl Scorer for Model {
+    #[inline]
+    fn add_row(&self, f: u32, acc: &mut [f32; STRIDE]) {
+        let base = f as usize * STRIDE;
+        let row = &self.emit[base..base + STRIDE];
+        for (a, &w) in acc.iter_mut().zip(row) {
+            *a += w as f32;
+        }
+    }
+    #[inline]
+    fn transition(&self, from: usize, to: usize) -> f32 {
+        self.trans[from * LABELS + to]
+    }
+}
+
+fn fnv64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+impl Model {
+    /// Quantises trained weights.
+    pub fn from_weights(w: &Weights) -> Model {
+        let max = w.emit.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
+        let scale = max / i16::MAX as f32;
+        let emit = w.emit.iter().map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16).collect();
+        let trans = w.trans.iter().map(|t| t / scale).collect();
+        Model { bits: w.bits, scale, emit, trans }
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut payload = Vec::with_capacity(self.emit.len() * 2);
+        payload.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
+        payload.extend_from_slice(&self.bits.to_le_bytes());
+        payload.extend_from_slice(&(LABELS as u32).to_le_bytes());
+        payload.extend_from_slice(&self.scale.to_le_bytes());
+        for t in &self.trans {
+            payload.extend_from_slice(&(t * self.scale).to_le_bytes());
+        }
+        for row in self.emit.chunks(STRIDE) {
+            for w in &row[..LABELS] {
+                payload.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        let sum = fnv64(&payload);
+        payload.extend_from_slice(&sum.to_le_bytes());
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let mut enc = flate2::write::DeflateEncoder::new(out, flate2::Compression::new(9));
+        enc.write_all(&payload).expect("writing to memory");
+        enc.finish().expect("writing to memory")
+    }
+
+    /// Reads a model file, checking magic, versions, sizes and checksum.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < 12 || &bytes[..8] != MAGIC {
+            return Err(ModelError::NotAModel);
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version != FORMAT_VERSION {
+            return Err(ModelError::FormatVersion { found: version, expected: FORMAT_VERSION });
+        }
+        // Read at most the largest legal payload (+1 to detect excess).
+        let limit = 16 + (LABELS + 1) * LABELS * 4 + (1usize << MAX_BITS) * LABELS * 2 + 8 + 1;
+        let mut payload = Vec::new();
+        flate2::read::DeflateDecoder::new(&bytes[12..])
+            .take(limit as u64)
+            .read_to_end(&mut payload)
+            .map_err(|e| ModelError::Corrupt(format!("cannot decompress: {e}")))?;
+        let mut r = Reader { buf: &payload, pos: 0 };
+        let feature_version = r.u32()?;
+        if feature_version != FEATURE_VERSION {
+            return Err(ModelError::FeatureVersion { found: feature_version, expected: FEATURE_VERSION });
+        }
+        let bits = r.u32()?;
+        let labels = r.u32()? as usize;
+        if labels != LABELS {
+            return Err(ModelError::Corrupt(format!("{labels} labels, expected {LABELS}")));
+        }
+        if !(1..=MAX_BITS).contains(&bits) {
+            return Err(ModelError::Corrupt(format!("table of 2^{bits} rows")));
+        }
+        let scale = r.f32()?;
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(ModelError::Corrupt(format!("weight scale {scale}")));
+        }
+        let rows = 1usize << bits;
+        let expected = 16 + (LABELS + 1) * LABELS * 4 + rows * LABELS * 2 + 8;
+        if payload.len() != expected {
+            return Err(ModelError::Corrupt(format!("{} bytes of weights, expected {expected}", payload.len())));
+        }
+        let sum_stored = u64::from_le_bytes(payload[expected - 8..].try_into().expect("8 bytes"));
+        if fnv64(&payload[..expected - 8]) != sum_stored {
+            return Err(ModelError::Corrupt("checksum mismatch".into()));
+        }
+        let mut trans = Vec::with_capacity((LABELS + 1) * LABELS);
+        for _ in 0..(LABELS + 1) * LABELS {
+            let t = r.f32()?;
+            if !t.is_finite() {
+                return Err(ModelError::Corrupt("non-finite transition".into()));
+            }
+            trans.push(t / scale);
+        }
+        let mut emit = vec![0i16; rows * STRIDE];
+        for row in emit.chunks_mut(STRIDE) {
+            for w in &mut row[..LABELS] {
+                *w = r.i16()?;
+            }
+        }
+        Ok(Model { bits, scale, emit, trans })
+    }
+}
+
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        let s = self.buf.get(self.pos..self.pos + N).ok_or_else(|| ModelError::Corrupt("truncated".into()))?;
+        self.pos += N;
+        Ok(s.try_into().expect("N bytes"))
+    }
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        self.take::<4>().map(u32::from_le_bytes)
+    }
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        self.take::<4>().map(f32::from_le_bytes)
+    }
+    fn i16(&mut self) -> Result<i16, ModelError> {
+        self.take::<2>().map(i16::from_le_bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Model {
+        let mut w = Weights::zeros(6);
+        for (i, x) in w.emit.iter_mut().enumerate() {
+            *x = ((i * 37) % 11) as f32 - 5.0;
+        }
+        for (i, t) in w.trans.iter_mut().enumerate() {
+            *t = i as f32 * 0.25 - 3.0;
+        }
+        Model::from_weights(&w)
+    }
+
+    #[test]
+    fn round_trips_byte_for_byte() {
+        let m = small();
+        let bytes = m.to_bytes();
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.emit, m.emit);
+    }
+
+    #[test]
+    fn rejects_damage_with_a_reason() {
+        let bytes = small().to_bytes();
+        assert_eq!(Model::from_bytes(b"hello world, not a model"), Err(ModelError::NotAModel));
+        let mut v = bytes.clone();
+        v[8] = 9;
+        assert!(matches!(Model::from_bytes(&v), Err(ModelError::FormatVersion { found: 9, .. })));
+        let truncated = &bytes[..bytes.len() / 2];
+        assert!(matches!(Model::from_bytes(truncated), Err(ModelError::Corrupt(_))));
+        let mut flipped = bytes.clone();
+        let k = flipped.len() - 3;
+        flipped[k] ^= 0x55;
+        assert!(Model::from_bytes(&flipped).is_err());
+    }
+}

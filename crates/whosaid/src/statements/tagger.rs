@@ -1,0 +1,644 @@
+//! The attribution tagger: a linear-chain model that labels every token of a
+//! paragraph as part of a cue, a source or a content (BIO tags), so any word
+//! can be a cue — not only lexicon entries — and content boundaries are learned
+//! rather than written by hand.
+//!
+//! Features are hashed into a fixed table of `2^bits` rows (one weight per
+//! label in each row), so the model is one array plus a transition matrix; no
+//! feature dictionary has to ship. Decoding is Viterbi with the BIO
+//! constraints built into the transitions. Training is the averaged structured
+//! perceptron (Collins 2002): deterministic for a given seed and data.
+//!
+//! The rule generator's candidates are features too (stacking): the tagger
+//! learns where to trust the rules and where to extend them.
+
+use whosaid_document::{Document, Statement, TokenKind};
+use whosaid_lexicon::CueClass;
+
+use crate::cues::Words;
+
+/// Number of labels; rows are padded to [`STRIDE`] for alignment.
+pub const LABELS: usize = 7;
+/// Row stride of the weight table.
+pub const STRIDE: usize = 8;
+/// Features per token (fixed: every template fires once per token).
+pub const FEATURES: usize = 36;
+/// Version of the feature templates: a model trained with other templates
+/// cannot be read (its weights would mean something else).
+pub const FEATURE_VERSION: u32 = 1;
+
+/// Token labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Label {
+    Outside = 0,
+    CueBegin = 1,
+    CueInside = 2,
+    SourceBegin = 3,
+    SourceInside = 4,
+    ContentBegin = 5,
+    ContentInside = 6,
+}
+
+/// The three roles a token can play.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Cue,
+    Source,
+    Content,
+}
+
+impl Label {
+    pub const ALL: [Label; LABELS] = [
+        Label::Outside,
+        Label::CueBegin,
+        Label::CueInside,
+        Label::SourceBegin,
+        Label::SourceInside,
+        Label::ContentBegin,
+        Label::ContentInside,
+    ];
+    pub fn from_index(i: usize) -> Label {
+        Label::ALL[i.min(LABELS - 1)]
+    }
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Label::Outside => None,
+            Label::CueBegin | Label::CueInside => Some(Role::Cue),
+            Label::SourceBegin | Label::SourceInside => Some(Role::Source),
+            Label::ContentBegin | Label::ContentInside => Some(Role::Content),
+        }
+    }
+    pub fn begins(self) -> bool {
+        matches!(self, Label::CueBegin | Label::SourceBegin | Label::ContentBegin)
+    }
+    pub fn begin_of(role: Role) -> Label {
+        match role {
+            Role::Cue => Label::CueBegin,
+            Role::Source => Label::SourceBegin,
+            Role::Content => Label::ContentBegin,
+        }
+    }
+    pub fn inside_of(role: Role) -> Label {
+        match role {
+            Role::Cue => Label::CueInside,
+            Role::Source => Label::SourceInside,
+            Role::Content => Label::ContentInside,
+        }
+    }
+}
+
+/// Whether `to` may follow `from` (`None` = sequence start): an inside tag
+/// continues a span of its own role.
+pub fn allowed(from: Option<Label>, to: Label) -> bool {
+    match to {
+        Label::CueInside | Label::SourceInside | Label::ContentInside => {
+            from.is_some_and(|f| f.role() == to.role())
+        }
+        _ => true,
+    }
+}
+
+/// Score lookups shared by the shipped (quantised) and the training weights.
+pub trait Scorer {
+    /// Adds the row of feature `f` to `acc`.
+    fn add_row(&self, f: u32, acc: &mut [f32; STRIDE]);
+    /// Transition score `from → to`; `from == LABELS` is the sequence start.
+    fn transition(&self, from: usize, to: usize) -> f32;
+}
+
+/// Float weights, as trained.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    pub bits: u32,
+    /// `2^bits` rows of [`STRIDE`] weights (the last `STRIDE - LABELS` unused).
+    pub emit: Vec<f32>,
+    /// `(LABELS + 1) × LABELS`: row `LABELS` is the start.
+    pub trans: Vec<f32>,
+}
+
+impl Weights {
+    pub fn zeros(bits: u32) -> Weights {
+        Weights { bits, emit: vec![0.0; (1usize << bits) * STRIDE], trans: vec![0.0; (LABELS + 1) * LABELS] }
+    }
+}
+
+impl Scorer for Weights {
+    #[inline]
+    fn add_row(&self, f: u32, acc: &mut [f32; STRIDE]) {
+        let row = &self.emit[f as usize * STRIDE..f as usize * STRIDE + STRIDE];
+        for (a, w) in acc.iter_mut().zip(row) {
+            *a += w;
+        }
+    }
+    #[inline]
+    fn transition(&self, from: usize, to: usize) -> f32 {
+        self.trans[from * LABELS + to]
+    }
+}
+
+/// One paragraph's tokens as the tagger sees them: `FEATURES` hashed feature
+/// ids per token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sequence {
+    /// Token index (into `Document::tokens`) of the first token.
+    pub first: usize,
+    pub feats: Vec<u32>,
+}
+
+impl Sequence {
+    pub fn len(&self) -> usize {
+        self.feats.len() / FEATURES
+    }
+    pub fn is_empty(&self) -> bool {
+        self.feats.is_empty()
+    }
+    fn token(&self, i: usize) -> &[u32] {
+        &self.feats[i * FEATURES..(i + 1) * FEATURES]
+    }
+}
+
+/// FNV-1a: stable across runs and platforms (hash maps' hashers are not).
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[inline]
+fn mix(a: u64, b: u64) -> u64 {
+    let mut h = a ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^= h >> 31;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^ (h >> 29)
+}
+
+/// Word shape: 0 lower, 1 Capitalised, 2 ALLCAPS, 3 number, 4 punctuation,
+/// 5 opening quote, 6 closing quote, 7 ambiguous quote.
+fn shape(doc: &Document, i: usize) -> u8 {
+    let t = &doc.tokens[i];
+    match t.kind {
+        TokenKind::Number => 3,
+        TokenKind::Punct => 4,
+        TokenKind::Quote { open: true, close: true } => 7,
+        TokenKind::Quote { open: true, .. } => 5,
+        TokenKind::Quote { .. } => 6,
+        TokenKind::Word => {
+            let s = doc.slice(t.span);
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(c) if c.is_uppercase() => {
+                    if s.chars().count() > 1 && s.chars().all(|c| !c.is_lowercase()) {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                _ => 0,
+            }
+        }
+    }
+}
+
+fn distance_bucket(d: Option<usize>) -> u64 {
+    match d {
+        None => 0,
+        Some(0) => 1,
+        Some(1) => 2,
+        Some(2) => 3,
+        Some(3..=5) => 4,
+        Some(6..=10) => 5,
+        Some(11..=20) => 6,
+        Some(_) => 7,
+    }
+}
+
+/// Per-token facts computed once per document, from which the templates are
+/// hashed.
+struct TokenFacts {
+    word: Vec<u64>,
+    suffix: Vec<u64>,
+    shape: Vec<u8>,
+    /// 0 outside quotations, 1 inside, 2 first token inside, 3 last inside.
+    quote: Vec<u8>,
+    /// 0 none, else 1 + kind × 8 + entity type of the covering mention.
+    mention: Vec<u8>,
+    mention_begins: Vec<bool>,
+    /// 0 none, 1 speech, 2 belief, 3 evidence (first token of a lexicon cue),
+    /// 4 later token of a multi-word lexicon cue.
+    cue: Vec<u8>,
+    cue_lemma: Vec<u64>,
+    /// Rule candidates: bit 0 content, bit 1 content start, bit 2 cue, bit 3 speaker.
+    rule: Vec<u8>,
+    rule_name: Vec<u64>,
+    /// Distance (tokens) to the nearest lexicon cue on the left / right in the sentence.
+    cue_left: Vec<Option<usize>>,
+    cue_right: Vec<Option<usize>>,
+    /// 0 mid, 1 first, 2 last, 3 both; and sentence index within the paragraph (capped).
+    sent_pos: Vec<u8>,
+    sent_index: Vec<u8>,
+    paragraph: Vec<usize>,
+}
+
+fn cue_class_code(c: CueClass) -> u8 {
+    match c {
+        CueClass::Speech => 1,
+        CueClass::Belief => 2,
+        CueClass::Evidence => 3,
+    }
+}
+
+impl TokenFacts {
+    fn new(doc: &Document, words: &Words, rules: &[Statement]) -> TokenFacts {
+        let n = doc.tokens.len();
+        let mut word = Vec::with_capacity(n);
+        let mut suffix = Vec::with_capacity(n);
+        let mut shapes = Vec::with_capacity(n);
+        for i in 0..n {
+            let w = words.get(i);
+            word.push(fnv(w.as_bytes()));
+            let start = w.char_indices().rev().nth(2).map(|(b, _)| b).unwrap_or(0);
+            suffix.push(fnv(w[start..].as_bytes()));
+            shapes.push(shape(doc, i));
+        }
+        let mut quote = vec![0u8; n];
+        for q in &doc.quotations {
+            let (a, b) = (doc.token_at(q.inner.start), doc.token_at(q.inner.end));
+            for (k, slot) in quote.iter_mut().enumerate().take(b.min(n)).skip(a) {
+                *slot = if k == a {
+                    2
+                } else if k + 1 == b {
+                    3
+                } else {
+                    1
+                };
+            }
+        }
+        let mut mention = vec![0u8; n];
+        let mut mention_begins = vec![false; n];
+        for m in &doc.mentions {
+            let (a, b) = (doc.token_at(m.span.start), doc.token_at(m.span.end));
+            let code = 1 + (m.kind as u8) * 8 + (m.etype as u8);
+            for k in a..b.min(n) {
+                if mention[k] == 0 {
+                    mention[k] = code;
+                    mention_begins[k] = k == a;
+                }
+            }
+        }
+        let mut cue = vec![0u8; n];
+        let mut cue_lemma = vec![0u64; n];
+        for i in 0..n {
+            if let Some(cm) = words.cue(i) {
+                if cue[i] == 0 {
+                    cue[i] = cue_class_code(cm.cue.class);
+                    cue_lemma[i] = fnv(cm.cue.lemma.as_bytes());
+                }
+                for slot in cue.iter_mut().take(cm.end.min(n)).skip(i + 1) {
+                    *slot = 4;
+                }
+            }
+        }
+        let mut rule = vec![0u8; n];
+        let mut rule_name = vec![0u64; n];
+        for st in rules {
+            let pieces: Vec<_> = if st.parts.is_empty() { vec![st.content] } else { st.parts.clone() };
+            for p in pieces {
+                let (a, b) = (doc.token_at(p.start), doc.token_at(p.end));
+                for k in a..b.min(n) {
+                    rule[k] |= 1;
+                }
+                if a < n {
+                    rule[a] |= 2;
+                }
+            }
+            if let Some(c) = st.cue {
+                let (a, b) = (doc.token_at(c.start), doc.token_at(c.end));
+                for k in a..b.min(n) {
+                    rule[k] |= 4;
+                    rule_name[k] = fnv(st.rule.as_bytes());
+                }
+            }
+            if let Some(m) = st.speaker.and_then(|m| doc.mentions.get(m)) {
+                let (a, b) = (doc.token_at(m.span.start), doc.token_at(m.span.end));
+                for k in a..b.min(n) {
+                    rule[k] |= 8;
+                }
+            }
+        }
+        let mut cue_left = vec![None; n];
+        let mut cue_right = vec![None; n];
+        let mut sent_pos = vec![0u8; n];
+        let mut sent_index = vec![0u8; n];
+        let mut paragraph = vec![0usize; n];
+        let mut i = 0;
+        let mut para_of_prev = usize::MAX;
+        let mut sent_in_para = 0u8;
+        while i < n {
+            let s = doc.tokens[i].sentence;
+            let start = i;
+            while i < n && doc.tokens[i].sentence == s {
+                i += 1;
+            }
+            let para = doc.sentences.get(s).map(|x| x.paragraph).unwrap_or(0);
+            if para != para_of_prev {
+                sent_in_para = 0;
+                para_of_prev = para;
+            } else {
+                sent_in_para = sent_in_para.saturating_add(1);
+            }
+            let mut last: Option<usize> = None;
+            for k in start..i {
+                cue_left[k] = last.map(|l| k - l);
+                if matches!(cue[k], 1..=3) {
+                    last = Some(k);
+                }
+            }
+            let mut next: Option<usize> = None;
+            for k in (start..i).rev() {
+                cue_right[k] = next.map(|x| x - k);
+                if matches!(cue[k], 1..=3) {
+                    next = Some(k);
+                }
+            }
+            for k in start..i {
+                sent_pos[k] = (k == start) as u8 | (((k + 1 == i) as u8) << 1);
+                sent_index[k] = sent_in_para.min(3);
+                paragraph[k] = para;
+            }
+        }
+        TokenFacts {
+            word,
+            suffix,
+            shape: shapes,
+            quote,
+            mention,
+            mention_begins,
+            cue,
+            cue_lemma,
+            rule,
+            rule_name,
+            cue_left,
+            cue_right,
+            sent_pos,
+            sent_index,
+            paragraph,
+        }
+    }
+}
+
+/// Feature sequences for every paragraph of `doc`, hashed into `2^bits` rows.
+/// `rules` are the rule generator's candidates (features, not decisions).
+pub fn sequences(doc: &Document, words: &Words, rules: &[Statement], bits: u32) -> Vec<Sequence> {
+    let n = doc.tokens.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let f = TokenFacts::new(doc, words, rules);
+    let shift = 64 - bits;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let para = f.paragraph[i];
+        let first = i;
+        while i < n && f.paragraph[i] == para {
+            i += 1;
+        }
+        let end = i;
+        let mut feats = Vec::with_capacity((end - first) * FEATURES);
+        // Outside the paragraph, neighbours are a boundary marker.
+        let word = |k: isize| -> u64 {
+            if k < first as isize || k >= end as isize {
+                0x5eed
+            } else {
+                f.word[k as usize]
+            }
+        };
+        let small = |v: &Vec<u8>, k: isize| -> u64 {
+            if k < first as isize || k >= end as isize {
+                255
+            } else {
+                v[k as usize] as u64
+            }
+        };
+        for k in first..end {
+            let ki = k as isize;
+            let left = distance_bucket(f.cue_left[k]);
+            let right = distance_bucket(f.cue_right[k]);
+            let ment = f.mention[k] as u64 | ((f.mention_begins[k] as u64) << 8);
+            let templates: [u64; FEATURES] = [
+                mix(1, 0),
+                mix(2, word(ki)),
+                mix(3, word(ki - 1)),
+                mix(4, word(ki + 1)),
+                mix(5, word(ki - 2)),
+                mix(6, word(ki + 2)),
+                mix(7, mix(word(ki - 1), word(ki))),
+                mix(8, mix(word(ki), word(ki + 1))),
+                mix(9, f.suffix[k]),
+                mix(10, small(&f.shape, ki - 1) << 16 | small(&f.shape, ki) << 8 | small(&f.shape, ki + 1)),
+                mix(11, f.quote[k] as u64),
+                mix(12, small(&f.quote, ki - 1) << 8 | f.quote[k] as u64),
+                mix(13, small(&f.quote, ki + 1) << 8 | f.quote[k] as u64),
+                mix(14, ment),
+                mix(15, small(&f.mention, ki - 1)),
+                mix(16, small(&f.mention, ki + 1)),
+                mix(17, f.cue[k] as u64),
+                mix(18, f.cue_lemma[k]),
+                mix(19, small(&f.cue, ki - 1)),
+                mix(20, small(&f.cue, ki + 1)),
+                mix(21, small(&f.cue, ki - 2)),
+                mix(22, small(&f.cue, ki + 2)),
+                mix(23, f.rule[k] as u64),
+                mix(24, small(&f.rule, ki - 1) << 8 | f.rule[k] as u64),
+                mix(25, left << 8 | right),
+                mix(26, f.rule_name[k]),
+                mix(27, (f.sent_pos[k] as u64) << 8 | f.sent_index[k] as u64),
+                mix(28, mix(word(ki), small(&f.cue, ki - 1))),
+                mix(29, mix(word(ki), left)),
+                mix(30, (f.quote[k] as u64) << 16 | left << 8 | right),
+                mix(31, ment << 8 | small(&f.cue, ki + 1)),
+                mix(32, ment << 8 | small(&f.cue, ki - 1)),
+                mix(33, (para == 0) as u64),
+                mix(34, mix(mix(word(ki - 1), word(ki)), word(ki + 1))),
+                mix(35, mix(word(ki), right)),
+                mix(36, mix(f.suffix[k], (f.sent_pos[k] as u64) << 8 | f.shape[k] as u64)),
+            ];
+            feats.extend(templates.iter().map(|&h| (h >> shift) as u32));
+        }
+        out.push(Sequence { first, feats });
+    }
+    out
+}
+
+/// The best label sequence under `scorer` (BIO constraints enforced).
+pub fn viterbi<S: Scorer>(scorer: &S, seq: &Sequence) -> Vec<Label> {
+    let n = seq.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    const NEG: f32 = f32::NEG_INFINITY;
+    let mut back = vec![0u8; n * LABELS];
+    let mut prev = [NEG; LABELS];
+    let mut cur = [NEG; LABELS];
+    for i in 0..n {
+        let mut acc = [0f32; STRIDE];
+        for &f in seq.token(i) {
+            scorer.add_row(f, &mut acc);
+        }
+        for (y, slot) in cur.iter_mut().enumerate() {
+            let to = Label::from_index(y);
+            if i == 0 {
+                *slot = if allowed(None, to) { scorer.transition(LABELS, y) + acc[y] } else { NEG };
+                continue;
+            }
+            let mut best = NEG;
+            let mut arg = 0u8;
+            for (x, &p) in prev.iter().enumerate() {
+                if p == NEG || !allowed(Some(Label::from_index(x)), to) {
+                    continue;
+                }
+                let s = p + scorer.transition(x, y);
+                if s > best {
+                    best = s;
+                    arg = x as u8;
+                }
+            }
+            *slot = if best == NEG { NEG } else { best + acc[y] };
+            back[i * LABELS + y] = arg;
+        }
+        prev = cur;
+    }
+    let mut y = (0..LABELS).fold(0, |b, y| if prev[y] > prev[b] { y } else { b });
+    let mut out = vec![Label::Outside; n];
+    for i in (0..n).rev() {
+        out[i] = Label::from_index(y);
+        y = back[i * LABELS + y] as usize;
+    }
+    out
+}
+
+/// One training example: a paragraph and its gold labels.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub seq: Sequence,
+    pub gold: Vec<Label>,
+}
+
+/// Training settings.
+#[derive(Clone, Copy, Debug)]
+pub struct TrainConfig {
+    pub bits: u32,
+    pub epochs: usize,
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> TrainConfig {
+        TrainConfig { bits: 20, epochs: 8, seed: 20161108 }
+    }
+}
+
+/// Averaged structured perceptron. `after_epoch(epoch, averaged weights)` is
+/// called after each epoch (dev scores, progress); it may return false to stop.
+pub fn train(
+    examples: &[Example],
+    cfg: TrainConfig,
+    mut after_epoch: impl FnMut(usize, &Weights) -> bool,
+) -> Weights {
+    let mut w = Weights::zeros(cfg.bits);
+    // `u` accumulates c·update so that the average is w − u/c (Daumé's trick).
+    let mut u = Weights::zeros(cfg.bits);
+    let mut c: f32 = 1.0;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = cfg.seed | 1;
+    let mut averaged = w.clone();
+    for epoch in 0..cfg.epochs {
+        // Fisher–Yates with xorshift64: same order for the same seed.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for &ei in &order {
+            let ex = &examples[ei];
+            let pred = viterbi(&w, &ex.seq);
+            if pred != ex.gold {
+                for i in 0..ex.gold.len() {
+                    let (g, p) = (ex.gold[i] as usize, pred[i] as usize);
+                    if g != p {
+                        for &f in ex.seq.token(i) {
+                            let base = f as usize * STRIDE;
+                            w.emit[base + g] += 1.0;
+                            w.emit[base + p] -= 1.0;
+                            u.emit[base + g] += c;
+                            u.emit[base + p] -= c;
+                        }
+                    }
+                    let gp = if i == 0 { LABELS } else { ex.gold[i - 1] as usize };
+                    let pp = if i == 0 { LABELS } else { pred[i - 1] as usize };
+                    if gp != pp || g != p {
+                        w.trans[gp * LABELS + g] += 1.0;
+                        w.trans[pp * LABELS + p] -= 1.0;
+                        u.trans[gp * LABELS + g] += c;
+                        u.trans[pp * LABELS + p] -= c;
+                    }
+                }
+            }
+            c += 1.0;
+        }
+        averaged = average(&w, &u, c);
+        if !after_epoch(epoch, &averaged) {
+            break;
+        }
+    }
+    averaged
+}
+
+fn average(w: &Weights, u: &Weights, c: f32) -> Weights {
+    Weights {
+        bits: w.bits,
+        emit: w.emit.iter().zip(&u.emit).map(|(a, b)| a - b / c).collect(),
+        trans: w.trans.iter().zip(&u.trans).map(|(a, b)| a - b / c).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_tags_only_continue_their_role() {
+        assert!(!allowed(None, Label::CueInside));
+        assert!(!allowed(Some(Label::Outside), Label::ContentInside));
+        assert!(!allowed(Some(Label::SourceBegin), Label::CueInside));
+        assert!(allowed(Some(Label::ContentBegin), Label::ContentInside));
+        assert!(allowed(Some(Label::CueInside), Label::ContentBegin));
+    }
+
+    #[test]
+    fn viterbi_never_emits_an_orphan_inside_tag() {
+        // Weights that prefer ContentInside everywhere: the first token must
+        // still begin the span.
+        let mut w = Weights::zeros(4);
+        for row in 0..16 {
+            w.emit[row * STRIDE + Label::ContentInside as usize] = 5.0;
+        }
+        let seq = Sequence { first: 0, feats: (0..3 * FEATURES as u32).map(|i| i % 16).collect() };
+        let tags = viterbi(&w, &seq);
+        assert_eq!(tags[0], Label::ContentBegin);
+        assert_eq!(&tags[1..], &[Label::ContentInside, Label::ContentInside]);
+    }
+
+    #[test]
+    fn perceptron_learns_a_separable_sequence() {
+        let seq = Sequence { first: 0, feats: (0..2 * FEATURES as u32).collect() };
+        let ex = Example { seq, gold: vec![Label::CueBegin, Label::ContentBegin] };
+        let w = train(&[ex.clone()], TrainConfig { bits: 8, epochs: 3, seed: 1 }, |_, _| true);
+        assert_eq!(viterbi(&w, &ex.seq), ex.gold);
+    }
+}
