@@ -163,10 +163,10 @@ impl SelectorArgs {
 }
 
 pub(crate) fn load_pipeline_with(lexicon: Option<&PathBuf>, selector: &SelectorArgs) -> Result<Pipeline> {
-    Ok(load_pipeline(lexicon)?.with_selector(selector.selector()?))
+    Ok(Pipeline::rules(load_lexicon(lexicon)?).with_selector(selector.selector()?))
 }
 
-pub(crate) fn load_pipeline(lexicon: Option<&PathBuf>) -> Result<Pipeline> {
+pub(crate) fn load_lexicon(lexicon: Option<&PathBuf>) -> Result<Lexicon> {
     let lex = match lexicon {
         Some(path) => {
             let text =
@@ -175,7 +175,7 @@ pub(crate) fn load_pipeline(lexicon: Option<&PathBuf>) -> Result<Pipeline> {
         }
         None => Lexicon::builtin(),
     };
-    Ok(Pipeline::new(lex))
+    Ok(lex)
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate> {

@@ -44,7 +44,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
     }
     let train_set = load(&args.train)?;
     let dev_set = args.dev.as_ref().map(load).transpose()?;
-    let pipeline = crate::load_pipeline(args.lexicon.as_ref())?;
+    let pipeline = whosaid::Pipeline::rules(crate::load_lexicon(args.lexicon.as_ref())?);
     let cfg = TrainConfig { bits: args.bits, epochs: args.epochs, seed: args.seed };
     let t0 = Instant::now();
     let tty = std::io::stderr().is_terminal();
@@ -55,7 +55,20 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
         cfg.epochs,
         cfg.bits
     );
-    let model = train::train(&pipeline, &train_set, dev_set.as_deref(), cfg, |e| {
+    let model = train::train(&pipeline, &train_set, dev_set.as_deref(), cfg, |step| {
+        let e = match step {
+            train::Progress::Fold(k, n) => {
+                eprintln!("jackknife fold {k}/{n} tagged ({:.0}s)", t0.elapsed().as_secs_f64());
+                return;
+            }
+            train::Progress::Decider { threshold, threshold_alone, precision, recall, f1 } => {
+                eprintln!(
+                    "decider trained: thresholds {threshold:.2} / {threshold_alone:.2} alone (held-out train selection P {precision:.3} R {recall:.3} F1 {f1:.3})"
+                );
+                return;
+            }
+            train::Progress::Epoch(e) => e,
+        };
         let bar_len = 20;
         let done = (e.epoch + 1) * bar_len / cfg.epochs.max(1);
         let bar: String = "#".repeat(done) + &".".repeat(bar_len - done);

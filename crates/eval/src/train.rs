@@ -7,10 +7,11 @@
 
 use std::sync::Arc;
 
+use whosaid::statements::select::{self, DECIDER_BITS};
 use whosaid::statements::tagger::{self, Example, TrainConfig, Weights};
-use whosaid::statements::{training_examples, GoldAttribution, Model, Selector};
+use whosaid::statements::{candidates, training_examples, Decider, GoldAttribution, Model, Selector, Tagger};
 use whosaid::Pipeline;
-use whosaid_document::{Document, Meta, Span};
+use whosaid_document::{Document, Meta, Span, Statement};
 
 use crate::gold::{Article, Role};
 use crate::{evaluate, Report};
@@ -54,21 +55,145 @@ fn meta_of(a: &Article) -> Meta {
     Meta { id: Some(a.id.clone()), title: a.title.clone(), published: a.published_date(), ..Meta::default() }
 }
 
+/// One training article, annotated once.
+struct Prepared {
+    doc: Document,
+    words: whosaid::cues::Words,
+    gold: Vec<GoldAttribution>,
+}
+
+fn prepare(pipeline: &Pipeline, a: &Article) -> Prepared {
+    let (doc, words) = pipeline.annotate(&a.text, &a.id, meta_of(a));
+    let map = RawToClean::new(&doc, &a.text);
+    let gold = a
+        .attributions
+        .iter()
+        .map(|g| GoldAttribution { cue: map.spans(&g.cue), source: map.spans(&g.source), content: map.spans(&g.content) })
+        .collect();
+    Prepared { doc, words, gold }
+}
+
 /// The training examples of a corpus (one per paragraph).
 pub fn examples(pipeline: &Pipeline, articles: &[Article], bits: u32) -> Vec<Example> {
-    let mut out = Vec::new();
-    for a in articles {
-        let (doc, words) = pipeline.annotate(&a.text, &a.id, meta_of(a));
-        let map = RawToClean::new(&doc, &a.text);
-        let gold: Vec<GoldAttribution> = a
-            .attributions
-            .iter()
-            .map(|g| GoldAttribution { cue: map.spans(&g.cue), source: map.spans(&g.source), content: map.spans(&g.content) })
-            .collect();
-        out.extend(training_examples(&doc, &words, &gold, bits));
-    }
-    out
+    articles
+        .iter()
+        .flat_map(|a| {
+            let p = prepare(pipeline, a);
+            training_examples(&p.doc, &p.words, &p.gold, bits)
+        })
+        .collect()
 }
+
+/// Character Jaccard of two sets of disjoint byte spans.
+fn jaccard(a: &[Span], b: &[Span]) -> f64 {
+    let inter: usize =
+        a.iter().map(|x| b.iter().map(|y| x.end.min(y.end).saturating_sub(x.start.max(y.start))).sum::<usize>()).sum();
+    let la: usize = a.iter().map(Span::len).sum();
+    let lb: usize = b.iter().map(Span::len).sum();
+    let union = (la + lb).saturating_sub(inter);
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+fn pieces(st: &Statement) -> Vec<Span> {
+    if st.parts.is_empty() {
+        vec![st.content]
+    } else {
+        st.parts.clone()
+    }
+}
+
+/// Decider training data of one article: features and whether the candidate
+/// matches a gold content (Jaccard ≥ 0.5), plus what threshold search needs.
+struct DeciderDoc {
+    feats: Vec<Vec<u32>>,
+    labels: Vec<bool>,
+    candidates: Vec<Statement>,
+    gold: Vec<Vec<Span>>,
+}
+
+fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
+    let (tagged, rules) = candidates(&p.doc, &p.words, tagger);
+    let mut is_tagged = vec![true; tagged.len()];
+    is_tagged.resize(tagged.len() + rules.len(), false);
+    let mut all = tagged;
+    all.extend(rules);
+    let near = select::neighbour_lists(&all);
+    let gold: Vec<Vec<Span>> = p.gold.iter().map(|g| g.content.clone()).filter(|c| !c.is_empty()).collect();
+    let feats = (0..all.len()).map(|i| select::features(&p.doc, &p.words, &all, &is_tagged, &near[i], i, bits)).collect();
+    let labels = all.iter().map(|c| gold.iter().any(|g| jaccard(&pieces(c), g) >= 0.5)).collect();
+    DeciderDoc { feats, labels, candidates: all, gold }
+}
+
+/// Logistic regression by SGD, examples in a seeded shuffled order.
+fn train_decider(docs: &[DeciderDoc], bits: u32, epochs: usize, seed: u64) -> Vec<f32> {
+    let mut w = vec![0f32; 1 << bits];
+    let mut order: Vec<(usize, usize)> =
+        docs.iter().enumerate().flat_map(|(d, x)| (0..x.labels.len()).map(move |i| (d, i))).collect();
+    let mut rng = seed | 1;
+    for epoch in 0..epochs {
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        let lr = 0.1 / (1.0 + epoch as f32);
+        for &(d, i) in &order {
+            let f = &docs[d].feats[i];
+            let z: f32 = f.iter().map(|&k| w[k as usize]).sum();
+            let p = 1.0 / (1.0 + (-z).exp());
+            let g = p - docs[d].labels[i] as u8 as f32;
+            for &k in f {
+                let wk = &mut w[k as usize];
+                *wk -= lr * (g + 1e-4 * *wk);
+            }
+        }
+    }
+    w
+}
+
+/// Content F1 of the selection at `threshold` (greedy one-to-one matching).
+fn selection_f1(docs: &[DeciderDoc], decider: &Decider, threshold: f32, alone: f32) -> (f64, f64, f64) {
+    let (mut tp, mut pred, mut gold) = (0usize, 0usize, 0usize);
+    for d in docs {
+        let scored: Vec<(f32, Statement)> =
+            d.feats.iter().map(|f| decider.probability(f)).zip(d.candidates.iter().cloned()).collect();
+        let kept = select::choose(scored, threshold, alone);
+        let mut used = vec![false; d.gold.len()];
+        for k in &kept {
+            let best = (0..d.gold.len())
+                .filter(|&g| !used[g])
+                .map(|g| (jaccard(&pieces(k), &d.gold[g]), g))
+                .filter(|&(j, _)| j >= 0.5)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, g)) = best {
+                used[g] = true;
+                tp += 1;
+            }
+        }
+        pred += kept.len();
+        gold += d.gold.len();
+    }
+    let p = tp as f64 / pred.max(1) as f64;
+    let r = tp as f64 / gold.max(1) as f64;
+    (p, r, if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 })
+}
+
+/// What happened at each step of training, for the progress display.
+#[derive(Clone, Debug)]
+pub enum Progress {
+    /// A jackknife fold's tagger is trained (fold, folds).
+    Fold(usize, usize),
+    /// The decider is trained; its threshold and train-fold selection scores.
+    Decider { threshold: f32, threshold_alone: f32, precision: f64, recall: f64, f1: f64 },
+    /// An epoch of the final tagger, with dev scores when a dev set is given.
+    Epoch(EpochReport),
+}
+
 
 /// What one epoch scored on dev.
 #[derive(Clone, Debug)]
@@ -77,24 +202,67 @@ pub struct EpochReport {
     pub dev: Option<Report>,
 }
 
-/// Trains on `train`; after each epoch scores `dev` (when given) with the
-/// model as it stands and hands the report to `progress`.
+/// Folds of the jackknife that gives the decider honest tagger output.
+pub const FOLDS: usize = 2;
+/// Decider SGD epochs.
+pub const DECIDER_EPOCHS: usize = 6;
+
+/// Trains the model on `train`:
+/// 1. the tagger on each jackknife fold's complement, tagging the held-out fold;
+/// 2. the decider on those held-out candidates (features and match with gold),
+///    and its threshold by the best content F1 of the selection on them;
+/// 3. the final tagger on all of `train`, scoring `dev` after each epoch.
 pub fn train(
     pipeline: &Pipeline,
     train: &[Article],
     dev: Option<&[Article]>,
     cfg: TrainConfig,
-    mut progress: impl FnMut(&EpochReport),
+    mut progress: impl FnMut(&Progress),
 ) -> Model {
-    let examples = examples(pipeline, train, cfg.bits);
-    let weights: Weights = tagger::train(&examples, cfg, |epoch, w| {
+    let prepared: Vec<Prepared> = train.iter().map(|a| prepare(pipeline, a)).collect();
+    let examples: Vec<Vec<Example>> =
+        prepared.iter().map(|p| training_examples(&p.doc, &p.words, &p.gold, cfg.bits)).collect();
+    let mut held_out: Vec<DeciderDoc> = Vec::new();
+    for fold in 0..FOLDS {
+        let fold_train: Vec<Example> =
+            examples.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).flat_map(|(_, e)| e.iter().cloned()).collect();
+        let w = tagger::train(&fold_train, cfg, |_, _| true);
+        let t = Tagger::from_weights(&w);
+        held_out.extend(prepared.iter().enumerate().filter(|(i, _)| i % FOLDS == fold).map(|(_, p)| decider_doc(p, &t, DECIDER_BITS)));
+        progress(&Progress::Fold(fold + 1, FOLDS));
+    }
+    let weights = train_decider(&held_out, DECIDER_BITS, DECIDER_EPOCHS, cfg.seed);
+    let mut decider = Decider { bits: DECIDER_BITS, weights, threshold: 0.5, threshold_alone: 0.5 };
+    // Both thresholds by the best held-out selection F1 (ties: the higher, more
+    // conservative thresholds, found later in the scan).
+    let mut best = ((0.5f32, 0.5f32), (0.0, 0.0, -1.0));
+    for step in 4..=18 {
+        for step_alone in step..=19 {
+            let (t, ta) = (step as f32 * 0.05, step_alone as f32 * 0.05);
+            let s = selection_f1(&held_out, &decider, t, ta);
+            if s.2 >= best.1 .2 {
+                best = ((t, ta), s);
+            }
+        }
+    }
+    (decider.threshold, decider.threshold_alone) = best.0;
+    progress(&Progress::Decider {
+        threshold: best.0 .0,
+        threshold_alone: best.0 .1,
+        precision: best.1 .0,
+        recall: best.1 .1,
+        f1: best.1 .2,
+    });
+    drop(held_out);
+    let all: Vec<Example> = examples.into_iter().flatten().collect();
+    let weights: Weights = tagger::train(&all, cfg, |epoch, w| {
         let dev = dev.map(|dev| {
-            let model = Model::from_weights(w);
+            let model = Model { tagger: Tagger::from_weights(w), decider: decider.clone() };
             let p = pipeline.clone().with_selector(Selector::Learned(Arc::new(model)));
             evaluate(&p, dev).report()
         });
-        progress(&EpochReport { epoch, dev });
+        progress(&Progress::Epoch(EpochReport { epoch, dev }));
         true
     });
-    Model::from_weights(&weights)
+    Model { tagger: Tagger::from_weights(&weights), decider }
 }

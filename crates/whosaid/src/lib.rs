@@ -49,6 +49,12 @@ impl Pipeline {
         Pipeline { lexicon, selector }
     }
 
+    /// A pipeline whose statements are the rule candidates (the baseline; also
+    /// what training starts from, so it never needs a model).
+    pub fn rules(lexicon: Lexicon) -> Pipeline {
+        Pipeline { lexicon, selector: Selector::Rules }
+    }
+
     /// The same pipeline deciding statements with `selector`.
     pub fn with_selector(mut self, selector: Selector) -> Pipeline {
         self.selector = selector;

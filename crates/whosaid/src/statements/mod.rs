@@ -28,11 +28,11 @@ pub mod tagger;
 
 use std::sync::Arc;
 
-use whosaid_document::{Document, Span};
+use whosaid_document::{Document, Span, Statement};
 
 use crate::cues::Words;
-pub use model::{Model, ModelError};
-use tagger::{Label, Role, Sequence};
+pub use model::{Decider, Model, ModelError, Tagger};
+use tagger::{Label, Role, Scorer, Sequence};
 
 /// The model shipped with whosaid, trained on PolNeAR train (see README).
 pub static BUILTIN_MODEL: &[u8] = include_bytes!("../../models/attribution.wsm");
@@ -48,9 +48,11 @@ pub enum Selector {
 }
 
 impl Selector {
-    /// The learned selector with the compiled-in model.
+    /// The learned selector with the compiled-in model (decoded once per
+    /// process and shared: it is 16 MB of weights).
     pub fn builtin() -> Result<Selector, ModelError> {
-        Ok(Selector::Learned(Arc::new(Model::from_bytes(BUILTIN_MODEL)?)))
+        static BUILTIN: std::sync::OnceLock<Result<Arc<Model>, ModelError>> = std::sync::OnceLock::new();
+        BUILTIN.get_or_init(|| Model::from_bytes(BUILTIN_MODEL).map(Arc::new)).clone().map(Selector::Learned)
     }
 
     pub fn name(&self) -> &'static str {
@@ -69,14 +71,34 @@ pub fn find_statements(doc: &mut Document, words: &Words, selector: &Selector) {
         match selector {
             Selector::Rules => rule_candidates,
             Selector::Learned(model) => {
-                let seqs = tagger::sequences(doc, words, &rule_candidates, model.bits);
-                let tags: Vec<Vec<Label>> = seqs.iter().map(|s| tagger::viterbi(model.as_ref(), s)).collect();
-                let tagged = tagged::candidates(doc, words, &rules, &seqs, &tags, &rule_candidates);
-                select::learned(doc, tagged, rule_candidates)
+                let tagged = tag(doc, words, &rules, &rule_candidates, &model.tagger);
+                select::learned(doc, words, &model.decider, tagged, rule_candidates)
             }
         }
     };
     doc.statements = statements;
+}
+
+/// The tagger's candidates.
+fn tag<S: Scorer>(
+    doc: &Document,
+    words: &Words,
+    rules: &rules::Rules,
+    rule_candidates: &[Statement],
+    tagger: &S,
+) -> Vec<Statement> {
+    let seqs = tagger::sequences(doc, words, rule_candidates, tagger.bits());
+    let tags: Vec<Vec<Label>> = seqs.iter().map(|s| tagger::viterbi(tagger, s)).collect();
+    tagged::candidates(doc, words, rules, &seqs, &tags, rule_candidates)
+}
+
+/// Both generators' candidates for `doc` under `tagger` (for training the
+/// decider): `(tagger candidates, rule candidates)`.
+pub fn candidates<S: Scorer>(doc: &Document, words: &Words, tagger: &S) -> (Vec<Statement>, Vec<Statement>) {
+    let rules = rules::Rules::new(doc, words);
+    let rule_candidates = rules.propose();
+    let tagged = tag(doc, words, &rules, &rule_candidates, tagger);
+    (tagged, rule_candidates)
 }
 
 /// One gold attribution in cleaned-text byte spans (for training).

@@ -21,6 +21,7 @@
 use std::fmt;
 use std::io::{Read, Write};
 
+use super::select::DECIDER_FEATURE_VERSION;
 use super::tagger::{Scorer, Weights, FEATURE_VERSION, LABELS, STRIDE};
 
 pub const MAGIC: &[u8; 8] = b"WHOSAIDM";
@@ -28,6 +29,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Largest table a file may declare (2^24 rows = 268 MB of i16): a corrupt
 /// header must not make us allocate without bound.
 const MAX_BITS: u32 = 24;
+const MAX_DECIDER_BITS: u32 = 24;
 
 /// Why a model file could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,18 +62,31 @@ impl fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-/// A trained attribution model, ready to decode.
+/// A trained attribution model: the tagger that proposes and the decider
+/// that selects.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
+    pub tagger: Tagger,
+    pub decider: Decider,
+}
+
+/// The tagger's weights, quantised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tagger {
     pub bits: u32,
     scale: f32,
     /// `2^bits` rows of [`STRIDE`] quantised weights.
     emit: Vec<i16>,
     /// Transitions divided by `scale`, so scores stay in quantised units.
     trans: Vec<f32>,
+    /// Transitions as trained (written back unchanged).
+    trans_raw: Vec<f32>,
 }
 
-impl Scorer for Model {
+impl Scorer for Tagger {
+    fn bits(&self) -> u32 {
+        self.bits
+    }
     #[inline]
     fn add_row(&self, f: u32, acc: &mut [f32; STRIDE]) {
         let base = f as usize * STRIDE;
@@ -96,30 +111,16 @@ fn fnv64(bytes: &[u8]) -> u64 {
 }
 
 impl Model {
-    /// Quantises trained weights.
-    pub fn from_weights(w: &Weights) -> Model {
-        let max = w.emit.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
-        let scale = max / i16::MAX as f32;
-        let emit = w.emit.iter().map(|x| (x / scale).round().clamp(-32767.0, 32767.0) as i16).collect();
-        let trans = w.trans.iter().map(|t| t / scale).collect();
-        Model { bits: w.bits, scale, emit, trans }
+    /// The model's bits of the tagger table.
+    pub fn bits(&self) -> u32 {
+        self.tagger.bits
     }
 
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut payload = Vec::with_capacity(self.emit.len() * 2);
-        payload.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
-        payload.extend_from_slice(&self.bits.to_le_bytes());
-        payload.extend_from_slice(&(LABELS as u32).to_le_bytes());
-        payload.extend_from_slice(&self.scale.to_le_bytes());
-        for t in &self.trans {
-            payload.extend_from_slice(&(t * self.scale).to_le_bytes());
-        }
-        for row in self.emit.chunks(STRIDE) {
-            for w in &row[..LABELS] {
-                payload.extend_from_slice(&w.to_le_bytes());
-            }
-        }
+        let mut payload = Vec::new();
+        self.tagger.write(&mut payload);
+        self.decider.write(&mut payload);
         let sum = fnv64(&payload);
         payload.extend_from_slice(&sum.to_le_bytes());
         let mut out = Vec::new();
@@ -140,13 +141,69 @@ impl Model {
             return Err(ModelError::FormatVersion { found: version, expected: FORMAT_VERSION });
         }
         // Read at most the largest legal payload (+1 to detect excess).
-        let limit = 16 + (LABELS + 1) * LABELS * 4 + (1usize << MAX_BITS) * LABELS * 2 + 8 + 1;
+        let limit = 16
+            + (LABELS + 1) * LABELS * 4
+            + (1usize << MAX_BITS) * LABELS * 2
+            + 16
+            + (1usize << MAX_DECIDER_BITS) * 4
+            + 8
+            + 1;
         let mut payload = Vec::new();
         flate2::read::DeflateDecoder::new(&bytes[12..])
             .take(limit as u64)
             .read_to_end(&mut payload)
             .map_err(|e| ModelError::Corrupt(format!("cannot decompress: {e}")))?;
-        let mut r = Reader { buf: &payload, pos: 0 };
+        if payload.len() < 8 {
+            return Err(ModelError::Corrupt("truncated".into()));
+        }
+        let body = payload.len() - 8;
+        let sum_stored = u64::from_le_bytes(payload[body..].try_into().expect("8 bytes"));
+        let mut r = Reader { buf: &payload[..body], pos: 0 };
+        // Versions first: a model of another version is reported as such,
+        // whatever its checksum.
+        let tagger = Tagger::read(&mut r)?;
+        let decider = Decider::read(&mut r)?;
+        if r.pos != body {
+            return Err(ModelError::Corrupt(format!("{} unexpected bytes at the end", body - r.pos)));
+        }
+        if fnv64(&payload[..body]) != sum_stored {
+            return Err(ModelError::Corrupt("checksum mismatch".into()));
+        }
+        Ok(Model { tagger, decider })
+    }
+}
+
+impl Tagger {
+    /// Quantises trained weights.
+    pub fn from_weights(w: &Weights) -> Tagger {
+        let max = w.emit.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-9);
+        let scale = max / i16::MAX as f32;
+        let emit = w
+            .emit
+            .iter()
+            .enumerate()
+            .map(|(i, x)| if i % STRIDE < LABELS { (x / scale).round().clamp(-32767.0, 32767.0) as i16 } else { 0 })
+            .collect();
+        let trans = w.trans.iter().map(|t| t / scale).collect();
+        Tagger { bits: w.bits, scale, emit, trans, trans_raw: w.trans.clone() }
+    }
+
+    fn write(&self, payload: &mut Vec<u8>) {
+        payload.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
+        payload.extend_from_slice(&self.bits.to_le_bytes());
+        payload.extend_from_slice(&(LABELS as u32).to_le_bytes());
+        payload.extend_from_slice(&self.scale.to_le_bytes());
+        for t in &self.trans_raw {
+            payload.extend_from_slice(&t.to_le_bytes());
+        }
+        for row in self.emit.chunks(STRIDE) {
+            for w in &row[..LABELS] {
+                payload.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+    }
+
+    fn read(r: &mut Reader) -> Result<Tagger, ModelError> {
         let feature_version = r.u32()?;
         if feature_version != FEATURE_VERSION {
             return Err(ModelError::FeatureVersion { found: feature_version, expected: FEATURE_VERSION });
@@ -164,29 +221,90 @@ impl Model {
             return Err(ModelError::Corrupt(format!("weight scale {scale}")));
         }
         let rows = 1usize << bits;
-        let expected = 16 + (LABELS + 1) * LABELS * 4 + rows * LABELS * 2 + 8;
-        if payload.len() != expected {
-            return Err(ModelError::Corrupt(format!("{} bytes of weights, expected {expected}", payload.len())));
+        if r.buf.len() < r.pos + (LABELS + 1) * LABELS * 4 + rows * LABELS * 2 {
+            return Err(ModelError::Corrupt("truncated tagger weights".into()));
         }
-        let sum_stored = u64::from_le_bytes(payload[expected - 8..].try_into().expect("8 bytes"));
-        if fnv64(&payload[..expected - 8]) != sum_stored {
-            return Err(ModelError::Corrupt("checksum mismatch".into()));
-        }
-        let mut trans = Vec::with_capacity((LABELS + 1) * LABELS);
+        let mut trans_raw = Vec::with_capacity((LABELS + 1) * LABELS);
         for _ in 0..(LABELS + 1) * LABELS {
             let t = r.f32()?;
             if !t.is_finite() {
                 return Err(ModelError::Corrupt("non-finite transition".into()));
             }
-            trans.push(t / scale);
+            trans_raw.push(t);
         }
+        let trans = trans_raw.iter().map(|t| t / scale).collect();
         let mut emit = vec![0i16; rows * STRIDE];
         for row in emit.chunks_mut(STRIDE) {
             for w in &mut row[..LABELS] {
                 *w = r.i16()?;
             }
         }
-        Ok(Model { bits, scale, emit, trans })
+        Ok(Tagger { bits, scale, emit, trans, trans_raw })
+    }
+}
+
+/// The decider: logistic regression over hashed candidate features, and the
+/// probability a candidate needs to be kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decider {
+    pub bits: u32,
+    pub weights: Vec<f32>,
+    /// Probability a tagger candidate needs when it covers a rule candidate.
+    pub threshold: f32,
+    /// Probability a tagger candidate needs when no rule candidate found the
+    /// same attribution (it must also have a speaker).
+    pub threshold_alone: f32,
+}
+
+impl Decider {
+    /// A decider that keeps every candidate it does not see a reason against:
+    /// zero weights give probability 0.5, kept at threshold 0.5.
+    pub fn keep_all(bits: u32) -> Decider {
+        Decider { bits, weights: vec![0.0; 1 << bits], threshold: 0.5, threshold_alone: 0.5 }
+    }
+
+    /// Probability that a candidate with these features is a real attribution.
+    pub fn probability(&self, feats: &[u32]) -> f32 {
+        let z: f32 = feats.iter().map(|&f| self.weights[f as usize]).sum();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    fn write(&self, payload: &mut Vec<u8>) {
+        payload.extend_from_slice(&DECIDER_FEATURE_VERSION.to_le_bytes());
+        payload.extend_from_slice(&self.bits.to_le_bytes());
+        payload.extend_from_slice(&self.threshold.to_le_bytes());
+        payload.extend_from_slice(&self.threshold_alone.to_le_bytes());
+        for w in &self.weights {
+            payload.extend_from_slice(&w.to_le_bytes());
+        }
+    }
+
+    fn read(r: &mut Reader) -> Result<Decider, ModelError> {
+        let version = r.u32()?;
+        if version != DECIDER_FEATURE_VERSION {
+            return Err(ModelError::FeatureVersion { found: version, expected: DECIDER_FEATURE_VERSION });
+        }
+        let bits = r.u32()?;
+        if !(1..=MAX_DECIDER_BITS).contains(&bits) {
+            return Err(ModelError::Corrupt(format!("decider table of 2^{bits} rows")));
+        }
+        let threshold = r.f32()?;
+        let threshold_alone = r.f32()?;
+        if !(0.0..=1.0).contains(&threshold) || !(0.0..=1.0).contains(&threshold_alone) {
+            return Err(ModelError::Corrupt(format!("decider thresholds {threshold}, {threshold_alone}")));
+        }
+        if r.buf.len() < r.pos + (1usize << bits) * 4 {
+            return Err(ModelError::Corrupt("truncated decider weights".into()));
+        }
+        let mut weights = Vec::with_capacity(1 << bits);
+        for _ in 0..1usize << bits {
+            let w = r.f32()?;
+            if !w.is_finite() {
+                return Err(ModelError::Corrupt("non-finite decider weight".into()));
+            }
+            weights.push(w);
+        }
+        Ok(Decider { bits, weights, threshold, threshold_alone })
     }
 }
 
@@ -217,6 +335,10 @@ mod tests {
     use super::*;
 
     fn small() -> Model {
+        Model { tagger: small_tagger(), decider: Decider { bits: 3, weights: (0..8).map(|i| i as f32 - 4.0).collect(), threshold: 0.4, threshold_alone: 0.6 } }
+    }
+
+    fn small_tagger() -> Tagger {
         let mut w = Weights::zeros(6);
         for (i, x) in w.emit.iter_mut().enumerate() {
             *x = ((i * 37) % 11) as f32 - 5.0;
@@ -224,7 +346,7 @@ mod tests {
         for (i, t) in w.trans.iter_mut().enumerate() {
             *t = i as f32 * 0.25 - 3.0;
         }
-        Model::from_weights(&w)
+        Tagger::from_weights(&w)
     }
 
     #[test]
@@ -233,7 +355,7 @@ mod tests {
         let bytes = m.to_bytes();
         let back = Model::from_bytes(&bytes).unwrap();
         assert_eq!(back.to_bytes(), bytes);
-        assert_eq!(back.emit, m.emit);
+        assert_eq!(back, m);
     }
 
     #[test]

@@ -8,13 +8,15 @@ use whosaid_lexicon::CueClass;
 
 use super::rules::{trim_content, Rules};
 use super::tagger::{Label, Role, Sequence};
-use crate::cues::Words;
+use crate::cues::{is_adverb, Words};
 
 /// Linking limits, in tokens: how far a content may sit from its cue and a
 /// source from its cue, and the cost of crossing one sentence boundary.
 pub const MAX_CONTENT_GAP: usize = 40;
 pub const MAX_SOURCE_GAP: usize = 12;
 pub const SENTENCE_COST: usize = 30;
+/// Extra cost of a cue after its content: "X said A, adding B" gives A to "said".
+pub const CUE_AFTER_COST: usize = 3;
 /// How far from the cue a speaker may be looked for when no source was tagged.
 pub const MAX_FALLBACK_GAP: usize = 3;
 /// Confidence of a tagger statement, and of one whose speaker was not found.
@@ -100,9 +102,33 @@ fn normalise_piece(doc: &Document, s: Span) -> Span {
         let inner = inner.trim_end_matches(quote);
         s = Span::new(start, start + inner.len());
         s = trim_content(doc, s, false);
+    } else if let Some(q) = doc
+        .quotations
+        .iter()
+        .skip(doc.quotations.partition_point(|q| q.span.end <= s.start))
+        .take(2)
+        .find(|q| q.span.start > s.start && q.span.end >= s.end && q.span.start < s.end)
+        .filter(|q| doc.slice(Span::new(s.start, q.span.start)).split_whitespace().count() <= 1)
+    {
+        // "expressing hope to “bring the two sides closer.”": the quotation
+        // alone is what was said.
+        s = trim_content(doc, q.inner, true);
     } else if opens && text.matches(quote).count() == 1 {
         let inner = text.trim_start_matches(quote);
         s = Span::new(s.end - inner.len(), s.end);
+    }
+    s
+}
+
+/// A piece that opens a quotation runs to its end (the tagger sees one
+/// paragraph; a quotation may continue into the next).
+fn extend_to_quotation(doc: &Document, s: Span) -> Span {
+    let i = doc.quotations.partition_point(|q| q.span.start < s.start);
+    for q in doc.quotations[i.saturating_sub(1)..].iter().take(2) {
+        let opens_here = q.span.start >= s.start && q.span.start < s.end;
+        if opens_here && q.span.end > s.end && q.inner.end > s.end {
+            return Span::new(s.start, q.span.end);
+        }
     }
     s
 }
@@ -130,19 +156,87 @@ pub fn candidates(
         doc.mentions.iter().map(|m| (doc.token_at(m.span.start), doc.token_at(m.span.end))).collect();
     let mut by_start: Vec<usize> = (0..ranges.len()).collect();
     by_start.sort_by_key(|&m| (ranges[m].0, std::cmp::Reverse(ranges[m].1), m));
+    // Tokens that do not separate a cue from its content: time expressions,
+    // "that", punctuation ("said on Monday that …", "…, adding").
+    let n = doc.tokens.len();
+    let mut transparent = vec![false; n];
+    for t in &doc.times {
+        for slot in transparent.iter_mut().take(doc.token_at(t.span.end).min(n)).skip(doc.token_at(t.span.start)) {
+            *slot = true;
+        }
+    }
+    for (i, slot) in transparent.iter_mut().enumerate() {
+        *slot |= doc.tokens[i].kind != TokenKind::Word || words.get(i) == "that";
+    }
+    let link_gap = |c: &Segment, k: &Segment| -> usize {
+        let (a, b) = if c.b <= k.a { (c.b, k.a) } else if k.b <= c.a { (k.b, c.a) } else { return 0 };
+        (a..b).filter(|&t| !transparent[t]).count()
+    };
+    let rule_cues: Vec<Segment> = rules
+        .iter()
+        .filter_map(|r| r.cue)
+        .map(|c| Segment { role: Role::Cue, a: doc.token_at(c.start), b: doc.token_at(c.end) })
+        .filter(|c| c.a < c.b)
+        .collect();
     for (seq, tags) in seqs.iter().zip(tags) {
         let segs = segments(seq, tags);
-        let cues: Vec<Segment> = segs.iter().copied().filter(|s| s.role == Role::Cue).collect();
+        // The tagger's cues, trimmed of punctuation and time expressions
+        // ("said:" → "said", "said yesterday" → "said"), and the rules' cues in
+        // this paragraph: a content the tagger found may belong to a cue only
+        // the rules saw.
+        let mut cues: Vec<Segment> = segs
+            .iter()
+            .copied()
+            .filter(|s| s.role == Role::Cue)
+            .filter_map(|mut c| {
+                while c.b > c.a && transparent[c.b - 1] && words.get(c.b - 1) != "that" {
+                    c.b -= 1;
+                }
+                // Leading adverbs too: "later confirmed" is the cue "confirmed"
+                // at the time "later" (the time stage attaches it).
+                while c.b > c.a
+                    && ((transparent[c.a] && words.get(c.a) != "that") || (c.b - c.a > 1 && is_adverb(words.get(c.a))))
+                {
+                    c.a += 1;
+                }
+                (c.a < c.b).then_some(c)
+            })
+            .collect();
+        let para_end = seq.first + tags.len();
+        for rc in &rule_cues {
+            if rc.a >= seq.first && rc.b <= para_end && !cues.iter().any(|c| c.a < rc.b && rc.a < c.b) {
+                cues.push(*rc);
+            }
+        }
+        cues.sort_by_key(|c| (c.a, c.b));
         let sources: Vec<Segment> = segs.iter().copied().filter(|s| s.role == Role::Source).collect();
+        // A content run that swallowed a coordinated or participial cue of the
+        // rules ("…, adding that …") is two contents.
+        let mut contents: Vec<Segment> = Vec::new();
+        for k in segs.iter().copied().filter(|s| s.role == Role::Content) {
+            let mut k = k;
+            for rc in &rule_cues {
+                let joined = rc.a > k.a + 1
+                    && rc.b < k.b
+                    && (doc.tokens[rc.a - 1].kind == TokenKind::Punct || matches!(words.get(rc.a - 1), "and" | "but"));
+                if joined {
+                    contents.push(Segment { b: rc.a - 1, ..k });
+                    k.a = rc.b;
+                }
+            }
+            contents.push(k);
+        }
         let mut parts_of: Vec<Vec<Segment>> = vec![Vec::new(); cues.len()];
-        for k in segs.iter().filter(|s| s.role == Role::Content) {
+        for k in contents.iter().filter(|k| k.a < k.b) {
             let best = cues
                 .iter()
                 .enumerate()
                 .filter_map(|(ci, c)| {
                     let sd = sentence_distance(doc, c.a, k);
-                    let g = gap(c, k);
-                    (sd <= 1 && g <= MAX_CONTENT_GAP).then_some((g + sd * SENTENCE_COST, (c.a > k.a) as u8, ci))
+                    let g = link_gap(c, k);
+                    let after = c.a > k.a;
+                    let cost = g + sd * SENTENCE_COST + if after { CUE_AFTER_COST } else { 0 };
+                    (sd <= 1 && g <= MAX_CONTENT_GAP).then_some((cost, after as u8, ci))
                 })
                 .min();
             if let Some((_, _, ci)) = best {
@@ -164,9 +258,12 @@ pub fn candidates(
                 let mm = &doc.mentions[m];
                 !mm.in_quote && (mm.etype != whosaid_document::EntityType::Place || mm.metonymic)
             };
+            // Not inside the content, and not beyond a content that follows the
+            // cue ("said that … X" never has X as its speaker).
+            let content_after_cue = parts.iter().map(|p| p.a).min().filter(|&a| a >= cue.b);
             let outside_content = |m: usize| {
                 let (a, b) = ranges[m];
-                !parts.iter().any(|p| p.a <= a && b <= p.b)
+                !parts.iter().any(|p| p.a <= a && b <= p.b) && content_after_cue.is_none_or(|c| a < c)
             };
             // The mention covering most of the tagged source run.
             let tagged_source = || {
@@ -177,7 +274,7 @@ pub fn candidates(
                 by_start[lo..hi]
                     .iter()
                     .copied()
-                    .filter(|&m| ranges[m].0 < s.b && s.a < ranges[m].1 && capable(m))
+                    .filter(|&m| ranges[m].0 < s.b && s.a < ranges[m].1 && capable(m) && outside_content(m))
                     .max_by_key(|&m| {
                         let overlap = ranges[m].1.min(s.b) - ranges[m].0.max(s.a);
                         (overlap, ranges[m].1, std::cmp::Reverse(m))
@@ -209,8 +306,27 @@ pub fn candidates(
                 .or_else(|| rule_gen.speaker_for(cue.a, cue.b).filter(|&m| outside_content(m)))
                 .or_else(tagged_source)
                 .or_else(nearby);
-            let mut pieces: Vec<Span> =
-                parts.iter().map(|p| normalise_piece(doc, token_span(doc, p.a, p.b))).filter(|s| !s.is_empty()).collect();
+            let mut pieces: Vec<Span> = parts
+                .iter()
+                .map(|p| {
+                    // "The vote was postponed until Thursday, according to X":
+                    // a time phrase between a content and its later cue is said.
+                    let mut b = p.b;
+                    if b < cue.a {
+                        let lead = usize::from(matches!(words.get(b), "until" | "by" | "since" | "before" | "after"));
+                        let at = doc.tokens[b + lead].span.start;
+                        let ti = doc.times.partition_point(|t| t.span.start < at);
+                        if let Some(t) = doc.times.get(ti).filter(|t| t.span.start == at) {
+                            let tb = doc.token_at(t.span.end);
+                            if tb <= cue.a {
+                                b = tb;
+                            }
+                        }
+                    }
+                    normalise_piece(doc, extend_to_quotation(doc, token_span(doc, p.a, b)))
+                })
+                .filter(|s| !s.is_empty())
+                .collect();
             pieces.sort();
             if pieces.is_empty() {
                 continue;

@@ -101,6 +101,8 @@ pub fn allowed(from: Option<Label>, to: Label) -> bool {
 
 /// Score lookups shared by the shipped (quantised) and the training weights.
 pub trait Scorer {
+    /// log2 of the feature table's rows (features are hashed into it).
+    fn bits(&self) -> u32;
     /// Adds the row of feature `f` to `acc`.
     fn add_row(&self, f: u32, acc: &mut [f32; STRIDE]);
     /// Transition score `from → to`; `from == LABELS` is the sequence start.
@@ -124,6 +126,9 @@ impl Weights {
 }
 
 impl Scorer for Weights {
+    fn bits(&self) -> u32 {
+        self.bits
+    }
     #[inline]
     fn add_row(&self, f: u32, acc: &mut [f32; STRIDE]) {
         let row = &self.emit[f as usize * STRIDE..f as usize * STRIDE + STRIDE];
