@@ -141,7 +141,11 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
 fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline(args.lexicon.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
-    let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
+    // A bad path is reported and counted; the other inputs are still processed.
+    let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
+    for e in &bad_paths {
+        eprintln!("whosaid: {e}");
+    }
     if paths.is_empty() {
         eprintln!(
             "whosaid: no input files found in {}",
@@ -151,6 +155,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     }
     // Indented JSON only for one article file; containers (JSONL, WARC) hold many.
     let single_file = paths.len() == 1
+        && args.inputs.len() == 1
         && args.inputs[0].is_file()
         && args.output.is_none()
         && whosaid_read::sniff::sniff_path(&paths[0])
@@ -199,7 +204,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             // One write per document: a killed run leaves whole lines behind.
             let mut write = |doc: &str| file.write_all(format!("{doc}\n").as_bytes());
             let summary = whosaid_batch::run(&pipeline, &paths, &opts, &mut write, &mut report)?;
-            file.sync_all().with_context(|| format!("{}: cannot sync", out.display()))?;
+            // Only regular files can be synced (not /dev/null, a pipe or a terminal).
+            if file.metadata().is_ok_and(|m| m.is_file()) {
+                file.sync_all().with_context(|| format!("{}: cannot sync", out.display()))?;
+            }
             summary
         }
         None => {
@@ -211,13 +219,16 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             summary
         }
     };
-    let problems = summary.errors > 0;
-    if !args.quiet && (problems || summary.documents + summary.resumed_skips > 1) {
+    let errors = summary.errors + bad_paths.len();
+    // Records skipped by design (WARC requests, non-HTML responses) are counted
+    // in the summary but are not problems; anything that could not be read is.
+    let problems = errors > 0;
+    if !args.quiet && (problems || summary.skipped_records > 0 || summary.documents + summary.resumed_skips > 1) {
         eprintln!(
             "whosaid: {} documents, {} statements, {} errors, {} records skipped, {} near-duplicates{}{}",
             summary.documents,
             summary.statements,
-            summary.errors,
+            errors,
             summary.skipped_records,
             summary.duplicates,
             if summary.dropped_duplicates > 0 { " (dropped)" } else { "" },

@@ -199,7 +199,11 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                 .with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
         })
         .transpose()?;
-    let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
+    // A bad path is reported and counted; the other inputs are still stored.
+    let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
+    for e in &bad_paths {
+        eprintln!("whosaid: {e}");
+    }
     let mut segments: Vec<Segment> = Vec::new();
     for p in paths {
         let layout = if p.as_os_str() == "-" {
@@ -220,7 +224,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let mut pipeline = None;
     let mut store = Store::open(&args.db)?;
     let mut writer = store.writer(args.batch_size);
-    let mut totals = Totals::default();
+    let mut totals = Totals { errors: bad_paths.len(), ..Totals::default() };
     let quiet = args.quiet;
     let mut last_commit = Instant::now();
     let mut stored_total = 0usize;

@@ -18,26 +18,7 @@ pub enum Layout {
 /// Whether the first bytes of an input are a `whosaid/1` document (`schema`
 /// is always the first field), and how it is laid out.
 pub fn sniff_whosaid(head: &[u8]) -> Option<Layout> {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let skip_ws = |b: &[u8]| -> usize { b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len()) };
-    let mut i = skip_ws(head);
-    if head.get(i) != Some(&b'{') {
-        return None;
-    }
-    i += 1;
-    let compact = head.get(i) == Some(&b'"');
-    i += skip_ws(&head[i..]);
-    let rest = &head[i..];
-    let rest = rest.strip_prefix(b"\"schema\"")?;
-    let j = skip_ws(rest);
-    let rest = rest[j..].strip_prefix(b":")?;
-    let j = skip_ws(rest);
-    let rest = &rest[j..];
-    let want = format!("\"{}", SCHEMA.split('/').next().unwrap_or("whosaid"));
-    if !rest.starts_with(want.as_bytes()) {
-        return None;
-    }
-    Some(if compact { Layout::Lines } else { Layout::Stream })
+    whosaid_document::output::sniff_schema(head).map(|compact| if compact { Layout::Lines } else { Layout::Stream })
 }
 
 /// Sniffs a file (through gzip when it is gzip).
