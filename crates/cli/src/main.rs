@@ -165,7 +165,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         Format::Json => OutputFormat::Json,
         Format::Table => OutputFormat::Table,
     };
-    let skip_ids = match (&args.output, args.resume) {
+    // Only JSONL has one whole document per line to find where a run stopped.
+    if args.resume && format != OutputFormat::Jsonl {
+        anyhow::bail!("--resume works with --format jsonl only (table and indented JSON cannot be resumed)");
+    }
+    let resume = match (&args.output, args.resume) {
         (Some(out), true) => {
             whosaid_batch::prepare_resume(out).with_context(|| format!("{}: cannot resume", out.display()))?
         }
@@ -188,8 +192,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         },
         published,
         drop_duplicates: args.dedupe,
-        skip_ids,
+        skip_ids: resume.ids,
         progress: !args.quiet,
+        seen: resume.index,
+        ..Options::default()
     };
     let mut report = |msg: &str| eprintln!("whosaid: {msg}");
     let summary = match &args.output {
@@ -219,16 +225,17 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             summary
         }
     };
-    let errors = summary.errors + bad_paths.len();
+    let errors = summary.errors + bad_paths.len() + summary.truncated;
     // Records skipped by design (WARC requests, non-HTML responses) are counted
     // in the summary but are not problems; anything that could not be read is.
     let problems = errors > 0;
     if !args.quiet && (problems || summary.skipped_records > 0 || summary.documents + summary.resumed_skips > 1) {
         eprintln!(
-            "whosaid: {} documents, {} statements, {} errors, {} records skipped, {} near-duplicates{}{}",
+            "whosaid: {} documents, {} statements, {} errors{}, {} records skipped, {} near-duplicates{}{}{}",
             summary.documents,
             summary.statements,
             errors,
+            if summary.truncated > 0 { format!(" ({} pages cut at the HTML limit)", summary.truncated) } else { String::new() },
             summary.skipped_records,
             summary.duplicates,
             if summary.dropped_duplicates > 0 { " (dropped)" } else { "" },
@@ -237,6 +244,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             } else {
                 String::new()
             },
+            if summary.split > 0 { format!(", {} oversized documents split", summary.split) } else { String::new() },
         );
     }
     Ok(if problems { ExitCode::from(1) } else { ExitCode::SUCCESS })

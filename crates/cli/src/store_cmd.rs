@@ -315,6 +315,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                     drop_duplicates: args.dedupe,
                     skip_ids: Default::default(),
                     progress: false,
+                    ..Options::default()
                 };
                 let mut report = |msg: &str| eprintln!("whosaid: {msg}");
                 let mut write = |line: &str| -> std::io::Result<()> {
@@ -324,7 +325,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                 };
                 let summary =
                     whosaid_batch::run(pipeline, &paths, &opts, &mut write, &mut report).context("ingest stopped")?;
-                totals.errors += summary.errors;
+                totals.errors += summary.errors + summary.truncated;
             }
         }
     }

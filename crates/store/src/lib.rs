@@ -352,12 +352,9 @@ fn now_iso() -> String {
 
 /// The key a document is known by: `meta.id`, else its source (path), else for
 /// stdin (`-`) `stdin:` and the start of its content hash.
+/// The rule is [`whosaid_document::document_key`], shared with batch runs.
 pub fn document_key(doc: &JsonDocument) -> String {
-    match doc.meta.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(id) => id.to_string(),
-        None if doc.source == "-" || doc.source.is_empty() => format!("stdin:{}", &content_hash(&doc.text)[..16]),
-        None => doc.source.clone(),
-    }
+    whosaid_document::document_key(doc.meta.id.as_deref(), &doc.source, &doc.text)
 }
 
 fn put_document(conn: &Connection, doc: &JsonDocument) -> Result<Outcome> {
