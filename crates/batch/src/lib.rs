@@ -19,10 +19,10 @@
 pub mod simhash;
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -172,8 +172,14 @@ fn prepare(record: Record, max_html: usize) -> Result<(Prepared, Option<String>)
             meta.outlet = meta.outlet.or(article.site_name);
             meta.byline = meta.byline.or(article.byline);
             let outer: Vec<Piece> = article.map.iter().map(|&(clean, raw, len)| Piece { clean, raw, len }).collect();
-            let prepared =
-                Prepared { source, meta, text: article.text, base: 0, outer: Some(Arc::new(outer)), raw_len: html.len() };
+            let prepared = Prepared {
+                source,
+                meta,
+                text: article.text,
+                base: 0,
+                outer: Some(Arc::new(outer)),
+                raw_len: html.len(),
+            };
             Ok((prepared, warning))
         }
     }
@@ -608,7 +614,10 @@ pub enum ResumeError {
     Io(std::io::Error),
     /// A complete line that is not a whosaid/1 JSONL document (e.g. table or
     /// indented JSON output, which cannot be resumed).
-    NotJsonl { line: usize, reason: String },
+    NotJsonl {
+        line: usize,
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for ResumeError {

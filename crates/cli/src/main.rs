@@ -235,7 +235,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             summary.documents,
             summary.statements,
             errors,
-            if summary.truncated > 0 { format!(" ({} pages cut at the HTML limit)", summary.truncated) } else { String::new() },
+            if summary.truncated > 0 {
+                format!(" ({} pages cut at the HTML limit)", summary.truncated)
+            } else {
+                String::new()
+            },
             summary.skipped_records,
             summary.duplicates,
             if summary.dropped_duplicates > 0 { " (dropped)" } else { "" },

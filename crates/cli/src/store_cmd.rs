@@ -253,6 +253,16 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             whosaid_store::Outcome::Inserted => totals.inserted += 1,
             whosaid_store::Outcome::Updated => totals.updated += 1,
             whosaid_store::Outcome::Unchanged => totals.unchanged += 1,
+            whosaid_store::Outcome::Conflict => {
+                eprintln!(
+                    "whosaid: {}: id '{}' appears again with different content in this ingest: kept the first, \
+                     this one is not stored",
+                    doc.source,
+                    whosaid_store::document_key(doc)
+                );
+                totals.errors += 1;
+                return Ok(());
+            }
         }
         if outcome != whosaid_store::Outcome::Unchanged {
             totals.statements += doc.statements.len();

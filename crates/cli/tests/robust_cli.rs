@@ -195,3 +195,104 @@ fn indented_json_is_read_or_named_once() {
     let docs = lines(&out.stdout);
     assert_eq!(docs.iter().map(|d| d["meta"]["id"].as_str().unwrap()).collect::<Vec<_>>(), ["x", "y"]);
 }
+
+/// A news-length text (over SimHash's minimum) for near-duplicate tests.
+const WIRE: &str = "Washington has gained a much better understanding of Russia's position on the Ukraine conflict \
+    now that it has engaged with Moscow after three years of diplomatic refusal, US Secretary of State Marco Rubio \
+    has said. Rubio made the remarks on Wednesday in an interview with The Free Press, saying the US has been \
+    seeking to grasp what the Russian position is. “We have a better understanding of that now because we have \
+    actually spoken to them after three years of not speaking to them,” he stated. Ties between Moscow and \
+    Washington all but collapsed following the 2022 escalation of the Ukraine conflict.";
+
+/// 4. Different ids with the same text are both kept (one linked as a
+/// duplicate); a repeated id with different content is reported, the first kept.
+#[test]
+fn store_never_loses_an_id() {
+    let dir = TempDir::new("identity");
+    let input = dir.path("in.jsonl");
+    let rows = [
+        serde_json::json!({"id": "a", "text": WIRE}),
+        serde_json::json!({"id": "b", "text": WIRE}),
+        serde_json::json!({"id": "c", "text": "Trump warned that talks could fail."}),
+        serde_json::json!({"id": "c", "text": "“No,” Rubio said."}),
+    ];
+    std::fs::write(&input, rows.iter().map(|r| format!("{r}\n")).collect::<String>()).unwrap();
+    let db = dir.path("news.db");
+    let out = bin().arg("ingest").arg(&input).arg("-q").arg("--db").arg(&db).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("id 'c' appears again with different content"), "{stderr}");
+    let show = |id: &str| {
+        let o = bin().args(["show", id, "--format", "json", "--db"]).arg(&db).output().unwrap();
+        assert!(o.status.success(), "show {id}: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()
+    };
+    assert_eq!(show("a")["duplicate_of"], Value::Null);
+    assert_eq!(show("b")["duplicate_of"], "a");
+    assert_eq!(show("c")["text"], "Trump warned that talks could fail.");
+}
+
+/// 5. --resume remembers what it wrote: near-duplicates of documents already in
+/// the output are marked (or dropped); formats that cannot resume are refused.
+#[test]
+fn resume_rebuilds_the_duplicate_index() {
+    let dir = TempDir::new("resume-dups");
+    let first = dir.path("first.jsonl");
+    std::fs::write(&first, format!("{}\n", serde_json::json!({"id": "orig", "text": WIRE}))).unwrap();
+    let both = dir.path("both.jsonl");
+    std::fs::write(
+        &both,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "orig", "text": WIRE}),
+            serde_json::json!({"id": "copy", "text": format!("By Staff Reporter. {WIRE}")})
+        ),
+    )
+    .unwrap();
+    let out = dir.path("out.jsonl");
+    let run = |input: &PathBuf, extra: &[&str]| {
+        bin().arg("extract").arg(input).arg("-o").arg(&out).arg("-q").args(extra).output().unwrap()
+    };
+    assert!(run(&first, &[]).status.success());
+    assert!(run(&both, &["--resume"]).status.success());
+    let docs = lines(&std::fs::read(&out).unwrap());
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[1]["meta"]["id"], "copy");
+    assert_eq!(docs[1]["duplicate_of"], "orig");
+
+    assert!(run(&first, &[]).status.success());
+    assert!(run(&both, &["--resume", "--dedupe"]).status.success());
+    assert_eq!(lines(&std::fs::read(&out).unwrap()).len(), 1, "--dedupe drops the copy of a resumed document");
+
+    let table = dir.path("t.txt");
+    let o =
+        bin().arg("extract").arg(&first).args(["--format", "table", "--resume", "-o"]).arg(&table).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--resume works with --format jsonl only"));
+    std::fs::write(&table, "# first.jsonl:1\nRubio | said | direct | x\n").unwrap();
+    let o = bin().arg("extract").arg(&first).args(["--resume", "-o"]).arg(&table).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("t.txt: cannot resume: line 1 is not a whosaid/1 JSONL"));
+    assert_eq!(std::fs::read_to_string(&table).unwrap().lines().count(), 2, "the file is left alone");
+}
+
+/// 2. HTML over the limit is cut at a tag, reported, counted, exit 1 (the
+/// limit logic itself is tested with a small limit in whosaid-batch).
+#[test]
+fn oversized_html_is_reported() {
+    let dir = TempDir::new("bightml");
+    let page = dir.path("big.html");
+    let para = "<p>“We will win the vote,” Senator Maria Lopez said on Tuesday in the capital.</p>\n";
+    let mut html = String::from("<html><head><title>Big</title></head><body><article>");
+    while html.len() <= 17 << 20 {
+        html.push_str(para);
+    }
+    html.push_str("</article></body></html>");
+    std::fs::write(&page, &html).unwrap();
+    drop(html);
+    let out = bin().arg("extract").arg(&page).args(["-o", "/dev/null"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is over the 16 MiB limit: only the first"), "{stderr}");
+    assert!(stderr.contains("1 pages cut at the HTML limit"), "{stderr}");
+}
