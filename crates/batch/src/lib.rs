@@ -67,7 +67,7 @@ pub struct Options {
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 /// Parts of a split document are at most this long: keeps the pipeline's and
 /// the rendered JSON's memory per document bounded.
-pub const PART_BYTES: usize = 64 * 1024;
+pub const PART_BYTES: usize = 32 * 1024;
 
 impl Default for Options {
     fn default() -> Options {
@@ -153,9 +153,9 @@ fn prepare(record: Record, max_html: usize) -> Result<(Prepared, Option<String>)
                 }
                 cut = html[..end].rfind('<').filter(|&i| i > 0).unwrap_or(end);
                 warning = Some(format!(
-                    "{source}: HTML of {} bytes is over the {} MiB limit: only the first {cut} bytes were read, the rest is lost",
+                    "{source}: HTML of {} bytes is over the {} limit: only the first {cut} bytes were read, the rest is lost",
                     html.len(),
-                    max_html >> 20
+                    size(max_html)
                 ));
             }
             let article = whosaid_html::extract(&html[..cut]).map_err(|e| format!("HTML: {e}"))?;
@@ -241,16 +241,16 @@ pub fn split_points(text: &str, max: usize) -> Vec<std::ops::Range<usize>> {
 
 /// The parts of an oversized document, each its own document (`#partN` on
 /// source and id), with the warning that says so.
-fn split(p: Prepared, max: usize) -> (Vec<Prepared>, String) {
+fn split(p: Prepared, limit: usize, max: usize) -> (Vec<Prepared>, String) {
     let ranges = split_points(&p.text, max);
     let n = ranges.len();
     let warning = format!(
-        "{}: article text of {} bytes is over the {} MiB document limit: split into {n} documents of at most {} KiB \
+        "{}: article text of {} bytes is over the document limit ({}): split into {n} documents of at most {} \
          ({}#part1 … #part{n})",
         p.source,
         p.text.len(),
-        MAX_DOCUMENT_BYTES >> 20,
-        max >> 10,
+        size(limit),
+        size(max),
         p.source
     );
     let parts = ranges
@@ -270,6 +270,15 @@ fn split(p: Prepared, max: usize) -> (Vec<Prepared>, String) {
         })
         .collect();
     (parts, warning)
+}
+
+/// A size in words: "16 MiB", "32 KiB", "1000 bytes".
+fn size(n: usize) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
 }
 
 /// What a worker is handed.
@@ -412,7 +421,7 @@ pub fn run(
                                 }
                                 continue;
                             }
-                            let (parts, warning) = split(prepared, opts.part_bytes);
+                            let (parts, warning) = split(prepared, opts.max_document_bytes, opts.part_bytes);
                             let mut warning = Some(match cut {
                                 Some(c) => format!("{c}\n{warning}"),
                                 None => warning,
