@@ -112,7 +112,9 @@ fn value() -> impl Strategy<Value = Vec<u8>> {
             Just("direct,belief"),
             Just("newest"),
             Just("articles"),
-            Just("person")
+            Just("person"),
+            Just("a\u{0}b"),
+            Just("\u{1}"),
         ]
         .prop_map(|s| s.as_bytes().to_vec()),
         any::<String>().prop_map(String::into_bytes),
