@@ -80,7 +80,7 @@ fn warc_gz() -> Vec<u8> {
     out
 }
 
-/// 1. stdin goes through the same sniffing as files.
+/// Issue 9.1: stdin goes through the same sniffing as files.
 #[test]
 fn stdin_is_sniffed_like_a_file() {
     let out = with_stdin(bin().args(["extract", "-", "-q"]), PAGE.as_bytes());
@@ -105,7 +105,7 @@ fn stdin_is_sniffed_like_a_file() {
     assert!(docs[0]["text"].as_str().unwrap().contains("Trump warned"));
 }
 
-/// 1. `ingest -` sniffs stdin too.
+/// Issue 9.1: `ingest -` sniffs stdin too.
 #[test]
 fn ingest_from_stdin_is_sniffed() {
     let dir = TempDir::new("ingest-stdin");
@@ -118,7 +118,7 @@ fn ingest_from_stdin_is_sniffed() {
     assert!(!doc["text"].as_str().unwrap().contains("<p>"));
 }
 
-/// 3. A bad path is reported and the rest is processed, exit 1.
+/// Issue 9.3: A bad path is reported and the rest is processed, exit 1.
 #[test]
 fn a_bad_path_does_not_stop_the_others() {
     let dir = TempDir::new("badpath");
@@ -154,7 +154,7 @@ fn a_bad_path_does_not_stop_the_others() {
     }
 }
 
-/// 8. `-o /dev/null` works; by-design WARC skips are counted, not failures.
+/// Issue 9.8: `-o /dev/null` works; by-design WARC skips are counted, not failures.
 #[test]
 fn dev_null_output_and_warc_skips() {
     let dir = TempDir::new("devnull");
@@ -166,7 +166,7 @@ fn dev_null_output_and_warc_skips() {
     assert!(stderr.contains("1 documents") && stderr.contains("2 records skipped"), "{stderr}");
 }
 
-/// 8. whosaid's own indented output is named once, not reported line by line;
+/// Issue 9.8: whosaid's own indented output is named once, not reported line by line;
 /// indented JSON articles are read as a JSON stream.
 #[test]
 fn indented_json_is_read_or_named_once() {
@@ -204,7 +204,7 @@ const WIRE: &str = "Washington has gained a much better understanding of Russia'
     actually spoken to them after three years of not speaking to them,” he stated. Ties between Moscow and \
     Washington all but collapsed following the 2022 escalation of the Ukraine conflict.";
 
-/// 4. Different ids with the same text are both kept (one linked as a
+/// Issue 9.4: Different ids with the same text are both kept (one linked as a
 /// duplicate); a repeated id with different content is reported, the first kept.
 #[test]
 fn store_never_loses_an_id() {
@@ -232,7 +232,7 @@ fn store_never_loses_an_id() {
     assert_eq!(show("c")["text"], "Trump warned that talks could fail.");
 }
 
-/// 5. --resume remembers what it wrote: near-duplicates of documents already in
+/// Issue 9.5: --resume remembers what it wrote: near-duplicates of documents already in
 /// the output are marked (or dropped); formats that cannot resume are refused.
 #[test]
 fn resume_rebuilds_the_duplicate_index() {
@@ -276,7 +276,7 @@ fn resume_rebuilds_the_duplicate_index() {
     assert_eq!(std::fs::read_to_string(&table).unwrap().lines().count(), 2, "the file is left alone");
 }
 
-/// 2. HTML over the limit is cut at a tag, reported, counted, exit 1 (the
+/// Issue 9.2: HTML over the limit is cut at a tag, reported, counted, exit 1 (the
 /// limit logic itself is tested with a small limit in whosaid-batch).
 #[test]
 fn oversized_html_is_reported() {
