@@ -326,15 +326,31 @@ struct Rendered {
     fingerprint: Option<u64>,
     statements: usize,
     bytes: usize,
-    /// Reported before the document is written (a cut, a split).
-    warning: Option<String>,
+    notes: Notes,
+}
+
+/// What is reported (in output order) before a document, and counted.
+#[derive(Debug, Default)]
+struct Notes {
+    lines: Vec<String>,
+    /// The HTML was cut at the limit (its tail is lost).
     truncated: bool,
+    /// This is the first part of a split document.
     split: bool,
 }
 
-/// A result on its way to the writer: a document, or an error with the
-/// warning that came before it.
-type Done = Result<Rendered, (String, Option<String>)>;
+impl Notes {
+    fn cut(&mut self, warning: Option<String>) {
+        if let Some(w) = warning {
+            self.lines.push(w);
+            self.truncated = true;
+        }
+    }
+}
+
+/// A result on its way to the writer: a document, or an error with the notes
+/// that came before it.
+type Done = Result<Rendered, (String, Notes)>;
 
 /// Runs the pipeline over `inputs` and hands each rendered document to
 /// `write` in input order (without trailing newline). Problems are reported
@@ -355,7 +371,7 @@ pub fn run(
     let compressed = inputs.iter().any(|p| p.to_string_lossy().ends_with(".gz"));
     let show_progress = opts.progress && std::io::stderr().is_terminal();
 
-    let (work_tx, work_rx) = sync_channel::<(usize, Work, Option<String>)>(capacity);
+    let (work_tx, work_rx) = sync_channel::<(usize, Work, Notes)>(capacity);
     let (done_tx, done_rx) = sync_channel::<(usize, Done)>(capacity);
     let (permit_tx, permit_rx) = sync_channel::<()>(capacity);
     for _ in 0..capacity {
@@ -376,8 +392,8 @@ pub fn run(
                 skip
             };
             // Sends one work item; false when the writer has gone.
-            let mut send = |work: Work, warning: Option<String>| -> bool {
-                if permit_rx.recv().is_err() || work_tx.send((seq, work, warning)).is_err() {
+            let mut send = |work: Work, notes: Notes| -> bool {
+                if permit_rx.recv().is_err() || work_tx.send((seq, work, notes)).is_err() {
                     return false;
                 }
                 seq += 1;
@@ -398,7 +414,7 @@ pub fn run(
                                 if skipped(whosaid_document::known_key(r.meta.id.as_deref(), &r.source)) {
                                     continue;
                                 }
-                                if !send(Work::Record(r), None) {
+                                if !send(Work::Record(r), Notes::default()) {
                                     return;
                                 }
                                 continue;
@@ -414,23 +430,25 @@ pub fn run(
                                     continue;
                                 }
                             };
+                            let mut notes = Notes::default();
+                            notes.cut(cut);
                             if prepared.text.len() <= opts.max_document_bytes {
                                 let key = whosaid_document::known_key(prepared.meta.id.as_deref(), &prepared.source);
-                                if !skipped(key) && !send(Work::Prepared(prepared), cut) {
+                                if !skipped(key) && !send(Work::Prepared(prepared), notes) {
                                     return;
                                 }
                                 continue;
                             }
                             let (parts, warning) = split(prepared, opts.max_document_bytes, opts.part_bytes);
-                            let mut warning = Some(match cut {
-                                Some(c) => format!("{c}\n{warning}"),
-                                None => warning,
-                            });
+                            notes.lines.push(warning);
+                            notes.split = true;
+                            // The notes go with the first part sent (earlier ones may be resumed).
+                            let mut notes = Some(notes);
                             for part in parts {
                                 if skipped(whosaid_document::known_key(part.meta.id.as_deref(), &part.source)) {
                                     continue;
                                 }
-                                if !send(Work::Prepared(part), warning.take()) {
+                                if !send(Work::Prepared(part), notes.take().unwrap_or_default()) {
                                     return;
                                 }
                             }
@@ -449,24 +467,21 @@ pub fn run(
             let work_rx = &work_rx;
             scope.spawn(move || loop {
                 let next = work_rx.lock().expect("work queue").recv();
-                let Ok((seq, work, warning)) = next else { break };
+                let Ok((seq, work, mut notes)) = next else { break };
                 let (source, bytes) = match &work {
                     Work::Record(r) => (r.source.clone(), r.bytes),
                     Work::Prepared(p) => (p.source.clone(), p.text.len()),
                 };
-                let split = matches!(&work, Work::Prepared(p) if p.source.ends_with("#part1"))
-                    && warning.as_deref().is_some_and(|w| w.contains("split into"));
                 // Everything per record runs under catch_unwind: a record whose
                 // result never arrives would stall the ordered writer.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let (prepared, cut) = match work {
-                        Work::Record(r) => prepare(r, opts.max_html_bytes)?,
-                        Work::Prepared(p) => (p, None),
-                    };
-                    let truncated = cut.is_some() || warning.as_deref().is_some_and(|w| w.contains("the rest is lost"));
-                    let warning = match (warning.clone(), cut) {
-                        (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
-                        (a, b) => a.or(b),
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Rendered, String> {
+                    let prepared = match work {
+                        Work::Record(r) => {
+                            let (p, cut) = prepare(r, opts.max_html_bytes)?;
+                            notes.cut(cut);
+                            p
+                        }
+                        Work::Prepared(p) => p,
                     };
                     let doc = finish(pipeline, prepared, opts.published);
                     Ok(Rendered {
@@ -475,13 +490,17 @@ pub fn run(
                         fingerprint: simhash::fingerprint(&doc.text),
                         statements: doc.statements.len(),
                         bytes,
-                        warning,
-                        truncated,
-                        split,
+                        notes: Notes::default(),
                     })
                 }))
-                .unwrap_or_else(|_| Err("internal error while processing (please report)".into()))
-                .map_err(|e: String| (format!("{source}: {e}"), warning.clone()));
+                .unwrap_or_else(|_| Err("internal error while processing (please report)".into()));
+                let result = match result {
+                    Ok(mut r) => {
+                        r.notes = notes;
+                        Ok(r)
+                    }
+                    Err(e) => Err((format!("{source}: {e}"), notes)),
+                };
                 if done_tx.send((seq, result)).is_err() {
                     break;
                 }
@@ -524,21 +543,17 @@ fn write_in_order(
                 continue; // keep draining so workers finish; the error is returned below
             }
             match r {
-                Err((e, warning)) => {
-                    if let Some(w) = warning {
-                        say(&w);
-                    }
+                Err((e, notes)) => {
+                    notes.lines.iter().for_each(|l| say(l));
                     say(&e);
                     summary.lock().expect("summary").errors += 1;
                 }
                 Ok(mut doc) => {
-                    if let Some(w) = &doc.warning {
-                        w.lines().for_each(say);
-                    }
+                    doc.notes.lines.iter().for_each(|l| say(l));
                     {
                         let mut s = summary.lock().expect("summary");
-                        s.truncated += usize::from(doc.truncated);
-                        s.split += usize::from(doc.split);
+                        s.truncated += usize::from(doc.notes.truncated);
+                        s.split += usize::from(doc.notes.split);
                         // Known only after processing (stdin without an id).
                         if opts.skip_ids.contains(&doc.id) {
                             s.resumed_skips += 1;
