@@ -211,7 +211,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             // whichever reader comes next.
             let stdin = std::io::stdin();
             let mut lock = stdin.lock();
-            lock.fill_buf().ok().and_then(input::sniff_whosaid)
+            lock.fill_buf().ok().and_then(input::sniff_whosaid_head)
         } else {
             input::sniff_whosaid_path(&p)
         };
@@ -283,7 +283,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             Segment::Stored(path, layout) => {
                 let docs: Box<dyn Iterator<Item = std::result::Result<JsonDocument, String>> + Send> =
                     if path.as_os_str() == "-" {
-                        input::read_documents("-", Box::new(std::io::BufReader::new(std::io::stdin())), layout)
+                        input::read_documents("-", input::buffered(Box::new(std::io::stdin())), layout)
                     } else {
                         input::read_path(&path, layout)
                     };

@@ -296,3 +296,23 @@ fn oversized_html_is_reported() {
     assert!(stderr.contains("is over the 16 MiB limit: only the first"), "{stderr}");
     assert!(stderr.contains("1 pages cut at the HTML limit"), "{stderr}");
 }
+
+/// Issue 9.1: whosaid's own JSONL, gzipped, on stdin is stored as is by `ingest -`.
+#[test]
+fn ingest_reads_gzipped_whosaid_output_from_stdin() {
+    let dir = TempDir::new("ingest-gz");
+    let input = dir.path("in.jsonl");
+    std::fs::write(
+        &input,
+        format!("{}\n", serde_json::json!({"id": "g1", "text": "Trump warned that talks could fail."})),
+    )
+    .unwrap();
+    let out = bin().arg("extract").arg(&input).arg("-q").output().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&out.stdout).unwrap();
+    let db = dir.path("news.db");
+    let out = with_stdin(bin().args(["ingest", "-", "-q", "--db"]).arg(&db), &gz.finish().unwrap());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let show = bin().args(["show", "g1", "--db"]).arg(&db).output().unwrap();
+    assert!(show.status.success(), "{}", String::from_utf8_lossy(&show.stderr));
+}
