@@ -439,6 +439,13 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].ends_with("missing.txt: no such file or directory"));
         assert!(errors[1].ends_with("no file matches this pattern"));
+        // A directory that cannot be listed (here: not a directory at all, as
+        // permissions do not bind root) is reported; the walk goes on.
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        walk(&dir.join("sub/a.txt"), &mut out, &mut errors);
+        walk(&dir.join("sub"), &mut out, &mut errors);
+        assert_eq!(out, vec![dir.join("sub/a.txt")]);
+        assert!(errors[0].to_string().contains("a.txt: cannot list directory"), "{}", errors[0]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
