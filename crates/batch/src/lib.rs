@@ -8,8 +8,13 @@
 //!
 //! Memory stays flat: at most `4 × jobs` documents are in flight (a permit is
 //! taken before a record is dispatched and returned when it is written), and
-//! readers stream records one by one. Output order is the input order whatever
-//! the job count, so runs are deterministic.
+//! readers stream records one by one. A document over
+//! [`MAX_DOCUMENT_BYTES`] is split into parts of at most [`PART_BYTES`]
+//! (reported), since the pipeline's annotations and the rendered JSON grow
+//! with a document's size (up to ~130× for "he said that" repeated), and HTML
+//! over [`whosaid_html::MAX_HTML_BYTES`] is cut at a tag boundary (reported
+//! and counted as lost). Output order is the input order whatever the job
+//! count, so runs are deterministic.
 
 pub mod simhash;
 
@@ -17,6 +22,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -46,7 +52,22 @@ pub struct Options {
     pub skip_ids: HashSet<String>,
     /// Draw a progress line on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Fingerprints of the documents an earlier run wrote (`--resume`), so a
+    /// near-duplicate of one of them is still marked (or dropped).
+    pub seen: simhash::Index,
+    /// HTML longer than this is cut at a tag boundary (reported, counted).
+    pub max_html_bytes: usize,
+    /// Documents whose text is longer than this are split into parts.
+    pub max_document_bytes: usize,
+    /// The largest part a split document is cut into.
+    pub part_bytes: usize,
 }
+
+/// Article text above this is split into parts (real articles are far smaller).
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+/// Parts of a split document are at most this long: keeps the pipeline's and
+/// the rendered JSON's memory per document bounded.
+pub const PART_BYTES: usize = 32 * 1024;
 
 impl Default for Options {
     fn default() -> Options {
@@ -58,6 +79,10 @@ impl Default for Options {
             drop_duplicates: false,
             skip_ids: HashSet::new(),
             progress: false,
+            seen: simhash::Index::default(),
+            max_html_bytes: whosaid_html::MAX_HTML_BYTES,
+            max_document_bytes: MAX_DOCUMENT_BYTES,
+            part_bytes: PART_BYTES,
         }
     }
 }
@@ -75,27 +100,65 @@ pub struct Summary {
     pub skipped_records: usize,
     /// Inputs or records that could not be read or processed.
     pub errors: usize,
+    /// HTML pages cut at the size limit (their tail is lost).
+    pub truncated: usize,
+    /// Documents split into parts because of their size.
+    pub split: usize,
 }
 
-/// The identity of a document for resume and duplicate marking.
+/// The identity of a document for resume and duplicate marking: the one rule
+/// ([`whosaid_document::known_key`]) the store uses too.
 pub fn document_id(meta: &Meta, source: &str) -> String {
-    meta.id.clone().unwrap_or_else(|| source.to_string())
+    whosaid_document::known_key(meta.id.as_deref(), source).unwrap_or_else(|| source.to_string())
 }
 
 /// Turns one record into a Document: HTML is reduced to its main text first,
 /// and offsets then map back into the HTML.
 pub fn process(pipeline: &Pipeline, record: Record, default_published: Option<NaiveDate>) -> Result<Document, String> {
+    let (prepared, _) = prepare(record, whosaid_html::MAX_HTML_BYTES)?;
+    Ok(finish(pipeline, prepared, default_published))
+}
+
+/// Article text ready for the pipeline, with what maps it back to the input.
+struct Prepared {
+    source: String,
+    meta: Meta,
+    text: String,
+    /// Byte offset of `text` in the whole article text (a part of a split document).
+    base: usize,
+    /// Article text → HTML pieces, for text extracted from HTML.
+    outer: Option<Arc<Vec<Piece>>>,
+    /// Length of the raw input (the HTML, or the whole text).
+    raw_len: usize,
+}
+
+/// Reads what the record carries: HTML is cut to `max_html` bytes (a warning
+/// says so) and reduced to its article text.
+fn prepare(record: Record, max_html: usize) -> Result<(Prepared, Option<String>), String> {
     let mut meta = record.meta;
     let source = record.source;
     match record.body {
         Body::Text(text) => {
-            if meta.published.is_none() {
-                meta.published = default_published;
-            }
-            Ok(pipeline.extract(&text, &source, meta))
+            let raw_len = text.len();
+            Ok((Prepared { source, meta, text, base: 0, outer: None, raw_len }, None))
         }
         Body::Html(html) => {
-            let article = whosaid_html::extract(&html).map_err(|e| format!("HTML: {e}"))?;
+            let mut warning = None;
+            let mut cut = html.len();
+            if cut > max_html {
+                // Cut before the last tag that starts within the limit, never inside a tag.
+                let mut end = max_html;
+                while !html.is_char_boundary(end) {
+                    end -= 1;
+                }
+                cut = html[..end].rfind('<').filter(|&i| i > 0).unwrap_or(end);
+                warning = Some(format!(
+                    "{source}: HTML of {} bytes is over the {} limit: only the first {cut} bytes were read, the rest is lost",
+                    html.len(),
+                    size(max_html)
+                ));
+            }
+            let article = whosaid_html::extract(&html[..cut]).map_err(|e| format!("HTML: {e}"))?;
             if article.text.trim().is_empty() {
                 return Err("no article text found in the HTML".into());
             }
@@ -104,27 +167,125 @@ pub fn process(pipeline: &Pipeline, record: Record, default_published: Option<Na
             if let Some(p) = article.published.as_deref().and_then(whosaid_read::parse_date_prefix) {
                 meta.published = Some(p);
             }
-            if meta.published.is_none() {
-                meta.published = default_published;
-            }
             meta.title = meta.title.or(article.title);
             meta.url = article.url.or(meta.url);
             meta.outlet = meta.outlet.or(article.site_name);
             meta.byline = meta.byline.or(article.byline);
-            let mut doc = pipeline.extract(&article.text, &source, meta);
             let outer: Vec<Piece> = article.map.iter().map(|&(clean, raw, len)| Piece { clean, raw, len }).collect();
-            doc.offsets = OffsetMap::compose(&doc.offsets, &outer);
-            let to_html = OffsetMap { pieces: outer };
-            for r in &mut doc.removed {
-                r.raw = whosaid_document::Span::new(
-                    to_html.to_raw(r.raw.start),
-                    to_html.to_raw(r.raw.end).max(to_html.to_raw(r.raw.start)),
-                );
-            }
-            doc.raw_len = html.len();
-            Ok(doc)
+            let prepared = Prepared {
+                source,
+                meta,
+                text: article.text,
+                base: 0,
+                outer: Some(Arc::new(outer)),
+                raw_len: html.len(),
+            };
+            Ok((prepared, warning))
         }
     }
+}
+
+/// Runs the pipeline and maps offsets back into the whole input.
+fn finish(pipeline: &Pipeline, p: Prepared, default_published: Option<NaiveDate>) -> Document {
+    let mut meta = p.meta;
+    if meta.published.is_none() {
+        meta.published = default_published;
+    }
+    let mut doc = pipeline.extract(&p.text, &p.source, meta);
+    if p.base > 0 {
+        for piece in &mut doc.offsets.pieces {
+            piece.raw += p.base;
+        }
+        for r in &mut doc.removed {
+            r.raw = whosaid_document::Span::new(r.raw.start + p.base, r.raw.end + p.base);
+        }
+    }
+    if let Some(outer) = &p.outer {
+        doc.offsets = OffsetMap::compose(&doc.offsets, outer);
+        let to_html = OffsetMap { pieces: outer.to_vec() };
+        for r in &mut doc.removed {
+            r.raw = whosaid_document::Span::new(
+                to_html.to_raw(r.raw.start),
+                to_html.to_raw(r.raw.end).max(to_html.to_raw(r.raw.start)),
+            );
+        }
+    }
+    doc.raw_len = p.raw_len;
+    doc
+}
+
+/// Where to cut a long text into parts of at most `max` bytes: after a blank
+/// line, else a line end, else a sentence end, else a space, in the second
+/// half of each part; a part is never empty and never splits a character.
+pub fn split_points(text: &str, max: usize) -> Vec<std::ops::Range<usize>> {
+    let max = max.max(16);
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while text.len() - start > max {
+        let mut end = start + max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let window = &text[start..end];
+        let half = window.len() / 2;
+        let cut = ["\n\n", "\n", ". ", " "]
+            .iter()
+            .find_map(|sep| window.rfind(sep).filter(|&i| i >= half).map(|i| i + sep.len()))
+            .unwrap_or(window.len());
+        parts.push(start..start + cut);
+        start += cut;
+    }
+    parts.push(start..text.len());
+    parts
+}
+
+/// The parts of an oversized document, each its own document (`#partN` on
+/// source and id), with the warning that says so.
+fn split(p: Prepared, limit: usize, max: usize) -> (Vec<Prepared>, String) {
+    let ranges = split_points(&p.text, max);
+    let n = ranges.len();
+    let warning = format!(
+        "{}: article text of {} bytes is over the document limit ({}): split into {n} documents of at most {} \
+         ({}#part1 … #part{n})",
+        p.source,
+        p.text.len(),
+        size(limit),
+        size(max),
+        p.source
+    );
+    let parts = ranges
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut meta = p.meta.clone();
+            meta.id = meta.id.map(|id| format!("{id}#part{}", i + 1));
+            Prepared {
+                source: format!("{}#part{}", p.source, i + 1),
+                meta,
+                text: p.text[r.clone()].to_string(),
+                base: p.base + r.start,
+                outer: p.outer.clone(),
+                raw_len: p.raw_len,
+            }
+        })
+        .collect();
+    (parts, warning)
+}
+
+/// A size in words: "16 MiB", "32 KiB", "1000 bytes".
+fn size(n: usize) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// What a worker is handed.
+enum Work {
+    Record(Record),
+    /// Already read (and split) by the reader thread.
+    Prepared(Prepared),
 }
 
 fn render(doc: &Document, format: OutputFormat) -> String {
@@ -165,7 +326,31 @@ struct Rendered {
     fingerprint: Option<u64>,
     statements: usize,
     bytes: usize,
+    notes: Notes,
 }
+
+/// What is reported (in output order) before a document, and counted.
+#[derive(Debug, Default)]
+struct Notes {
+    lines: Vec<String>,
+    /// The HTML was cut at the limit (its tail is lost).
+    truncated: bool,
+    /// This is the first part of a split document.
+    split: bool,
+}
+
+impl Notes {
+    fn cut(&mut self, warning: Option<String>) {
+        if let Some(w) = warning {
+            self.lines.push(w);
+            self.truncated = true;
+        }
+    }
+}
+
+/// A result on its way to the writer: a document, or an error with the notes
+/// that came before it.
+type Done = Result<Rendered, (String, Notes)>;
 
 /// Runs the pipeline over `inputs` and hands each rendered document to
 /// `write` in input order (without trailing newline). Problems are reported
@@ -186,8 +371,8 @@ pub fn run(
     let compressed = inputs.iter().any(|p| p.to_string_lossy().ends_with(".gz"));
     let show_progress = opts.progress && std::io::stderr().is_terminal();
 
-    let (work_tx, work_rx) = sync_channel::<(usize, Record)>(capacity);
-    let (done_tx, done_rx) = sync_channel::<(usize, Result<Rendered, String>)>(capacity);
+    let (work_tx, work_rx) = sync_channel::<(usize, Work, Notes)>(capacity);
+    let (done_tx, done_rx) = sync_channel::<(usize, Done)>(capacity);
     let (permit_tx, permit_rx) = sync_channel::<()>(capacity);
     for _ in 0..capacity {
         permit_tx.send(()).expect("fresh channel");
@@ -199,22 +384,74 @@ pub fn run(
         let say_ref = &say;
         let reader = scope.spawn(move || {
             let mut seq = 0usize;
+            let skipped = |key: Option<String>| {
+                let skip = key.is_some_and(|k| opts.skip_ids.contains(&k));
+                if skip {
+                    summary_ref.lock().expect("summary").resumed_skips += 1;
+                }
+                skip
+            };
+            // Sends one work item; false when the writer has gone.
+            let mut send = |work: Work, notes: Notes| -> bool {
+                if permit_rx.recv().is_err() || work_tx.send((seq, work, notes)).is_err() {
+                    return false;
+                }
+                seq += 1;
+                true
+            };
             for path in inputs {
                 for event in whosaid_read::open(path, &opts.fields) {
                     match event {
                         ReadEvent::Record(r) => {
-                            let id = document_id(&r.meta, &r.source);
-                            if opts.skip_ids.contains(&id) {
-                                summary_ref.lock().expect("summary").resumed_skips += 1;
-                                continue;
-                            }
                             if r.lossy {
                                 say_ref(&format!("{}: not valid UTF-8, decoded lossily", r.source));
                             }
-                            if permit_rx.recv().is_err() || work_tx.send((seq, r)).is_err() {
-                                return seq;
+                            let big = match &r.body {
+                                Body::Text(t) => t.len() > opts.max_document_bytes,
+                                Body::Html(h) => h.len() > opts.max_document_bytes,
+                            };
+                            if !big {
+                                if skipped(whosaid_document::known_key(r.meta.id.as_deref(), &r.source)) {
+                                    continue;
+                                }
+                                if !send(Work::Record(r), Notes::default()) {
+                                    return;
+                                }
+                                continue;
                             }
-                            seq += 1;
+                            // A big document is read here, to split it before the
+                            // workers see it (rare: real articles are far smaller).
+                            let source = r.source.clone();
+                            let (prepared, cut) = match prepare(r, opts.max_html_bytes) {
+                                Ok(p) => p,
+                                Err(e) => {
+                                    say_ref(&format!("{source}: {e}"));
+                                    summary_ref.lock().expect("summary").errors += 1;
+                                    continue;
+                                }
+                            };
+                            let mut notes = Notes::default();
+                            notes.cut(cut);
+                            if prepared.text.len() <= opts.max_document_bytes {
+                                let key = whosaid_document::known_key(prepared.meta.id.as_deref(), &prepared.source);
+                                if !skipped(key) && !send(Work::Prepared(prepared), notes) {
+                                    return;
+                                }
+                                continue;
+                            }
+                            let (parts, warning) = split(prepared, opts.max_document_bytes, opts.part_bytes);
+                            notes.lines.push(warning);
+                            notes.split = true;
+                            // The notes go with the first part sent (earlier ones may be resumed).
+                            let mut notes = Some(notes);
+                            for part in parts {
+                                if skipped(whosaid_document::known_key(part.meta.id.as_deref(), &part.source)) {
+                                    continue;
+                                }
+                                if !send(Work::Prepared(part), notes.take().unwrap_or_default()) {
+                                    return;
+                                }
+                            }
                         }
                         ReadEvent::Skipped { .. } => summary_ref.lock().expect("summary").skipped_records += 1,
                         ReadEvent::Error(e) => {
@@ -224,30 +461,46 @@ pub fn run(
                     }
                 }
             }
-            seq
         });
         for _ in 0..jobs {
             let done_tx = done_tx.clone();
             let work_rx = &work_rx;
             scope.spawn(move || loop {
                 let next = work_rx.lock().expect("work queue").recv();
-                let Ok((seq, record)) = next else { break };
-                let source = record.source.clone();
-                let bytes = record.bytes;
-                let id = document_id(&record.meta, &record.source);
+                let Ok((seq, work, mut notes)) = next else { break };
+                let (source, bytes) = match &work {
+                    Work::Record(r) => (r.source.clone(), r.bytes),
+                    Work::Prepared(p) => (p.source.clone(), p.text.len()),
+                };
                 // Everything per record runs under catch_unwind: a record whose
                 // result never arrives would stall the ordered writer.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    process(pipeline, record, opts.published).map(|doc| Rendered {
-                        id,
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Rendered, String> {
+                    let prepared = match work {
+                        Work::Record(r) => {
+                            let (p, cut) = prepare(r, opts.max_html_bytes)?;
+                            notes.cut(cut);
+                            p
+                        }
+                        Work::Prepared(p) => p,
+                    };
+                    let doc = finish(pipeline, prepared, opts.published);
+                    Ok(Rendered {
+                        id: whosaid_document::document_key(doc.meta.id.as_deref(), &doc.source, &doc.text),
                         text: render(&doc, opts.format),
                         fingerprint: simhash::fingerprint(&doc.text),
                         statements: doc.statements.len(),
                         bytes,
+                        notes: Notes::default(),
                     })
                 }))
-                .unwrap_or_else(|_| Err("internal error while processing (please report)".into()))
-                .map_err(|e| format!("{source}: {e}"));
+                .unwrap_or_else(|_| Err("internal error while processing (please report)".into()));
+                let result = match result {
+                    Ok(mut r) => {
+                        r.notes = notes;
+                        Ok(r)
+                    }
+                    Err(e) => Err((format!("{source}: {e}"), notes)),
+                };
                 if done_tx.send((seq, result)).is_err() {
                     break;
                 }
@@ -265,7 +518,7 @@ pub fn run(
 
 #[allow(clippy::too_many_arguments)]
 fn write_in_order(
-    done_rx: Receiver<(usize, Result<Rendered, String>)>,
+    done_rx: Receiver<(usize, Done)>,
     permit_tx: std::sync::mpsc::SyncSender<()>,
     opts: &Options,
     write: &mut dyn FnMut(&str) -> std::io::Result<()>,
@@ -275,9 +528,9 @@ fn write_in_order(
     total_bytes: u64,
     compressed: bool,
 ) -> std::io::Result<()> {
-    let mut pending: BTreeMap<usize, Result<Rendered, String>> = BTreeMap::new();
+    let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
     let mut next = 0usize;
-    let mut dedupe = simhash::Index::default();
+    let mut dedupe = opts.seen.clone();
     let started = Instant::now();
     let mut last_draw = Instant::now();
     let mut result = Ok(());
@@ -290,11 +543,23 @@ fn write_in_order(
                 continue; // keep draining so workers finish; the error is returned below
             }
             match r {
-                Err(e) => {
+                Err((e, notes)) => {
+                    notes.lines.iter().for_each(|l| say(l));
                     say(&e);
                     summary.lock().expect("summary").errors += 1;
                 }
                 Ok(mut doc) => {
+                    doc.notes.lines.iter().for_each(|l| say(l));
+                    {
+                        let mut s = summary.lock().expect("summary");
+                        s.truncated += usize::from(doc.notes.truncated);
+                        s.split += usize::from(doc.notes.split);
+                        // Known only after processing (stdin without an id).
+                        if opts.skip_ids.contains(&doc.id) {
+                            s.resumed_skips += 1;
+                            continue;
+                        }
+                    }
                     let dup = doc.fingerprint.and_then(|fp| dedupe.check_and_insert(fp, &doc.id));
                     let mut s = summary.lock().expect("summary");
                     s.input_bytes += doc.bytes;
@@ -358,44 +623,101 @@ fn draw_progress(s: &Summary, started: Instant, total: u64, compressed: bool) {
     let _ = std::io::stderr().flush();
 }
 
-/// Ids of the complete documents in an earlier output file; a partial last
-/// line (a crash mid-write) is cut off so appending continues cleanly.
-pub fn prepare_resume(path: &std::path::Path) -> std::io::Result<HashSet<String>> {
+/// What an earlier run wrote, for `--resume`: the ids to skip and the
+/// near-duplicate index rebuilt in file order (so a copy of a document already
+/// written is still marked or dropped).
+#[derive(Debug, Default)]
+pub struct Resume {
+    pub ids: HashSet<String>,
+    pub index: simhash::Index,
+}
+
+/// Why an earlier output file cannot be resumed.
+#[derive(Debug)]
+pub enum ResumeError {
+    Io(std::io::Error),
+    /// A complete line that is not a whosaid/1 JSONL document (e.g. table or
+    /// indented JSON output, which cannot be resumed).
+    NotJsonl {
+        line: usize,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for ResumeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResumeError::Io(e) => write!(f, "{e}"),
+            ResumeError::NotJsonl { line, reason } => {
+                write!(f, "line {line} is not a whosaid/1 JSONL document ({reason}); only JSONL output can be resumed")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResumeError {}
+
+impl From<std::io::Error> for ResumeError {
+    fn from(e: std::io::Error) -> ResumeError {
+        ResumeError::Io(e)
+    }
+}
+
+/// Reads an earlier output file; a partial last line (a crash mid-write) is
+/// cut off so appending continues cleanly.
+pub fn prepare_resume(path: &std::path::Path) -> Result<Resume, ResumeError> {
     #[derive(serde::Deserialize)]
     struct Ids {
+        schema: String,
         source: String,
         meta: IdMeta,
+        text: String,
     }
     #[derive(serde::Deserialize)]
     struct IdMeta {
         id: Option<String>,
     }
-    let mut ids = HashSet::new();
+    let mut resume = Resume::default();
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         // No earlier output: start from scratch. Any other error is an error.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ids),
-        Err(e) => return Err(e),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(resume),
+        Err(e) => return Err(e.into()),
     };
+    if !file.metadata()?.is_file() {
+        return Err(ResumeError::Io(std::io::Error::other("not a regular file")));
+    }
     // Stream line by line: the output of a long run can be gigabytes.
     let mut reader = std::io::BufReader::new(file);
     let mut line = Vec::new();
     let mut complete: u64 = 0;
+    let mut line_no = 0;
     loop {
         line.clear();
         let n = std::io::BufRead::read_until(&mut reader, b'\n', &mut line)?;
         if n == 0 || !line.ends_with(b"\n") {
             break;
         }
+        line_no += 1;
         complete += n as u64;
-        if let Ok(d) = serde_json::from_slice::<Ids>(&line) {
-            ids.insert(d.meta.id.unwrap_or(d.source));
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
         }
+        let d: Ids = serde_json::from_slice(&line)
+            .map_err(|e| ResumeError::NotJsonl { line: line_no, reason: e.to_string() })?;
+        if d.schema != whosaid_document::output::SCHEMA {
+            return Err(ResumeError::NotJsonl { line: line_no, reason: format!("schema '{}'", d.schema) });
+        }
+        let id = whosaid_document::document_key(d.meta.id.as_deref(), &d.source, &d.text);
+        if let Some(fp) = simhash::fingerprint(&d.text) {
+            resume.index.check_and_insert(fp, &id);
+        }
+        resume.ids.insert(id);
     }
     if complete < std::fs::metadata(path)?.len() {
         let f = std::fs::OpenOptions::new().write(true).open(path)?;
         f.set_len(complete)?;
         f.sync_all()?;
     }
-    Ok(ids)
+    Ok(resume)
 }

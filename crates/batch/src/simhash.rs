@@ -58,7 +58,7 @@ pub fn fingerprint(text: &str) -> Option<u64> {
 }
 
 /// Fingerprints seen so far, in input order.
-#[derive(Default)]
+#[derive(Default, Clone, Debug)]
 pub struct Index {
     bands: [HashMap<u16, Vec<usize>>; 4],
     entries: Vec<(u64, String)>,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use whosaid::Pipeline;
-use whosaid_batch::{prepare_resume, run, Options, OutputFormat, Summary};
+use whosaid_batch::{prepare_resume, run, split_points, Options, OutputFormat, Summary};
 
 struct TempDir(PathBuf);
 
@@ -178,11 +178,60 @@ fn resume_skips_written_documents_and_cuts_a_partial_line() {
     // A crashed run: two whole lines and half of the third.
     let out = dir.0.join("out.jsonl");
     std::fs::write(&out, format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..lines[2].len() / 2])).unwrap();
-    let ids = prepare_resume(&out).unwrap();
+    let ids = prepare_resume(&out).unwrap().ids;
     assert_eq!(ids.len(), 2);
     assert!(std::fs::read_to_string(&out).unwrap().ends_with('\n'), "partial line cut");
     let (rest, _, summary) =
         run_collect(&[jsonl], &Options { skip_ids: ids, format: OutputFormat::Jsonl, ..Options::default() });
     assert_eq!(summary.resumed_skips, 2);
     assert_eq!(rest, lines[2..].to_vec());
+}
+
+/// Issue 9.2: HTML over the limit is cut before a tag, reported and counted.
+#[test]
+fn oversized_html_is_cut_at_a_tag_and_counted() {
+    let dir = TempDir::new("cut");
+    let page = dir.0.join("page.html");
+    let para = "<p>“We will win the vote,” Senator Maria Lopez said on Tuesday.</p>";
+    let html = format!("<html><body><article>{}</article></body></html>", para.repeat(40));
+    std::fs::write(&page, &html).unwrap();
+    let opts = Options { max_html_bytes: 1000, ..Options::default() };
+    let (lines, errors, summary) = run_collect(std::slice::from_ref(&page), &opts);
+    assert_eq!(summary.truncated, 1);
+    assert_eq!(lines.len(), 1);
+    assert!(errors.iter().any(|e| e.contains("page.html: HTML of") && e.contains("the rest is lost")), "{errors:?}");
+    let doc: Value = serde_json::from_str(&lines[0]).unwrap();
+    let text = doc["text"].as_str().unwrap();
+    assert!(!text.contains('<'), "never cut inside a tag: {text}");
+    assert!(text.ends_with("Tuesday."), "{text}");
+    let (_, _, whole) = run_collect(&[page], &Options::default());
+    assert_eq!(whole.truncated, 0);
+}
+
+/// Issue 9.7: an oversized document is split into bounded parts, reported;
+/// the parts keep every statement and map back into the whole input.
+#[test]
+fn oversized_documents_are_split_into_parts() {
+    let dir = TempDir::new("split");
+    let input = dir.0.join("big.txt");
+    let para = "“We will win the vote,” Senator Maria Lopez said on Tuesday.\n\n";
+    let text = para.repeat(100);
+    std::fs::write(&input, &text).unwrap();
+    let opts = Options { max_document_bytes: 2000, part_bytes: 1000, ..Options::default() };
+    let (lines, errors, summary) = run_collect(std::slice::from_ref(&input), &opts);
+    assert_eq!(summary.split, 1);
+    assert!(errors.iter().any(|e| e.contains("big.txt: article text of") && e.contains("split into")), "{errors:?}");
+    let docs: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(docs.len() >= 6, "{}", docs.len());
+    assert!(docs[1]["source"].as_str().unwrap().ends_with("big.txt#part2"));
+    let statements: usize = docs.iter().map(|d| d["statements"].as_array().unwrap().len()).sum();
+    assert_eq!(statements, 100, "cuts fall between paragraphs, no statement is lost");
+    // raw offsets of a later part point into the whole file.
+    let last = docs.last().unwrap();
+    let raw_start = last["raw_map"][0][1].as_u64().unwrap() as usize;
+    assert!(raw_start > text.len() / 2);
+    assert!(text[raw_start..].starts_with("“We will win"));
+    for r in split_points(&text, 1000) {
+        assert!(r.end - r.start <= 1000 && r.end > r.start);
+    }
 }

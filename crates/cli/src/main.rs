@@ -185,7 +185,11 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
 fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
-    let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
+    // A bad path is reported and counted; the other inputs are still processed.
+    let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
+    for e in &bad_paths {
+        eprintln!("whosaid: {e}");
+    }
     if paths.is_empty() {
         eprintln!(
             "whosaid: no input files found in {}",
@@ -195,6 +199,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     }
     // Indented JSON only for one article file; containers (JSONL, WARC) hold many.
     let single_file = paths.len() == 1
+        && args.inputs.len() == 1
         && args.inputs[0].is_file()
         && args.output.is_none()
         && whosaid_read::sniff::sniff_path(&paths[0])
@@ -204,7 +209,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         Format::Json => OutputFormat::Json,
         Format::Table => OutputFormat::Table,
     };
-    let skip_ids = match (&args.output, args.resume) {
+    // Only JSONL has one whole document per line to find where a run stopped.
+    if args.resume && format != OutputFormat::Jsonl {
+        anyhow::bail!("--resume works with --format jsonl only (table and indented JSON cannot be resumed)");
+    }
+    let resume = match (&args.output, args.resume) {
         (Some(out), true) => {
             whosaid_batch::prepare_resume(out).with_context(|| format!("{}: cannot resume", out.display()))?
         }
@@ -227,8 +236,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         },
         published,
         drop_duplicates: args.dedupe,
-        skip_ids,
+        skip_ids: resume.ids,
         progress: !args.quiet,
+        seen: resume.index,
+        ..Options::default()
     };
     let mut report = |msg: &str| eprintln!("whosaid: {msg}");
     let summary = match &args.output {
@@ -243,7 +254,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             // One write per document: a killed run leaves whole lines behind.
             let mut write = |doc: &str| file.write_all(format!("{doc}\n").as_bytes());
             let summary = whosaid_batch::run(&pipeline, &paths, &opts, &mut write, &mut report)?;
-            file.sync_all().with_context(|| format!("{}: cannot sync", out.display()))?;
+            // Only regular files can be synced (not /dev/null, a pipe or a terminal).
+            if file.metadata().is_ok_and(|m| m.is_file()) {
+                file.sync_all().with_context(|| format!("{}: cannot sync", out.display()))?;
+            }
             summary
         }
         None => {
@@ -255,13 +269,21 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             summary
         }
     };
-    let problems = summary.errors > 0;
-    if !args.quiet && (problems || summary.documents + summary.resumed_skips > 1) {
+    let errors = summary.errors + bad_paths.len() + summary.truncated;
+    // Records skipped by design (WARC requests, non-HTML responses) are counted
+    // in the summary but are not problems; anything that could not be read is.
+    let problems = errors > 0;
+    if !args.quiet && (problems || summary.skipped_records > 0 || summary.documents + summary.resumed_skips > 1) {
         eprintln!(
-            "whosaid: {} documents, {} statements, {} errors, {} records skipped, {} near-duplicates{}{}",
+            "whosaid: {} documents, {} statements, {} errors{}, {} records skipped, {} near-duplicates{}{}{}",
             summary.documents,
             summary.statements,
-            summary.errors,
+            errors,
+            if summary.truncated > 0 {
+                format!(" ({} pages cut at the HTML limit)", summary.truncated)
+            } else {
+                String::new()
+            },
             summary.skipped_records,
             summary.duplicates,
             if summary.dropped_duplicates > 0 { " (dropped)" } else { "" },
@@ -270,6 +292,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             } else {
                 String::new()
             },
+            if summary.split > 0 { format!(", {} oversized documents split", summary.split) } else { String::new() },
         );
     }
     Ok(if problems { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -201,7 +201,11 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                 .with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
         })
         .transpose()?;
-    let paths = whosaid_read::expand(&args.inputs).map_err(anyhow::Error::msg)?;
+    // A bad path is reported and counted; the other inputs are still stored.
+    let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
+    for e in &bad_paths {
+        eprintln!("whosaid: {e}");
+    }
     let mut segments: Vec<Segment> = Vec::new();
     for p in paths {
         let layout = if p.as_os_str() == "-" {
@@ -209,7 +213,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             // whichever reader comes next.
             let stdin = std::io::stdin();
             let mut lock = stdin.lock();
-            lock.fill_buf().ok().and_then(input::sniff_whosaid)
+            lock.fill_buf().ok().and_then(input::sniff_whosaid_head)
         } else {
             input::sniff_whosaid_path(&p)
         };
@@ -222,7 +226,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let mut pipeline = None;
     let mut store = Store::open(&args.db)?;
     let mut writer = store.writer(args.batch_size);
-    let mut totals = Totals::default();
+    let mut totals = Totals { errors: bad_paths.len(), ..Totals::default() };
     let quiet = args.quiet;
     let mut last_commit = Instant::now();
     let mut stored_total = 0usize;
@@ -251,6 +255,16 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             whosaid_store::Outcome::Inserted => totals.inserted += 1,
             whosaid_store::Outcome::Updated => totals.updated += 1,
             whosaid_store::Outcome::Unchanged => totals.unchanged += 1,
+            whosaid_store::Outcome::Conflict => {
+                eprintln!(
+                    "whosaid: {}: id '{}' appears again with different content in this ingest: kept the first, \
+                     this one is not stored",
+                    doc.source,
+                    whosaid_store::document_key(doc)
+                );
+                totals.errors += 1;
+                return Ok(());
+            }
         }
         if outcome != whosaid_store::Outcome::Unchanged {
             totals.statements += doc.statements.len();
@@ -271,7 +285,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             Segment::Stored(path, layout) => {
                 let docs: Box<dyn Iterator<Item = std::result::Result<JsonDocument, String>> + Send> =
                     if path.as_os_str() == "-" {
-                        input::read_documents("-", Box::new(std::io::BufReader::new(std::io::stdin())), layout)
+                        input::read_documents("-", input::buffered(Box::new(std::io::stdin())), layout)
                     } else {
                         input::read_path(&path, layout)
                     };
@@ -313,6 +327,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                     drop_duplicates: args.dedupe,
                     skip_ids: Default::default(),
                     progress: false,
+                    ..Options::default()
                 };
                 let mut report = |msg: &str| eprintln!("whosaid: {msg}");
                 let mut write = |line: &str| -> std::io::Result<()> {
@@ -322,7 +337,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                 };
                 let summary =
                     whosaid_batch::run(pipeline, &paths, &opts, &mut write, &mut report).context("ingest stopped")?;
-                totals.errors += summary.errors;
+                totals.errors += summary.errors + summary.truncated;
             }
         }
     }

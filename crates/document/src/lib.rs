@@ -405,3 +405,40 @@ impl Document {
         self.entities.get(e).map(|e| e.name.as_str())
     }
 }
+
+/// FNV-1a 128 of `bytes`, as 32 lowercase hex digits: stable on every
+/// machine and build, which `DefaultHasher` does not promise.
+pub fn fnv1a_128_hex(bytes: &[u8]) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    let mut h = OFFSET;
+    for &b in bytes {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(PRIME);
+    }
+    format!("{h:032x}")
+}
+
+/// The content hash of a document: of its cleaned text, so the same article
+/// read from another path (or from `whosaid extract` JSONL) is recognised.
+pub fn content_hash(text: &str) -> String {
+    fnv1a_128_hex(text.as_bytes())
+}
+
+/// The one identity rule for documents, used by batch runs (resume, duplicate
+/// marking) and the store (its key): the id when it has a non-blank one, else
+/// its source. None when only the content can tell it apart (stdin without an
+/// id); see [`document_key`].
+pub fn known_key(id: Option<&str>, source: &str) -> Option<String> {
+    match id.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => Some(id.to_string()),
+        None if source == "-" || source.is_empty() => None,
+        None => Some(source.to_string()),
+    }
+}
+
+/// [`known_key`], else `stdin:` and the start of the content hash of the
+/// cleaned text, so two different articles piped in never share a key.
+pub fn document_key(id: Option<&str>, source: &str, text: &str) -> String {
+    known_key(id, source).unwrap_or_else(|| format!("stdin:{}", &content_hash(text)[..16]))
+}

@@ -13,6 +13,33 @@ use crate::{Document, Span};
 
 pub const SCHEMA: &str = "whosaid/1";
 
+/// Whether the first bytes of an input are a `whosaid/1` document (`schema`
+/// is always the first field): `Some(true)` for compact JSONL, `Some(false)`
+/// for indented JSON. Shared by the readers (which refuse it as an article)
+/// and the store (which loads it as is).
+pub fn sniff_schema(head: &[u8]) -> Option<bool> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let skip_ws = |b: &[u8]| -> usize { b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len()) };
+    let mut i = skip_ws(head);
+    if head.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    let compact = head.get(i) == Some(&b'"');
+    i += skip_ws(&head[i..]);
+    let rest = &head[i..];
+    let rest = rest.strip_prefix(b"\"schema\"")?;
+    let j = skip_ws(rest);
+    let rest = rest[j..].strip_prefix(b":")?;
+    let j = skip_ws(rest);
+    let rest = &rest[j..];
+    let want = format!("\"{}", SCHEMA.split('/').next().unwrap_or("whosaid"));
+    if !rest.starts_with(want.as_bytes()) {
+        return None;
+    }
+    Some(compact)
+}
+
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonDocument {
     pub schema: String,

@@ -1,5 +1,8 @@
 //! JSONL: one article per line with `text` or `html` and optional metadata.
 //! A bad line is reported as `file:line: reason` and reading goes on.
+//! Indented JSON (objects one after another, or an array of objects) is
+//! recognised on its first line and read as a JSON stream instead, so it is
+//! not reported line by line; its records are `file#N`.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -15,6 +18,19 @@ pub struct JsonlReader {
     fields: JsonlFields,
     line: usize,
     done: bool,
+    /// Whether a non-blank line was read (only the first may open indented JSON).
+    seen_content: bool,
+    /// Set when the input turned out to be indented JSON, not JSONL.
+    stream: Option<JsonStream>,
+}
+
+type ValueStream = serde_json::StreamDeserializer<'static, serde_json::de::IoRead<Box<dyn Read + Send>>, Value>;
+
+struct JsonStream {
+    values: ValueStream,
+    /// Elements of a top-level array still to yield.
+    queue: std::collections::VecDeque<Value>,
+    record: usize,
 }
 
 impl JsonlReader {
@@ -29,12 +45,18 @@ impl JsonlReader {
     }
 
     pub fn from_reader(source: String, reader: Box<dyn BufRead + Send>, fields: JsonlFields) -> JsonlReader {
-        JsonlReader { source, reader, fields, line: 0, done: false }
+        JsonlReader { source, reader, fields, line: 0, done: false, seen_content: false, stream: None }
     }
 
     fn parse(&self, bytes: &[u8]) -> Result<Record, String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 ({e})"))?;
         let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let mut r = self.record(&v, bytes.len())?;
+        r.source = format!("{}:{}", self.source, self.line);
+        Ok(r)
+    }
+
+    fn record(&self, v: &Value, bytes: usize) -> Result<Record, String> {
         let obj = v.as_object().ok_or("not a JSON object")?;
         let get = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
         let body = match (get(&self.fields.text), get(&self.fields.html)) {
@@ -55,8 +77,67 @@ impl JsonlReader {
             byline: None,
             published: get(&self.fields.published).as_deref().and_then(parse_date_prefix),
         };
-        Ok(Record { source: format!("{}:{}", self.source, self.line), meta, body, lossy: false, bytes: bytes.len() })
+        Ok(Record { source: self.source.clone(), meta, body, lossy: false, bytes })
     }
+
+    fn line_is_first_content(&self) -> bool {
+        !self.seen_content
+    }
+
+    /// Switches to reading a JSON stream that starts with `first` (the line
+    /// already consumed) and continues with the rest of the input.
+    fn start_stream(&mut self, first: Vec<u8>) {
+        let reader = std::mem::replace(&mut self.reader, Box::new(std::io::empty()));
+        let rest: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(first).chain(reader).take(MAX_INPUT_BYTES));
+        let values = serde_json::Deserializer::from_reader(rest).into_iter::<Value>();
+        self.stream = Some(JsonStream { values, queue: Default::default(), record: 0 });
+    }
+
+    fn next_in_stream(&mut self) -> Option<ReadEvent> {
+        let st = self.stream.as_mut()?;
+        let value = match st.queue.pop_front() {
+            Some(v) => v,
+            None => match st.values.next()? {
+                Ok(Value::Array(items)) => {
+                    st.queue.extend(items);
+                    return self.next_in_stream();
+                }
+                Ok(v) => v,
+                Err(e) => {
+                    self.done = true;
+                    let at = format!("{}#{}", self.source, st.record + 1);
+                    return Some(ReadEvent::Error(err(&at, format!("not valid JSON: {e} (rest of the file skipped)"))));
+                }
+            },
+        };
+        st.record += 1;
+        let at = format!("{}#{}", self.source, st.record);
+        Some(match self.record(&value, 0) {
+            Ok(mut r) => {
+                r.source = at;
+                r.bytes = r.body_len();
+                ReadEvent::Record(r)
+            }
+            Err(reason) => ReadEvent::Error(err(&at, reason)),
+        })
+    }
+}
+
+impl Record {
+    fn body_len(&self) -> usize {
+        match &self.body {
+            Body::Text(t) | Body::Html(t) => t.len(),
+        }
+    }
+}
+
+/// Whether a first line that is not a whole JSON value opens indented JSON.
+fn opens_indented_json(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    t == b"{"
+        || t == b"["
+        || (t.starts_with(b"[") && t[1..].trim_ascii_start().starts_with(b"{"))
+        || (t.starts_with(b"{") && serde_json::from_slice::<Value>(t).is_err_and(|e| e.is_eof()))
 }
 
 impl Iterator for JsonlReader {
@@ -66,6 +147,9 @@ impl Iterator for JsonlReader {
         loop {
             if self.done {
                 return None;
+            }
+            if self.stream.is_some() {
+                return self.next_in_stream();
             }
             let mut line = Vec::new();
             // Bounded read: a line longer than the input limit is skipped, not buffered.
@@ -103,6 +187,11 @@ impl Iterator for JsonlReader {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            if self.line_is_first_content() && opens_indented_json(&line) {
+                self.start_stream(line);
+                continue;
+            }
+            self.seen_content = true;
             return Some(match self.parse(&line) {
                 Ok(r) => ReadEvent::Record(r),
                 Err(reason) => ReadEvent::Error(err(&format!("{}:{}", self.source, self.line), reason)),
@@ -149,6 +238,27 @@ mod tests {
             }
             e => panic!("{e:?}"),
         }
+    }
+
+    #[test]
+    fn indented_json_is_one_stream_not_many_bad_lines() {
+        let data = "{\n  \"id\": \"a\",\n  \"text\": \"One.\"\n}\n{\n  \"id\": \"b\",\n  \"text\": \"Two.\"\n}\n";
+        let ev: Vec<ReadEvent> =
+            JsonlReader::from_reader("x.json".into(), Box::new(data.as_bytes()), JsonlFields::default()).collect();
+        let ids: Vec<_> =
+            ev.iter().map(|e| if let ReadEvent::Record(r) = e { r.source.clone() } else { format!("{e:?}") }).collect();
+        assert_eq!(ids, ["x.json#1", "x.json#2"]);
+        let arr = "[\n {\"text\": \"One.\"},\n {\"nothing\": 1}\n]\n";
+        let ev: Vec<ReadEvent> =
+            JsonlReader::from_reader("y.json".into(), Box::new(arr.as_bytes()), JsonlFields::default()).collect();
+        assert_eq!(ev.len(), 2);
+        assert!(matches!(&ev[1], ReadEvent::Error(e) if e.source == "y.json#2"), "{ev:?}");
+        // A broken first line of real JSONL is still one error for that line.
+        let bad = "{\"text\": oops}\n{\"text\": \"Fine.\"}\n";
+        let ev: Vec<ReadEvent> =
+            JsonlReader::from_reader("z.jsonl".into(), Box::new(bad.as_bytes()), JsonlFields::default()).collect();
+        assert!(matches!(&ev[0], ReadEvent::Error(e) if e.source == "z.jsonl:1"));
+        assert!(matches!(&ev[1], ReadEvent::Record(r) if r.source == "z.jsonl:2"));
     }
 
     #[test]

@@ -79,43 +79,79 @@ pub fn parse_date_prefix(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
 }
 
-/// Opens any supported input and streams its events. Files are sniffed by
-/// extension and content; "-" is stdin, read as text.
+/// Opens any supported input and streams its events. Files and stdin ("-")
+/// go through the same sniffing: gzip is unwrapped, then the format is taken
+/// from the extension, else from the first bytes.
 pub fn open(path: &Path, fields: &JsonlFields) -> Box<dyn Iterator<Item = ReadEvent> + Send> {
     let source = path.display().to_string();
-    if source == "-" {
-        return Box::new(std::iter::once(match read_path(path) {
-            Ok(i) => ReadEvent::Record(text_record(i)),
-            Err(e) => ReadEvent::Error(e),
-        }));
-    }
-    let format = match sniff::sniff_path(path) {
-        Ok(f) => f,
-        Err(e) => return Box::new(std::iter::once(ReadEvent::Error(e))),
+    let reader: Box<dyn Read + Send> = if source == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => return Box::new(std::iter::once(ReadEvent::Error(err(&source, format!("cannot open: {e}"))))),
+        }
     };
+    open_reader(source, reader, fields)
+}
+
+/// Bytes peeked from the start of a stream to pick its reader.
+const SNIFF_BYTES: usize = 4096;
+
+/// Sniffs a stream (gzip, then format) from a bounded peek and streams its
+/// events; the peeked bytes are put back in front, nothing is read whole
+/// except one text or HTML article (up to [`MAX_INPUT_BYTES`]).
+pub fn open_reader(
+    source: String,
+    mut reader: Box<dyn Read + Send>,
+    fields: &JsonlFields,
+) -> Box<dyn Iterator<Item = ReadEvent> + Send> {
+    let once = |e: ReadEvent| -> Box<dyn Iterator<Item = ReadEvent> + Send> { Box::new(std::iter::once(e)) };
+    let head = match peek(&mut reader) {
+        Ok(h) => h,
+        Err(e) => return once(ReadEvent::Error(err(&source, format!("cannot read: {e}")))),
+    };
+    let gz = head.starts_with(&[0x1f, 0x8b]);
+    let raw: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(reader));
+    let mut inner: Box<dyn Read + Send> =
+        if gz { Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(raw))) } else { raw };
+    let head = match peek(&mut inner) {
+        Ok(h) => h,
+        Err(e) => return once(ReadEvent::Error(err(&source, sniff::io_reason(&e)))),
+    };
+    if whosaid_document::output::sniff_schema(&head).is_some() {
+        return once(ReadEvent::Error(err(
+            &source,
+            "this is whosaid/1 output (from `whosaid extract`), not articles: `whosaid ingest` stores it as is",
+        )));
+    }
+    let format = sniff(&source, &head);
+    let stream = std::io::BufReader::with_capacity(256 * 1024, std::io::Cursor::new(head).chain(inner));
     match format {
-        Format::Jsonl => match jsonl::JsonlReader::open(path, fields.clone()) {
-            Ok(r) => Box::new(r),
-            Err(e) => Box::new(std::iter::once(ReadEvent::Error(e))),
-        },
-        Format::Warc => match warc::WarcReader::open(path) {
-            Ok(r) => Box::new(r),
-            Err(e) => Box::new(std::iter::once(ReadEvent::Error(e))),
-        },
-        Format::Text => Box::new(std::iter::once(match read_path(path) {
+        Format::Jsonl => Box::new(jsonl::JsonlReader::from_reader(source, Box::new(stream), fields.clone())),
+        Format::Warc => Box::new(warc::WarcReader::from_reader(source, Box::new(stream))),
+        Format::Text => once(match read_body(&source, stream).and_then(|b| decode_owned(&source, b)) {
             Ok(i) => ReadEvent::Record(text_record(i)),
             Err(e) => ReadEvent::Error(e),
-        })),
+        }),
         // HTML is decoded by its own declaration (BOM, <meta charset>), not as UTF-8.
-        Format::Html => Box::new(std::iter::once(match read_bytes(path) {
+        Format::Html => once(match read_body(&source, stream) {
             Ok(bytes) => {
                 let (text, lossy) = whosaid_html::decode_html(&bytes);
                 let n = bytes.len();
                 ReadEvent::Record(Record { source, meta: Meta::default(), body: Body::Html(text), lossy, bytes: n })
             }
             Err(e) => ReadEvent::Error(e),
-        })),
+        }),
     }
+}
+
+/// Reads up to [`SNIFF_BYTES`] from the front of `r` (the caller puts them back).
+fn peek(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut head = vec![0u8; SNIFF_BYTES];
+    let n = sniff::read_up_to(r, &mut head)?;
+    head.truncate(n);
+    Ok(head)
 }
 
 fn text_record(i: Input) -> Record {
@@ -161,12 +197,7 @@ const MAX_BINARY_SHARE: f64 = 0.05;
 /// Decodes bytes as text: UTF-8 (BOM dropped), else lossy with a flag.
 /// Refuses binary data.
 pub fn decode(source: &str, bytes: &[u8]) -> Result<Input, ReadError> {
-    let sample = &bytes[..bytes.len().min(8192)];
-    let control =
-        sample.iter().filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))).count();
-    if !sample.is_empty() && (control as f64 / sample.len() as f64) > MAX_BINARY_SHARE {
-        return Err(err(source, "binary data, not text"));
-    }
+    check_binary(source, bytes)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Input { source: source.to_string(), text: s.to_string(), lossy: false }),
@@ -174,6 +205,43 @@ pub fn decode(source: &str, bytes: &[u8]) -> Result<Input, ReadError> {
             Ok(Input { source: source.to_string(), text: String::from_utf8_lossy(bytes).into_owned(), lossy: true })
         }
     }
+}
+
+/// Like [`decode`], without copying valid UTF-8.
+fn decode_owned(source: &str, bytes: Vec<u8>) -> Result<Input, ReadError> {
+    check_binary(source, &bytes)?;
+    let bytes = if bytes.starts_with(b"\xEF\xBB\xBF") { bytes[3..].to_vec() } else { bytes };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Input { source: source.to_string(), text, lossy: false }),
+        Err(e) => Ok(Input {
+            source: source.to_string(),
+            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            lossy: true,
+        }),
+    }
+}
+
+/// Reads one whole article from a stream, refusing empty and oversized input.
+fn read_body(source: &str, r: impl Read) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    r.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| err(source, sniff::io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(err(source, format!("larger than {} MiB, refused", MAX_INPUT_BYTES >> 20)));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(err(source, "empty input"));
+    }
+    Ok(bytes)
+}
+
+fn check_binary(source: &str, bytes: &[u8]) -> Result<(), ReadError> {
+    let sample = &bytes[..bytes.len().min(8192)];
+    let control =
+        sample.iter().filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))).count();
+    if !sample.is_empty() && (control as f64 / sample.len() as f64) > MAX_BINARY_SHARE {
+        return Err(err(source, "binary data, not text"));
+    }
+    Ok(())
 }
 
 /// Reads one file (or stdin for "-") as text.
@@ -208,32 +276,48 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Expands inputs: directories recurse (sorted, so output order is stable),
-/// files and "-" pass through.
+/// files and "-" pass through. Fails on the first input that cannot be
+/// expanded; [`expand_all`] reports each and keeps the rest.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
+    let (out, mut errors) = expand_all(paths);
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors.remove(0))
+    }
+}
+
+/// Like [`expand`], but one bad path (missing, unreadable directory, a pattern
+/// matching nothing) does not stop the others: the paths found come back with
+/// one error per problem, in input order.
+pub fn expand_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(p.clone());
         } else if p.is_dir() {
-            walk(p, &mut out)?;
+            walk(p, &mut out, &mut errors);
         } else if p.exists() {
             out.push(p.clone());
-        } else if let Some(matches) = glob(p)? {
-            out.extend(matches);
         } else {
-            return Err(err(&p.display().to_string(), "no such file or directory"));
+            match glob(p, &mut out, &mut errors) {
+                Ok(true) => {}
+                Ok(false) => errors.push(err(&p.display().to_string(), "no such file or directory")),
+                Err(e) => errors.push(e),
+            }
         }
     }
-    Ok(out)
+    (out, errors)
 }
 
 /// `*` and `?` in the last path component, for shells that pass patterns
 /// through quoted ("data/*.warc.gz"). Matching directories are walked.
-/// Ok(None) when `p` has no wildcard.
-fn glob(p: &Path) -> Result<Option<Vec<PathBuf>>, ReadError> {
-    let Some(pattern) = p.file_name().and_then(|n| n.to_str()) else { return Ok(None) };
+/// Ok(false) when `p` has no wildcard.
+fn glob(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) -> Result<bool, ReadError> {
+    let Some(pattern) = p.file_name().and_then(|n| n.to_str()) else { return Ok(false) };
     if !pattern.contains(['*', '?']) {
-        return Ok(None);
+        return Ok(false);
     }
     let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let src = p.display().to_string();
@@ -249,15 +333,14 @@ fn glob(p: &Path) -> Result<Option<Vec<PathBuf>>, ReadError> {
     if names.is_empty() {
         return Err(err(&src, "no file matches this pattern"));
     }
-    let mut out = Vec::new();
     for q in names {
         if q.is_dir() {
-            walk(&q, &mut out)?;
+            walk(&q, out, errors);
         } else {
             out.push(q);
         }
     }
-    Ok(Some(out))
+    Ok(true)
 }
 
 fn wildcard_match(pattern: &str, name: &str) -> bool {
@@ -284,12 +367,17 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
     p[i..].iter().all(|&c| c == '*')
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+/// Walks a directory; an unreadable directory is reported and skipped, its
+/// siblings are still walked.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
     let src = dir.display().to_string();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| err(&src, format!("cannot list directory: {e}")))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            errors.push(err(&src, format!("cannot list directory: {e}")));
+            return;
+        }
+    };
     entries.sort();
     for p in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -300,13 +388,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ReadError> {
         let is_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
         if p.is_dir() {
             if !is_link {
-                walk(&p, out)?;
+                walk(&p, out, errors);
             }
         } else if !name.ends_with(".gold.json") {
             out.push(p);
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -339,6 +426,44 @@ mod tests {
         assert_eq!(got, vec![dir.join("a.txt"), dir.join("b.txt")]);
         assert!(expand(&[dir.join("*.none")]).unwrap_err().to_string().ends_with("no file matches this pattern"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn one_bad_path_does_not_hide_the_others() {
+        let dir = std::env::temp_dir().join(format!("whosaid-expand-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("sub/a.txt"), "x").unwrap();
+        let (paths, errors) = expand_all(&[dir.join("missing.txt"), dir.clone(), dir.join("*.none")]);
+        assert_eq!(paths, vec![dir.join("sub/a.txt")]);
+        let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].ends_with("missing.txt: no such file or directory"));
+        assert!(errors[1].ends_with("no file matches this pattern"));
+        // A directory that cannot be listed (here: not a directory at all, as
+        // permissions do not bind root) is reported; the walk goes on.
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        walk(&dir.join("sub/a.txt"), &mut out, &mut errors);
+        walk(&dir.join("sub"), &mut out, &mut errors);
+        assert_eq!(out, vec![dir.join("sub/a.txt")]);
+        assert!(errors[0].to_string().contains("a.txt: cannot list directory"), "{}", errors[0]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stdin_like_streams_are_sniffed() {
+        let gz = {
+            use std::io::Write;
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b"{\"id\": \"a\", \"text\": \"Rubio said so.\"}\n").unwrap();
+            e.finish().unwrap()
+        };
+        let ev: Vec<ReadEvent> =
+            open_reader("-".into(), Box::new(std::io::Cursor::new(gz)), &JsonlFields::default()).collect();
+        assert!(matches!(&ev[..], [ReadEvent::Record(r)] if r.source == "-:1"), "{ev:?}");
+        let html = b"<!doctype html><html><body><p>Hi</p></body></html>".to_vec();
+        let ev: Vec<ReadEvent> =
+            open_reader("-".into(), Box::new(std::io::Cursor::new(html)), &JsonlFields::default()).collect();
+        assert!(matches!(&ev[..], [ReadEvent::Record(Record { body: Body::Html(_), .. })]), "{ev:?}");
     }
 
     #[test]

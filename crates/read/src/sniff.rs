@@ -38,6 +38,12 @@ pub fn sniff(name: &str, head: &[u8]) -> Format {
     if head.starts_with(b"{") {
         return Format::Jsonl;
     }
+    // A JSON array of objects (read as a JSON stream by the JSONL reader).
+    if let Some(rest) = head.strip_prefix(b"[") {
+        if rest.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            return Format::Jsonl;
+        }
+    }
     let lower_head: Vec<u8> = head.iter().take(512).map(|b| b.to_ascii_lowercase()).collect();
     let has = |needle: &[u8]| lower_head.windows(needle.len()).any(|w| w == needle);
     if has(b"<!doctype html") || has(b"<html") || has(b"<head") || has(b"<body") {
@@ -63,7 +69,7 @@ pub fn sniff_path(path: &Path) -> Result<Format, ReadError> {
     Ok(sniff(&source, &head))
 }
 
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..]) {
@@ -78,6 +84,15 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// An I/O error in words a user can act on (a cut gzip stream is "truncated").
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "truncated file".to_string(),
+        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => format!("corrupt data: {e}"),
+        _ => format!("cannot read: {e}"),
+    }
 }
 
 #[cfg(test)]

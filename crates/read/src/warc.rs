@@ -104,11 +104,14 @@ impl WarcReader {
             if copied < len {
                 return Err(format!("truncated record: {copied} of {len} bytes"));
             }
-            let reason = if len > MAX_INPUT_BYTES {
-                format!("payload of {len} bytes is over the input limit")
-            } else {
-                format!("WARC-Type {wtype} ({ctype})")
-            };
+            if wanted {
+                // A page lost to the size limit is a problem, not a deliberate skip.
+                return Ok(Some(ReadEvent::Error(err(
+                    &self.here(),
+                    format!("payload of {len} bytes is over the {} MiB input limit, skipped", MAX_INPUT_BYTES >> 20),
+                ))));
+            }
+            let reason = format!("WARC-Type {wtype} ({ctype})");
             return Ok(Some(ReadEvent::Skipped { source: self.here(), reason }));
         }
         let mut payload = Vec::with_capacity(len as usize);

@@ -18,26 +18,7 @@ pub enum Layout {
 /// Whether the first bytes of an input are a `whosaid/1` document (`schema`
 /// is always the first field), and how it is laid out.
 pub fn sniff_whosaid(head: &[u8]) -> Option<Layout> {
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let skip_ws = |b: &[u8]| -> usize { b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len()) };
-    let mut i = skip_ws(head);
-    if head.get(i) != Some(&b'{') {
-        return None;
-    }
-    i += 1;
-    let compact = head.get(i) == Some(&b'"');
-    i += skip_ws(&head[i..]);
-    let rest = &head[i..];
-    let rest = rest.strip_prefix(b"\"schema\"")?;
-    let j = skip_ws(rest);
-    let rest = rest[j..].strip_prefix(b":")?;
-    let j = skip_ws(rest);
-    let rest = &rest[j..];
-    let want = format!("\"{}", SCHEMA.split('/').next().unwrap_or("whosaid"));
-    if !rest.starts_with(want.as_bytes()) {
-        return None;
-    }
-    Some(if compact { Layout::Lines } else { Layout::Stream })
+    whosaid_document::output::sniff_schema(head).map(|compact| if compact { Layout::Lines } else { Layout::Stream })
 }
 
 /// Sniffs a file (through gzip when it is gzip).
@@ -47,11 +28,34 @@ pub fn sniff_whosaid_path(path: &Path) -> Option<Layout> {
     sniff_whosaid(head)
 }
 
+/// Like [`sniff_whosaid`], through gzip when `head` is gzip (as much as
+/// `head` holds is decompressed): for stdin, where only a peek is possible.
+pub fn sniff_whosaid_head(head: &[u8]) -> Option<Layout> {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let mut inner = Vec::new();
+        // A peek ends mid-stream: keep what decompressed before the error.
+        let _ = std::io::Read::read_to_end(
+            &mut std::io::Read::take(flate2::read::MultiGzDecoder::new(head), 4096),
+            &mut inner,
+        );
+        return sniff_whosaid(&inner);
+    }
+    sniff_whosaid(head)
+}
+
 fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let file = std::fs::File::open(path)?;
-    let mut buf = BufReader::new(file);
+    Ok(buffered(Box::new(std::fs::File::open(path)?)))
+}
+
+/// Buffers a stream, unwrapping gzip when it starts with the gzip magic.
+pub fn buffered(r: Box<dyn std::io::Read + Send>) -> Box<dyn BufRead + Send> {
+    let mut buf = BufReader::new(r);
     let gz = buf.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-    Ok(if gz { Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(buf))) } else { Box::new(buf) })
+    if gz {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(buf)))
+    } else {
+        Box::new(buf)
+    }
 }
 
 /// Streams the documents of a whosaid/1 input; errors are `source[:line]: reason`.

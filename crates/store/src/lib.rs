@@ -10,9 +10,13 @@
 //! ```
 //!
 //! **Identity.** A document is the same document when it has the same key
-//! (`meta.id`, else the source path) or the same content hash (of the cleaned
-//! text). Putting it again updates the stored row in place (same row id); an
-//! identical re-put is a no-op.
+//! ([`document_key`]: `meta.id`, else the source path; the rule batch runs
+//! use too). Putting it again updates the stored row in place (same row id);
+//! an identical re-put is a no-op. The same content under another key is a
+//! different document: it gets its own row, linked by `duplicate_of` to the
+//! first row with that content, so no id ever vanishes. Within one writer, a
+//! key put twice with different content is a [`Outcome::Conflict`]: the first
+//! is kept and the caller reports the second.
 //!
 //! **Durability.** A [`Writer`] keeps one transaction open and commits every
 //! `batch_size` documents; the caller reports a document as stored only after
@@ -190,7 +194,13 @@ impl Store {
     /// Starts writing: documents put through the writer are committed every
     /// `batch_size` documents and when it is committed or finished.
     pub fn writer(&mut self, batch_size: usize) -> Writer<'_> {
-        Writer { store: self, batch_size: batch_size.max(1), pending: Pending::default(), open: false }
+        Writer {
+            store: self,
+            batch_size: batch_size.max(1),
+            pending: Pending::default(),
+            open: false,
+            seen: std::collections::HashMap::new(),
+        }
     }
 
     /// The whole stored `whosaid/1` document, as it was ingested.
@@ -218,6 +228,9 @@ pub enum Outcome {
     Updated,
     /// Identical to the stored document: nothing written.
     Unchanged,
+    /// The key was already put by this writer with different content (a
+    /// repeated id in one input): nothing written, the first is kept.
+    Conflict,
 }
 
 /// Counts of what the documents put since the last commit did.
@@ -241,6 +254,8 @@ pub struct Writer<'a> {
     batch_size: usize,
     pending: Pending,
     open: bool,
+    /// Keys put by this writer and the JSON hash they were put with.
+    seen: std::collections::HashMap<String, String>,
 }
 
 impl Writer<'_> {
@@ -251,7 +266,7 @@ impl Writer<'_> {
             self.store.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.open = true;
         }
-        let outcome = match put_document(&self.store.conn, doc) {
+        let outcome = match put_document(&self.store.conn, doc, &mut self.seen) {
             Ok(o) => o,
             Err(e) => {
                 // A failed document must not leave half its rows behind: roll the
@@ -266,6 +281,7 @@ impl Writer<'_> {
             Outcome::Inserted => self.pending.inserted += 1,
             Outcome::Updated => self.pending.updated += 1,
             Outcome::Unchanged => self.pending.unchanged += 1,
+            Outcome::Conflict => return Ok((outcome, None)),
         }
         if outcome != Outcome::Unchanged {
             self.pending.statements += doc.statements.len();
@@ -352,32 +368,47 @@ fn now_iso() -> String {
 
 /// The key a document is known by: `meta.id`, else its source (path), else for
 /// stdin (`-`) `stdin:` and the start of its content hash.
+/// The rule is [`whosaid_document::document_key`], shared with batch runs.
 pub fn document_key(doc: &JsonDocument) -> String {
-    match doc.meta.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(id) => id.to_string(),
-        None if doc.source == "-" || doc.source.is_empty() => format!("stdin:{}", &content_hash(&doc.text)[..16]),
-        None => doc.source.clone(),
-    }
+    whosaid_document::document_key(doc.meta.id.as_deref(), &doc.source, &doc.text)
 }
 
-fn put_document(conn: &Connection, doc: &JsonDocument) -> Result<Outcome> {
+fn put_document(
+    conn: &Connection,
+    doc: &JsonDocument,
+    seen: &mut std::collections::HashMap<String, String>,
+) -> Result<Outcome> {
     let key = document_key(doc);
     let chash = content_hash(&doc.text);
-    let json = serde_json::to_vec(doc).map_err(|e| Error::Db(format!("{key}: cannot serialise: {e}")))?;
-    let jhash = hash::fnv1a_128_hex(&json);
-    // The key wins over the content hash, so no other row can hold `key` when
-    // the match is by hash (the UNIQUE constraint on doc_key stays satisfied).
-    let by_key = conn
+    let existing = conn
         .prepare_cached("SELECT id, json_hash FROM documents WHERE doc_key = ?1")?
         .query_row([&key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
         .optional()?;
-    let existing = match by_key {
-        Some(hit) => Some(hit),
-        None => conn
-            .prepare_cached("SELECT id, json_hash FROM documents WHERE content_hash = ?1 ORDER BY id LIMIT 1")?
-            .query_row([&chash], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .optional()?,
-    };
+    // Same content under another key: its own row, linked to the first copy.
+    let mut linked;
+    let mut doc = doc;
+    if existing.is_none() && doc.duplicate_of.is_none() {
+        let first: Option<String> = conn
+            .prepare_cached(
+                "SELECT doc_key FROM documents WHERE content_hash = ?1 AND doc_key != ?2 ORDER BY id LIMIT 1",
+            )?
+            .query_row([&chash, &key], |r| r.get(0))
+            .optional()?;
+        if let Some(first) = first {
+            linked = doc.clone();
+            linked.duplicate_of = Some(first);
+            doc = &linked;
+        }
+    }
+    let json = serde_json::to_vec(doc).map_err(|e| Error::Db(format!("{key}: cannot serialise: {e}")))?;
+    let jhash = hash::fnv1a_128_hex(&json);
+    match seen.get(&key) {
+        Some(h) if *h != jhash => return Ok(Outcome::Conflict),
+        Some(_) => {}
+        None => {
+            seen.insert(key.clone(), jhash.clone());
+        }
+    }
     if let Some((_, old)) = &existing {
         if *old == jhash {
             return Ok(Outcome::Unchanged);

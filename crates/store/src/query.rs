@@ -229,6 +229,9 @@ impl SearchQuery {
 /// nothing searchable is left.
 pub fn fts_query(input: &str) -> Option<String> {
     let mut tokens: Vec<(String, bool)> = Vec::new(); // (text, was quoted)
+                                                      // Control characters are separators: SQLite ends a string at NUL, so a
+                                                      // quoted term holding one would reach FTS5 unterminated.
+    let input: String = input.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let mut chars = input.chars().peekable();
     while let Some(&c) = chars.peek() {
         if c.is_whitespace() {
@@ -729,6 +732,8 @@ mod tests {
 
     #[test]
     fn fts_queries_are_quoted() {
+        assert_eq!(fts_query("trump\u{0}").as_deref(), Some("\"trump\""));
+        assert_eq!(fts_query("a\u{0}b\u{1}").as_deref(), Some("\"a\" \"b\""));
         assert_eq!(fts_query("ceasefire").as_deref(), Some("\"ceasefire\""));
         assert_eq!(fts_query("peace OR ceasefire").as_deref(), Some("\"peace\" OR \"ceasefire\""));
         assert_eq!(fts_query("\"root causes\" cease*").as_deref(), Some("\"root causes\" \"cease\"*"));

@@ -435,6 +435,10 @@ impl Params {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let k = decode(k).map_err(|e| Reply::error(400, format!("query string: {e}")))?;
             let v = decode(v).map_err(|e| Reply::error(400, format!("parameter {k}: {e}")))?;
+            // No parameter has a use for control characters (a NUL ends an SQLite string).
+            if v.chars().any(|c| c.is_control() && c != '\t') {
+                return Err(Reply::error(400, format!("parameter '{k}': control characters are not allowed")));
+            }
             if !allowed.contains(&k.as_str()) {
                 let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
                 return Err(Reply::error(400, format!("unknown parameter '{k}' (accepted: {list})")));

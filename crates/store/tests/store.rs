@@ -114,16 +114,29 @@ fn ingest_twice_is_idempotent_and_updates_in_place() {
     assert_eq!(put_all(&mut store, &[changed], 5), vec![Outcome::Updated]);
     assert_eq!(store.find_document("doc-3").unwrap(), Some(before));
     assert_eq!(store.counts().unwrap(), first);
-    // Same content under another id (another path, a copy): the content hash
-    // finds it, it is updated, not duplicated.
+    // Same content under another id (another path, a copy): stored as its own
+    // document, linked to the first as a duplicate; neither id vanishes.
     let mut copy = docs[4].clone();
     copy.meta.id = Some("doc-4-again".into());
     let row = store.find_document("doc-4").unwrap().unwrap();
-    assert_eq!(put_all(&mut store, &[copy], 5), vec![Outcome::Updated]);
-    assert_eq!(store.find_document("doc-4-again").unwrap(), Some(row));
-    assert_eq!(store.find_document("doc-4").unwrap(), None);
-    assert_eq!(store.counts().unwrap(), first);
+    assert_eq!(put_all(&mut store, &[copy], 5), vec![Outcome::Inserted]);
+    assert_eq!(store.find_document("doc-4").unwrap(), Some(row));
+    let again = store.find_document("doc-4-again").unwrap().unwrap();
+    assert_ne!(again, row);
+    assert_eq!(store.load_json(again).unwrap().unwrap().duplicate_of.as_deref(), Some("doc-4"));
+    assert_eq!(store.counts().unwrap().0, first.0 + 1);
     assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    // A repeated id with different content in one run: the first is kept.
+    let mut w = store.writer(5);
+    let mut a = docs[5].clone();
+    a.meta.id = Some("twice".into());
+    let mut b = docs[6].clone();
+    b.meta.id = Some("twice".into());
+    assert_eq!(w.put(&a).unwrap().0, Outcome::Inserted);
+    assert_eq!(w.put(&b).unwrap().0, Outcome::Conflict);
+    w.finish().unwrap();
+    let twice = store.find_document("twice").unwrap().unwrap();
+    assert_eq!(store.load_json(twice).unwrap().unwrap().text, docs[5].text);
     // The full-text index follows updates: the new title is found, nothing twice.
     let hits = store
         .search(&SearchQuery {
