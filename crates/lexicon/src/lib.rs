@@ -22,7 +22,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 1;
+pub const LEXICON_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CueClass {
@@ -32,6 +32,13 @@ pub enum CueClass {
     Belief,
     /// A document or poll as source ("a report found").
     Evidence,
+}
+
+/// The sex a first name or an honorific is given to, for pronoun agreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Male,
+    Female,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +96,10 @@ pub struct Lexicon {
     pub boilerplate: Vec<(String, String)>,
     /// Capitalised non-name words (exact case).
     pub function_words: HashSet<String>,
+    /// Lower-case first name → sex (1990 US census lists, see the data file).
+    pub first_names: HashMap<String, Gender>,
+    /// Lower-case honorific or role word → sex ("mrs", "spokesman").
+    pub gendered_words: HashMap<String, Gender>,
     /// Longest entry, in words, of name lists (media/organisations/places).
     pub max_name_words: usize,
     /// Lower-case first words of titles and of names (media, organisations,
@@ -119,6 +130,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "pronouns",
     "boilerplate",
     "function_words",
+    "first_names",
+    "gendered_words",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -289,6 +302,15 @@ impl Lexicon {
                         .ok_or_else(|| bad("expected 'kind | text' with a text of 3 or more characters"))?;
                     self.boilerplate.push((f[0].to_string(), pattern.to_lowercase()));
                 }
+                "first_names" | "gendered_words" => {
+                    let g = match f.get(1).copied() {
+                        Some("m") => Gender::Male,
+                        Some("f") => Gender::Female,
+                        _ => return Err(bad("expected 'name | m' or 'name | f'")),
+                    };
+                    let map = if list == "first_names" { &mut self.first_names } else { &mut self.gendered_words };
+                    map.insert(f[0].to_lowercase(), g);
+                }
                 "function_words" => {
                     self.function_words.insert(f[0].to_string());
                 }
@@ -324,6 +346,13 @@ mod tests {
         assert_eq!(lex.metonyms.get("Moscow").unwrap(), "Russian government");
         assert!(lex.places.contains("Zaporozhye"));
         assert!(lex.cue_phrases.iter().any(|(w, c)| w == &["according", "to"] && &*c.lemma == "according to"));
+        assert_eq!(lex.first_names.get("hillary"), Some(&Gender::Female));
+        assert_eq!(lex.first_names.get("donald"), Some(&Gender::Male));
+        assert_eq!(lex.first_names.get("volodymyr"), Some(&Gender::Male));
+        // Shared names are left out, so they agree with any pronoun.
+        assert_eq!(lex.first_names.get("jordan"), None);
+        assert_eq!(lex.gendered_words.get("mrs"), Some(&Gender::Female));
+        assert!(Lexicon::with_extension("first_names = [\"kim | x\"]").is_err());
     }
 
     #[test]
