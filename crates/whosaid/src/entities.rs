@@ -1,22 +1,115 @@
 //! Stage 3b — entities: cluster mentions of one actor within the article.
 //!
 //! Rules, from most to least certain:
-//! 1. full names, organisations, media and places join by canonical name;
+//! 1. full names, organisations, media and places join by canonical name; a
+//!    person's name is first cleaned of titles and qualifiers ("Massachusetts
+//!    Sen. Elizabeth Warren" → "Elizabeth Warren", "Rival Hillary Clinton" →
+//!    "Hillary Clinton", "One of Mr. Clarke" → "Clarke") and full names with
+//!    the same first and last word are one person whose canonical name is the
+//!    fullest ("Loretta Lynch" + "Loretta E. Lynch" → "Loretta E. Lynch");
 //!    a metonymic place joins the government it stands for ("Russian government");
-//! 2. a lone surname (or first name) joins the nearest person whose full name ends
-//!    (or starts) with it;
+//! 2. a lone surname (or first name) joins a person whose full name ends (or
+//!    starts) with it, of the sex its honorific says ("Mrs. Clinton"): the one
+//!    named most often in the article, the nearest on a tie (news refers to
+//!    the principal by surname, to relatives by first or full name);
 //! 3. a title mention ("the US secretary of state") joins the nearest person
 //!    who carries that title anywhere in the article (headlines speak before the
 //!    body names the person);
 //! 4. a nominal ("the outlet") joins the nearest preceding entity of its type;
-//! 5. "he"/"she" joins the last person in the same sentence before it, else the
-//!    first person (the subject) of the nearest earlier sentence that has one;
-//!    "they" the nearest preceding group or organisation.
+//! 5. "he"/"she" joins the last person *of that sex or of unknown sex* (first
+//!    names and honorifics, see [`person_gender`]) in the same sentence before
+//!    it, else the first such person (the subject) of the nearest earlier
+//!    sentence that has one; "they" the nearest preceding group or
+//!    organisation. The statements pass later prefers the previous speaker
+//!    (see `speakers.rs`).
 
 use whosaid_lexicon::HashMap;
 
 use whosaid_document::{Document, Entity, EntityType, MentionKind};
-use whosaid_lexicon::Lexicon;
+use whosaid_lexicon::{Gender, Lexicon};
+
+/// Name suffixes that are not the surname ("Joseph R. Biden Jr.").
+const NAME_SUFFIXES: &[&str] = &["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"];
+
+/// A person's name as written, cleaned for its canonical form: drops every
+/// word up to the last title in it ("Charlotte Mayor Jennifer Roberts",
+/// "Lt. Gen. Michael Flynn"), leading abbreviations and honorifics ("Mr.",
+/// "Rev."), a partitive ("One of Mr. Clarke"), and a capitalised word before a
+/// known first name ("Rival Hillary Clinton"). Never drops the last word.
+pub fn clean_person_name(name: &str, lex: &Lexicon) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let n = words.len();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let mut start = 0;
+    // The end of the last title phrase that leaves a word after it.
+    for i in 0..n.saturating_sub(1) {
+        for j in i + 1..n {
+            let phrase = lower[i..j].join(" ");
+            if lex.is_title(&phrase) || lex.is_title(phrase.trim_end_matches('.')) {
+                start = start.max(j);
+            }
+        }
+        if lower[i] == "of" && i > 0 {
+            start = start.max(i + 1);
+        }
+    }
+    while start + 1 < n {
+        let w = words[start];
+        let bare = lower[start].trim_end_matches('.');
+        let abbreviation = w.ends_with('.') && bare.chars().count() >= 2;
+        if abbreviation || lex.gendered_words.contains_key(bare) || lex.function_words.contains(w) {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    if start + 2 < n
+        && !lex.first_names.contains_key(&lower[start])
+        && lex.first_names.contains_key(&lower[start + 1])
+    {
+        start += 1;
+    }
+    words[start..].join(" ")
+}
+
+/// First and last word of a cleaned person name, lower case, skipping
+/// suffixes: the identity key of a full name within one article.
+fn person_key(name: &str) -> (String, String) {
+    let words: Vec<&str> = name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).collect();
+    let first = words.first().copied().unwrap_or("").to_lowercase();
+    let last = words.last().copied().unwrap_or("").to_lowercase();
+    (first, last)
+}
+
+/// The sex of a person entity, when its first name or an honorific or role
+/// word on one of its mentions says it ("Mrs.", "spokesman"); else `None`.
+pub fn person_gender(doc: &Document, e: &Entity, lex: &Lexicon) -> Option<Gender> {
+    name_gender(&e.name, lex).or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex))).or_else(|| {
+        e.mentions
+            .iter()
+            .filter(|&&m| doc.mentions[m].kind == MentionKind::Name)
+            .find_map(|&m| text_gender(doc.slice(doc.mentions[m].span), lex))
+    })
+}
+
+/// The sex of a name's first word, if the first-name list knows it.
+fn name_gender(name: &str, lex: &Lexicon) -> Option<Gender> {
+    lex.first_names.get(&name.split_whitespace().next().unwrap_or("").to_lowercase()).copied()
+}
+
+/// The sex the first honorific or role word in `text` says ("Mr.", "spokeswoman").
+fn text_gender(text: &str, lex: &Lexicon) -> Option<Gender> {
+    text.split_whitespace().find_map(|w| lex.gendered_words.get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
+}
+
+/// The sex a pronoun asks for ("he" → male), `None` for any other word.
+pub fn pronoun_gender(word: &str) -> Option<Gender> {
+    match word.to_lowercase().as_str() {
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        _ => None,
+    }
+}
 
 fn normalise_title(t: &str) -> String {
     let t = t.to_lowercase();
@@ -46,6 +139,10 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             })
         };
 
+    // Person full names by (first, last) word; lone names as cleaned.
+    let mut by_person: HashMap<String, usize> = HashMap::default();
+    let mut lone_names: Vec<Option<String>> = vec![None; doc.mentions.len()];
+
     // Pass 1: names that carry their own identity.
     for (mi, m) in doc.mentions.iter().enumerate() {
         if m.kind != MentionKind::Name && m.kind != MentionKind::Group {
@@ -54,8 +151,30 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         let name_text = collapse_ws(doc.slice(m.name.unwrap_or(m.span)));
         let e = match (m.kind, m.etype) {
             (MentionKind::Group, _) => get_or_create(&mut entities, EntityType::Group, name_text, None),
-            (_, EntityType::Person) if name_text.split_whitespace().count() < 2 => continue,
-            (_, EntityType::Person) => get_or_create(&mut entities, EntityType::Person, name_text, None),
+            (_, EntityType::Person) => {
+                let name = clean_person_name(&name_text, lex);
+                if name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).count() < 2 {
+                    lone_names[mi] = Some(name);
+                    continue;
+                }
+                let (first, last) = person_key(&name);
+                let key = format!("{first} {last}");
+                let e = *by_person.entry(key).or_insert_with(|| {
+                    entities.push(Entity {
+                        name: name.clone(),
+                        etype: EntityType::Person,
+                        titles: Vec::new(),
+                        mentions: Vec::new(),
+                        metonym_of: None,
+                    });
+                    entities.len() - 1
+                });
+                // The fullest name the article gives is the canonical one.
+                if name.split_whitespace().count() > entities[e].name.split_whitespace().count() {
+                    entities[e].name = name;
+                }
+                e
+            }
             (_, EntityType::Place) if m.metonymic => {
                 let gov = lex.metonyms.get(&name_text).cloned().unwrap_or_else(|| format!("{name_text} government"));
                 get_or_create(&mut entities, EntityType::Organization, gov, Some(name_text))
@@ -92,13 +211,27 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         first: String,
         last: String,
         titles: Vec<String>,
+        gender: Option<Gender>,
+    }
+    // Honorifics on pass-1 mentions ("Mrs. Hillary Clinton"), one scan.
+    let mut honorific_gender: Vec<Option<Gender>> = vec![None; entities.len()];
+    for (mi, e) in assign.iter().enumerate() {
+        if let Some(e) = *e {
+            if honorific_gender[e].is_none() && entities[e].etype == EntityType::Person {
+                honorific_gender[e] = text_gender(doc.slice(doc.mentions[mi].span), lex);
+            }
+        }
     }
     let facts: Vec<Facts> = entities
         .iter()
-        .map(|e| Facts {
+        .enumerate()
+        .map(|(ei, e)| Facts {
             first: e.name.split_whitespace().next().unwrap_or("").to_string(),
-            last: e.name.split_whitespace().last().unwrap_or("").to_string(),
+            last: e.name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).last().unwrap_or("").to_string(),
             titles: e.titles.iter().map(|t| normalise_title(t)).collect(),
+            gender: name_gender(&e.name, lex)
+                .or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex)))
+                .or(honorific_gender[ei]),
         })
         .collect();
     // Indexes so that resolving a lone name or a title costs O(log n), not a
@@ -150,8 +283,28 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         let pos = m.span.start;
         let e = match m.kind {
             MentionKind::Name if m.etype == EntityType::Person => {
-                let word = doc.slice(m.name.unwrap_or(m.span)).trim();
-                let found = by_name.get(word).and_then(|c| nearest(c, pos));
+                let cleaned = lone_names[mi].take();
+                let word = cleaned.as_deref().unwrap_or_else(|| doc.slice(m.name.unwrap_or(m.span)).trim());
+                let word = word.split_whitespace().find(|w| !NAME_SUFFIXES.contains(w)).unwrap_or(word);
+                // "Mrs. Clinton" is not Bill Clinton.
+                let honorific = m.title.as_deref().and_then(|t| text_gender(t, lex)).or_else(|| text_gender(doc.slice(m.span), lex));
+                let candidates: Vec<usize> = by_name
+                    .get(word)
+                    .map(|c| {
+                        c.iter()
+                            .copied()
+                            .filter(|&e| {
+                                honorific.is_none()
+                                    || facts[e].gender.is_none()
+                                    || facts[e].gender == honorific
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // The most-named bearer of the surname; the nearest on a tie.
+                let most = candidates.iter().map(|&e| positions[e].len()).max().unwrap_or(0);
+                let salient: Vec<usize> = candidates.iter().copied().filter(|&e| positions[e].len() == most).collect();
+                let found = nearest(&salient, pos);
                 match found {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
@@ -205,7 +358,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     }
                 }
             }
-            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities) {
+            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, lex) {
                 Some(e) => e,
                 None => continue,
             },
@@ -241,9 +394,23 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     }
 }
 
-fn resolve_pronoun(doc: &Document, mi: usize, assign: &[Option<usize>], entities: &[Entity]) -> Option<usize> {
+fn resolve_pronoun(
+    doc: &Document,
+    mi: usize,
+    assign: &[Option<usize>],
+    entities: &[Entity],
+    lex: &Lexicon,
+) -> Option<usize> {
     let m = &doc.mentions[mi];
     let want_group = m.etype == EntityType::Group;
+    let want_gender = pronoun_gender(doc.slice(m.span));
+    // Agreement: a known sex must match the pronoun's; unknown agrees.
+    let agrees = |e: usize| {
+        want_gender.is_none() || {
+            let g = name_gender(&entities[e].name, lex).or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)));
+            g.is_none() || g == want_gender
+        }
+    };
     let fits = |pm: usize| -> Option<usize> {
         let other = &doc.mentions[pm];
         if other.in_quote && !m.in_quote {
@@ -254,7 +421,7 @@ fn resolve_pronoun(doc: &Document, mi: usize, assign: &[Option<usize>], entities
         let ok = if want_group {
             matches!(et, EntityType::Group | EntityType::Organization) && other.kind != MentionKind::Pronoun
         } else {
-            et == EntityType::Person
+            et == EntityType::Person && agrees(e)
         };
         ok.then_some(e)
     };
