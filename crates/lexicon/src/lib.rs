@@ -74,6 +74,8 @@ pub struct Lexicon {
     pub cue_phrases_by_first: HashMap<String, Vec<usize>>,
     /// Title phrases as lower-case words.
     pub titles: HashSet<String>,
+    /// Abbreviated title → full form ("sen." → "senator").
+    pub title_expansions: HashMap<String, String>,
     pub max_title_words: usize,
     /// Lower-case alias → canonical media name.
     pub media: HashMap<String, String>,
@@ -263,6 +265,9 @@ impl Lexicon {
                     let t = f[0].to_lowercase();
                     self.title_first_words.insert(t.split_whitespace().next().unwrap_or("").to_string());
                     self.max_title_words = self.max_title_words.max(t.split_whitespace().count());
+                    if let Some(full) = f.get(1).filter(|x| !x.is_empty()) {
+                        self.title_expansions.insert(t.clone(), full.to_lowercase());
+                    }
                     self.titles.insert(t);
                 }
                 "media" | "organizations" => {

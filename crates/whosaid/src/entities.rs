@@ -23,7 +23,7 @@
 //!    organisation. The statements pass later prefers the previous speaker
 //!    (see `speakers.rs`).
 
-use whosaid_lexicon::HashMap;
+use whosaid_lexicon::{HashMap, HashSet};
 
 use whosaid_document::{Document, Entity, EntityType, MentionKind};
 use whosaid_lexicon::{Gender, Lexicon};
@@ -56,16 +56,15 @@ pub fn clean_person_name(name: &str, lex: &Lexicon) -> String {
     while start + 1 < n {
         let w = words[start];
         let bare = lower[start].trim_end_matches('.');
-        let abbreviation = w.ends_with('.') && bare.chars().count() >= 2;
+        // "Rev.", "Lt." — not initials like "G.K.".
+        let abbreviation = w.ends_with('.') && bare.chars().count() >= 2 && !bare.contains('.');
         if abbreviation || lex.gendered_words.contains_key(bare) || lex.function_words.contains(w) {
             start += 1;
         } else {
             break;
         }
     }
-    if start + 2 < n
-        && !lex.first_names.contains_key(&lower[start])
-        && lex.first_names.contains_key(&lower[start + 1])
+    if start + 2 < n && !lex.first_names.contains_key(&lower[start]) && lex.first_names.contains_key(&lower[start + 1])
     {
         start += 1;
     }
@@ -99,7 +98,29 @@ fn name_gender(name: &str, lex: &Lexicon) -> Option<Gender> {
 
 /// The sex the first honorific or role word in `text` says ("Mr.", "spokeswoman").
 fn text_gender(text: &str, lex: &Lexicon) -> Option<Gender> {
-    text.split_whitespace().find_map(|w| lex.gendered_words.get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
+    text.split_whitespace()
+        .find_map(|w| lex.gendered_words.get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
+}
+
+/// Whether a "person" entity's name reads like a person's, for he/she: not
+/// when a word of it is a place, an organisation head, a function word, a
+/// connector or shouting ("Fort Pierce" is not, "Commission on Presidential
+/// Debates" is not, "Ready for Trump" is not); a known first name or a title
+/// always makes it one.
+pub fn plausible_person(e: &Entity, lex: &Lexicon) -> bool {
+    if name_gender(&e.name, lex).is_some() || !e.titles.is_empty() {
+        return true;
+    }
+    let words: Vec<&str> = e.name.split_whitespace().collect();
+    !words.iter().any(|w| {
+        lex.places.contains(*w)
+            || lex.org_heads.contains(*w)
+            || lex.function_words.contains(*w)
+            || matches!(*w, "of" | "for" | "on" | "and" | "the")
+            || w.contains('\'')
+            || w.contains('’')
+            || (w.len() > 3 && w.chars().all(|c| !c.is_lowercase()))
+    }) && words.first().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// The sex a pronoun asks for ("he" → male), `None` for any other word.
@@ -111,10 +132,16 @@ pub fn pronoun_gender(word: &str) -> Option<Gender> {
     }
 }
 
-fn normalise_title(t: &str) -> String {
+/// Lower case, no article, "U.S." as "us", abbreviations spelled out
+/// ("Gov." → "governor"), so "Indiana Gov." and "the Indiana governor" compare.
+fn normalise_title(t: &str, lex: &Lexicon) -> String {
     let t = t.to_lowercase();
     let t = t.trim_start_matches("the ").trim_start_matches("a ").trim_start_matches("an ");
-    t.replace("u.s.", "us").split_whitespace().collect::<Vec<_>>().join(" ")
+    t.replace("u.s.", "us")
+        .split_whitespace()
+        .map(|w| lex.title_expansions.get(w).map(String::as_str).unwrap_or(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn strip_the(s: &str) -> &str {
@@ -228,7 +255,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         .map(|(ei, e)| Facts {
             first: e.name.split_whitespace().next().unwrap_or("").to_string(),
             last: e.name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).last().unwrap_or("").to_string(),
-            titles: e.titles.iter().map(|t| normalise_title(t)).collect(),
+            titles: e.titles.iter().map(|t| normalise_title(t, lex)).collect(),
             gender: name_gender(&e.name, lex)
                 .or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex)))
                 .or(honorific_gender[ei]),
@@ -239,6 +266,19 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut positions: Vec<Vec<usize>> = vec![Vec::new(); facts.len()];
     for &(pm, e) in &person_mentions {
         positions[e].push(doc.mentions[pm].span.start);
+    }
+    // Per pass-1 person: the lower-case words of its name mentions (with
+    // their titles and qualifiers: "indiana gov. mike pence"), for role
+    // nominals that name a qualifier ("the Indiana governor").
+    let mut entity_words: Vec<HashSet<String>> = vec![HashSet::default(); facts.len()];
+    for (mi, e) in assign.iter().enumerate() {
+        if let Some(e) = *e {
+            if entities[e].etype == EntityType::Person {
+                let w = &mut entity_words[e];
+                w.extend(doc.slice(doc.mentions[mi].span).split_whitespace().map(str::to_lowercase));
+                w.extend(facts[e].titles.iter().flat_map(|t| t.split_whitespace().map(str::to_string)));
+            }
+        }
     }
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
@@ -256,6 +296,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
         }
     }
+    let facts_titles: Vec<Vec<String>> = facts.iter().map(|f| f.titles.clone()).collect();
     // Nearest mention of any candidate; following mentions cost double.
     let nearest = |candidates: &[usize], pos: usize| -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
@@ -287,24 +328,27 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let word = cleaned.as_deref().unwrap_or_else(|| doc.slice(m.name.unwrap_or(m.span)).trim());
                 let word = word.split_whitespace().find(|w| !NAME_SUFFIXES.contains(w)).unwrap_or(word);
                 // "Mrs. Clinton" is not Bill Clinton.
-                let honorific = m.title.as_deref().and_then(|t| text_gender(t, lex)).or_else(|| text_gender(doc.slice(m.span), lex));
+                let honorific = m
+                    .title
+                    .as_deref()
+                    .and_then(|t| text_gender(t, lex))
+                    .or_else(|| text_gender(doc.slice(m.span), lex));
                 let candidates: Vec<usize> = by_name
                     .get(word)
                     .map(|c| {
                         c.iter()
                             .copied()
                             .filter(|&e| {
-                                honorific.is_none()
-                                    || facts[e].gender.is_none()
-                                    || facts[e].gender == honorific
+                                honorific.is_none() || facts[e].gender.is_none() || facts[e].gender == honorific
                             })
                             .collect()
                     })
                     .unwrap_or_default();
-                // The most-named bearer of the surname; the nearest on a tie.
-                let most = candidates.iter().map(|&e| positions[e].len()).max().unwrap_or(0);
-                let salient: Vec<usize> = candidates.iter().copied().filter(|&e| positions[e].len() == most).collect();
-                let found = nearest(&salient, pos);
+                // The most-named bearer of the surname; the first introduced on a tie.
+                let found = candidates
+                    .iter()
+                    .copied()
+                    .min_by_key(|&e| (std::cmp::Reverse(positions[e].len()), positions[e][0]));
                 match found {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
@@ -324,7 +368,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     last_of_type.insert(EntityType::Person, e);
                     continue;
                 }
-                let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)));
+                let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)), lex);
                 let fits = |t: &String| {
                     *t == title
                         || (t.ends_with(title.as_str()) && t[..t.len() - title.len()].ends_with(' '))
@@ -336,13 +380,28 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .and_then(|head| by_title_head.get(head))
                     .map(|c| c.iter().copied().filter(|&e| facts[e].titles.iter().any(fits)).collect())
                     .unwrap_or_default();
-                let found = nearest(&candidates, pos);
+                let found = nearest(&candidates, pos)
+                    .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex));
                 match found {
                     Some(e) => e,
                     None => continue,
                 }
             }
             MentionKind::Nominal => {
+                let text = doc.slice(m.span);
+                // "Retired Lt. Gen. Michael Flynn" read as a phrase: the name in it.
+                if let Some(e) = embedded_person(text, &by_person, lex) {
+                    assign[mi] = Some(e);
+                    last_of_type.insert(EntityType::Person, e);
+                    continue;
+                }
+                // "the Indiana governor": the person the article gave that role.
+                if let Some(e) = role_nominal(text, pos, &by_title_head, &facts_titles, &entity_words, &positions, lex)
+                {
+                    assign[mi] = Some(e);
+                    last_of_type.insert(EntityType::Person, e);
+                    continue;
+                }
                 // "the outlet" points back; "another source" names a new actor.
                 let words: Vec<&str> = doc.slice(m.span).split_whitespace().collect();
                 let anaphoric = words.len() == 2
@@ -407,7 +466,8 @@ fn resolve_pronoun(
     // Agreement: a known sex must match the pronoun's; unknown agrees.
     let agrees = |e: usize| {
         want_gender.is_none() || {
-            let g = name_gender(&entities[e].name, lex).or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)));
+            let g = name_gender(&entities[e].name, lex)
+                .or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)));
             g.is_none() || g == want_gender
         }
     };
@@ -416,12 +476,16 @@ fn resolve_pronoun(
         if other.in_quote && !m.in_quote {
             return None;
         }
+        // "Indiana" inside "the Indiana governor" is not a candidate of its own.
+        if pm > 0 && doc.mentions[pm - 1].span.contains(other.span) && doc.mentions[pm - 1].span != other.span {
+            return None;
+        }
         let e = assign[pm]?;
         let et = entities[e].etype;
         let ok = if want_group {
             matches!(et, EntityType::Group | EntityType::Organization) && other.kind != MentionKind::Pronoun
         } else {
-            et == EntityType::Person && agrees(e)
+            et == EntityType::Person && agrees(e) && plausible_person(&entities[e], lex)
         };
         ok.then_some(e)
     };
@@ -445,4 +509,113 @@ fn resolve_pronoun(
         }
         pm = (0..pm).rev().find(|&k| doc.mentions[k].span.start < s_start)?;
     }
+}
+
+/// Words of a role phrase after its determiner, and its head (lower case).
+fn role_words(text: &str) -> (Vec<&str>, String) {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    if words.first().is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an")) {
+        words.remove(0);
+    }
+    let head = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
+    (words, head)
+}
+
+/// The person a definite role phrase stands for when the article named a
+/// person with its capitalised qualifiers: "the Indiana governor" → the
+/// person written "Indiana Gov. Mike Pence", "the Vermont senator" → "Vermont
+/// Sen. Bernie Sanders". Needs the head to be a title and at least one
+/// capitalised qualifier; only persons named before `pos` count, the nearest
+/// first. A role nobody in the article holds stays unresolved.
+fn role_holder(
+    text: &str,
+    pos: usize,
+    entity_words: &[HashSet<String>],
+    positions: &[Vec<usize>],
+    lex: &Lexicon,
+) -> Option<usize> {
+    if !text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        return None;
+    }
+    let (words, head) = role_words(text);
+    let head_full = lex.title_expansions.get(&head).cloned().unwrap_or(head.clone());
+    if !lex.titles.contains(&head_full) {
+        return None;
+    }
+    let quals: Vec<String> = words[..words.len().saturating_sub(1)]
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(|w| w.to_lowercase())
+        .collect();
+    if quals.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (e, ws) in entity_words.iter().enumerate() {
+        if ws.is_empty() || !quals.iter().all(|q| ws.contains(q)) {
+            continue;
+        }
+        let before = positions[e].partition_point(|&p| p < pos);
+        if before == 0 {
+            continue;
+        }
+        let dist = pos - positions[e][before - 1];
+        if best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, e));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+/// A role nominal ("the Vermont senator", "the former president"): a holder
+/// of that title (nearest before), else [`role_holder`].
+fn role_nominal(
+    text: &str,
+    pos: usize,
+    by_title_head: &HashMap<&str, Vec<usize>>,
+    titles: &[Vec<String>],
+    entity_words: &[HashSet<String>],
+    positions: &[Vec<usize>],
+    lex: &Lexicon,
+) -> Option<usize> {
+    if !text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        return None;
+    }
+    let (words, head) = role_words(text);
+    let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
+    if words.len() < 2 || !lex.titles.contains(&head) {
+        return role_holder(text, pos, entity_words, positions, lex);
+    }
+    let role = normalise_title(&words.join(" "), lex);
+    let holders: Vec<usize> = by_title_head
+        .get(head.as_str())
+        .map(|c| {
+            c.iter()
+                .copied()
+                .filter(|&e| titles[e].iter().any(|t| *t == role || role.ends_with(&format!(" {t}"))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let before = |e: usize| positions[e].partition_point(|&p| p < pos);
+    let found =
+        holders.iter().copied().filter(|&e| before(e) > 0).min_by_key(|&e| (pos - positions[e][before(e) - 1], e));
+    found.or_else(|| role_holder(text, pos, entity_words, positions, lex))
+}
+
+/// A person named inside a phrase the mention stage read as a nominal
+/// ("New Jersey Gov. Chris Christie", "Homeland Security Secretary Jeh
+/// Johnson"): its cleaned name's (first, last) is a known full name.
+fn embedded_person(text: &str, by_person: &HashMap<String, usize>, lex: &Lexicon) -> Option<usize> {
+    let last = text.split_whitespace().last()?;
+    if !last.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let name = clean_person_name(text, lex);
+    if name.split_whitespace().count() < 2
+        || name.split_whitespace().any(|w| !w.chars().next().is_some_and(char::is_uppercase))
+    {
+        return None;
+    }
+    let (first, last) = person_key(&name);
+    by_person.get(&format!("{first} {last}")).copied()
 }

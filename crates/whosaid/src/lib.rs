@@ -4,7 +4,7 @@
 //! annotations to one [`Document`]:
 //!
 //! ```text
-//! clean → segment → mentions → entities → time → statements → (time attached)
+//! clean → segment → mentions → entities → time → statements → speakers → (time attached)
 //! ```
 //!
 //! ```
@@ -19,6 +19,7 @@ pub mod cues;
 pub mod entities;
 pub mod mentions;
 pub mod segment;
+pub mod speakers;
 pub mod statements;
 pub mod time;
 
@@ -59,6 +60,7 @@ impl Pipeline {
         // Wednesday" between a speaker and a cue) and attached after them.
         time::find_times(&mut doc, &words);
         statements::find_statements(&mut doc, &words);
+        speakers::refine_speakers(&mut doc, &self.lexicon);
         time::attach_times(&mut doc, &words);
         doc
     }
