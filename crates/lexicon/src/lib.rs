@@ -100,6 +100,9 @@ pub struct Lexicon {
     pub function_words: HashSet<String>,
     /// Lower-case first name → sex (1990 US census lists, see the data file).
     pub first_names: HashMap<String, Gender>,
+    /// Lower-case given-name spelling → the first spelling of its variant
+    /// line ("vladimir" → "volodymyr"), for cross-article actor linking.
+    pub name_variants: HashMap<String, String>,
     /// Lower-case honorific or role word → sex ("mrs", "spokesman").
     pub gendered_words: HashMap<String, Gender>,
     /// Longest entry, in words, of name lists (media/organisations/places).
@@ -134,6 +137,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "function_words",
     "first_names",
     "gendered_words",
+    "name_variants",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -315,6 +319,12 @@ impl Lexicon {
                     };
                     let map = if list == "first_names" { &mut self.first_names } else { &mut self.gendered_words };
                     map.insert(f[0].to_lowercase(), g);
+                }
+                "name_variants" => {
+                    let head = f[0].to_lowercase();
+                    for v in &f {
+                        self.name_variants.insert(v.to_lowercase(), head.clone());
+                    }
                 }
                 "function_words" => {
                     self.function_words.insert(f[0].to_string());
