@@ -100,6 +100,9 @@ pub struct Lexicon {
     pub function_words: HashSet<String>,
     /// Lower-case first name → sex (1990 US census lists, see the data file).
     pub first_names: HashMap<String, Gender>,
+    /// Lower-case head nouns of speech occasions and channels ("statement",
+    /// "conference"): never a speaker.
+    pub speech_events: HashSet<String>,
     /// Lower-case given-name spelling → the first spelling of its variant
     /// line ("vladimir" → "volodymyr"), for cross-article actor linking.
     pub name_variants: HashMap<String, String>,
@@ -138,6 +141,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "first_names",
     "gendered_words",
     "name_variants",
+    "speech_events",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -319,6 +323,9 @@ impl Lexicon {
                     };
                     let map = if list == "first_names" { &mut self.first_names } else { &mut self.gendered_words };
                     map.insert(f[0].to_lowercase(), g);
+                }
+                "speech_events" => {
+                    self.speech_events.insert(f[0].to_lowercase());
                 }
                 "name_variants" => {
                     let head = f[0].to_lowercase();

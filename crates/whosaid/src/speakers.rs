@@ -16,6 +16,13 @@
 //!   and he said" keeps its entity-stage answer.
 //!
 //! The mention moves between entities, never emptying one.
+//!
+//! Before that, a speaker phrase that is a speech occasion or channel
+//! ("Details", "a statement", "a Wednesday conference", lexicon
+//! `speech_events`) is replaced by the person or organisation named in the
+//! statement's sentence outside its content, or dropped (no speaker is better
+//! than a wrong one). This is the one place after the statements stage that
+//! sets `Statement::speaker`.
 
 use whosaid_document::{Document, EntityType, MentionKind, StatementKind};
 use whosaid_lexicon::Lexicon;
@@ -25,8 +32,56 @@ use crate::entities::{person_gender, plausible_person, pronoun_gender};
 /// How many sentences back the previous statement's speaker may be.
 const MAX_SENTENCES_BACK: usize = 2;
 
+/// Whether a speaker mention is a speech occasion or channel, not a speaker:
+/// a nominal whose head is in `speech_events` ("a Wednesday conference", "a
+/// series of tweets"), or a bare name that is one ("Details").
+fn is_speech_event(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
+    let m = &doc.mentions[mi];
+    let text = doc.slice(m.span);
+    match m.kind {
+        MentionKind::Nominal => text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .next_back()
+            .is_some_and(|h| lex.speech_events.contains(&h.to_lowercase()))
+            || text.split_whitespace().any(|w| lex.speech_events.contains(&w.to_lowercase()) && w.len() > 3 && text.contains(" of ")),
+        MentionKind::Name => !text.contains(' ') && lex.speech_events.contains(&text.to_lowercase()),
+        _ => false,
+    }
+}
+
+/// A replacement for a junk speaker: the person or organisation named in
+/// the statement's sentence outside its content (nearest before the cue),
+/// else `None`.
+fn named_in_sentence(doc: &Document, si: usize, junk: usize) -> Option<usize> {
+    let st = &doc.statements[si];
+    let anchor = st.cue.map(|c| c.start).unwrap_or(doc.mentions[junk].span.start);
+    let sent = doc.sentences[doc.sentence_at(anchor)?].span;
+    let content = st.content;
+    let ok = |k: usize| {
+        let o = &doc.mentions[k];
+        k != junk
+            && o.kind == MentionKind::Name
+            && !o.in_quote
+            && sent.contains(o.span)
+            && !content.overlaps(o.span)
+            && o.entity.is_some_and(|e| matches!(doc.entities[e].etype, EntityType::Person | EntityType::Organization | EntityType::Media))
+    };
+    let first = doc.mentions.partition_point(|o| o.span.start < sent.start);
+    let cands: Vec<usize> = (first..doc.mentions.len()).take_while(|&k| doc.mentions[k].span.start < sent.end).filter(|&k| ok(k)).collect();
+    cands.iter().copied().filter(|&k| doc.mentions[k].span.start <= anchor).next_back().or(cands.first().copied())
+}
+
 /// Re-resolves pronoun speakers of statements; needs statements and entities.
 pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
+    // Junk speakers first: an occasion or channel is never who spoke.
+    for si in 0..doc.statements.len() {
+        if let Some(sm) = doc.statements[si].speaker {
+            if is_speech_event(doc, sm, lex) {
+                doc.statements[si].speaker = named_in_sentence(doc, si, sm);
+            }
+        }
+    }
     let mut prev: Option<(usize, usize)> = None; // (speaker mention, entity) of the previous quotation
     for si in 0..doc.statements.len() {
         let Some(sm) = doc.statements[si].speaker else {
