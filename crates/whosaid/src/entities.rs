@@ -16,6 +16,7 @@
 //!    who carries that title anywhere in the article (headlines speak before the
 //!    body names the person);
 //! 4. a nominal ("the outlet") joins the nearest preceding entity of its type;
+//!    an acronym ("IMF") joins the one organisation whose initials it spells;
 //! 5. "he"/"she" joins the last person *of that sex or of unknown sex* (first
 //!    names and honorifics, see [`person_gender`]) in the same sentence before
 //!    it, else the first such person (the subject) of the nearest earlier
@@ -216,7 +217,16 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .or_else(|| map.get(&lower_name))
                     .cloned()
                     .unwrap_or_else(|| strip_the(&name_text).to_string());
-                get_or_create(&mut entities, etype, canonical, None)
+                let e = get_or_create(&mut entities, etype, canonical, None);
+                // An organisation is named as fully as the article names it
+                // ("International Monetary Fund", not the lexicon's "IMF").
+                let written = strip_the(&name_text);
+                if etype == EntityType::Organization
+                    && written.split_whitespace().count() > entities[e].name.split_whitespace().count()
+                {
+                    entities[e].name = written.to_string();
+                }
+                e
             }
             (_, EntityType::Group) => get_or_create(&mut entities, EntityType::Group, name_text, None),
         };
@@ -430,6 +440,41 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 && !entities[e].titles.iter().any(|x| x.eq_ignore_ascii_case(t))
             {
                 entities[e].titles.push(t.clone());
+            }
+        }
+    }
+
+    // An acronym is the organisation whose initials it spells ("IMF" is the
+    // International Monetary Fund, "S.E.C." the Securities and Exchange
+    // Commission) when the article names exactly one such organisation.
+    let initials = |name: &str| -> String {
+        name.split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && !lex.function_words.contains(*w))
+            .filter_map(|w| w.chars().next())
+            .collect()
+    };
+    let acronym = |name: &str| -> Option<String> {
+        let bare: String = name.chars().filter(|&c| c != '.').collect();
+        ((2..=6).contains(&bare.len()) && bare.chars().all(|c| c.is_ascii_uppercase())).then_some(bare)
+    };
+    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::default();
+    for (e, ent) in entities.iter().enumerate() {
+        if ent.etype == EntityType::Organization && ent.name.split_whitespace().count() >= 2 {
+            by_initials.entry(initials(&ent.name)).or_default().push(e);
+        }
+    }
+    let mut alias_of: Vec<Option<usize>> = vec![None; entities.len()];
+    for (e, ent) in entities.iter().enumerate() {
+        if matches!(ent.etype, EntityType::Organization | EntityType::Person | EntityType::Media) {
+            if let Some(full) = acronym(&ent.name).and_then(|a| by_initials.get(&a)).filter(|c| c.len() == 1) {
+                alias_of[e] = Some(full[0]);
+            }
+        }
+    }
+    for a in assign.iter_mut() {
+        if let Some(e) = *a {
+            if let Some(full) = alias_of[e] {
+                *a = Some(full);
             }
         }
     }

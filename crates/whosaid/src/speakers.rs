@@ -39,12 +39,15 @@ fn is_speech_event(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
     let m = &doc.mentions[mi];
     let text = doc.slice(m.span);
     match m.kind {
-        MentionKind::Nominal => text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .next_back()
-            .is_some_and(|h| lex.speech_events.contains(&h.to_lowercase()))
-            || text.split_whitespace().any(|w| lex.speech_events.contains(&w.to_lowercase()) && w.len() > 3 && text.contains(" of ")),
+        MentionKind::Nominal => {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .next_back()
+                .is_some_and(|h| lex.speech_events.contains(&h.to_lowercase()))
+                || text
+                    .split_whitespace()
+                    .any(|w| lex.speech_events.contains(&w.to_lowercase()) && w.len() > 3 && text.contains(" of "))
+        }
         MentionKind::Name => !text.contains(' ') && lex.speech_events.contains(&text.to_lowercase()),
         _ => false,
     }
@@ -65,10 +68,13 @@ fn named_in_sentence(doc: &Document, si: usize, junk: usize) -> Option<usize> {
             && !o.in_quote
             && sent.contains(o.span)
             && !content.overlaps(o.span)
-            && o.entity.is_some_and(|e| matches!(doc.entities[e].etype, EntityType::Person | EntityType::Organization | EntityType::Media))
+            && o.entity.is_some_and(|e| {
+                matches!(doc.entities[e].etype, EntityType::Person | EntityType::Organization | EntityType::Media)
+            })
     };
     let first = doc.mentions.partition_point(|o| o.span.start < sent.start);
-    let cands: Vec<usize> = (first..doc.mentions.len()).take_while(|&k| doc.mentions[k].span.start < sent.end).filter(|&k| ok(k)).collect();
+    let cands: Vec<usize> =
+        (first..doc.mentions.len()).take_while(|&k| doc.mentions[k].span.start < sent.end).filter(|&k| ok(k)).collect();
     cands.iter().copied().filter(|&k| doc.mentions[k].span.start <= anchor).next_back().or(cands.first().copied())
 }
 
