@@ -17,9 +17,9 @@
 //!    body names the person);
 //! 4. a nominal ("the outlet") joins the nearest preceding entity of its type;
 //!    an acronym ("IMF") joins the one organisation whose initials it spells;
-//! 5. "he"/"she" joins the last person *of that sex or of unknown sex* (first
+//! 5. "he"/"she" joins the first person *of that sex or of unknown sex* (first
 //!    names and honorifics, see [`person_gender`]) in the same sentence before
-//!    it, else the first such person (the subject) of the nearest earlier
+//!    it (the subject), else the first such person of the nearest earlier
 //!    sentence that has one; "they" the nearest preceding group or
 //!    organisation. The statements pass later prefers the previous speaker
 //!    (see `speakers.rs`).
@@ -536,8 +536,10 @@ fn resolve_pronoun(
     };
     let sentence = doc.sentence_at(m.span.start)?;
     let sent_start = doc.sentences[sentence].span.start;
-    // Same sentence: the last fitting mention before the pronoun.
-    if let Some(e) = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).find_map(fits) {
+    // Same sentence: the first fitting mention before the pronoun — the
+    // subject ("Rubio spoke to Lammy, and then he said" is Rubio).
+    let same: Vec<usize> = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).collect();
+    if let Some(e) = same.iter().rev().find_map(|&pm| fits(pm)) {
         return Some(e);
     }
     // Earlier sentences: the first fitting mention of the nearest one that has any.
