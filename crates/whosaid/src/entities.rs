@@ -286,6 +286,25 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             if entities[e].etype == EntityType::Person {
                 let w = &mut entity_words[e];
                 w.extend(doc.slice(doc.mentions[mi].span).split_whitespace().map(str::to_lowercase));
+                // Capitalised qualifiers just before a titled name describe the
+                // person too: "Republican presidential nominee Donald Trump".
+                if doc.mentions[mi].title.is_some() {
+                    let end = doc.mentions[mi].span.start;
+                    let mut from = end.saturating_sub(40);
+                    while !doc.text.is_char_boundary(from) {
+                        from += 1;
+                    }
+                    let before = &doc.text[from..end];
+                    let before = before.rsplit(['.', ',', ';', ':', '\n', '"', '“', '”']).next().unwrap_or("");
+                    w.extend(
+                        before
+                            .split_whitespace()
+                            .rev()
+                            .take(3)
+                            .take_while(|x| x.chars().next().is_some_and(char::is_uppercase))
+                            .map(str::to_lowercase),
+                    );
+                }
                 w.extend(facts[e].titles.iter().flat_map(|t| t.split_whitespace().map(str::to_string)));
             }
         }
