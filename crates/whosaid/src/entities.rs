@@ -15,7 +15,9 @@
 //! 3. a title mention ("the US secretary of state") joins the nearest person
 //!    who carries that title anywhere in the article (headlines speak before the
 //!    body names the person);
-//! 4. a nominal ("the outlet") joins the nearest preceding entity of its type;
+//! 4. a nominal ("the outlet") joins the nearest preceding entity of its
+//!    type, "the poll"/"the campaign" first the last one so named ("a
+//!    Bloomberg poll"); "Trump’s campaign" is the "Trump campaign";
 //!    an acronym ("IMF") joins the one organisation whose initials it spells;
 //! 5. "he"/"she" joins the first person *of that sex or of unknown sex* (first
 //!    names and honorifics, see [`person_gender`]) in the same sentence before
@@ -433,9 +435,38 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 }
                 // "the outlet" points back; "another source" names a new actor.
                 let words: Vec<&str> = doc.slice(m.span).split_whitespace().collect();
-                let anaphoric = words.len() == 2
-                    && words[0].eq_ignore_ascii_case("the")
-                    && lex.nominals.contains_key(&words[1].to_lowercase());
+                let head = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
+                // "Donald Trump’s campaign" is the Trump campaign.
+                if words.len() >= 2 && lex.nominals.contains_key(&head) {
+                    let owner = words[words.len() - 2];
+                    let owner = owner.strip_suffix("’s").or_else(|| owner.strip_suffix("'s"));
+                    if let Some(owner) = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase)) {
+                        let e = get_or_create(&mut entities, m.etype, format!("{owner} {head}"), None);
+                        assign[mi] = Some(e);
+                        last_of_type.insert(entities[e].etype, e);
+                        continue;
+                    }
+                }
+                // "the poll", "the campaign": the last thing so named ("a
+                // Bloomberg poll", "the Clinton campaign") before any entity of
+                // the type.
+                let definite = words.len() == 2 && words[0].eq_ignore_ascii_case("the");
+                if definite {
+                    let named = (0..mi).rev().find_map(|k| {
+                        let e = assign[k]?;
+                        let ent = &entities[e];
+                        (ent.etype != EntityType::Person
+                            && ent.name.split_whitespace().count() >= 2
+                            && ent.name.split_whitespace().last().is_some_and(|w| w.eq_ignore_ascii_case(&head)))
+                        .then_some(e)
+                    });
+                    if let Some(e) = named {
+                        assign[mi] = Some(e);
+                        last_of_type.insert(entities[e].etype, e);
+                        continue;
+                    }
+                }
+                let anaphoric = definite && lex.nominals.contains_key(&head);
                 let found = if anaphoric { last_of_type.get(&m.etype).copied() } else { None };
                 match found {
                     Some(e) => e,
