@@ -400,17 +400,33 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     continue;
                 }
                 let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)), lex);
+                // A qualified title fits a bare one ("Russian president" is a
+                // president), a higher rank does not ("vice president" is not).
+                let rank = |prefix: &str| {
+                    prefix.split_whitespace().last().is_some_and(|w| {
+                        matches!(w, "vice" | "deputy" | "assistant" | "associate" | "under" | "lieutenant" | "co")
+                    })
+                };
                 let fits = |t: &String| {
                     *t == title
-                        || (t.ends_with(title.as_str()) && t[..t.len() - title.len()].ends_with(' '))
-                        || (title.ends_with(t.as_str()) && title[..title.len() - t.len()].ends_with(' '))
+                        || (t.ends_with(title.as_str())
+                            && t[..t.len() - title.len()].ends_with(' ')
+                            && !rank(&t[..t.len() - title.len()]))
+                        || (title.ends_with(t.as_str())
+                            && title[..title.len() - t.len()].ends_with(' ')
+                            && !rank(&title[..title.len() - t.len()]))
                 };
-                let candidates: Vec<usize> = title
+                let holders: Vec<usize> = title
                     .split_whitespace()
                     .last()
                     .and_then(|head| by_title_head.get(head))
                     .map(|c| c.iter().copied().filter(|&e| facts[e].titles.iter().any(fits)).collect())
                     .unwrap_or_default();
+                // Holders of exactly this title first ("President Obama" for
+                // "the president", before "Russian President Vladimir Putin").
+                let exact: Vec<usize> =
+                    holders.iter().copied().filter(|&e| facts[e].titles.iter().any(|t| *t == title)).collect();
+                let candidates = if exact.is_empty() { holders } else { exact };
                 let found = nearest(&candidates, pos)
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex));
                 match found {
