@@ -81,6 +81,9 @@ impl From<std::io::Error> for Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// One re-linked name: (name key, type, actor name, rule, evidence).
+pub type ActorLink = (String, String, String, String, String);
+
 /// An open database.
 pub struct Store {
     pub(crate) conn: Connection,
@@ -206,7 +209,7 @@ impl Store {
 
     /// Names joined to another actor by re-linking: (name key, type, actor
     /// name, rule, evidence), sorted.
-    pub fn actor_links(&self) -> Result<Vec<(String, String, String, String, String)>> {
+    pub fn actor_links(&self) -> Result<Vec<ActorLink>> {
         let mut q = self.conn.prepare(
             "SELECT l.norm, l.type, a.name, l.rule, l.evidence FROM actor_links l JOIN actors a ON a.id = l.actor_id
              ORDER BY a.name, l.norm",

@@ -266,7 +266,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         .enumerate()
         .map(|(ei, e)| Facts {
             first: e.name.split_whitespace().next().unwrap_or("").to_string(),
-            last: e.name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).last().unwrap_or("").to_string(),
+            last: e.name.split_whitespace().rfind(|w| !NAME_SUFFIXES.contains(w)).unwrap_or("").to_string(),
             titles: e.titles.iter().map(|t| normalise_title(t, lex)).collect(),
             gender: name_gender(&e.name, lex)
                 .or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex)))
@@ -424,8 +424,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .unwrap_or_default();
                 // Holders of exactly this title first ("President Obama" for
                 // "the president", before "Russian President Vladimir Putin").
-                let exact: Vec<usize> =
-                    holders.iter().copied().filter(|&e| facts[e].titles.iter().any(|t| *t == title)).collect();
+                let exact: Vec<usize> = holders.iter().copied().filter(|&e| facts[e].titles.contains(&title)).collect();
                 let candidates = if exact.is_empty() { holders } else { exact };
                 let found = nearest(&candidates, pos)
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex));

@@ -41,8 +41,7 @@ fn is_speech_event(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
     match m.kind {
         MentionKind::Nominal => {
             text.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .next_back()
+                .rfind(|w| !w.is_empty())
                 .is_some_and(|h| lex.speech_events.contains(&h.to_lowercase()))
                 || text
                     .split_whitespace()
@@ -75,7 +74,7 @@ fn named_in_sentence(doc: &Document, si: usize, junk: usize) -> Option<usize> {
     let first = doc.mentions.partition_point(|o| o.span.start < sent.start);
     let cands: Vec<usize> =
         (first..doc.mentions.len()).take_while(|&k| doc.mentions[k].span.start < sent.end).filter(|&k| ok(k)).collect();
-    cands.iter().copied().filter(|&k| doc.mentions[k].span.start <= anchor).next_back().or(cands.first().copied())
+    cands.iter().copied().rfind(|&k| doc.mentions[k].span.start <= anchor).or(cands.first().copied())
 }
 
 /// Re-resolves pronoun speakers of statements; needs statements and entities.
