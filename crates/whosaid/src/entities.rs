@@ -105,16 +105,38 @@ fn text_gender(text: &str, lex: &Lexicon) -> Option<Gender> {
         .find_map(|w| lex.gendered_words.get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
 }
 
+/// Words the article writes in lower case ("coal", "report", "islands"):
+/// a capitalised name ending in one is a thing, not a person.
+pub fn lowercase_words(doc: &Document) -> HashSet<String> {
+    doc.tokens
+        .iter()
+        .map(|t| doc.slice(t.span))
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Whether a "person" entity's name reads like a person's, for he/she: not
 /// when a word of it is a place, an organisation head, a function word, a
-/// connector or shouting ("Fort Pierce" is not, "Commission on Presidential
-/// Debates" is not, "Ready for Trump" is not); a known first name or a title
-/// always makes it one.
-pub fn plausible_person(e: &Entity, lex: &Lexicon) -> bool {
-    if name_gender(&e.name, lex).is_some() || !e.titles.is_empty() {
+/// connector, shouting or a lower-case word ("Fort Pierce", "Commission on
+/// Presidential Debates", "Ready for Trump", "GOP candidate"), nor when its
+/// last word is one the article writes in lower case and it has no known
+/// first name, or is a plural ("Patriot Coal", "Marshall Islands"). A title
+/// makes it one.
+pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) -> bool {
+    if !e.titles.is_empty() {
         return true;
     }
     let words: Vec<&str> = e.name.split_whitespace().collect();
+    let Some(last) = words.last() else { return false };
+    let last_lower = last.to_lowercase();
+    let first_known = name_gender(&e.name, lex).is_some();
+    if lowercase.contains(&last_lower) && (!first_known || last_lower.ends_with('s')) {
+        return false;
+    }
+    if first_known {
+        return true;
+    }
     !words.iter().any(|w| {
         lex.places.contains(*w)
             || lex.org_heads.contains(*w)
@@ -122,6 +144,7 @@ pub fn plausible_person(e: &Entity, lex: &Lexicon) -> bool {
             || matches!(*w, "of" | "for" | "on" | "and" | "the")
             || w.contains('\'')
             || w.contains('’')
+            || w.chars().next().is_some_and(char::is_lowercase)
             || (w.len() > 3 && w.chars().all(|c| !c.is_lowercase()))
     }) && words.first().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
@@ -169,6 +192,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             })
         };
 
+    let lowercase = lowercase_words(doc);
     // Person full names by (first, last) word; lone names as cleaned.
     let mut by_person: HashMap<String, usize> = HashMap::default();
     let mut lone_names: Vec<Option<String>> = vec![None; doc.mentions.len()];
@@ -492,7 +516,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     }
                 }
             }
-            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, lex) {
+            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, lex, &lowercase) {
                 Some(e) => e,
                 None => continue,
             },
@@ -569,6 +593,7 @@ fn resolve_pronoun(
     assign: &[Option<usize>],
     entities: &[Entity],
     lex: &Lexicon,
+    lowercase: &HashSet<String>,
 ) -> Option<usize> {
     let m = &doc.mentions[mi];
     let want_group = m.etype == EntityType::Group;
@@ -595,7 +620,7 @@ fn resolve_pronoun(
         let ok = if want_group {
             matches!(et, EntityType::Group | EntityType::Organization) && other.kind != MentionKind::Pronoun
         } else {
-            et == EntityType::Person && agrees(e) && plausible_person(&entities[e], lex)
+            et == EntityType::Person && agrees(e) && plausible_person(&entities[e], lex, lowercase)
         };
         ok.then_some(e)
     };

@@ -27,7 +27,8 @@
 use whosaid_document::{Document, EntityType, MentionKind, StatementKind};
 use whosaid_lexicon::Lexicon;
 
-use crate::entities::{person_gender, plausible_person, pronoun_gender};
+use crate::entities::{lowercase_words, person_gender, plausible_person, pronoun_gender};
+use whosaid_lexicon::HashSet;
 
 /// How many sentences back the previous statement's speaker may be.
 const MAX_SENTENCES_BACK: usize = 2;
@@ -87,6 +88,7 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
             }
         }
     }
+    let lowercase = lowercase_words(doc);
     let mut prev: Option<(usize, usize)> = None; // (speaker mention, entity) of the previous quotation
     for si in 0..doc.statements.len() {
         let Some(sm) = doc.statements[si].speaker else {
@@ -103,7 +105,7 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
             if let Some((pm, pe)) = prev {
                 // An entity is never emptied (every entity keeps a mention).
                 let keeps = m.entity.is_none_or(|e| doc.entities[e].mentions.len() > 1);
-                if let Some(target) = continue_speaker(doc, lex, sm, pm, pe).filter(|_| keeps) {
+                if let Some(target) = continue_speaker(doc, lex, &lowercase, sm, pm, pe).filter(|_| keeps) {
                     move_mention(doc, sm, target);
                 }
             }
@@ -118,7 +120,14 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
 
 /// The previous speaker `pe` (mentioned by `pm`), if the pronoun `sm` should
 /// continue it (see the module docs).
-fn continue_speaker(doc: &Document, lex: &Lexicon, sm: usize, pm: usize, pe: usize) -> Option<usize> {
+fn continue_speaker(
+    doc: &Document,
+    lex: &Lexicon,
+    lowercase: &HashSet<String>,
+    sm: usize,
+    pm: usize,
+    pe: usize,
+) -> Option<usize> {
     let m = &doc.mentions[sm];
     if m.entity == Some(pe) {
         return None;
@@ -128,7 +137,7 @@ fn continue_speaker(doc: &Document, lex: &Lexicon, sm: usize, pm: usize, pe: usi
         let g = person_gender(doc, &doc.entities[e], lex);
         want.is_none() || g.is_none() || g == want
     };
-    if !agrees(pe) || !plausible_person(&doc.entities[pe], lex) {
+    if !agrees(pe) || !plausible_person(&doc.entities[pe], lex, lowercase) {
         return None;
     }
     // A full name is not traded for a surname-only entity of its own.
