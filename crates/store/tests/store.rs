@@ -460,6 +460,16 @@ fn multi_outlet_corpus_links_one_actor_per_person() {
     // The display name is the most frequent spelling, national romanisation on a tie.
     assert!(people(&store, "Zelensk")[0].name.starts_with("Volodymyr Zelensk"), "{links:?}");
 
+    // The actor page lists every spelling with the articles it came from.
+    let z = &people(&store, "Zelensk")[0];
+    let profile = store.actor_profile(z.id, 10, 0).unwrap().unwrap();
+    let variants = profile["variants"].as_array().unwrap();
+    let spelled: BTreeSet<&str> = variants.iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert!(spelled.contains("Vladimir Zelensky") && spelled.contains("Volodymyr Zelenskyy"), "{spelled:?}");
+    let moscow = variants.iter().find(|v| v["name"] == "Vladimir Zelensky").unwrap();
+    assert_eq!(moscow["documents"].as_array().unwrap().len(), 1);
+    assert!(moscow["documents"][0]["title"].as_str().unwrap().contains("02_moscow_wire"), "{moscow}");
+
     // A user split is respected by every later re-link, re-ingest included...
     store.correct_actors("split", "Vladimir Zelensky", "Volodymyr Zelensky").unwrap();
     put_all(&mut store, &docs, 2);
