@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use whosaid_eval::speakers::{parse_speakers, render_speaker_errors, render_speakers, score_speakers};
 use whosaid_eval::{errors::render_errors, evaluate, parse_jsonl, render_table};
 
 #[derive(clap::Args)]
@@ -33,6 +34,24 @@ pub struct EvalArgs {
     pub lexicon: Option<PathBuf>,
     #[command(flatten)]
     pub selector: crate::SelectorArgs,
+    /// Speaker referents (dev-speakers.jsonl format); by default
+    /// `<gold dir>/<gold stem>-speakers.jsonl` when that file exists.
+    #[arg(long, value_name = "PATH")]
+    pub speakers: Option<PathBuf>,
+}
+
+/// The speaker file to score against: the flag (which must exist), else the
+/// one beside the gold file, if any.
+fn speakers_path(args: &EvalArgs) -> Result<Option<PathBuf>> {
+    if let Some(p) = &args.speakers {
+        if !p.is_file() {
+            anyhow::bail!("{}: speaker file not found", p.display());
+        }
+        return Ok(Some(p.clone()));
+    }
+    let stem = args.gold.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let p = args.gold.with_file_name(format!("{stem}-speakers.jsonl"));
+    Ok(p.is_file().then_some(p))
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
@@ -53,19 +72,42 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let pipeline = crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
     let ev = evaluate(&pipeline, &articles);
     let report = ev.report();
+    let speakers = match speakers_path(&args)? {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).with_context(|| format!("{}: cannot read", p.display()))?;
+            let gold = parse_speakers(&text).with_context(|| format!("{}: not a speaker file", p.display()))?;
+            Some(score_speakers(&ev, &gold))
+        }
+        None => None,
+    };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let mut v = serde_json::to_value(&report)?;
+        if let (Some(s), Some(obj)) = (&speakers, v.as_object_mut()) {
+            obj.insert("speakers".into(), serde_json::to_value(s)?);
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!("gold: {}", args.gold.display());
         print!("{}", render_table(&report));
+        if let Some(s) = &speakers {
+            println!();
+            print!("{}", render_speakers(s));
+        }
     }
     if let Some(n) = args.errors {
         // Keep stdout a single JSON object under --json.
         if args.json {
             eprint!("{}", render_errors(&ev, n));
+            if let Some(s) = &speakers {
+                eprint!("{}", render_speaker_errors(s, n));
+            }
         } else {
             println!();
             print!("{}", render_errors(&ev, n));
+            if let Some(s) = &speakers {
+                println!();
+                print!("{}", render_speaker_errors(s, n));
+            }
         }
     }
     if let Some(floor) = args.min_e2e_f1 {

@@ -123,9 +123,12 @@ pub struct SearchArgs {
 }
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ActorsArgs {
+    #[command(subcommand)]
+    pub action: Option<ActorsAction>,
     #[arg(long)]
-    pub db: PathBuf,
+    pub db: Option<PathBuf>,
     /// Only actors whose name or an alias contains this.
     #[arg(long)]
     pub name: Option<String>,
@@ -136,6 +139,31 @@ pub struct ActorsArgs {
     pub limit: usize,
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+}
+
+/// Corrections to actor linking, kept in the database and respected by every
+/// later re-link (and so by re-ingest).
+#[derive(clap::Subcommand)]
+pub enum ActorsAction {
+    /// One actor for two names ("Trump" "Donald Trump").
+    Merge {
+        a: String,
+        b: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Never one actor for these two names, whatever the rules say.
+    Split {
+        a: String,
+        b: String,
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// Names joined to another actor, with the rule and its evidence.
+    Links {
+        #[arg(long)]
+        db: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -507,7 +535,32 @@ fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> Re
 }
 
 pub fn actors(args: ActorsArgs) -> Result<ExitCode> {
-    let store = open_db(&args.db)?;
+    match &args.action {
+        Some(ActorsAction::Merge { a, b, db }) | Some(ActorsAction::Split { a, b, db }) => {
+            let kind = if matches!(args.action, Some(ActorsAction::Merge { .. })) { "merge" } else { "split" };
+            if !db.is_file() {
+                anyhow::bail!("{}: no such database (create it with `whosaid ingest`)", db.display());
+            }
+            let mut store = Store::open(db)?;
+            store.correct_actors(kind, a, b)?;
+            eprintln!("whosaid actors: {kind} {a:?} {b:?} recorded; actors re-linked");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(ActorsAction::Links { db }) => {
+            let store = open_db(db)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for (norm, etype, actor, rule, evidence) in store.actor_links()? {
+                writeln!(out, "{norm} ({etype}) → {actor} [{rule}] {evidence}")?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        None => {}
+    }
+    let Some(db) = &args.db else {
+        anyhow::bail!("whosaid actors: --db is required");
+    };
+    let store = open_db(db)?;
     let list = store.actors(&ActorsQuery {
         name: args.name.clone(),
         etype: args.etype.clone(),

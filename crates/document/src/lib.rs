@@ -13,6 +13,7 @@
 //! - indices between vectors (mention → entity, statement → mention) are valid.
 
 pub mod charmap;
+pub mod names;
 pub mod output;
 
 use chrono::NaiveDate;

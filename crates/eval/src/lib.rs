@@ -18,6 +18,7 @@ pub mod errors;
 pub mod gold;
 pub mod report;
 pub mod score;
+pub mod speakers;
 pub mod train;
 
 use std::time::Instant;

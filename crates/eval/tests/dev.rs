@@ -73,3 +73,40 @@ fn scores_on_polnear_dev_are_sane() {
     let errs = whosaid_eval::errors::render_errors(&ev, 3);
     assert!(errs.contains("MISS"));
 }
+
+/// The junk speakers issue 8 found on dev never come back: occasions and
+/// channels ("Details", "a statement", "a Wednesday conference"), reflexives
+/// ("Lammy himself") and partitives ("One of Mr. Clarke") as a speaker's
+/// mention or canonical name.
+#[test]
+fn no_junk_speakers_on_polnear_dev() {
+    let path = dev_path();
+    if !path.is_file() {
+        eprintln!("skipped: {} missing", path.display());
+        return;
+    }
+    let articles = parse_jsonl(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let pipeline = whosaid::Pipeline::default();
+    let junk = |s: &str| {
+        let l = s.to_lowercase();
+        matches!(l.as_str(), "details" | "a statement" | "a wednesday conference")
+            || l.ends_with(" himself")
+            || l.ends_with(" herself")
+            || l.starts_with("one of ")
+    };
+    let mut found = Vec::new();
+    let mut speakers = 0;
+    for a in &articles {
+        let doc = pipeline.extract(&a.text, &a.id, Default::default());
+        for p in predictions(&doc, &a.text) {
+            if let Some(sp) = p.speaker {
+                speakers += 1;
+                if junk(&sp.text) || sp.entity_name.as_deref().is_some_and(junk) {
+                    found.push(format!("{}: {:?} → {:?}", a.id, sp.text, sp.entity_name));
+                }
+            }
+        }
+    }
+    assert!(speakers > 500, "the pipeline found speakers ({speakers})");
+    assert!(found.is_empty(), "junk speakers: {found:#?}");
+}

@@ -22,7 +22,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 1;
+pub const LEXICON_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CueClass {
@@ -32,6 +32,13 @@ pub enum CueClass {
     Belief,
     /// A document or poll as source ("a report found").
     Evidence,
+}
+
+/// The sex a first name or an honorific is given to, for pronoun agreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Male,
+    Female,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +74,8 @@ pub struct Lexicon {
     pub cue_phrases_by_first: HashMap<String, Vec<usize>>,
     /// Title phrases as lower-case words.
     pub titles: HashSet<String>,
+    /// Abbreviated title → full form ("sen." → "senator").
+    pub title_expansions: HashMap<String, String>,
     pub max_title_words: usize,
     /// Lower-case alias → canonical media name.
     pub media: HashMap<String, String>,
@@ -89,6 +98,16 @@ pub struct Lexicon {
     pub boilerplate: Vec<(String, String)>,
     /// Capitalised non-name words (exact case).
     pub function_words: HashSet<String>,
+    /// Lower-case first name → sex (1990 US census lists, see the data file).
+    pub first_names: HashMap<String, Gender>,
+    /// Lower-case head nouns of speech occasions and channels ("statement",
+    /// "conference"): never a speaker.
+    pub speech_events: HashSet<String>,
+    /// Lower-case given-name spelling → the first spelling of its variant
+    /// line ("vladimir" → "volodymyr"), for cross-article actor linking.
+    pub name_variants: HashMap<String, String>,
+    /// Lower-case honorific or role word → sex ("mrs", "spokesman").
+    pub gendered_words: HashMap<String, Gender>,
     /// Longest entry, in words, of name lists (media/organisations/places).
     pub max_name_words: usize,
     /// Lower-case first words of titles and of names (media, organisations,
@@ -119,6 +138,10 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "pronouns",
     "boilerplate",
     "function_words",
+    "first_names",
+    "gendered_words",
+    "name_variants",
+    "speech_events",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -250,6 +273,9 @@ impl Lexicon {
                     let t = f[0].to_lowercase();
                     self.title_first_words.insert(t.split_whitespace().next().unwrap_or("").to_string());
                     self.max_title_words = self.max_title_words.max(t.split_whitespace().count());
+                    if let Some(full) = f.get(1).filter(|x| !x.is_empty()) {
+                        self.title_expansions.insert(t.clone(), full.to_lowercase());
+                    }
                     self.titles.insert(t);
                 }
                 "media" | "organizations" => {
@@ -289,6 +315,24 @@ impl Lexicon {
                         .ok_or_else(|| bad("expected 'kind | text' with a text of 3 or more characters"))?;
                     self.boilerplate.push((f[0].to_string(), pattern.to_lowercase()));
                 }
+                "first_names" | "gendered_words" => {
+                    let g = match f.get(1).copied() {
+                        Some("m") => Gender::Male,
+                        Some("f") => Gender::Female,
+                        _ => return Err(bad("expected 'name | m' or 'name | f'")),
+                    };
+                    let map = if list == "first_names" { &mut self.first_names } else { &mut self.gendered_words };
+                    map.insert(f[0].to_lowercase(), g);
+                }
+                "speech_events" => {
+                    self.speech_events.insert(f[0].to_lowercase());
+                }
+                "name_variants" => {
+                    let head = f[0].to_lowercase();
+                    for v in &f {
+                        self.name_variants.insert(v.to_lowercase(), head.clone());
+                    }
+                }
                 "function_words" => {
                     self.function_words.insert(f[0].to_string());
                 }
@@ -324,6 +368,13 @@ mod tests {
         assert_eq!(lex.metonyms.get("Moscow").unwrap(), "Russian government");
         assert!(lex.places.contains("Zaporozhye"));
         assert!(lex.cue_phrases.iter().any(|(w, c)| w == &["according", "to"] && &*c.lemma == "according to"));
+        assert_eq!(lex.first_names.get("hillary"), Some(&Gender::Female));
+        assert_eq!(lex.first_names.get("donald"), Some(&Gender::Male));
+        assert_eq!(lex.first_names.get("volodymyr"), Some(&Gender::Male));
+        // Shared names are left out, so they agree with any pronoun.
+        assert_eq!(lex.first_names.get("jordan"), None);
+        assert_eq!(lex.gendered_words.get("mrs"), Some(&Gender::Female));
+        assert!(Lexicon::with_extension("first_names = [\"kim | x\"]").is_err());
     }
 
     #[test]

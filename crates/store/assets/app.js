@@ -398,6 +398,8 @@ async function actorPage(id) {
   fill(app, h("div", { class: "actor" },
     h("h1", { text: a.name }),
     h("p", { class: "muted aliases", text: a.type + (a.aliases.length ? " · also written " + a.aliases.filter((x) => x !== a.name).join(", ") : "") }),
+    (a.variants || []).length > 1 ? h("ul", { class: "muted variants", id: "actor-variants" }, a.variants.map((v) =>
+      h("li", {}, h("b", { text: v.name }), " — " + v.documents.map((d) => (d.outlet ? d.outlet + ": " : "") + d.title).join("; ")))) : h("span", {}),
     h("div", { class: "cards" },
       h("div", { class: "card" }, h("b", { text: String(a.statements) }), "statements"),
       h("div", { class: "card" }, h("b", { text: String(a.documents) }), "articles quoting"),

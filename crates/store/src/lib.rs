@@ -24,16 +24,21 @@
 //! WAL mode with `synchronous=FULL`, so a killed process loses at most the open
 //! batch, never a committed one, and never leaves a half-written document.
 //!
-//! **Actor linking** (conservative; see [`normalise_name`]): an entity becomes
-//! (or joins) a cross-document actor only when it has a proper-name mention, a
-//! group mention or a metonym (`Moscow` → Russian government); the key is its
-//! normalised canonical name plus its type. "Marco Rubio" (person) in two
-//! articles is one actor; "Rubio" alone, "the secretary" or "he" never merge
-//! into it across articles, nor do a person and an organisation of the same
-//! name. Mention texts of kind `name` are kept as aliases.
+//! **Actor linking** (conservative; see [`normalise_name`] and [`link`]): an
+//! entity becomes (or joins) a cross-document actor only when it has a
+//! proper-name mention, a group mention or a metonym (`Moscow` → Russian
+//! government); at ingest the key is its normalised canonical name plus its
+//! type. After each ingest, [`link::relink`] joins spelling variants
+//! ("Volodymyr Zelenskyy" / "Vladimir Zelensky"), and a lone surname to the
+//! one full-name person with it in the corpus ("Trump" → "Donald Trump", but
+//! "Clinton" stays apart while Bill and Hillary are both there); user
+//! corrections (`merge`, `split`) override the rules. "the secretary" or "he"
+//! never link, nor do a person and an organisation of the same name. Mention
+//! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
 
 mod hash;
 pub mod input;
+pub mod link;
 pub mod query;
 mod schema;
 pub mod server;
@@ -79,6 +84,9 @@ impl From<std::io::Error> for Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// One re-linked name: (name key, type, actor name, rule, evidence).
+pub type ActorLink = (String, String, String, String, String);
 
 /// An open database.
 pub struct Store {
@@ -193,6 +201,27 @@ impl Store {
 
     /// Starts writing: documents put through the writer are committed every
     /// `batch_size` documents and when it is committed or finished.
+    /// A user correction that every later re-link respects: `merge` joins the
+    /// actors of two names, `split` keeps them apart. Re-links at once.
+    pub fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
+        if kind != "merge" && kind != "split" {
+            return Err(Error::Invalid(format!("unknown correction {kind:?} (merge or split)")));
+        }
+        link::add_override(&self.conn, kind, a, b)?;
+        link::relink(&self.conn, &whosaid_lexicon::Lexicon::builtin())
+    }
+
+    /// Names joined to another actor by re-linking: (name key, type, actor
+    /// name, rule, evidence), sorted.
+    pub fn actor_links(&self) -> Result<Vec<ActorLink>> {
+        let mut q = self.conn.prepare(
+            "SELECT l.norm, l.type, a.name, l.rule, l.evidence FROM actor_links l JOIN actors a ON a.id = l.actor_id
+             ORDER BY a.name, l.norm",
+        )?;
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
     pub fn writer(&mut self, batch_size: usize) -> Writer<'_> {
         Writer {
             store: self,
@@ -305,9 +334,11 @@ impl Writer<'_> {
         Ok(std::mem::take(&mut self.pending))
     }
 
-    /// Commits and refreshes the query planner's statistics.
+    /// Commits, re-links actors across the whole database ([`link::relink`])
+    /// and refreshes the query planner's statistics.
     pub fn finish(mut self) -> Result<Pending> {
         let p = self.commit()?;
+        link::relink(&self.store.conn, &whosaid_lexicon::Lexicon::builtin())?;
         self.store.conn.execute_batch("PRAGMA optimize")?;
         Ok(p)
     }
@@ -543,10 +574,18 @@ fn put_document(
 /// Finds or creates the actor for a linkable entity and records its aliases.
 fn link_actor(conn: &Connection, e: &whosaid_document::output::JsonEntity) -> Result<i64> {
     let norm = normalise_name(&e.name);
-    let id: Option<i64> = conn
-        .prepare_cached("SELECT id FROM actors WHERE norm = ?1 AND type = ?2")?
+    // A name an earlier re-link joined to another actor goes there directly.
+    let linked: Option<i64> = conn
+        .prepare_cached("SELECT actor_id FROM actor_links WHERE norm = ?1 AND type = ?2")?
         .query_row(params![norm, e.etype], |r| r.get(0))
         .optional()?;
+    let id: Option<i64> = match linked {
+        Some(id) => Some(id),
+        None => conn
+            .prepare_cached("SELECT id FROM actors WHERE norm = ?1 AND type = ?2")?
+            .query_row(params![norm, e.etype], |r| r.get(0))
+            .optional()?,
+    };
     let id = match id {
         Some(id) => id,
         None => {

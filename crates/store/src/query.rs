@@ -633,6 +633,36 @@ impl Store {
             .prepare_cached("SELECT alias FROM actor_aliases WHERE actor_id = ?1 ORDER BY alias")?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // Each spelling the actor was stored under, with the articles it came
+        // from (capped), so a reader can check every link.
+        let mut variants: Vec<serde_json::Value> = Vec::new();
+        {
+            let mut q = self.conn.prepare_cached(
+                "SELECT e.name, d.id, coalesce(d.title, d.doc_key), coalesce(d.outlet, '')
+                 FROM entities e JOIN documents d ON d.id = e.doc_id
+                 WHERE e.actor_id = ?1 ORDER BY e.name, d.id LIMIT 2000",
+            )?;
+            let rows = q.query_map([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?;
+            let mut current: Option<(String, Vec<serde_json::Value>)> = None;
+            for row in rows {
+                let (spelling, doc, title, outlet) = row?;
+                if current.as_ref().is_none_or(|(s, _)| *s != spelling) {
+                    if let Some((s, docs)) = current.take() {
+                        variants.push(json!({"name": s, "documents": docs}));
+                    }
+                    current = Some((spelling, Vec::new()));
+                }
+                let docs = &mut current.as_mut().expect("set above").1;
+                if docs.len() < 20 {
+                    docs.push(json!({"id": doc, "title": title, "outlet": outlet}));
+                }
+            }
+            if let Some((s, docs)) = current {
+                variants.push(json!({"name": s, "documents": docs}));
+            }
+        }
         let (statements, documents, first, last): (i64, i64, Option<String>, Option<String>) =
             self.conn.prepare_cached(
                 "SELECT count(*), count(DISTINCT doc_id), min(published), max(published) FROM statements WHERE speaker_actor = ?1",
@@ -672,7 +702,7 @@ impl Store {
             .query_map([id], |r| Ok(json!({"name": r.get::<_, String>(0)?, "statements": r.get::<_, i64>(1)?})))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some(json!({
-            "id": id, "name": name, "type": etype, "aliases": aliases,
+            "id": id, "name": name, "type": etype, "aliases": aliases, "variants": variants,
             "statements": statements, "documents": documents, "mentioned_in": mentioned_in,
             "first": first, "last": last,
             "by_outlet": by_outlet, "by_month": by_month, "addressees": addressed,

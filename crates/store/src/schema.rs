@@ -131,6 +131,25 @@ CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
     INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
 END;
 "#,
+    // v2: actor linking across spellings (see link.rs): user corrections that
+    // every re-link respects, and the evidence for each merged name.
+    r#"
+CREATE TABLE actor_overrides (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+    a     TEXT NOT NULL,                     -- normalised names (normalise_name)
+    b     TEXT NOT NULL,
+    UNIQUE (kind, a, b)
+);
+CREATE TABLE actor_links (
+    norm      TEXT NOT NULL,                 -- a name key linked to another actor
+    type      TEXT NOT NULL,
+    actor_id  INTEGER NOT NULL REFERENCES actors(id),
+    rule      TEXT NOT NULL,                 -- spelling, surname, user-merge
+    evidence  TEXT NOT NULL,
+    PRIMARY KEY (norm, type)
+);
+"#,
 ];
 
 /// The schema version this build reads and writes.

@@ -400,3 +400,97 @@ fn read_only_connections_cannot_write_and_schema_is_versioned() {
     assert!(e.contains("newer"), "{e}");
     assert!(Store::open_read_only(&tmp.db()).is_err());
 }
+
+/// The multi-outlet corpus (tests/fixtures/outlets) through the pipeline.
+fn outlet_corpus() -> Vec<JsonDocument> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/outlets");
+    let pipeline = Pipeline::new(Lexicon::builtin());
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            let meta = Meta { id: Some(name.clone()), ..Meta::default() };
+            JsonDocument::from_document(&pipeline.extract(&std::fs::read_to_string(p).unwrap(), &name, meta))
+        })
+        .collect()
+}
+
+/// Person actors whose name or an alias contains `needle`.
+fn people(store: &Store, needle: &str) -> Vec<whosaid_store::ActorSummary> {
+    store
+        .actors(&ActorsQuery {
+            name: Some(needle.into()),
+            etype: Some("person".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+#[test]
+fn multi_outlet_corpus_links_one_actor_per_person() {
+    let tmp = TempDir::new("outlets");
+    let docs = outlet_corpus();
+    let mut store = Store::open(&tmp.db()).unwrap();
+    put_all(&mut store, &docs, 2);
+    // Every spelling is one actor, found under each of them.
+    for (spellings, docs_with) in [
+        (&["Zelensky", "Zelenskyy", "Zelenskiy", "Vladimir"][..], 4),
+        (&["Sybiha", "Sibiga"][..], 3),
+        (&["Klymenko", "Klimenko", "Igor"][..], 3),
+        (&["Hoyle"][..], 2),
+    ] {
+        let mut ids = BTreeSet::new();
+        for s in spellings {
+            let found = people(&store, s);
+            assert_eq!(found.len(), 1, "{s}: {found:?}");
+            ids.insert(found[0].id);
+        }
+        assert_eq!(ids.len(), 1, "{spellings:?} are one actor");
+        let a = &people(&store, spellings[0])[0];
+        assert_eq!(a.documents, docs_with, "{a:?}");
+    }
+    // "Trump" alone (06) joins the only full-name Trump in the corpus (05).
+    let trump = people(&store, "Trump");
+    assert_eq!(trump.len(), 1, "{trump:?}");
+    assert_eq!(trump[0].name, "Donald Trump");
+    assert_eq!(trump[0].documents, 2);
+    // Two people with one surname stay apart.
+    let clintons = people(&store, "Clinton");
+    let names: BTreeSet<&str> = clintons.iter().map(|a| a.name.as_str()).collect();
+    assert!(names.contains("Bill Clinton") && names.contains("Hillary Clinton"), "{names:?}");
+    assert_ne!(people(&store, "Bill")[0].id, people(&store, "Hillary")[0].id);
+    // The evidence of each link is kept.
+    let links = store.actor_links().unwrap();
+    assert!(links.iter().any(|l| l.0 == "trump" && l.3 == "surname"), "{links:?}");
+    assert!(links.iter().any(|l| l.0 == "vladimir zelensky" && l.3 == "spelling"), "{links:?}");
+    // The display name is the most frequent spelling, national romanisation on a tie.
+    assert!(people(&store, "Zelensk")[0].name.starts_with("Volodymyr Zelensk"), "{links:?}");
+
+    // The actor page lists every spelling with the articles it came from.
+    let z = &people(&store, "Zelensk")[0];
+    let profile = store.actor_profile(z.id, 10, 0).unwrap().unwrap();
+    let variants = profile["variants"].as_array().unwrap();
+    let spelled: BTreeSet<&str> = variants.iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert!(spelled.contains("Vladimir Zelensky") && spelled.contains("Volodymyr Zelenskyy"), "{spelled:?}");
+    let moscow = variants.iter().find(|v| v["name"] == "Vladimir Zelensky").unwrap();
+    assert_eq!(moscow["documents"].as_array().unwrap().len(), 1);
+    assert!(moscow["documents"][0]["title"].as_str().unwrap().contains("02_moscow_wire"), "{moscow}");
+
+    // A user split is respected by every later re-link, re-ingest included...
+    store.correct_actors("split", "Vladimir Zelensky", "Volodymyr Zelensky").unwrap();
+    put_all(&mut store, &docs, 2);
+    assert_eq!(people(&store, "Zelensk").len(), 2, "{:?}", people(&store, "Zelensk"));
+    // ...and a merge joins what the rules keep apart; it undoes the split.
+    store.correct_actors("merge", "Vladimir Zelensky", "Volodymyr Zelensky").unwrap();
+    assert_eq!(people(&store, "Zelensk").len(), 1);
+    store.correct_actors("merge", "Clinton", "Hillary Clinton").unwrap();
+    let hillary = &people(&store, "Hillary")[0];
+    assert_eq!(people(&store, "Clinton").iter().filter(|a| a.id == hillary.id).count(), 1);
+}

@@ -30,6 +30,11 @@ pub fn is_adverb(word_lower: &str) -> bool {
             | "reportedly"
             | "recently"
             | "now"
+            // Intensifying reflexives: "Lammy himself said" is Lammy speaking.
+            | "himself"
+            | "herself"
+            | "themselves"
+            | "itself"
             | "just"
             | "further"
             | "even"

@@ -1,27 +1,173 @@
 //! Stage 3b — entities: cluster mentions of one actor within the article.
 //!
 //! Rules, from most to least certain:
-//! 1. full names, organisations, media and places join by canonical name;
+//! 1. full names, organisations, media and places join by canonical name; a
+//!    person's name is first cleaned of titles and qualifiers ("Massachusetts
+//!    Sen. Elizabeth Warren" → "Elizabeth Warren", "Rival Hillary Clinton" →
+//!    "Hillary Clinton", "One of Mr. Clarke" → "Clarke") and full names with
+//!    the same first and last word are one person whose canonical name is the
+//!    fullest ("Loretta Lynch" + "Loretta E. Lynch" → "Loretta E. Lynch");
 //!    a metonymic place joins the government it stands for ("Russian government");
-//! 2. a lone surname (or first name) joins the nearest person whose full name ends
-//!    (or starts) with it;
+//! 2. a lone surname (or first name) joins a person whose full name ends (or
+//!    starts) with it, of the sex its honorific says ("Mrs. Clinton"): the one
+//!    named most often in the article, the nearest on a tie (news refers to
+//!    the principal by surname, to relatives by first or full name);
 //! 3. a title mention ("the US secretary of state") joins the nearest person
 //!    who carries that title anywhere in the article (headlines speak before the
 //!    body names the person);
-//! 4. a nominal ("the outlet") joins the nearest preceding entity of its type;
-//! 5. "he"/"she" joins the last person in the same sentence before it, else the
-//!    first person (the subject) of the nearest earlier sentence that has one;
-//!    "they" the nearest preceding group or organisation.
+//! 4. a nominal ("the outlet") joins the nearest preceding entity of its
+//!    type, "the poll"/"the campaign" first the last one so named ("a
+//!    Bloomberg poll"); "Trump’s campaign" is the "Trump campaign";
+//!    an acronym ("IMF") joins the one organisation whose initials it spells;
+//! 5. "he"/"she" joins the first person *of that sex or of unknown sex* (first
+//!    names and honorifics, see [`person_gender`]) in the same sentence before
+//!    it (the subject), else the first such person of the nearest earlier
+//!    sentence that has one; "they" the nearest preceding group or
+//!    organisation. The statements pass later prefers the previous speaker
+//!    (see `speakers.rs`).
 
-use whosaid_lexicon::HashMap;
+use whosaid_lexicon::{HashMap, HashSet};
 
 use whosaid_document::{Document, Entity, EntityType, MentionKind};
-use whosaid_lexicon::Lexicon;
+use whosaid_lexicon::{Gender, Lexicon};
 
-fn normalise_title(t: &str) -> String {
+/// Name suffixes that are not the surname ("Joseph R. Biden Jr.").
+const NAME_SUFFIXES: &[&str] = &["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"];
+
+/// A person's name as written, cleaned for its canonical form: drops every
+/// word up to the last title in it ("Charlotte Mayor Jennifer Roberts",
+/// "Lt. Gen. Michael Flynn"), leading abbreviations and honorifics ("Mr.",
+/// "Rev."), a partitive ("One of Mr. Clarke"), and a capitalised word before a
+/// known first name ("Rival Hillary Clinton"). Never drops the last word.
+pub fn clean_person_name(name: &str, lex: &Lexicon) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let n = words.len();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let mut start = 0;
+    // The end of the last title phrase that leaves a word after it.
+    for i in 0..n.saturating_sub(1) {
+        for j in i + 1..n {
+            let phrase = lower[i..j].join(" ");
+            if lex.is_title(&phrase) || lex.is_title(phrase.trim_end_matches('.')) {
+                start = start.max(j);
+            }
+        }
+        if lower[i] == "of" && i > 0 {
+            start = start.max(i + 1);
+        }
+    }
+    while start + 1 < n {
+        let w = words[start];
+        let bare = lower[start].trim_end_matches('.');
+        // "Rev.", "Lt." — not initials like "G.K.".
+        let abbreviation = w.ends_with('.') && bare.chars().count() >= 2 && !bare.contains('.');
+        if abbreviation || lex.gendered_words.contains_key(bare) || lex.function_words.contains(w) {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    if start + 2 < n && !lex.first_names.contains_key(&lower[start]) && lex.first_names.contains_key(&lower[start + 1])
+    {
+        start += 1;
+    }
+    words[start..].join(" ")
+}
+
+/// First and last word of a cleaned person name, lower case, skipping
+/// suffixes: the identity key of a full name within one article.
+fn person_key(name: &str) -> (String, String) {
+    let words: Vec<&str> = name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).collect();
+    let first = words.first().copied().unwrap_or("").to_lowercase();
+    let last = words.last().copied().unwrap_or("").to_lowercase();
+    (first, last)
+}
+
+/// The sex of a person entity, when its first name or an honorific or role
+/// word on one of its mentions says it ("Mrs.", "spokesman"); else `None`.
+pub fn person_gender(doc: &Document, e: &Entity, lex: &Lexicon) -> Option<Gender> {
+    name_gender(&e.name, lex).or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex))).or_else(|| {
+        e.mentions
+            .iter()
+            .filter(|&&m| doc.mentions[m].kind == MentionKind::Name)
+            .find_map(|&m| text_gender(doc.slice(doc.mentions[m].span), lex))
+    })
+}
+
+/// The sex of a name's first word, if the first-name list knows it.
+fn name_gender(name: &str, lex: &Lexicon) -> Option<Gender> {
+    lex.first_names.get(&name.split_whitespace().next().unwrap_or("").to_lowercase()).copied()
+}
+
+/// The sex the first honorific or role word in `text` says ("Mr.", "spokeswoman").
+fn text_gender(text: &str, lex: &Lexicon) -> Option<Gender> {
+    text.split_whitespace()
+        .find_map(|w| lex.gendered_words.get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
+}
+
+/// Words the article writes in lower case ("coal", "report", "islands"):
+/// a capitalised name ending in one is a thing, not a person.
+pub fn lowercase_words(doc: &Document) -> HashSet<String> {
+    doc.tokens
+        .iter()
+        .map(|t| doc.slice(t.span))
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a "person" entity's name reads like a person's, for he/she: not
+/// when a word of it is a place, an organisation head, a function word, a
+/// connector, shouting or a lower-case word ("Fort Pierce", "Commission on
+/// Presidential Debates", "Ready for Trump", "GOP candidate"), nor when its
+/// last word is one the article writes in lower case and it has no known
+/// first name, or is a plural ("Patriot Coal", "Marshall Islands"). A title
+/// makes it one.
+pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) -> bool {
+    if !e.titles.is_empty() {
+        return true;
+    }
+    let words: Vec<&str> = e.name.split_whitespace().collect();
+    let Some(last) = words.last() else { return false };
+    let last_lower = last.to_lowercase();
+    let first_known = name_gender(&e.name, lex).is_some();
+    if lowercase.contains(&last_lower) && (!first_known || last_lower.ends_with('s')) {
+        return false;
+    }
+    if first_known {
+        return true;
+    }
+    !words.iter().any(|w| {
+        lex.places.contains(*w)
+            || lex.org_heads.contains(*w)
+            || lex.function_words.contains(*w)
+            || matches!(*w, "of" | "for" | "on" | "and" | "the")
+            || w.contains('\'')
+            || w.contains('’')
+            || w.chars().next().is_some_and(char::is_lowercase)
+            || (w.len() > 3 && w.chars().all(|c| !c.is_lowercase()))
+    }) && words.first().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// The sex a pronoun asks for ("he" → male), `None` for any other word.
+pub fn pronoun_gender(word: &str) -> Option<Gender> {
+    match word.to_lowercase().as_str() {
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Lower case, no article, "U.S." as "us", abbreviations spelled out
+/// ("Gov." → "governor"), so "Indiana Gov." and "the Indiana governor" compare.
+fn normalise_title(t: &str, lex: &Lexicon) -> String {
     let t = t.to_lowercase();
     let t = t.trim_start_matches("the ").trim_start_matches("a ").trim_start_matches("an ");
-    t.replace("u.s.", "us").split_whitespace().collect::<Vec<_>>().join(" ")
+    t.replace("u.s.", "us")
+        .split_whitespace()
+        .map(|w| lex.title_expansions.get(w).map(String::as_str).unwrap_or(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn strip_the(s: &str) -> &str {
@@ -46,6 +192,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             })
         };
 
+    let lowercase = lowercase_words(doc);
+    // Person full names by (first, last) word; lone names as cleaned.
+    let mut by_person: HashMap<String, usize> = HashMap::default();
+    let mut lone_names: Vec<Option<String>> = vec![None; doc.mentions.len()];
+
     // Pass 1: names that carry their own identity.
     for (mi, m) in doc.mentions.iter().enumerate() {
         if m.kind != MentionKind::Name && m.kind != MentionKind::Group {
@@ -54,8 +205,30 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         let name_text = collapse_ws(doc.slice(m.name.unwrap_or(m.span)));
         let e = match (m.kind, m.etype) {
             (MentionKind::Group, _) => get_or_create(&mut entities, EntityType::Group, name_text, None),
-            (_, EntityType::Person) if name_text.split_whitespace().count() < 2 => continue,
-            (_, EntityType::Person) => get_or_create(&mut entities, EntityType::Person, name_text, None),
+            (_, EntityType::Person) => {
+                let name = clean_person_name(&name_text, lex);
+                if name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).count() < 2 {
+                    lone_names[mi] = Some(name);
+                    continue;
+                }
+                let (first, last) = person_key(&name);
+                let key = format!("{first} {last}");
+                let e = *by_person.entry(key).or_insert_with(|| {
+                    entities.push(Entity {
+                        name: name.clone(),
+                        etype: EntityType::Person,
+                        titles: Vec::new(),
+                        mentions: Vec::new(),
+                        metonym_of: None,
+                    });
+                    entities.len() - 1
+                });
+                // The fullest name the article gives is the canonical one.
+                if name.split_whitespace().count() > entities[e].name.split_whitespace().count() {
+                    entities[e].name = name;
+                }
+                e
+            }
             (_, EntityType::Place) if m.metonymic => {
                 let gov = lex.metonyms.get(&name_text).cloned().unwrap_or_else(|| format!("{name_text} government"));
                 get_or_create(&mut entities, EntityType::Organization, gov, Some(name_text))
@@ -70,7 +243,16 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .or_else(|| map.get(&lower_name))
                     .cloned()
                     .unwrap_or_else(|| strip_the(&name_text).to_string());
-                get_or_create(&mut entities, etype, canonical, None)
+                let e = get_or_create(&mut entities, etype, canonical, None);
+                // An organisation is named as fully as the article names it
+                // ("International Monetary Fund", not the lexicon's "IMF").
+                let written = strip_the(&name_text);
+                if etype == EntityType::Organization
+                    && written.split_whitespace().count() > entities[e].name.split_whitespace().count()
+                {
+                    entities[e].name = written.to_string();
+                }
+                e
             }
             (_, EntityType::Group) => get_or_create(&mut entities, EntityType::Group, name_text, None),
         };
@@ -92,13 +274,27 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         first: String,
         last: String,
         titles: Vec<String>,
+        gender: Option<Gender>,
+    }
+    // Honorifics on pass-1 mentions ("Mrs. Hillary Clinton"), one scan.
+    let mut honorific_gender: Vec<Option<Gender>> = vec![None; entities.len()];
+    for (mi, e) in assign.iter().enumerate() {
+        if let Some(e) = *e {
+            if honorific_gender[e].is_none() && entities[e].etype == EntityType::Person {
+                honorific_gender[e] = text_gender(doc.slice(doc.mentions[mi].span), lex);
+            }
+        }
     }
     let facts: Vec<Facts> = entities
         .iter()
-        .map(|e| Facts {
+        .enumerate()
+        .map(|(ei, e)| Facts {
             first: e.name.split_whitespace().next().unwrap_or("").to_string(),
-            last: e.name.split_whitespace().last().unwrap_or("").to_string(),
-            titles: e.titles.iter().map(|t| normalise_title(t)).collect(),
+            last: e.name.split_whitespace().rfind(|w| !NAME_SUFFIXES.contains(w)).unwrap_or("").to_string(),
+            titles: e.titles.iter().map(|t| normalise_title(t, lex)).collect(),
+            gender: name_gender(&e.name, lex)
+                .or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex)))
+                .or(honorific_gender[ei]),
         })
         .collect();
     // Indexes so that resolving a lone name or a title costs O(log n), not a
@@ -106,6 +302,38 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut positions: Vec<Vec<usize>> = vec![Vec::new(); facts.len()];
     for &(pm, e) in &person_mentions {
         positions[e].push(doc.mentions[pm].span.start);
+    }
+    // Per pass-1 person: the lower-case words of its name mentions (with
+    // their titles and qualifiers: "indiana gov. mike pence"), for role
+    // nominals that name a qualifier ("the Indiana governor").
+    let mut entity_words: Vec<HashSet<String>> = vec![HashSet::default(); facts.len()];
+    for (mi, e) in assign.iter().enumerate() {
+        if let Some(e) = *e {
+            if entities[e].etype == EntityType::Person {
+                let w = &mut entity_words[e];
+                w.extend(doc.slice(doc.mentions[mi].span).split_whitespace().map(str::to_lowercase));
+                // Capitalised qualifiers just before a titled name describe the
+                // person too: "Republican presidential nominee Donald Trump".
+                if doc.mentions[mi].title.is_some() {
+                    let end = doc.mentions[mi].span.start;
+                    let mut from = end.saturating_sub(40);
+                    while !doc.text.is_char_boundary(from) {
+                        from += 1;
+                    }
+                    let before = &doc.text[from..end];
+                    let before = before.rsplit(['.', ',', ';', ':', '\n', '"', '“', '”']).next().unwrap_or("");
+                    w.extend(
+                        before
+                            .split_whitespace()
+                            .rev()
+                            .take(3)
+                            .take_while(|x| x.chars().next().is_some_and(char::is_uppercase))
+                            .map(str::to_lowercase),
+                    );
+                }
+                w.extend(facts[e].titles.iter().flat_map(|t| t.split_whitespace().map(str::to_string)));
+            }
+        }
     }
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
@@ -123,6 +351,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
         }
     }
+    let facts_titles: Vec<Vec<String>> = facts.iter().map(|f| f.titles.clone()).collect();
     // Nearest mention of any candidate; following mentions cost double.
     let nearest = |candidates: &[usize], pos: usize| -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
@@ -150,8 +379,31 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         let pos = m.span.start;
         let e = match m.kind {
             MentionKind::Name if m.etype == EntityType::Person => {
-                let word = doc.slice(m.name.unwrap_or(m.span)).trim();
-                let found = by_name.get(word).and_then(|c| nearest(c, pos));
+                let cleaned = lone_names[mi].take();
+                let word = cleaned.as_deref().unwrap_or_else(|| doc.slice(m.name.unwrap_or(m.span)).trim());
+                let word = word.split_whitespace().find(|w| !NAME_SUFFIXES.contains(w)).unwrap_or(word);
+                // "Mrs. Clinton" is not Bill Clinton.
+                let honorific = m
+                    .title
+                    .as_deref()
+                    .and_then(|t| text_gender(t, lex))
+                    .or_else(|| text_gender(doc.slice(m.span), lex));
+                let candidates: Vec<usize> = by_name
+                    .get(word)
+                    .map(|c| {
+                        c.iter()
+                            .copied()
+                            .filter(|&e| {
+                                honorific.is_none() || facts[e].gender.is_none() || facts[e].gender == honorific
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // The most-named bearer of the surname; the first introduced on a tie.
+                let found = candidates
+                    .iter()
+                    .copied()
+                    .min_by_key(|&e| (std::cmp::Reverse(positions[e].len()), positions[e][0]));
                 match found {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
@@ -171,30 +423,89 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     last_of_type.insert(EntityType::Person, e);
                     continue;
                 }
-                let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)));
+                let title = normalise_title(m.title.as_deref().unwrap_or(doc.slice(m.span)), lex);
+                // A qualified title fits a bare one ("Russian president" is a
+                // president), a higher rank does not ("vice president" is not).
+                let rank = |prefix: &str| {
+                    prefix.split_whitespace().last().is_some_and(|w| {
+                        matches!(w, "vice" | "deputy" | "assistant" | "associate" | "under" | "lieutenant" | "co")
+                    })
+                };
                 let fits = |t: &String| {
                     *t == title
-                        || (t.ends_with(title.as_str()) && t[..t.len() - title.len()].ends_with(' '))
-                        || (title.ends_with(t.as_str()) && title[..title.len() - t.len()].ends_with(' '))
+                        || (t.ends_with(title.as_str())
+                            && t[..t.len() - title.len()].ends_with(' ')
+                            && !rank(&t[..t.len() - title.len()]))
+                        || (title.ends_with(t.as_str())
+                            && title[..title.len() - t.len()].ends_with(' ')
+                            && !rank(&title[..title.len() - t.len()]))
                 };
-                let candidates: Vec<usize> = title
+                let holders: Vec<usize> = title
                     .split_whitespace()
                     .last()
                     .and_then(|head| by_title_head.get(head))
                     .map(|c| c.iter().copied().filter(|&e| facts[e].titles.iter().any(fits)).collect())
                     .unwrap_or_default();
-                let found = nearest(&candidates, pos);
+                // Holders of exactly this title first ("President Obama" for
+                // "the president", before "Russian President Vladimir Putin").
+                let exact: Vec<usize> = holders.iter().copied().filter(|&e| facts[e].titles.contains(&title)).collect();
+                let candidates = if exact.is_empty() { holders } else { exact };
+                let found = nearest(&candidates, pos)
+                    .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex));
                 match found {
                     Some(e) => e,
                     None => continue,
                 }
             }
             MentionKind::Nominal => {
+                let text = doc.slice(m.span);
+                // "Retired Lt. Gen. Michael Flynn" read as a phrase: the name in it.
+                if let Some(e) = embedded_person(text, &by_person, lex) {
+                    assign[mi] = Some(e);
+                    last_of_type.insert(EntityType::Person, e);
+                    continue;
+                }
+                // "the Indiana governor": the person the article gave that role.
+                if let Some(e) = role_nominal(text, pos, &by_title_head, &facts_titles, &entity_words, &positions, lex)
+                {
+                    assign[mi] = Some(e);
+                    last_of_type.insert(EntityType::Person, e);
+                    continue;
+                }
                 // "the outlet" points back; "another source" names a new actor.
                 let words: Vec<&str> = doc.slice(m.span).split_whitespace().collect();
-                let anaphoric = words.len() == 2
-                    && words[0].eq_ignore_ascii_case("the")
-                    && lex.nominals.contains_key(&words[1].to_lowercase());
+                let head = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
+                // "Donald Trump’s campaign" is the Trump campaign.
+                if words.len() >= 2 && lex.nominals.contains_key(&head) {
+                    let owner = words[words.len() - 2];
+                    let owner = owner.strip_suffix("’s").or_else(|| owner.strip_suffix("'s"));
+                    if let Some(owner) = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase)) {
+                        let e = get_or_create(&mut entities, m.etype, format!("{owner} {head}"), None);
+                        assign[mi] = Some(e);
+                        last_of_type.insert(entities[e].etype, e);
+                        continue;
+                    }
+                }
+                // "the poll", "the campaign": the last thing so named ("a
+                // Bloomberg poll", "the Clinton campaign") before any entity of
+                // the type.
+                let definite = words.len() == 2 && words[0].eq_ignore_ascii_case("the");
+                if definite {
+                    let named = (0..mi).rev().find_map(|k| {
+                        let e = assign[k]?;
+                        let ent = &entities[e];
+                        (ent.etype != EntityType::Person
+                            && ent.name.split_whitespace().count() >= 2
+                            && ent.name.split_whitespace().last().is_some_and(|w| w.eq_ignore_ascii_case(&head)))
+                        .then_some(e)
+                    });
+                    if let Some(e) = named {
+                        assign[mi] = Some(e);
+                        last_of_type.insert(entities[e].etype, e);
+                        continue;
+                    }
+                }
+                let anaphoric = definite && lex.nominals.contains_key(&head);
                 let found = if anaphoric { last_of_type.get(&m.etype).copied() } else { None };
                 match found {
                     Some(e) => e,
@@ -205,7 +516,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     }
                 }
             }
-            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities) {
+            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, lex, &lowercase) {
                 Some(e) => e,
                 None => continue,
             },
@@ -218,6 +529,41 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 && !entities[e].titles.iter().any(|x| x.eq_ignore_ascii_case(t))
             {
                 entities[e].titles.push(t.clone());
+            }
+        }
+    }
+
+    // An acronym is the organisation whose initials it spells ("IMF" is the
+    // International Monetary Fund, "S.E.C." the Securities and Exchange
+    // Commission) when the article names exactly one such organisation.
+    let initials = |name: &str| -> String {
+        name.split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && !lex.function_words.contains(*w))
+            .filter_map(|w| w.chars().next())
+            .collect()
+    };
+    let acronym = |name: &str| -> Option<String> {
+        let bare: String = name.chars().filter(|&c| c != '.').collect();
+        ((2..=6).contains(&bare.len()) && bare.chars().all(|c| c.is_ascii_uppercase())).then_some(bare)
+    };
+    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::default();
+    for (e, ent) in entities.iter().enumerate() {
+        if ent.etype == EntityType::Organization && ent.name.split_whitespace().count() >= 2 {
+            by_initials.entry(initials(&ent.name)).or_default().push(e);
+        }
+    }
+    let mut alias_of: Vec<Option<usize>> = vec![None; entities.len()];
+    for (e, ent) in entities.iter().enumerate() {
+        if matches!(ent.etype, EntityType::Organization | EntityType::Person | EntityType::Media) {
+            if let Some(full) = acronym(&ent.name).and_then(|a| by_initials.get(&a)).filter(|c| c.len() == 1) {
+                alias_of[e] = Some(full[0]);
+            }
+        }
+    }
+    for a in assign.iter_mut() {
+        if let Some(e) = *a {
+            if let Some(full) = alias_of[e] {
+                *a = Some(full);
             }
         }
     }
@@ -241,12 +587,32 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     }
 }
 
-fn resolve_pronoun(doc: &Document, mi: usize, assign: &[Option<usize>], entities: &[Entity]) -> Option<usize> {
+fn resolve_pronoun(
+    doc: &Document,
+    mi: usize,
+    assign: &[Option<usize>],
+    entities: &[Entity],
+    lex: &Lexicon,
+    lowercase: &HashSet<String>,
+) -> Option<usize> {
     let m = &doc.mentions[mi];
     let want_group = m.etype == EntityType::Group;
+    let want_gender = pronoun_gender(doc.slice(m.span));
+    // Agreement: a known sex must match the pronoun's; unknown agrees.
+    let agrees = |e: usize| {
+        want_gender.is_none() || {
+            let g = name_gender(&entities[e].name, lex)
+                .or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)));
+            g.is_none() || g == want_gender
+        }
+    };
     let fits = |pm: usize| -> Option<usize> {
         let other = &doc.mentions[pm];
         if other.in_quote && !m.in_quote {
+            return None;
+        }
+        // "Indiana" inside "the Indiana governor" is not a candidate of its own.
+        if pm > 0 && doc.mentions[pm - 1].span.contains(other.span) && doc.mentions[pm - 1].span != other.span {
             return None;
         }
         let e = assign[pm]?;
@@ -254,14 +620,16 @@ fn resolve_pronoun(doc: &Document, mi: usize, assign: &[Option<usize>], entities
         let ok = if want_group {
             matches!(et, EntityType::Group | EntityType::Organization) && other.kind != MentionKind::Pronoun
         } else {
-            et == EntityType::Person
+            et == EntityType::Person && agrees(e) && plausible_person(&entities[e], lex, lowercase)
         };
         ok.then_some(e)
     };
     let sentence = doc.sentence_at(m.span.start)?;
     let sent_start = doc.sentences[sentence].span.start;
-    // Same sentence: the last fitting mention before the pronoun.
-    if let Some(e) = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).find_map(fits) {
+    // Same sentence: the first fitting mention before the pronoun — the
+    // subject ("Rubio spoke to Lammy, and then he said" is Rubio).
+    let same: Vec<usize> = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).collect();
+    if let Some(e) = same.iter().rev().find_map(|&pm| fits(pm)) {
         return Some(e);
     }
     // Earlier sentences: the first fitting mention of the nearest one that has any.
@@ -278,4 +646,113 @@ fn resolve_pronoun(doc: &Document, mi: usize, assign: &[Option<usize>], entities
         }
         pm = (0..pm).rev().find(|&k| doc.mentions[k].span.start < s_start)?;
     }
+}
+
+/// Words of a role phrase after its determiner, and its head (lower case).
+fn role_words(text: &str) -> (Vec<&str>, String) {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    if words.first().is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an")) {
+        words.remove(0);
+    }
+    let head = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
+    (words, head)
+}
+
+/// The person a definite role phrase stands for when the article named a
+/// person with its capitalised qualifiers: "the Indiana governor" → the
+/// person written "Indiana Gov. Mike Pence", "the Vermont senator" → "Vermont
+/// Sen. Bernie Sanders". Needs the head to be a title and at least one
+/// capitalised qualifier; only persons named before `pos` count, the nearest
+/// first. A role nobody in the article holds stays unresolved.
+fn role_holder(
+    text: &str,
+    pos: usize,
+    entity_words: &[HashSet<String>],
+    positions: &[Vec<usize>],
+    lex: &Lexicon,
+) -> Option<usize> {
+    if !text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        return None;
+    }
+    let (words, head) = role_words(text);
+    let head_full = lex.title_expansions.get(&head).cloned().unwrap_or(head.clone());
+    if !lex.titles.contains(&head_full) {
+        return None;
+    }
+    let quals: Vec<String> = words[..words.len().saturating_sub(1)]
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(|w| w.to_lowercase())
+        .collect();
+    if quals.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (e, ws) in entity_words.iter().enumerate() {
+        if ws.is_empty() || !quals.iter().all(|q| ws.contains(q)) {
+            continue;
+        }
+        let before = positions[e].partition_point(|&p| p < pos);
+        if before == 0 {
+            continue;
+        }
+        let dist = pos - positions[e][before - 1];
+        if best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, e));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+/// A role nominal ("the Vermont senator", "the former president"): a holder
+/// of that title (nearest before), else [`role_holder`].
+fn role_nominal(
+    text: &str,
+    pos: usize,
+    by_title_head: &HashMap<&str, Vec<usize>>,
+    titles: &[Vec<String>],
+    entity_words: &[HashSet<String>],
+    positions: &[Vec<usize>],
+    lex: &Lexicon,
+) -> Option<usize> {
+    if !text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        return None;
+    }
+    let (words, head) = role_words(text);
+    let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
+    if words.len() < 2 || !lex.titles.contains(&head) {
+        return role_holder(text, pos, entity_words, positions, lex);
+    }
+    let role = normalise_title(&words.join(" "), lex);
+    let holders: Vec<usize> = by_title_head
+        .get(head.as_str())
+        .map(|c| {
+            c.iter()
+                .copied()
+                .filter(|&e| titles[e].iter().any(|t| *t == role || role.ends_with(&format!(" {t}"))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let before = |e: usize| positions[e].partition_point(|&p| p < pos);
+    let found =
+        holders.iter().copied().filter(|&e| before(e) > 0).min_by_key(|&e| (pos - positions[e][before(e) - 1], e));
+    found.or_else(|| role_holder(text, pos, entity_words, positions, lex))
+}
+
+/// A person named inside a phrase the mention stage read as a nominal
+/// ("New Jersey Gov. Chris Christie", "Homeland Security Secretary Jeh
+/// Johnson"): its cleaned name's (first, last) is a known full name.
+fn embedded_person(text: &str, by_person: &HashMap<String, usize>, lex: &Lexicon) -> Option<usize> {
+    let last = text.split_whitespace().last()?;
+    if !last.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    let name = clean_person_name(text, lex);
+    if name.split_whitespace().count() < 2
+        || name.split_whitespace().any(|w| !w.chars().next().is_some_and(char::is_uppercase))
+    {
+        return None;
+    }
+    let (first, last) = person_key(&name);
+    by_person.get(&format!("{first} {last}")).copied()
 }

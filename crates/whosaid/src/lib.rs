@@ -4,7 +4,7 @@
 //! annotations to one [`Document`]:
 //!
 //! ```text
-//! clean → segment → mentions → entities → time → statements → (time attached)
+//! clean → segment → mentions → entities → time → statements → speakers → (time attached)
 //! ```
 //!
 //! ```
@@ -19,6 +19,7 @@ pub mod cues;
 pub mod entities;
 pub mod mentions;
 pub mod segment;
+pub mod speakers;
 pub mod statements;
 pub mod time;
 
@@ -73,6 +74,7 @@ impl Pipeline {
     pub fn extract(&self, raw: &str, source: &str, meta: Meta) -> Document {
         let (mut doc, words) = self.annotate(raw, source, meta);
         statements::find_statements(&mut doc, &words, &self.selector);
+        speakers::refine_speakers(&mut doc, &self.lexicon);
         time::attach_times(&mut doc, &words);
         doc
     }

@@ -132,6 +132,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if end == j && bytes.get(j) == Some(&b'.') && ABBREVIATIONS.contains(&word) {
                 end = j + 1;
             }
+            // A middle initial: "Loretta E. Lynch", "John D. Podesta" — one
+            // capital letter after a capitalised word and before another, so
+            // the name is one run and the sentence does not end there.
+            if end == j && bytes.get(j) == Some(&b'.') && is_middle_initial(text, i, j) {
+                end = j + 1;
+            }
             let kind = if numeric { TokenKind::Number } else { TokenKind::Word };
             tokens.push(Token { span: Span::new(i, end), kind, sentence: 0 });
             i = end;
@@ -164,6 +170,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         i = after_c;
     }
     tokens
+}
+
+/// `text[i..j]` is a single capital (not "I") between a capitalised word
+/// and a capitalised word: `Name X. Name`.
+fn is_middle_initial(text: &str, i: usize, j: usize) -> bool {
+    let w = &text[i..j];
+    if w.len() != 1 || !w.as_bytes()[0].is_ascii_uppercase() || w == "I" {
+        return false;
+    }
+    let before = text[..i].strip_suffix(' ').unwrap_or("");
+    let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let prev_ok = before.len() < i && prev_word.chars().next().is_some_and(char::is_uppercase) && prev_word.len() > 1;
+    let after = text[j + 1..].strip_prefix(' ').unwrap_or("");
+    let next_ok = after.len() < text.len() - j - 1 && after.chars().next().is_some_and(char::is_uppercase);
+    prev_ok && next_ok
 }
 
 fn is_terminal(text: &str, t: &Token) -> bool {
@@ -352,6 +373,12 @@ mod tests {
 
     fn sentences(d: &Document) -> Vec<&str> {
         d.sentences.iter().map(|s| d.slice(s.span)).collect()
+    }
+
+    #[test]
+    fn middle_initials_do_not_split_sentences() {
+        let d = doc("Loretta E. Lynch spoke. They chose option B. Nobody came.");
+        assert_eq!(sentences(&d), vec!["Loretta E. Lynch spoke.", "They chose option B.", "Nobody came."]);
     }
 
     #[test]
