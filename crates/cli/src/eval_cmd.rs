@@ -71,7 +71,15 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     }
     let pipeline = crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
     let ev = evaluate(&pipeline, &articles);
-    let report = ev.report();
+    let mut report = ev.report();
+    report.selector = pipeline.selector().name().to_string();
+    // The model is always shown beside the rules it was built on.
+    if !matches!(pipeline.selector(), whosaid::Selector::Rules) {
+        let rules = pipeline.clone().with_selector(whosaid::Selector::Rules);
+        let mut b = evaluate(&rules, &articles).report();
+        b.selector = "rules".into();
+        report.baseline = Some(Box::new(b));
+    }
     let speakers = match speakers_path(&args)? {
         Some(p) => {
             let text = std::fs::read_to_string(&p).with_context(|| format!("{}: cannot read", p.display()))?;

@@ -138,3 +138,29 @@ fn cyrillic_page_and_symlink_loop_and_container_default() {
     assert!(text.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_corrupt_or_foreign_model_file_is_rejected_with_its_name() {
+    let dir = std::env::temp_dir().join(format!("whosaid-model-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let art = dir.join("a.txt");
+    std::fs::write(&art, "“We will win,” Rubio said.").unwrap();
+    let foreign = dir.join("foreign.wsm");
+    std::fs::write(&foreign, b"PK\x03\x04 this is a zip, not a model").unwrap();
+    let out = bin().arg("extract").arg(&art).arg("--model").arg(&foreign).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("foreign.wsm") && err.contains("not a whosaid model file"), "{err}");
+    // A real model cut in half: the header is right, the weights are not.
+    let model = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../whosaid/models/attribution.wsm")).unwrap();
+    let cut = dir.join("cut.wsm");
+    std::fs::write(&cut, &model[..model.len() / 2]).unwrap();
+    let out = bin().arg("extract").arg(&art).arg("--model").arg(&cut).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cut.wsm") && err.contains("corrupt model file"), "{err}");
+    // The shipped model loaded by path gives the built-in result.
+    let by_path = bin().arg("extract").arg(&art).arg("--model").arg(dir.join("../").join(&cut).with_file_name("none")).output().unwrap();
+    assert_eq!(by_path.status.code(), Some(2), "a missing model file is an error");
+    std::fs::remove_dir_all(&dir).ok();
+}

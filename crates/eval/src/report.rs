@@ -16,11 +16,11 @@ pub const TOP_CUES: usize = 20;
 pub const REFERENCES: &[Reference] = &[
     Reference {
         system: "GenderGapTracker",
-        content_p: 0.595,
-        content_r: 0.316,
-        content_f1: 0.413,
-        speaker_right: 0.843,
-        end_to_end_f1: 0.348,
+        content_p: 0.685,
+        content_r: 0.364,
+        content_f1: 0.475,
+        speaker_right: 0.847,
+        end_to_end_f1: 0.403,
     },
     Reference {
         system: "textacy",
@@ -106,6 +106,11 @@ pub struct Report {
     /// Predictions with no match.
     pub false_alarms: ErrorSplit,
     pub references: Vec<Reference>,
+    /// Which selector produced the statements ("model" or "rules").
+    pub selector: String,
+    /// The same corpus scored with the rule selector, shown beside the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Box<Report>>,
 }
 
 fn add_recall(map: &mut BTreeMap<String, RecallRow>, name: &str, matched: bool, right: bool) {
@@ -233,6 +238,8 @@ impl Report {
             misses,
             false_alarms,
             references: REFERENCES.to_vec(),
+            selector: String::new(),
+            baseline: None,
         }
     }
 }
@@ -257,7 +264,15 @@ pub fn render_table(r: &Report) -> String {
         "{:<22} {:>6} {:>6} {:>6}   {:>7}   {:>6} {:>6} {:>6}   {:>6}",
         "system", "cont P", "cont R", "cont F", "speaker", "e2e P", "e2e R", "e2e F", "exactF"
     );
-    for (name, s) in [("whosaid", &r.scores), ("whosaid (no beliefs)", &r.scores_without_beliefs)] {
+    let sel = if r.selector.is_empty() { "default" } else { r.selector.as_str() };
+    let this = format!("whosaid {sel}");
+    let this_nb = format!("{sel}, no beliefs");
+    let mut systems = vec![(this.as_str(), &r.scores), (this_nb.as_str(), &r.scores_without_beliefs)];
+    if let Some(b) = &r.baseline {
+        systems.push(("whosaid rules", &b.scores));
+        systems.push(("rules, no beliefs", &b.scores_without_beliefs));
+    }
+    for (name, s) in systems {
         let _ = writeln!(
             o,
             "{:<22} {:>6} {:>6} {:>6}   {:>7}   {:>6} {:>6} {:>6}   {:>6}",
@@ -316,15 +331,35 @@ pub fn render_table(r: &Report) -> String {
             let _ = writeln!(o, "  {:<22} {:>5} {:>6} {:>6}", truncate(name, 22), count, f(rate), f(e2e));
         }
     };
-    let recall_table = |o: &mut String, title: &str, rows: &[RecallRow]| {
-        let rows = rows.iter().map(|x| (x.name.as_str(), x.gold, x.recall, x.end_to_end_recall)).collect();
-        table(o, title, ["gold", "R", "e2e R"], rows);
+    // Recall breakdowns show the rules' figures beside, when scored.
+    let recall_table = |o: &mut String, title: &str, rows: &[RecallRow], base: Option<&[RecallRow]>| {
+        let Some(base) = base else {
+            let rows = rows.iter().map(|x| (x.name.as_str(), x.gold, x.recall, x.end_to_end_recall)).collect();
+            table(o, title, ["gold", "R", "e2e R"], rows);
+            return;
+        };
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{:<24} {:>5} {:>6} {:>6}   {:>7} {:>7}", title, "gold", "R", "e2e R", "rules R", "rules e2e");
+        for x in rows {
+            let b = base.iter().find(|b| b.name == x.name);
+            let _ = writeln!(
+                o,
+                "  {:<22} {:>5} {:>6} {:>6}   {:>7} {:>7}",
+                truncate(&x.name, 22),
+                x.gold,
+                f(x.recall),
+                f(x.end_to_end_recall),
+                b.map(|b| f(b.recall)).unwrap_or_else(|| "-".into()),
+                b.map(|b| f(b.end_to_end_recall)).unwrap_or_else(|| "-".into())
+            );
+        }
     };
+    let base = r.baseline.as_deref();
     let precision_table = |o: &mut String, title: &str, rows: &[PrecisionRow]| {
         let rows = rows.iter().map(|x| (x.name.as_str(), x.pred, x.precision, x.end_to_end_precision)).collect();
         table(o, title, ["pred", "P", "e2e P"], rows);
     };
-    recall_table(&mut o, "gold content", &r.by_gold_kind);
+    recall_table(&mut o, "gold content", &r.by_gold_kind, base.map(|b| b.by_gold_kind.as_slice()));
     precision_table(&mut o, "predicted kind", &r.by_pred_kind);
     precision_table(&mut o, "rule", &r.by_rule);
     let _ = writeln!(o);
@@ -332,7 +367,7 @@ pub fn render_table(r: &Report) -> String {
     for x in &r.speaker_by_mention_kind {
         let _ = writeln!(o, "  {:<22} {:>5} {:>6}", x.name, x.matched, f(x.share));
     }
-    recall_table(&mut o, "gold cue (top 20)", &r.by_gold_cue);
+    recall_table(&mut o, "gold cue (top 20)", &r.by_gold_cue, base.map(|b| b.by_gold_cue.as_slice()));
     o
 }
 

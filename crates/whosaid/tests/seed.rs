@@ -14,9 +14,31 @@ fn norm(s: &str) -> String {
 }
 
 fn analyse() -> JsonDocument {
+    analyse_with(&Pipeline::default())
+}
+
+fn analyse_with(pipeline: &Pipeline) -> JsonDocument {
     let meta = Meta { published: Some("2025-04-23".parse().unwrap()), ..Meta::default() };
-    let doc = Pipeline::default().extract(RAW, "000_a94861bdbd30db23.txt", meta);
+    let doc = pipeline.extract(RAW, "000_a94861bdbd30db23.txt", meta);
     JsonDocument::from_document(&doc)
+}
+
+/// The rule selector is the baseline the model builds on: on the seed it
+/// finds the same statements, speakers and cues as the learned default.
+#[test]
+fn rule_selector_gives_the_same_seed_statements() {
+    let rules = analyse_with(&Pipeline::rules(whosaid::Lexicon::builtin()));
+    let model = analyse();
+    let view = |d: &JsonDocument| -> Vec<(String, Option<String>, Option<String>)> {
+        d.statements
+            .iter()
+            .map(|s| {
+                (norm(&s.content.text), s.speaker.as_ref().and_then(|x| x.name.clone()), s.cue.as_ref().map(|c| c.text.clone()))
+            })
+            .collect()
+    };
+    assert_eq!(view(&rules), view(&model));
+    assert_eq!(rules.statements.len(), 16);
 }
 
 fn gold() -> Value {

@@ -228,6 +228,18 @@ pub fn candidates(
         }
         let mut parts_of: Vec<Vec<Segment>> = vec![Vec::new(); cues.len()];
         for k in contents.iter().filter(|k| k.a < k.b) {
+            // Text the rules already attributed to a cue stays with that cue;
+            // the tagger may still give it other boundaries.
+            let k_span = token_span(doc, k.a, k.b);
+            let rule_cue = rules
+                .iter()
+                .filter(|r| r.content.overlaps(k_span) && 2 * k_span.len().min(r.content.len()) >= k_span.len())
+                .find_map(|r| r.cue)
+                .and_then(|c| cues.iter().position(|x| token_span(doc, x.a, x.b).overlaps(c)));
+            if let Some(ci) = rule_cue {
+                parts_of[ci].push(*k);
+                continue;
+            }
             let best = cues
                 .iter()
                 .enumerate()
