@@ -276,7 +276,11 @@ fn main() -> ExitCode {
     let threads = if args.threads == 0 { cores } else { args.threads };
 
     let t = Instant::now();
-    let pipeline = Pipeline::default();
+    // WHOSAID_BENCH_SELECTOR=rules measures the rule baseline beside the model.
+    let pipeline = match std::env::var("WHOSAID_BENCH_SELECTOR").as_deref() {
+        Ok("rules") => Pipeline::rules(whosaid::Lexicon::builtin()),
+        _ => Pipeline::default(),
+    };
     let setup = t.elapsed();
 
     let mut reference: Option<Counts> = None;
