@@ -79,12 +79,7 @@ pub fn run(args: TrainArgs) -> Result<ExitCode> {
             ),
             None => String::new(),
         };
-        let line = format!(
-            "[{bar}] epoch {}/{} {:.0}s {scores}",
-            e.epoch + 1,
-            cfg.epochs,
-            t0.elapsed().as_secs_f64()
-        );
+        let line = format!("[{bar}] epoch {}/{} {:.0}s {scores}", e.epoch + 1, cfg.epochs, t0.elapsed().as_secs_f64());
         if tty {
             eprint!("\r{line}\x1b[K");
             if e.epoch + 1 == cfg.epochs {

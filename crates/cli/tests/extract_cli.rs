@@ -160,7 +160,13 @@ fn a_corrupt_or_foreign_model_file_is_rejected_with_its_name() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cut.wsm") && err.contains("corrupt model file"), "{err}");
     // The shipped model loaded by path gives the built-in result.
-    let by_path = bin().arg("extract").arg(&art).arg("--model").arg(dir.join("../").join(&cut).with_file_name("none")).output().unwrap();
+    let by_path = bin()
+        .arg("extract")
+        .arg(&art)
+        .arg("--model")
+        .arg(dir.join("../").join(&cut).with_file_name("none"))
+        .output()
+        .unwrap();
     assert_eq!(by_path.status.code(), Some(2), "a missing model file is an error");
     std::fs::remove_dir_all(&dir).ok();
 }

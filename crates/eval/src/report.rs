@@ -339,7 +339,8 @@ pub fn render_table(r: &Report) -> String {
             return;
         };
         let _ = writeln!(o);
-        let _ = writeln!(o, "{:<24} {:>5} {:>6} {:>6}   {:>7} {:>7}", title, "gold", "R", "e2e R", "rules R", "rules e2e");
+        let _ =
+            writeln!(o, "{:<24} {:>5} {:>6} {:>6}   {:>7} {:>7}", title, "gold", "R", "e2e R", "rules R", "rules e2e");
         for x in rows {
             let b = base.iter().find(|b| b.name == x.name);
             let _ = writeln!(

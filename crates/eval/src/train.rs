@@ -68,7 +68,11 @@ fn prepare(pipeline: &Pipeline, a: &Article) -> Prepared {
     let gold = a
         .attributions
         .iter()
-        .map(|g| GoldAttribution { cue: map.spans(&g.cue), source: map.spans(&g.source), content: map.spans(&g.content) })
+        .map(|g| GoldAttribution {
+            cue: map.spans(&g.cue),
+            source: map.spans(&g.source),
+            content: map.spans(&g.content),
+        })
         .collect();
     Prepared { doc, words, gold }
 }
@@ -82,28 +86,6 @@ pub fn examples(pipeline: &Pipeline, articles: &[Article], bits: u32) -> Vec<Exa
             training_examples(&p.doc, &p.words, &p.gold, bits)
         })
         .collect()
-}
-
-/// Character Jaccard of two sets of disjoint byte spans.
-fn jaccard(a: &[Span], b: &[Span]) -> f64 {
-    let inter: usize =
-        a.iter().map(|x| b.iter().map(|y| x.end.min(y.end).saturating_sub(x.start.max(y.start))).sum::<usize>()).sum();
-    let la: usize = a.iter().map(Span::len).sum();
-    let lb: usize = b.iter().map(Span::len).sum();
-    let union = (la + lb).saturating_sub(inter);
-    if union == 0 {
-        0.0
-    } else {
-        inter as f64 / union as f64
-    }
-}
-
-fn pieces(st: &Statement) -> Vec<Span> {
-    if st.parts.is_empty() {
-        vec![st.content]
-    } else {
-        st.parts.clone()
-    }
 }
 
 /// Decider training data of one article: features and whether the candidate
@@ -123,8 +105,9 @@ fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
     all.extend(rules);
     let near = select::neighbour_lists(&all);
     let gold: Vec<Vec<Span>> = p.gold.iter().map(|g| g.content.clone()).filter(|c| !c.is_empty()).collect();
-    let feats = (0..all.len()).map(|i| select::features(&p.doc, &p.words, &all, &is_tagged, &near[i], i, bits)).collect();
-    let labels = all.iter().map(|c| gold.iter().any(|g| jaccard(&pieces(c), g) >= 0.5)).collect();
+    let feats =
+        (0..all.len()).map(|i| select::features(&p.doc, &p.words, &all, &is_tagged, &near[i], i, bits)).collect();
+    let labels = all.iter().map(|c| gold.iter().any(|g| select::span_jaccard(&select::pieces(c), g) >= 0.5)).collect();
     DeciderDoc { feats, labels, candidates: all, gold }
 }
 
@@ -167,7 +150,7 @@ fn selection_f1(docs: &[DeciderDoc], decider: &Decider, threshold: f32, alone: f
         for k in &kept {
             let best = (0..d.gold.len())
                 .filter(|&g| !used[g])
-                .map(|g| (jaccard(&pieces(k), &d.gold[g]), g))
+                .map(|g| (select::span_jaccard(&select::pieces(k), &d.gold[g]), g))
                 .filter(|&(j, _)| j >= 0.5)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((_, g)) = best {
@@ -193,7 +176,6 @@ pub enum Progress {
     /// An epoch of the final tagger, with dev scores when a dev set is given.
     Epoch(EpochReport),
 }
-
 
 /// What one epoch scored on dev.
 #[derive(Clone, Debug)]
@@ -224,11 +206,21 @@ pub fn train(
         prepared.iter().map(|p| training_examples(&p.doc, &p.words, &p.gold, cfg.bits)).collect();
     let mut held_out: Vec<DeciderDoc> = Vec::new();
     for fold in 0..FOLDS {
-        let fold_train: Vec<Example> =
-            examples.iter().enumerate().filter(|(i, _)| i % FOLDS != fold).flat_map(|(_, e)| e.iter().cloned()).collect();
+        let fold_train: Vec<Example> = examples
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % FOLDS != fold)
+            .flat_map(|(_, e)| e.iter().cloned())
+            .collect();
         let w = tagger::train(&fold_train, cfg, |_, _| true);
         let t = Tagger::from_weights(&w);
-        held_out.extend(prepared.iter().enumerate().filter(|(i, _)| i % FOLDS == fold).map(|(_, p)| decider_doc(p, &t, DECIDER_BITS)));
+        held_out.extend(
+            prepared
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % FOLDS == fold)
+                .map(|(_, p)| decider_doc(p, &t, DECIDER_BITS)),
+        );
         progress(&Progress::Fold(fold + 1, FOLDS));
     }
     let weights = train_decider(&held_out, DECIDER_BITS, DECIDER_EPOCHS, cfg.seed);

@@ -7,7 +7,11 @@ use whosaid_eval::{parse_jsonl, train};
 
 /// "blorped" is no English word and in no lexicon: only training can make it a cue.
 const SENTENCES: &[(&str, &str, &str)] = &[
-    ("Senator Alice Moore", "the budget would pass by Friday", "Senator Alice Moore blorped that the budget would pass by Friday."),
+    (
+        "Senator Alice Moore",
+        "the budget would pass by Friday",
+        "Senator Alice Moore blorped that the budget would pass by Friday.",
+    ),
     ("Mayor Tom Reyes", "the bridge was unsafe", "Mayor Tom Reyes blorped that the bridge was unsafe."),
     ("Governor Jane Park", "taxes would not rise", "Governor Jane Park blorped that taxes would not rise."),
     ("Minister Paul Grant", "the talks had failed", "Minister Paul Grant blorped that the talks had failed."),
@@ -39,7 +43,8 @@ fn corpus() -> String {
         let at = text.rfind("blorped").unwrap();
         let start = text[..at].chars().count();
         second["cue"]["spans"] = serde_json::json!([[start, start + 7]]);
-        let line = serde_json::json!({"id": format!("a{i}"), "text": text, "attributions": [attr(source, content), second]});
+        let line =
+            serde_json::json!({"id": format!("a{i}"), "text": text, "attributions": [attr(source, content), second]});
         out.push_str(&line.to_string());
         out.push('\n');
     }

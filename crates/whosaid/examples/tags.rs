@@ -10,8 +10,11 @@ fn main() {
     let rc = rules::propose(&doc, &words);
     for seq in tagger::sequences(&doc, &words, &rc, m.bits()) {
         let tags = tagger::viterbi(&m.tagger, &seq);
-        let text: String = (0..seq.len()).map(|i| doc.slice(doc.tokens[seq.first + i].span)).collect::<Vec<_>>().join(" ");
-        if !text.contains(&needle) { continue; }
+        let text: String =
+            (0..seq.len()).map(|i| doc.slice(doc.tokens[seq.first + i].span)).collect::<Vec<_>>().join(" ");
+        if !text.contains(&needle) {
+            continue;
+        }
         for (i, t) in tags.iter().enumerate() {
             print!("{}/{:?} ", doc.slice(doc.tokens[seq.first + i].span), t);
         }

@@ -23,10 +23,10 @@ pub mod speakers;
 pub mod statements;
 pub mod time;
 
+pub use statements::{Model, ModelError, Selector};
 pub use whosaid_document as document;
 pub use whosaid_document::{Document, Meta};
 pub use whosaid_lexicon::Lexicon;
-pub use statements::{Model, ModelError, Selector};
 
 /// The configured pipeline. Cheap to share across threads (`&Pipeline` is `Sync`).
 #[derive(Clone, Debug)]

@@ -33,7 +33,11 @@ fn rule_selector_gives_the_same_seed_statements() {
         d.statements
             .iter()
             .map(|s| {
-                (norm(&s.content.text), s.speaker.as_ref().and_then(|x| x.name.clone()), s.cue.as_ref().map(|c| c.text.clone()))
+                (
+                    norm(&s.content.text),
+                    s.speaker.as_ref().and_then(|x| x.name.clone()),
+                    s.cue.as_ref().map(|c| c.text.clone()),
+                )
             })
             .collect()
     };

@@ -145,7 +145,8 @@ pub fn training_examples(doc: &Document, words: &Words, gold: &[GoldAttribution]
                     match role[k] {
                         None => Label::Outside,
                         Some((r, ai, st)) => {
-                            let same_as_prev = i > 0 && role[k - 1].is_some_and(|(pr, pa, ps)| pr == r && pa == ai && ps == st);
+                            let same_as_prev =
+                                i > 0 && role[k - 1].is_some_and(|(pr, pa, ps)| pr == r && pa == ai && ps == st);
                             if same_as_prev {
                                 Label::inside_of(r)
                             } else {

@@ -22,7 +22,7 @@ use std::fmt;
 use std::io::{Read, Write};
 
 use super::select::DECIDER_FEATURE_VERSION;
-use super::tagger::{Scorer, Weights, FEATURE_VERSION, LABELS, STRIDE};
+use super::tagger::{fnv, Scorer, Weights, FEATURE_VERSION, LABELS, STRIDE};
 
 pub const MAGIC: &[u8; 8] = b"WHOSAIDM";
 pub const FORMAT_VERSION: u32 = 1;
@@ -101,15 +101,6 @@ impl Scorer for Tagger {
     }
 }
 
-fn fnv64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 impl Model {
     /// The model's bits of the tagger table.
     pub fn bits(&self) -> u32 {
@@ -121,7 +112,7 @@ impl Model {
         let mut payload = Vec::new();
         self.tagger.write(&mut payload);
         self.decider.write(&mut payload);
-        let sum = fnv64(&payload);
+        let sum = fnv(&payload);
         payload.extend_from_slice(&sum.to_le_bytes());
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
@@ -166,7 +157,7 @@ impl Model {
         if r.pos != body {
             return Err(ModelError::Corrupt(format!("{} unexpected bytes at the end", body - r.pos)));
         }
-        if fnv64(&payload[..body]) != sum_stored {
+        if fnv(&payload[..body]) != sum_stored {
             return Err(ModelError::Corrupt("checksum mismatch".into()));
         }
         Ok(Model { tagger, decider })
@@ -335,7 +326,15 @@ mod tests {
     use super::*;
 
     fn small() -> Model {
-        Model { tagger: small_tagger(), decider: Decider { bits: 3, weights: (0..8).map(|i| i as f32 - 4.0).collect(), threshold: 0.4, threshold_alone: 0.6 } }
+        Model {
+            tagger: small_tagger(),
+            decider: Decider {
+                bits: 3,
+                weights: (0..8).map(|i| i as f32 - 4.0).collect(),
+                threshold: 0.4,
+                threshold_alone: 0.6,
+            },
+        }
     }
 
     fn small_tagger() -> Tagger {

@@ -134,32 +134,32 @@ impl Ctx<'_> {
 
 impl<'d> Ctx<'d> {
     fn new(doc: &'d Document, words: &'d Words) -> Ctx<'d> {
-    let n = doc.tokens.len();
-    let ranges: Vec<(usize, usize)> =
-        doc.mentions.iter().map(|m| (doc.token_at(m.span.start), doc.token_at(m.span.end))).collect();
-    // Longest first at a start token; earliest start first at an end token.
-    let starts = ByToken::build(n, (0..ranges.len()).map(|mi| (ranges[mi].0, mi)), |&mi| {
-        (std::cmp::Reverse(doc.mentions[mi].span.end), mi)
-    });
-    let ends =
-        ByToken::build(n, (0..ranges.len()).map(|mi| (ranges[mi].1, mi)), |&mi| (doc.mentions[mi].span.start, mi));
-    let mut inside_name = vec![false; doc.tokens.len()];
-    for (mi, &(a, b)) in ranges.iter().enumerate() {
-        if matches!(doc.mentions[mi].kind, MentionKind::Name | MentionKind::Title) {
-            for t in inside_name.iter_mut().take(b).skip(a) {
-                *t = true;
+        let n = doc.tokens.len();
+        let ranges: Vec<(usize, usize)> =
+            doc.mentions.iter().map(|m| (doc.token_at(m.span.start), doc.token_at(m.span.end))).collect();
+        // Longest first at a start token; earliest start first at an end token.
+        let starts = ByToken::build(n, (0..ranges.len()).map(|mi| (ranges[mi].0, mi)), |&mi| {
+            (std::cmp::Reverse(doc.mentions[mi].span.end), mi)
+        });
+        let ends =
+            ByToken::build(n, (0..ranges.len()).map(|mi| (ranges[mi].1, mi)), |&mi| (doc.mentions[mi].span.start, mi));
+        let mut inside_name = vec![false; doc.tokens.len()];
+        for (mi, &(a, b)) in ranges.iter().enumerate() {
+            if matches!(doc.mentions[mi].kind, MentionKind::Name | MentionKind::Title) {
+                for t in inside_name.iter_mut().take(b).skip(a) {
+                    *t = true;
+                }
             }
         }
-    }
-    let mut time_ending_at = vec![None; doc.tokens.len() + 1];
-    let mut time_starting_at = vec![None; doc.tokens.len() + 1];
-    for t in &doc.times {
-        let (a, b) = (doc.token_at(t.span.start), doc.token_at(t.span.end));
-        if a < b {
-            time_ending_at[b] = Some(a);
-            time_starting_at[a] = Some(b);
+        let mut time_ending_at = vec![None; doc.tokens.len() + 1];
+        let mut time_starting_at = vec![None; doc.tokens.len() + 1];
+        for t in &doc.times {
+            let (a, b) = (doc.token_at(t.span.start), doc.token_at(t.span.end));
+            if a < b {
+                time_ending_at[b] = Some(a);
+                time_starting_at[a] = Some(b);
+            }
         }
-    }
         Ctx { doc, words, starts, ends, ranges, inside_name, time_ending_at, time_starting_at }
     }
 }

@@ -12,6 +12,7 @@ use whosaid_document::{Document, EntityType, Span, Statement, StatementKind};
 
 use super::model::Decider;
 use super::tagged;
+use super::tagger::{fnv, mix};
 use crate::cues::Words;
 
 /// Version of the decider's features (a model with others cannot be read).
@@ -23,7 +24,8 @@ pub const DECIDER_BITS: u32 = 18;
 /// and overlap at all.
 pub const COVER_JACCARD: f64 = 0.5;
 
-fn pieces(st: &Statement) -> Vec<Span> {
+/// The content pieces of a statement: its parts, or its content.
+pub fn pieces(st: &Statement) -> Vec<Span> {
     if st.parts.is_empty() {
         vec![st.content]
     } else {
@@ -37,8 +39,12 @@ fn covered_len(a: &[Span], b: &[Span]) -> usize {
 
 /// Character Jaccard of two statements' contents (parts, not the gap between).
 pub fn content_jaccard(a: &Statement, b: &Statement) -> f64 {
-    let (pa, pb) = (pieces(a), pieces(b));
-    let inter = covered_len(&pa, &pb);
+    span_jaccard(&pieces(a), &pieces(b))
+}
+
+/// Character Jaccard of two sets of disjoint byte spans.
+pub fn span_jaccard(pa: &[Span], pb: &[Span]) -> f64 {
+    let inter = covered_len(pa, pb);
     let la: usize = pa.iter().map(Span::len).sum();
     let lb: usize = pb.iter().map(Span::len).sum();
     let union = (la + lb).saturating_sub(inter);
@@ -53,22 +59,6 @@ pub fn content_jaccard(a: &Statement, b: &Statement) -> f64 {
 pub fn covers(a: &Statement, b: &Statement) -> bool {
     let same_cue = matches!((a.cue, b.cue), (Some(x), Some(y)) if x.overlaps(y));
     (same_cue && a.content.overlaps(b.content)) || content_jaccard(a, b) >= COVER_JACCARD
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-fn mix(a: u64, b: u64) -> u64 {
-    let mut h = a ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    h ^= h >> 31;
-    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h ^ (h >> 29)
 }
 
 fn bucket(n: usize) -> u64 {

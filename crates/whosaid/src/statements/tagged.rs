@@ -169,7 +169,13 @@ pub fn candidates(
         *slot |= doc.tokens[i].kind != TokenKind::Word || words.get(i) == "that";
     }
     let link_gap = |c: &Segment, k: &Segment| -> usize {
-        let (a, b) = if c.b <= k.a { (c.b, k.a) } else if k.b <= c.a { (k.b, c.a) } else { return 0 };
+        let (a, b) = if c.b <= k.a {
+            (c.b, k.a)
+        } else if k.b <= c.a {
+            (k.b, c.a)
+        } else {
+            return 0;
+        };
         (a..b).filter(|&t| !transparent[t]).count()
     };
     let rule_cues: Vec<Segment> = rules
@@ -304,7 +310,10 @@ pub fn candidates(
                     .copied()
                     .filter(|&m| {
                         let a = ranges[m].0;
-                        capable(m) && a < doc.tokens.len() && sentence(doc, a) == sentence(doc, cue.a) && outside_content(m)
+                        capable(m)
+                            && a < doc.tokens.len()
+                            && sentence(doc, a) == sentence(doc, cue.a)
+                            && outside_content(m)
                     })
                     .map(|m| (gap(&Segment { role: Role::Source, a: ranges[m].0, b: ranges[m].1 }, &anchor), m))
                     .filter(|&(g, _)| g <= max_gap)

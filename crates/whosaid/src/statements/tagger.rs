@@ -92,9 +92,7 @@ impl Label {
 /// continues a span of its own role.
 pub fn allowed(from: Option<Label>, to: Label) -> bool {
     match to {
-        Label::CueInside | Label::SourceInside | Label::ContentInside => {
-            from.is_some_and(|f| f.role() == to.role())
-        }
+        Label::CueInside | Label::SourceInside | Label::ContentInside => from.is_some_and(|f| f.role() == to.role()),
         _ => true,
     }
 }
@@ -164,7 +162,8 @@ impl Sequence {
 }
 
 /// FNV-1a: stable across runs and platforms (hash maps' hashers are not).
-fn fnv(bytes: &[u8]) -> u64 {
+/// The one hash of the statement stage: features, decider and model checksum.
+pub fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         h ^= b as u64;
@@ -173,8 +172,9 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
+/// Combines a feature template id with a value (a 64-bit finaliser).
 #[inline]
-fn mix(a: u64, b: u64) -> u64 {
+pub fn mix(a: u64, b: u64) -> u64 {
     let mut h = a ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     h ^= h >> 31;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -549,11 +549,7 @@ impl Default for TrainConfig {
 
 /// Averaged structured perceptron. `after_epoch(epoch, averaged weights)` is
 /// called after each epoch (dev scores, progress); it may return false to stop.
-pub fn train(
-    examples: &[Example],
-    cfg: TrainConfig,
-    mut after_epoch: impl FnMut(usize, &Weights) -> bool,
-) -> Weights {
+pub fn train(examples: &[Example], cfg: TrainConfig, mut after_epoch: impl FnMut(usize, &Weights) -> bool) -> Weights {
     let mut w = Weights::zeros(cfg.bits);
     // `u` accumulates c·update so that the average is w − u/c (Daumé's trick).
     let mut u = Weights::zeros(cfg.bits);
