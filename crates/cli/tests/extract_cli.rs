@@ -159,14 +159,17 @@ fn a_corrupt_or_foreign_model_file_is_rejected_with_its_name() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cut.wsm") && err.contains("corrupt model file"), "{err}");
-    // The shipped model loaded by path gives the built-in result.
-    let by_path = bin()
-        .arg("extract")
-        .arg(&art)
-        .arg("--model")
-        .arg(dir.join("../").join(&cut).with_file_name("none"))
-        .output()
-        .unwrap();
-    assert_eq!(by_path.status.code(), Some(2), "a missing model file is an error");
+    // A missing model file is an error naming it.
+    let out = bin().arg("extract").arg(&art).arg("--model").arg(dir.join("absent.wsm")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("absent.wsm"));
+    // The shipped model loaded by path gives exactly the built-in output.
+    let shipped = dir.join("shipped.wsm");
+    std::fs::write(&shipped, &model).unwrap();
+    let by_path = bin().arg("extract").arg(&art).arg("--model").arg(&shipped).output().unwrap();
+    let builtin = bin().arg("extract").arg(&art).output().unwrap();
+    assert!(by_path.status.success(), "{}", String::from_utf8_lossy(&by_path.stderr));
+    assert_eq!(by_path.stdout, builtin.stdout);
+    assert!(String::from_utf8_lossy(&builtin.stdout).contains("We will win"));
     std::fs::remove_dir_all(&dir).ok();
 }

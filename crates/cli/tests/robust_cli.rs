@@ -11,25 +11,8 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_whosaid"))
 }
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("whosaid-robust-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -108,7 +91,7 @@ fn stdin_is_sniffed_like_a_file() {
 /// Issue 9.1: `ingest -` sniffs stdin too.
 #[test]
 fn ingest_from_stdin_is_sniffed() {
-    let dir = TempDir::new("ingest-stdin");
+    let dir = TempDir::new("robust-ingest-stdin");
     let db = dir.path("news.db");
     let out = with_stdin(bin().args(["ingest", "-", "-q", "--db"]).arg(&db), &warc_gz());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -121,7 +104,7 @@ fn ingest_from_stdin_is_sniffed() {
 /// Issue 9.3: A bad path is reported and the rest is processed, exit 1.
 #[test]
 fn a_bad_path_does_not_stop_the_others() {
-    let dir = TempDir::new("badpath");
+    let dir = TempDir::new("robust-badpath");
     std::fs::write(dir.path("a.txt"), "Trump warned that talks could fail.").unwrap();
     let missing = dir.path("missing.txt");
     let out = bin().arg("extract").arg(dir.path("a.txt")).arg(&missing).arg("-q").output().unwrap();
@@ -157,7 +140,7 @@ fn a_bad_path_does_not_stop_the_others() {
 /// Issue 9.8: `-o /dev/null` works; by-design WARC skips are counted, not failures.
 #[test]
 fn dev_null_output_and_warc_skips() {
-    let dir = TempDir::new("devnull");
+    let dir = TempDir::new("robust-devnull");
     let warc = dir.path("crawl.warc.gz");
     std::fs::write(&warc, warc_gz()).unwrap();
     let out = bin().arg("extract").arg(&warc).args(["-o", "/dev/null"]).output().unwrap();
@@ -170,7 +153,7 @@ fn dev_null_output_and_warc_skips() {
 /// indented JSON articles are read as a JSON stream.
 #[test]
 fn indented_json_is_read_or_named_once() {
-    let dir = TempDir::new("json");
+    let dir = TempDir::new("robust-json");
     let article = dir.path("a.txt");
     std::fs::write(&article, "“We will win,” Senator Maria Lopez said.").unwrap();
     let own = bin().arg("extract").arg(&article).output().unwrap();
@@ -208,7 +191,7 @@ const WIRE: &str = "Washington has gained a much better understanding of Russia'
 /// duplicate); a repeated id with different content is reported, the first kept.
 #[test]
 fn store_never_loses_an_id() {
-    let dir = TempDir::new("identity");
+    let dir = TempDir::new("robust-identity");
     let input = dir.path("in.jsonl");
     let rows = [
         serde_json::json!({"id": "a", "text": WIRE}),
@@ -236,7 +219,7 @@ fn store_never_loses_an_id() {
 /// the output are marked (or dropped); formats that cannot resume are refused.
 #[test]
 fn resume_rebuilds_the_duplicate_index() {
-    let dir = TempDir::new("resume-dups");
+    let dir = TempDir::new("robust-resume-dups");
     let first = dir.path("first.jsonl");
     std::fs::write(&first, format!("{}\n", serde_json::json!({"id": "orig", "text": WIRE}))).unwrap();
     let both = dir.path("both.jsonl");
@@ -280,7 +263,7 @@ fn resume_rebuilds_the_duplicate_index() {
 /// limit logic itself is tested with a small limit in whosaid-batch).
 #[test]
 fn oversized_html_is_reported() {
-    let dir = TempDir::new("bightml");
+    let dir = TempDir::new("robust-bightml");
     let page = dir.path("big.html");
     let para = "<p>“We will win the vote,” Senator Maria Lopez said on Tuesday in the capital.</p>\n";
     let mut html = String::from("<html><head><title>Big</title></head><body><article>");
@@ -300,7 +283,7 @@ fn oversized_html_is_reported() {
 /// Issue 9.1: whosaid's own JSONL, gzipped, on stdin is stored as is by `ingest -`.
 #[test]
 fn ingest_reads_gzipped_whosaid_output_from_stdin() {
-    let dir = TempDir::new("ingest-gz");
+    let dir = TempDir::new("robust-ingest-gz");
     let input = dir.path("in.jsonl");
     std::fs::write(
         &input,

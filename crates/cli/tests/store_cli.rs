@@ -13,25 +13,8 @@ use whosaid_store::Store;
 
 const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("whosaid-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 /// Kills the child when the test ends, whatever happens.
 struct Guard(Child);
@@ -88,7 +71,7 @@ fn raw_corpus(path: &Path, n: usize) {
 
 #[test]
 fn killed_ingest_leaves_a_consistent_database_and_resumes() {
-    let tmp = TempDir::new("crash");
+    let tmp = TempDir::new("cli-crash");
     let input = tmp.path("in.jsonl");
     let db = tmp.path("news.db");
     let n = 200;
@@ -164,7 +147,7 @@ fn stored_total(line: &str) -> Option<usize> {
 
 #[test]
 fn ingest_search_actors_show() {
-    let tmp = TempDir::new("cli");
+    let tmp = TempDir::new("cli-cli");
     let db = tmp.path("news.db");
     let dbs = db.to_str().unwrap();
     let seed = seed();
@@ -260,7 +243,7 @@ fn get(addr: &str, target: &str) -> (u16, serde_json::Value) {
 
 #[test]
 fn serve_answers_the_api_and_refuses_bad_requests() {
-    let tmp = TempDir::new("serve");
+    let tmp = TempDir::new("cli-serve");
     let db = tmp.path("news.db");
     let dbs = db.to_str().unwrap();
     let seed = seed();

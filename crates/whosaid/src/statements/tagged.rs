@@ -178,14 +178,29 @@ pub fn candidates(
         };
         (a..b).filter(|&t| !transparent[t]).count()
     };
-    let rule_cues: Vec<Segment> = rules
-        .iter()
-        .filter_map(|r| r.cue)
-        .map(|c| Segment { role: Role::Cue, a: doc.token_at(c.start), b: doc.token_at(c.end) })
-        .filter(|c| c.a < c.b)
-        .collect();
-    for (seq, tags) in seqs.iter().zip(tags) {
+    // Rule candidates by paragraph (of their cue and of their content start),
+    // so that every lookup below stays inside one paragraph.
+    let seq_of = |tok: usize| seqs.partition_point(|s| s.first <= tok).saturating_sub(1);
+    let mut rules_by_seq: Vec<Vec<usize>> = vec![Vec::new(); seqs.len()];
+    if !seqs.is_empty() {
+        for (ri, r) in rules.iter().enumerate() {
+            let at_cue = seq_of(doc.token_at(r.cue.map(|c| c.start).unwrap_or(r.content.start)));
+            let at_content = seq_of(doc.token_at(r.content.start));
+            rules_by_seq[at_cue].push(ri);
+            if at_content != at_cue {
+                rules_by_seq[at_content].push(ri);
+            }
+        }
+    }
+    for (si, (seq, tags)) in seqs.iter().zip(tags).enumerate() {
         let segs = segments(seq, tags);
+        let local: Vec<&Statement> = rules_by_seq[si].iter().map(|&ri| &rules[ri]).collect();
+        let rule_cues: Vec<Segment> = local
+            .iter()
+            .filter_map(|r| r.cue)
+            .map(|c| Segment { role: Role::Cue, a: doc.token_at(c.start), b: doc.token_at(c.end) })
+            .filter(|c| c.a < c.b)
+            .collect();
         // The tagger's cues, trimmed of punctuation and time expressions
         // ("said:" → "said", "said yesterday" → "said"), and the rules' cues in
         // this paragraph: a content the tagger found may belong to a cue only
@@ -237,7 +252,7 @@ pub fn candidates(
             // Text the rules already attributed to a cue stays with that cue;
             // the tagger may still give it other boundaries.
             let k_span = token_span(doc, k.a, k.b);
-            let rule_cue = rules
+            let rule_cue = local
                 .iter()
                 .filter(|r| r.content.overlaps(k_span) && 2 * k_span.len().min(r.content.len()) >= k_span.len())
                 .find_map(|r| r.cue)
@@ -267,7 +282,7 @@ pub fn candidates(
                 continue;
             }
             let cue_span = token_span(doc, cue.a, cue.b);
-            let rule_twin = rules.iter().find(|r| r.cue.is_some_and(|c| c.overlaps(cue_span)));
+            let rule_twin = local.iter().copied().find(|r| r.cue.is_some_and(|c| c.overlaps(cue_span)));
             let source = sources
                 .iter()
                 .filter(|s| sentence(doc, s.a) == sentence(doc, cue.a) && gap(s, cue) <= MAX_SOURCE_GAP)
