@@ -22,7 +22,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 2;
+pub const LEXICON_VERSION: u32 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CueClass {
@@ -98,6 +98,9 @@ pub struct Lexicon {
     pub boilerplate: Vec<(String, String)>,
     /// Capitalised non-name words (exact case).
     pub function_words: HashSet<String>,
+    /// Prepositions (lower case): a name after one is an oblique, a weaker
+    /// pronoun antecedent than the subject.
+    pub prepositions: HashSet<String>,
     /// Lower-case first name → sex (1990 US census lists, see the data file).
     pub first_names: HashMap<String, Gender>,
     /// Lower-case head nouns of speech occasions and channels ("statement",
@@ -142,6 +145,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "gendered_words",
     "name_variants",
     "speech_events",
+    "prepositions",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -335,6 +339,9 @@ impl Lexicon {
                 }
                 "function_words" => {
                     self.function_words.insert(f[0].to_string());
+                }
+                "prepositions" => {
+                    self.prepositions.insert(f[0].to_lowercase());
                 }
                 _ => return Err(bad("unknown list")),
             }

@@ -450,8 +450,30 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 // "the president", before "Russian President Vladimir Putin").
                 let exact: Vec<usize> = holders.iter().copied().filter(|&e| facts[e].titles.contains(&title)).collect();
                 let candidates = if exact.is_empty() { holders } else { exact };
+                // A holder first named in this pass ("President Obama" is a
+                // lone surname with a title): the latest one before, exact
+                // title first.
+                let later_holder = || {
+                    let titled = |exact_only: bool| {
+                        (0..mi).rev().find_map(|k| {
+                            let e = assign[k]?;
+                            let ent = &entities[e];
+                            (ent.etype == EntityType::Person
+                                && ent.titles.iter().map(|t| normalise_title(t, lex)).any(|t| {
+                                    if exact_only {
+                                        t == title
+                                    } else {
+                                        fits(&t)
+                                    }
+                                }))
+                            .then_some(e)
+                        })
+                    };
+                    titled(true).or_else(|| titled(false))
+                };
                 let found = nearest(&candidates, pos)
-                    .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex));
+                    .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex))
+                    .or_else(later_holder);
                 match found {
                     Some(e) => e,
                     None => continue,
@@ -597,6 +619,7 @@ fn resolve_pronoun(
 ) -> Option<usize> {
     let m = &doc.mentions[mi];
     let want_group = m.etype == EntityType::Group;
+    let want_thing = matches!(m.etype, EntityType::Organization | EntityType::Media);
     let want_gender = pronoun_gender(doc.slice(m.span));
     // Agreement: a known sex must match the pronoun's; unknown agrees.
     let agrees = |e: usize| {
@@ -619,17 +642,35 @@ fn resolve_pronoun(
         let et = entities[e].etype;
         let ok = if want_group {
             matches!(et, EntityType::Group | EntityType::Organization) && other.kind != MentionKind::Pronoun
+        } else if want_thing {
+            // "it" is never a person ("it would tell" is the museum).
+            matches!(et, EntityType::Organization | EntityType::Media)
         } else {
             et == EntityType::Person && agrees(e) && plausible_person(&entities[e], lex, lowercase)
         };
         ok.then_some(e)
+    };
+    // Of the fitting mentions of one sentence (in text order), the first that
+    // is not an oblique, else the first: the subject outranks the object of
+    // a preposition ("In an interview with Rusty Humphries, Ham said he").
+    let pick = |in_order: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+        let mut first_oblique = None;
+        for pm in in_order {
+            if let Some(e) = fits(pm) {
+                if !is_oblique(doc, pm, lex) {
+                    return Some(e);
+                }
+                first_oblique.get_or_insert(e);
+            }
+        }
+        first_oblique
     };
     let sentence = doc.sentence_at(m.span.start)?;
     let sent_start = doc.sentences[sentence].span.start;
     // Same sentence: the first fitting mention before the pronoun — the
     // subject ("Rubio spoke to Lammy, and then he said" is Rubio).
     let same: Vec<usize> = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).collect();
-    if let Some(e) = same.iter().rev().find_map(|&pm| fits(pm)) {
+    if let Some(e) = pick(&mut same.iter().rev().copied()) {
         return Some(e);
     }
     // Earlier sentences: the first fitting mention of the nearest one that has any.
@@ -638,7 +679,7 @@ fn resolve_pronoun(
         let s = doc.sentence_at(doc.mentions[pm].span.start)?;
         let s_start = doc.sentences[s].span.start;
         let first = (0..=pm).rev().take_while(|&k| doc.mentions[k].span.start >= s_start).collect::<Vec<_>>();
-        if let Some(e) = first.iter().rev().find_map(|&k| fits(k)) {
+        if let Some(e) = pick(&mut first.iter().rev().copied()) {
             return Some(e);
         }
         if sentence - s > 6 {
@@ -646,6 +687,30 @@ fn resolve_pronoun(
         }
         pm = (0..pm).rev().find(|&k| doc.mentions[k].span.start < s_start)?;
     }
+}
+
+/// Whether mention `mi` is the object of a preposition ("with Rusty
+/// Humphries", "to Lammy", over up to two lower-case words: "with radio host
+/// Rusty Humphries"); "according to X" is not — X is a source.
+fn is_oblique(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
+    let t = doc.token_at(doc.mentions[mi].span.start);
+    let mut prev = t;
+    let word = loop {
+        let Some(p) = prev.checked_sub(1) else { return false };
+        prev = p;
+        let w = doc.slice(doc.tokens[p].span).to_lowercase();
+        let lower_word = doc.tokens[p].kind == whosaid_document::TokenKind::Word
+            && doc.slice(doc.tokens[p].span).chars().next().is_some_and(char::is_lowercase);
+        if lex.prepositions.contains(&w) || !lower_word || t - p > 2 {
+            break w;
+        }
+    };
+    if !lex.prepositions.contains(&word) {
+        return false;
+    }
+    let according = word == "to"
+        && prev.checked_sub(1).is_some_and(|p| doc.slice(doc.tokens[p].span).eq_ignore_ascii_case("according"));
+    !according
 }
 
 /// Words of a role phrase after its determiner, and its head (lower case).

@@ -418,7 +418,11 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         }
         let w = words.get(i);
         if let Some(t) = lex.pronouns.get(w) {
-            let etype = if t == "group" { EntityType::Group } else { EntityType::Person };
+            let etype = match t.as_str() {
+                "group" => EntityType::Group,
+                "organization" => EntityType::Organization,
+                _ => EntityType::Person,
+            };
             out.push(mention(doc.tokens[i].span, MentionKind::Pronoun, etype));
             i += 1;
             continue;
@@ -744,8 +748,22 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         while ce > cs && cx.is_connector(ce - 1) {
             ce -= 1;
         }
-        let chunk_title = if p == name_start { title.clone() } else { None };
+        let mut chunk_title = if p == name_start { title.clone() } else { None };
         let chunk_start = if p == name_start { mention_start } else { cs };
+        // A title inside the chunk ("Air Force Gen. Norman Ham" after
+        // "Retired U.S."): the name is what follows the last one.
+        if let Some((t, tl)) = (cs + 1..ce).rev().map(|t| (t, cx.title_len_at(t, ce))).find(|&(t, tl)| {
+            // Two or more name words, none a verb ("Retired General Reveals").
+            tl > 0
+                && t + tl + 1 < ce
+                && (t + tl..ce)
+                    .all(|k| !cx.is_word(k) || (cx.is_cap(k) && !lex.verb_forms.contains_key(cx.words.get(k))))
+        }) {
+            if chunk_title.is_none() {
+                chunk_title = Some(cx.text(t, t + tl).to_string());
+            }
+            cs = t + tl;
+        }
         if ce - cs >= 2 && !lex.demonyms.contains_key(cx.raw(cs)) {
             // Title-case headlines ("Obama Says Museum Will Tell") are not names.
             let looks_like_name = ce - cs <= 4
