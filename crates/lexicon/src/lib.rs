@@ -101,6 +101,9 @@ pub struct Lexicon {
     /// Prepositions (lower case): a name after one is an oblique, a weaker
     /// pronoun antecedent than the subject.
     pub prepositions: HashSet<String>,
+    /// Role phrase (lower case, no determiner) → who held it when: a small
+    /// knowledge base of public figures ("kremlin spokesman" → Dmitry Peskov).
+    pub public_figures: HashMap<String, Vec<PublicFigure>>,
     /// Lower-case first name → sex (1990 US census lists, see the data file).
     pub first_names: HashMap<String, Gender>,
     /// Lower-case head nouns of speech occasions and channels ("statement",
@@ -146,6 +149,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "name_variants",
     "speech_events",
     "prepositions",
+    "public_figures",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -190,7 +194,30 @@ fn first_word(phrase: &str) -> String {
     phrase.split(|c: char| c.is_whitespace() || c == '-').next().unwrap_or("").replace('’', "'")
 }
 
+/// One holder of a role, for a span of dates (ISO strings compare as dates).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicFigure {
+    pub name: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl PublicFigure {
+    /// Whether the role was held on `date` (YYYY-MM-DD).
+    pub fn holds_on(&self, date: &str) -> bool {
+        self.from.as_deref().is_none_or(|f| f <= date) && self.to.as_deref().is_none_or(|t| date <= t)
+    }
+}
+
 impl Lexicon {
+    /// Who held `role` (lower case, no determiner) on `date`, when exactly
+    /// one person did.
+    pub fn role_holder_on(&self, role: &str, date: &str) -> Option<&str> {
+        let mut holders = self.public_figures.get(role)?.iter().filter(|f| f.holds_on(date)).map(|f| f.name.as_str());
+        let first = holders.next()?;
+        holders.all(|h| h == first).then_some(first)
+    }
+
     /// The compiled-in lexicon.
     pub fn builtin() -> Lexicon {
         let mut lex = Lexicon::default();
@@ -340,6 +367,36 @@ impl Lexicon {
                 "function_words" => {
                     self.function_words.insert(f[0].to_string());
                 }
+                "public_figures" => {
+                    let date = |s: Option<&&str>| -> Result<Option<String>, LexiconError> {
+                        match s.copied().unwrap_or("") {
+                            "" => Ok(None),
+                            d if d.len() == 10
+                                && d.bytes().enumerate().all(|(i, b)| {
+                                    if i == 4 || i == 7 {
+                                        b == b'-'
+                                    } else {
+                                        b.is_ascii_digit()
+                                    }
+                                }) =>
+                            {
+                                Ok(Some(d.to_string()))
+                            }
+                            _ => Err(bad("dates are YYYY-MM-DD or empty")),
+                        }
+                    };
+                    let roles: Vec<String> = f
+                        .get(3)
+                        .map(|r| r.split(';').map(|x| x.trim().to_lowercase()).filter(|x| !x.is_empty()).collect())
+                        .unwrap_or_default();
+                    if f[0].is_empty() || roles.is_empty() {
+                        return Err(bad("expected 'name | from | to | role; role'"));
+                    }
+                    let figure = PublicFigure { name: f[0].to_string(), from: date(f.get(1))?, to: date(f.get(2))? };
+                    for role in roles {
+                        self.public_figures.entry(role).or_default().push(figure.clone());
+                    }
+                }
                 "prepositions" => {
                     self.prepositions.insert(f[0].to_lowercase());
                 }
@@ -382,6 +439,17 @@ mod tests {
         assert_eq!(lex.first_names.get("jordan"), None);
         assert_eq!(lex.gendered_words.get("mrs"), Some(&Gender::Female));
         assert!(Lexicon::with_extension("first_names = [\"kim | x\"]").is_err());
+        assert_eq!(lex.role_holder_on("kremlin spokesman", "2025-04-23"), Some("Dmitry Peskov"));
+        assert_eq!(lex.role_holder_on("republican presidential nominee", "2016-09-20"), Some("Donald Trump"));
+        // Before the convention nobody was the nominee; after the election neither.
+        assert_eq!(lex.role_holder_on("republican presidential nominee", "2016-05-01"), None);
+        assert_eq!(lex.role_holder_on("president", "2016-09-20"), Some("Barack Obama"));
+        assert_eq!(lex.role_holder_on("president", "2025-04-23"), Some("Donald Trump"));
+        let err = Lexicon::with_extension("public_figures = [\"Ann Lee | 2020 | | mayor\"]").unwrap_err();
+        assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+        let ext =
+            Lexicon::with_extension("public_figures = [\"Ann Lee | 2020-01-01 | | mayor of springfield\"]").unwrap();
+        assert_eq!(ext.role_holder_on("mayor of springfield", "2021-06-01"), Some("Ann Lee"));
     }
 
     #[test]

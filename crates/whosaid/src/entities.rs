@@ -473,7 +473,8 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 };
                 let found = nearest(&candidates, pos)
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex))
-                    .or_else(later_holder);
+                    .or_else(later_holder)
+                    .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex));
                 match found {
                     Some(e) => e,
                     None => continue,
@@ -490,6 +491,13 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 // "the Indiana governor": the person the article gave that role.
                 if let Some(e) = role_nominal(text, pos, &by_title_head, &facts_titles, &entity_words, &positions, lex)
                 {
+                    assign[mi] = Some(e);
+                    last_of_type.insert(EntityType::Person, e);
+                    continue;
+                }
+                // "the New York businessman": the public figure who held that
+                // role on the publication date, when the article names them.
+                if let Some(e) = known_holder(text, doc, &entities, lex) {
                     assign[mi] = Some(e);
                     last_of_type.insert(EntityType::Person, e);
                     continue;
@@ -689,28 +697,68 @@ fn resolve_pronoun(
     }
 }
 
-/// Whether mention `mi` is the object of a preposition ("with Rusty
-/// Humphries", "to Lammy", over up to two lower-case words: "with radio host
-/// Rusty Humphries"); "according to X" is not — X is a source.
+/// Whether mention `mi` is the object of a preposition: one of the four
+/// tokens before it is one, with no punctuation or reporting verb between
+/// ("to Lammy", "with radio host Rusty Humphries", "on CNBC’s Squawk Box",
+/// "with Jeb Bush and Rand Paul"); "according to X" is not — X is a source.
 fn is_oblique(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
     let t = doc.token_at(doc.mentions[mi].span.start);
-    let mut prev = t;
-    let word = loop {
-        let Some(p) = prev.checked_sub(1) else { return false };
-        prev = p;
-        let w = doc.slice(doc.tokens[p].span).to_lowercase();
-        let lower_word = doc.tokens[p].kind == whosaid_document::TokenKind::Word
-            && doc.slice(doc.tokens[p].span).chars().next().is_some_and(char::is_lowercase);
-        if lex.prepositions.contains(&w) || !lower_word || t - p > 2 {
-            break w;
+    let sentence = doc.tokens.get(t).map(|tok| tok.sentence);
+    for p in (t.saturating_sub(4)..t).rev() {
+        let tok = &doc.tokens[p];
+        let w = doc.slice(tok.span);
+        let possessive = matches!(w, "'s" | "’s" | "'" | "’");
+        if Some(tok.sentence) != sentence || (tok.kind != whosaid_document::TokenKind::Word && !possessive) {
+            return false;
         }
-    };
-    if !lex.prepositions.contains(&word) {
-        return false;
+        let lower = w.to_lowercase();
+        if lex.prepositions.contains(&lower) {
+            let according = lower == "to"
+                && p.checked_sub(1).is_some_and(|q| doc.slice(doc.tokens[q].span).eq_ignore_ascii_case("according"));
+            return !according;
+        }
+        if lex.verb_forms.contains_key(&lower) {
+            return false;
+        }
     }
-    let according = word == "to"
-        && prev.checked_sub(1).is_some_and(|p| doc.slice(doc.tokens[p].span).eq_ignore_ascii_case("according"));
-    !according
+    false
+}
+
+/// The person the article names who held role phrase `text` ("the
+/// Republican presidential nominee") on its publication date, by the
+/// public-figures knowledge base: needs a date, one holder, and that holder
+/// named in the article (last name, and first name when both have one).
+fn known_holder(text: &str, doc: &Document, entities: &[Entity], lex: &Lexicon) -> Option<usize> {
+    let date = doc.meta.published?.format("%Y-%m-%d").to_string();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let definite = words.first().is_some_and(|w| w.eq_ignore_ascii_case("the"));
+    if !definite || words.len() < 2 {
+        return None;
+    }
+    let role = words[1..].join(" ").to_lowercase().replace("u.s.", "us").replace('’', "'");
+    let holder = lex.role_holder_on(role.trim_end_matches([',', '.']), &date)?;
+    let key = |name: &str| -> (String, String) {
+        let ws: Vec<String> = name
+            .split_whitespace()
+            .filter(|w| !NAME_SUFFIXES.contains(w) && !(w.len() <= 2 && w.ends_with('.')))
+            .map(str::to_lowercase)
+            .collect();
+        (ws.first().cloned().unwrap_or_default(), ws.last().cloned().unwrap_or_default())
+    };
+    let (hf, hl) = key(holder);
+    entities
+        .iter()
+        .position(|e| {
+            let (f, l) = key(&e.name);
+            e.etype == EntityType::Person && !e.mentions.is_empty() && l == hl && (f == hf || f == l)
+        })
+        .or_else(|| {
+            // Entities of this pass have no mentions listed yet: any person so named.
+            entities.iter().position(|e| {
+                let (f, l) = key(&e.name);
+                e.etype == EntityType::Person && l == hl && (f == hf || f == l)
+            })
+        })
 }
 
 /// Words of a role phrase after its determiner, and its head (lower case).

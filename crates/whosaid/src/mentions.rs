@@ -764,6 +764,14 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             }
             cs = t + tl;
         }
+        // "of", "for", "&" join organisation names, never a person's:
+        // "Ready for Trump" is a phrase, and the person, if any, is "Trump".
+        if let Some(k) = (cs..ce).rev().find(|&k| matches!(cx.raw(k), "of" | "for" | "&")) {
+            if k + 1 < ce && !(cs..ce).any(|t| lex.org_heads.contains(cx.raw(t))) {
+                cs = k + 1;
+                chunk_title = None;
+            }
+        }
         if ce - cs >= 2 && !lex.demonyms.contains_key(cx.raw(cs)) {
             // Title-case headlines ("Obama Says Museum Will Tell") are not names.
             let looks_like_name = ce - cs <= 4
