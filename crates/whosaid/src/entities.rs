@@ -94,9 +94,14 @@ pub fn person_gender(doc: &Document, e: &Entity, lex: &Lexicon) -> Option<Gender
     })
 }
 
-/// The sex of a name's first word, if the first-name list knows it.
+/// The sex of a name's first word, if the first-name list knows it. A
+/// one-word name is usually a surname ("Clinton", "Trump" — both on first-name
+/// lists), so it says nothing.
 fn name_gender(name: &str, lex: &Lexicon) -> Option<Gender> {
-    lex.first_names.get(&name.split_whitespace().next().unwrap_or("").to_lowercase()).copied()
+    let mut words = name.split_whitespace();
+    let first = words.next()?;
+    words.next()?;
+    lex.first_names.get(&first.to_lowercase()).copied()
 }
 
 /// The sex the first honorific or role word in `text` says ("Mr.", "spokeswoman").

@@ -370,6 +370,14 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             }
         }
     }
+    // A surname supported once (by a cue: "Clinton said") is a person
+    // everywhere in the article ("On Monday night, Clinton leaned in").
+    let supported_words: HashSet<&str> = singles
+        .iter()
+        .filter(|s| s.title.is_some() || cx.cue_follows(s.token) || cx.cue_follows_apposition(s.token))
+        .map(|s| cx.raw(s.token))
+        .filter(|w| !lex.group_nouns.contains(&w.to_lowercase()) && !lex.demonyms.contains_key(*w))
+        .collect();
     for s in &singles {
         let word = cx.raw(s.token);
         if lex.group_nouns.contains(words.get(s.token)) {
@@ -397,6 +405,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             || s.title.is_some()
             || surnames.contains(word)
             || firstnames.contains(word)
+            || supported_words.contains(word)
             || cx.cue_follows(s.token)
             || cx.cue_follows_apposition(s.token);
         if supported && word.chars().count() > 1 {
@@ -787,6 +796,27 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 });
             if looks_like_name {
                 push_name(cx, out, covered, chunk_start, cs, ce, EntityType::Person, chunk_title);
+            } else {
+                // A title-case headline still names people by first name and
+                // surname ("Hillary Clinton Goes After Trump").
+                let name_word = |t: usize| {
+                    let w = cx.raw(t);
+                    cx.is_word(t)
+                        && cx.is_cap(t)
+                        && w.chars().count() > 1
+                        && !lex.function_words.contains(w)
+                        && !lex.verb_forms.contains_key(cx.words.get(t))
+                        && !AUXILIARIES.contains(&cx.words.get(t))
+                };
+                let mut t = cs;
+                while t + 1 < ce {
+                    if lex.first_names.contains_key(cx.words.get(t)) && name_word(t) && name_word(t + 1) {
+                        push_name(cx, out, covered, t, t, t + 2, EntityType::Person, None);
+                        t += 2;
+                    } else {
+                        t += 1;
+                    }
+                }
             }
         } else if ce - cs == 1 {
             singles.push(Single { token: cs, start: cx.doc.tokens[chunk_start].span.start, title: chunk_title });
