@@ -14,7 +14,10 @@
 //!    the principal by surname, to relatives by first or full name);
 //! 3. a title mention ("the US secretary of state") joins the nearest person
 //!    who carries that title anywhere in the article (headlines speak before the
-//!    body names the person);
+//!    body names the person); failing that, the public-figures knowledge base
+//!    (lexicon list `public_figures`) says who held the role on the
+//!    publication date, and the mention joins that person if the article
+//!    names them ("the Republican presidential nominee", 2016 → Donald Trump);
 //! 4. a nominal ("the outlet") joins the nearest preceding entity of its
 //!    type, "the poll"/"the campaign" first the last one so named ("a
 //!    Bloomberg poll"); "Trump’s campaign" is the "Trump campaign";
@@ -22,8 +25,11 @@
 //! 5. "he"/"she" joins the first person *of that sex or of unknown sex* (first
 //!    names and honorifics, see [`person_gender`]) in the same sentence before
 //!    it (the subject), else the first such person of the nearest earlier
-//!    sentence that has one; "they" the nearest preceding group or
-//!    organisation. The statements pass later prefers the previous speaker
+//!    sentence that has one — within a sentence the subject before the
+//!    object of a preposition ("In an interview with Rusty Humphries, Ham
+//!    said he" is Ham); a one-word name has no sex from the first-name list
+//!    (it is a surname: "Clinton"); "they" the nearest preceding group or
+//!    organisation; "it" an organisation or outlet, never a person. The statements pass later prefers the previous speaker
 //!    (see `speakers.rs`).
 
 use whosaid_lexicon::{HashMap, HashSet};

@@ -220,6 +220,15 @@ pub fn candidates(
                 {
                     c.a += 1;
                 }
+                // An addressee is not part of the cue: "confirmed to AFP" is
+                // the cue "confirmed" told to AFP.
+                if let Some(p) = (c.a + 1..c.b).find(|&p| matches!(words.get(p), "to" | "with")) {
+                    let named = (p + 1..c.b)
+                        .all(|k| doc.slice(doc.tokens[k].span).chars().next().is_some_and(char::is_uppercase));
+                    if p + 1 < c.b && named {
+                        c.b = p;
+                    }
+                }
                 (c.a < c.b).then_some(c)
             })
             .collect();
