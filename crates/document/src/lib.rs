@@ -15,6 +15,7 @@
 pub mod charmap;
 pub mod names;
 pub mod output;
+pub mod shared_data;
 
 use chrono::NaiveDate;
 

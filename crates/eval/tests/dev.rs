@@ -14,8 +14,7 @@ fn dev_path() -> PathBuf {
 #[test]
 fn scores_on_polnear_dev_are_sane() {
     let path = dev_path();
-    if !path.is_file() {
-        eprintln!("skipped: {} missing", path.display());
+    if whosaid_document::shared_data::skip_missing("scores_on_polnear_dev_are_sane", &path) {
         return;
     }
     let text = std::fs::read_to_string(&path).unwrap();
@@ -81,8 +80,7 @@ fn scores_on_polnear_dev_are_sane() {
 #[test]
 fn no_junk_speakers_on_polnear_dev() {
     let path = dev_path();
-    if !path.is_file() {
-        eprintln!("skipped: {} missing", path.display());
+    if whosaid_document::shared_data::skip_missing("no_junk_speakers_on_polnear_dev", &path) {
         return;
     }
     let articles = parse_jsonl(&std::fs::read_to_string(&path).unwrap()).unwrap();

@@ -15,8 +15,10 @@ fn data_dir() -> PathBuf {
 #[test]
 fn benchmark_f1_and_map() {
     let dir = data_dir();
-    if !dir.join("ground-truth.json").is_file() {
-        eprintln!("SKIPPED benchmark_f1_and_map: no benchmark at {} (set WHOSAID_HTML_BENCH)", dir.display());
+    if whosaid_document::shared_data::skip_missing(
+        "benchmark_f1_and_map (set WHOSAID_HTML_BENCH)",
+        &dir.join("ground-truth.json"),
+    ) {
         return;
     }
     let pages = bench::load(&dir).expect("benchmark loads");

@@ -630,7 +630,4 @@ mod tests {
         assert_eq!(url_site("http://user@News.BBC.co.uk:8080/a?b#c").as_deref(), Some("news.bbc.co.uk"));
         assert_eq!(url_site("not a url"), None);
     }
-
-    #[test]
-    fn civil_dates() {}
 }
