@@ -46,6 +46,17 @@ pub struct Cue {
     /// Shared: every cue token of every document clones its `Cue`.
     pub lemma: std::sync::Arc<str>,
     pub class: CueClass,
+    /// The word after it is the addressee (lexicon list `cue_frames`).
+    pub takes_object: bool,
+    /// Reports speech only with a clause or quotation after it (`cue_frames`).
+    pub needs_clause: bool,
+}
+
+impl Cue {
+    /// A cue of `class` with no argument frame (set by [`Lexicon`] indexing).
+    pub fn new(lemma: &str, class: CueClass) -> Cue {
+        Cue { lemma: lemma.into(), class, takes_object: false, needs_clause: false }
+    }
 }
 
 #[derive(Debug)]
@@ -101,6 +112,22 @@ pub struct Lexicon {
     /// Prepositions (lower case): a name after one is an oblique, a weaker
     /// pronoun antecedent than the subject.
     pub prepositions: HashSet<String>,
+    /// Cue lemmas whose next word is the addressee ("tell", "warn").
+    pub object_cues: HashSet<String>,
+    /// Cue lemmas that report speech only with a clause after them ("respond").
+    pub clause_cues: HashSet<String>,
+    /// Words that may precede a group noun in a group mention ("senior", "Western").
+    pub group_modifiers: HashSet<String>,
+    /// Words that introduce a medium when "with"/"to" follows ("interview").
+    pub medium_leads: HashSet<String>,
+    /// Month names and abbreviations (lower case) → 1..12.
+    pub months: HashMap<String, u8>,
+    /// Weekday names (lower case) → 1..7, Monday = 1.
+    pub weekdays: HashMap<String, u8>,
+    /// Adverbs between a speaker and a cue, and -ly words that are not ones;
+    /// ask [`Lexicon::is_adverb`].
+    pub adverbs: HashSet<String>,
+    pub not_adverbs: HashSet<String>,
     /// Role phrase (lower case, no determiner) → who held it when: a small
     /// knowledge base of public figures ("kremlin spokesman" → Dmitry Peskov).
     pub public_figures: HashMap<String, Vec<PublicFigure>>,
@@ -150,6 +177,11 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "speech_events",
     "prepositions",
     "public_figures",
+    "adverbs",
+    "cue_frames",
+    "group_modifiers",
+    "medium_leads",
+    "calendar",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -218,6 +250,14 @@ impl Lexicon {
         holders.all(|h| h == first).then_some(first)
     }
 
+    /// Whether a lower-case word is an adverb that may sit between a speaker
+    /// and a cue: listed, or a -ly word of five letters or more not listed
+    /// as "not".
+    pub fn is_adverb(&self, word_lower: &str) -> bool {
+        self.adverbs.contains(word_lower)
+            || (word_lower.len() > 4 && word_lower.ends_with("ly") && !self.not_adverbs.contains(word_lower))
+    }
+
     /// The compiled-in lexicon.
     pub fn builtin() -> Lexicon {
         let mut lex = Lexicon::default();
@@ -231,6 +271,16 @@ impl Lexicon {
     /// Rebuilds derived lookups after lists changed: longest cue phrase first,
     /// and phrases indexed by their first word.
     fn index(&mut self) {
+        let frame = |cue: &mut Cue, objects: &HashSet<String>, clauses: &HashSet<String>| {
+            cue.takes_object = objects.contains(&*cue.lemma);
+            cue.needs_clause = clauses.contains(&*cue.lemma);
+        };
+        for cue in self.verb_forms.values_mut() {
+            frame(cue, &self.object_cues, &self.clause_cues);
+        }
+        for (_, cue) in self.cue_phrases.iter_mut() {
+            frame(cue, &self.object_cues, &self.clause_cues);
+        }
         self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         self.cue_phrases.dedup_by(|a, b| a.0 == b.0);
         self.cue_phrases_by_first.clear();
@@ -281,7 +331,7 @@ impl Lexicon {
             match list {
                 "reporting_verbs" => {
                     let lemma = f[0].to_lowercase();
-                    let cue = Cue { lemma: lemma.as_str().into(), class: class(f.get(1))? };
+                    let cue = Cue::new(&lemma, class(f.get(1))?);
                     // Explicit forms are exactly the forms (so a lemma that is mostly a
                     // noun, like "report", can be left out); otherwise regular ones.
                     let forms: Vec<String> = match f.get(2) {
@@ -298,7 +348,7 @@ impl Lexicon {
                         return Err(bad("a cue phrase needs two or more words"));
                     }
                     let lemma = f.get(1).map(|s| s.to_string()).unwrap_or_else(|| f[0].to_lowercase());
-                    self.cue_phrases.push((words, Cue { lemma: lemma.into(), class: class(f.get(2))? }));
+                    self.cue_phrases.push((words, Cue::new(&lemma, class(f.get(2))?)));
                 }
                 "titles" => {
                     let t = f[0].to_lowercase();
@@ -397,6 +447,40 @@ impl Lexicon {
                         self.public_figures.entry(role).or_default().push(figure.clone());
                     }
                 }
+                "adverbs" => {
+                    let word = f[0].to_lowercase();
+                    match f.get(1).copied() {
+                        None | Some("") => {
+                            self.adverbs.insert(word);
+                        }
+                        Some("not") => {
+                            self.not_adverbs.insert(word);
+                        }
+                        Some(_) => return Err(bad("expected 'word' or 'word | not'")),
+                    }
+                }
+                "cue_frames" => {
+                    let lemma = f[0].to_lowercase();
+                    match f.get(1).copied() {
+                        Some("object") => self.object_cues.insert(lemma),
+                        Some("clause") => self.clause_cues.insert(lemma),
+                        _ => return Err(bad("expected 'lemma | object' or 'lemma | clause'")),
+                    };
+                }
+                "calendar" => {
+                    let n: Option<u8> = f.get(2).and_then(|n| n.parse().ok());
+                    match (f.get(1).copied(), n) {
+                        (Some("month"), Some(m @ 1..=12)) => self.months.insert(f[0].to_lowercase(), m),
+                        (Some("weekday"), Some(d @ 1..=7)) => self.weekdays.insert(f[0].to_lowercase(), d),
+                        _ => return Err(bad("expected 'name | month | 1..12' or 'name | weekday | 1..7'")),
+                    };
+                }
+                "medium_leads" => {
+                    self.medium_leads.insert(f[0].to_lowercase());
+                }
+                "group_modifiers" => {
+                    self.group_modifiers.insert(f[0].to_lowercase());
+                }
                 "prepositions" => {
                     self.prepositions.insert(f[0].to_lowercase());
                 }
@@ -439,6 +523,18 @@ mod tests {
         assert_eq!(lex.first_names.get("jordan"), None);
         assert_eq!(lex.gendered_words.get("mrs"), Some(&Gender::Female));
         assert!(Lexicon::with_extension("first_names = [\"kim | x\"]").is_err());
+        assert!(lex.is_adverb("also") && lex.is_adverb("reportedly") && lex.is_adverb("angrily"));
+        assert!(!lex.is_adverb("family") && !lex.is_adverb("said"));
+        assert!(lex.cue_for_form("told").unwrap().takes_object && !lex.cue_for_form("said").unwrap().takes_object);
+        assert!(lex.cue_for_form("responded").unwrap().needs_clause);
+        assert_eq!(lex.months.get("sept."), Some(&9));
+        assert_eq!(lex.weekdays.get("sunday"), Some(&7));
+        assert!(lex.group_modifiers.contains("western") && lex.medium_leads.contains("interview"));
+        assert!(Lexicon::with_extension("calendar = [\"smarch | month | 13\"]").is_err());
+        assert!(Lexicon::with_extension("cue_frames = [\"opine | loud\"]").is_err());
+        let ext =
+            Lexicon::with_extension("cue_frames = [\"notify | object\"]\nreporting_verbs = [\"notify\"]").unwrap();
+        assert!(ext.cue_for_form("notified").unwrap().takes_object);
         assert_eq!(lex.role_holder_on("kremlin spokesman", "2025-04-23"), Some("Dmitry Peskov"));
         assert_eq!(lex.role_holder_on("republican presidential nominee", "2016-09-20"), Some("Donald Trump"));
         // Before the convention nobody was the nominee; after the election neither.

@@ -90,7 +90,7 @@ impl Pipeline {
         entities::resolve_entities(&mut doc, &self.lexicon);
         // Time expressions are found before statements (which step over "on
         // Wednesday" between a speaker and a cue) and attached after them.
-        time::find_times(&mut doc, &words);
+        time::find_times(&mut doc, &words, &self.lexicon);
         (doc, words)
     }
 }

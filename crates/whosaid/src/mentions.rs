@@ -14,55 +14,9 @@ use whosaid_lexicon::HashSet;
 use whosaid_document::{Document, EntityType, Mention, MentionKind, Span, TokenKind};
 use whosaid_lexicon::Lexicon;
 
-use crate::cues::{is_adverb, is_verbal_use, Words, AUXILIARIES};
+use crate::cues::{is_verbal_use, Words, AUXILIARIES};
 
 const CONNECTORS: &[&str] = &["of", "for", "de", "del", "da", "van", "von", "bin", "al", "la", "le", "du", "&"];
-const GROUP_MODIFIERS: &[&str] = &[
-    "senior",
-    "top",
-    "local",
-    "federal",
-    "state",
-    "government",
-    "administration",
-    "campaign",
-    "other",
-    "some",
-    "many",
-    "several",
-    "two",
-    "three",
-    "four",
-    "anonymous",
-    "former",
-    "military",
-    "intelligence",
-    "security",
-    "european",
-    "western",
-    "foreign",
-    "white",
-    "house",
-    "party",
-    "republican",
-    "democratic",
-    "congressional",
-    "health",
-    "election",
-    "police",
-    "defense",
-    "defence",
-    "u.s.",
-    "us",
-    "both",
-    "most",
-    "few",
-    "unnamed",
-    "independent",
-    "legal",
-    "political",
-    "economic",
-];
 const DETERMINERS: &[&str] = &["the", "a", "an"];
 /// Words that open a speaker noun phrase ("another source", "their advisers").
 const NP_DETERMINERS: &[&str] = &[
@@ -266,7 +220,7 @@ impl Ctx<'_> {
             if let Some(m) = self.words.cue(j) {
                 return &*m.cue.lemma != "according to" && is_verbal_use(self.words, j);
             }
-            if AUXILIARIES.contains(&w) || is_adverb(w) {
+            if AUXILIARIES.contains(&w) || self.words.is_adverb(j) {
                 j += 1;
                 skipped += 1;
             } else {
@@ -472,7 +426,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             while s > 0 && cx.same_sentence(i, s - 1) && i - (s - 1) <= 3 {
                 let p = s - 1;
                 let pw = words.get(p);
-                if (cx.is_word(p) && cx.is_nation(p)) || GROUP_MODIFIERS.contains(&pw) {
+                if (cx.is_word(p) && cx.is_nation(p)) || lex.group_modifiers.contains(pw) {
                     s = p;
                 } else {
                     break;
@@ -547,7 +501,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             let mut p = i;
             while p > 0 && cx.same_sentence(p - 1, i) && i - p < 4 {
                 let w = cx.words.get(p - 1);
-                if AUXILIARIES.contains(&w) || is_adverb(w) {
+                if AUXILIARIES.contains(&w) || cx.words.is_adverb(p - 1) {
                     p -= 1;
                 } else {
                     break;
