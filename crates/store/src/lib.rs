@@ -42,6 +42,7 @@ pub mod link;
 pub mod query;
 mod schema;
 pub mod server;
+mod terms;
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -478,7 +479,7 @@ fn put_document(
                            headline, text, duplicate_of, n_statements, json, ingested_at";
     let doc_id = match existing {
         Some((id, _)) => {
-            for table in ["statements", "mentions", "entities"] {
+            for table in ["statements", "mentions", "entities", "terms"] {
                 conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
             }
             let mut with_id: Vec<&dyn rusqlite::ToSql> = values.to_vec();
@@ -568,6 +569,7 @@ fn put_document(
             &s.rule,
         ]))?;
     }
+    terms::put_terms(conn, doc_id, doc)?;
     Ok(if updated { Outcome::Updated } else { Outcome::Inserted })
 }
 
