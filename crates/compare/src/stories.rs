@@ -16,8 +16,9 @@
 //! story as a whole, not to one of its articles.
 //!
 //! **Quotes.** Two statements of a story are the same quote when their
-//! content words overlap by at least `quote_overlap` of the shorter one
-//! (outlets trim quotations differently) and their speakers are not two
+//! content words overlap by at least `quote_overlap` of the shorter one and
+//! by at least three words (outlets trim quotations differently, but two
+//! shared words are a topic, not a quote), and their speakers are not two
 //! different known actors.
 
 use std::cmp::Ordering;
@@ -150,9 +151,10 @@ fn vectors(corpus: &Corpus, idx: &[usize]) -> (Vec<Vector>, Vec<String>) {
         for actor in &a.actors {
             add(format!("@{actor}"), 2.0, &mut tf);
         }
-        let groups: BTreeSet<&str> = a.terms.iter().map(|t| t.group.as_str()).collect();
-        for g in groups {
-            add(format!("#{g}"), 1.0, &mut tf);
+        // Every use of a contested term counts for its group, so "Kiev" in
+        // one outlet and "Kyiv" in another are the same word here.
+        for t in &a.terms {
+            add(format!("#{}", t.group), 1.0, &mut tf);
         }
         tfs.push(tf);
     }
@@ -168,6 +170,9 @@ fn vectors(corpus: &Corpus, idx: &[usize]) -> (Vec<Vector>, Vec<String>) {
         .map(|tf| {
             let mut v: Vector = tf
                 .into_iter()
+                // A feature of one article alone cannot make two articles
+                // alike; left in, it only dilutes long articles' vectors.
+                .filter(|(f, _)| df[*f as usize] >= 2)
                 .map(|(f, c)| (f, (1.0 + c.ln()) * (n / df[f as usize] as f64).ln()))
                 .filter(|(_, w)| *w > 0.0)
                 .collect();
@@ -321,7 +326,12 @@ fn content_words(s: &str) -> BTreeSet<String> {
 
 /// Whether two statements are the same quote (see the module comment).
 pub fn same_quote(a: &str, b: &str, overlap: f64) -> bool {
-    let (x, y) = (content_words(a), content_words(b));
+    same_words(&content_words(a), &content_words(b), overlap)
+}
+
+/// Statements of fewer than three content words must have the same ones;
+/// longer ones must share at least three and `overlap` of the shorter's.
+fn same_words(x: &BTreeSet<String>, y: &BTreeSet<String>, overlap: f64) -> bool {
     let shorter = x.len().min(y.len());
     if shorter == 0 {
         return false;
@@ -329,7 +339,8 @@ pub fn same_quote(a: &str, b: &str, overlap: f64) -> bool {
     if shorter < 3 {
         return x == y;
     }
-    x.intersection(&y).count() as f64 / shorter as f64 >= overlap
+    let shared = x.intersection(y).count();
+    shared >= 3 && shared as f64 / shorter as f64 >= overlap
 }
 
 fn find(parent: &mut [usize], i: usize) -> usize {
@@ -356,6 +367,11 @@ pub fn stories(corpus: &Corpus, opts: &StoryOptions) -> Vec<Story> {
         .collect();
     let (vecs, names) = vectors(corpus, &roots);
     let sims = similarities(&vecs, &days, opts.window_days, (opts.threshold / 4.0).max(0.01));
+    if std::env::var_os("WHOSAID_DEBUG_STORIES").is_some() {
+        for (&(i, j), &s) in &sims {
+            eprintln!("{:.3} {} {}", s, corpus.articles[roots[i]].key, corpus.articles[roots[j]].key);
+        }
+    }
     let clusters = average_link(roots.len(), &sims, &days, opts.threshold, opts.window_days);
     // Copies by original.
     let mut copies: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -417,14 +433,7 @@ pub fn stories(corpus: &Corpus, opts: &StoryOptions) -> Vec<Story> {
                 if matches!((qa.actor, qb.actor), (Some(p), Some(q)) if p != q) {
                     continue;
                 }
-                let shorter = words[x].len().min(words[y].len());
-                let same = if shorter == 0 {
-                    false
-                } else if shorter < 3 {
-                    words[x] == words[y]
-                } else {
-                    words[x].intersection(&words[y]).count() as f64 / shorter as f64 >= opts.quote_overlap
-                };
+                let same = same_words(&words[x], &words[y], opts.quote_overlap);
                 if same {
                     let (rx, ry) = (find(&mut parent, x), find(&mut parent, y));
                     if rx != ry {
