@@ -18,7 +18,8 @@
 //! common ones; the prior shrinks rare words towards the corpus rate and the
 //! variance turns the estimate into a z-score comparable across words. Words
 //! and two-word phrases are separate vocabularies (each with its own totals).
-//! Function words are counted in the totals but never reported.
+//! Function words, one-letter words and numbers are counted in the totals
+//! but never reported.
 
 use std::collections::BTreeMap;
 
@@ -81,7 +82,9 @@ pub fn distinctive(counts: &Counts, alpha0: f64, min_count: u64, top: usize) -> 
         let mut list = Vec::new();
         if n_j > 0 {
             for (w, &y_i) in words {
-                if y_i < min_count || w.split(' ').any(is_stopword) || w.chars().all(|c| c.is_ascii_digit()) {
+                let reportable =
+                    |x: &str| !is_stopword(x) && x.chars().count() > 1 && !x.chars().all(|c| c.is_ascii_digit());
+                if y_i < min_count || !w.split(' ').all(reportable) {
                     continue;
                 }
                 let y_w = corpus[w.as_str()];

@@ -219,10 +219,16 @@ pub fn word_runs(text: &str) -> Vec<Vec<String>> {
             word.extend(c.to_lowercase());
             continue;
         }
-        let inner =
-            matches!(c, '\'' | '’' | '-') && !word.is_empty() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-        if inner {
+        let next_alnum = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if matches!(c, '\'' | '’' | '-') && !word.is_empty() && next_alnum {
             word.push(if c == '-' { '-' } else { '\'' });
+            continue;
+        }
+        // Initialisms keep their dots ("U.S." → "u.s", "p.m." → "p.m"), so
+        // they are not read as one-letter words.
+        let segment = word.rsplit('.').next().map_or(0, |s| s.chars().count());
+        if c == '.' && segment == 1 && next_alnum && chars.get(i + 2).is_none_or(|n| !n.is_alphanumeric()) {
+            word.push('.');
             continue;
         }
         flush(&mut word, &mut runs);
@@ -248,10 +254,18 @@ mod tests {
 
     #[test]
     fn word_runs_split_at_punctuation_and_drop_possessives() {
-        let runs = word_runs("Trump’s full-scale plan, he said. “Kyiv-based” don't-");
+        let runs = word_runs("Trump’s full-scale plan, he said. “Kyiv-based” don't- U.S. at 5 p.m. A. Lincoln");
         assert_eq!(
             runs,
-            vec![vec!["trump", "full-scale", "plan"], vec!["he", "said"], vec!["kyiv-based"], vec!["don't"]]
+            vec![
+                vec!["trump", "full-scale", "plan"],
+                vec!["he", "said"],
+                vec!["kyiv-based"],
+                vec!["don't", "u.s"],
+                vec!["at", "5", "p.m"],
+                vec!["a"],
+                vec!["lincoln"]
+            ]
         );
     }
 

@@ -83,6 +83,17 @@ pub struct OutletProfile {
     pub distinctive_phrases: Vec<Distinctive>,
 }
 
+/// One outlet quoting one actor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutletShare {
+    pub outlet: String,
+    pub statements: usize,
+    /// Of the outlet's statements.
+    pub share: f64,
+    /// `share` / the actor's share of all statements.
+    pub ratio: f64,
+}
+
 /// An actor and the outlets quoting them, most (by ratio to the corpus) first.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ActorReach {
@@ -90,7 +101,7 @@ pub struct ActorReach {
     pub name: String,
     pub statements: usize,
     pub corpus_share: f64,
-    pub outlets: Vec<ActorShare>,
+    pub outlets: Vec<OutletShare>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -226,11 +237,16 @@ pub fn outlet_report(corpus: &Corpus, opts: &ProfileOptions) -> OutletReport {
     let actors = most
         .into_iter()
         .map(|(actor, c)| {
-            let mut outlets: Vec<ActorShare> = by_outlet
+            let mut outlets: Vec<OutletShare> = by_outlet
                 .keys()
-                .filter_map(|&o| outlet_actor.get(&(o, actor)).map(|&n| actor_share(o, actor, n)))
+                .filter_map(|&o| {
+                    outlet_actor.get(&(o, actor)).map(|&n| {
+                        let s = actor_share(o, actor, n);
+                        OutletShare { outlet: o.to_string(), statements: n, share: s.share, ratio: s.ratio }
+                    })
+                })
                 .collect();
-            outlets.sort_by(|a, b| b.ratio.total_cmp(&a.ratio).then_with(|| a.name.cmp(&b.name)));
+            outlets.sort_by(|a, b| b.ratio.total_cmp(&a.ratio).then_with(|| a.outlet.cmp(&b.outlet)));
             ActorReach {
                 actor_id: actor,
                 name: corpus.actor_name(actor),
@@ -326,11 +342,12 @@ mod tests {
         // Ann: 2 (East) + 1 belief + 2 (copy) = 5 of 11 in the corpus; East 2/4.
         let ann = r.actors.iter().find(|a| a.name == "Ann").unwrap();
         assert_eq!((ann.statements, ann.corpus_share), (5, 0.4545));
-        let east_ann = ann.outlets.iter().find(|o| o.statements == 2 && o.share == 0.5).unwrap();
+        let east_ann = ann.outlets.iter().find(|o| o.outlet == "East").unwrap();
+        assert_eq!((east_ann.statements, east_ann.share), (2, 0.5));
         assert_eq!(east_ann.ratio, round(0.5 / 0.4545, 3));
         // Bob is quoted by West more than average: 2/7 vs 3/11.
         let bob = r.actors.iter().find(|a| a.name == "Bob").unwrap();
-        assert_eq!(bob.outlets[0].share, 0.2857);
+        assert_eq!((bob.outlets[0].outlet.as_str(), bob.outlets[0].share), ("West", 0.2857));
         assert_eq!(west.top_actors[0].name, "Ann");
         assert_eq!(west.top_actors[0].statements, 3);
     }

@@ -44,7 +44,7 @@ impl Default for StoryOptions {
     /// Chosen on PolNeAR (2016 campaign, seven publishers): see the story
     /// test in crates/store/tests/outlets.rs.
     fn default() -> StoryOptions {
-        StoryOptions { window_days: 3, threshold: 0.2, min_articles: 2, quote_overlap: 0.6 }
+        StoryOptions { window_days: 3, threshold: 0.12, min_articles: 2, quote_overlap: 0.6 }
     }
 }
 

@@ -151,3 +151,97 @@ fn fixture_stories_group_events_and_align_quotes() {
     let q = b.quotes.iter().find(|q| q.speaker.as_deref().is_some_and(|s| s.contains("Zakharova"))).unwrap();
     assert_eq!(q.outlets, ["Moscow Wire"]);
 }
+
+fn polnear_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/polnear"))
+}
+
+/// Hand-picked PolNeAR events (titles in the comments): each list must be
+/// one story's articles, and no story may hold articles of two lists.
+const EVENTS: &[(&str, &[&str])] = &[
+    (
+        // The 6 February 2016 Republican debate in New Hampshire (Rubio's
+        // "let's dispel with this fiction").
+        "GOP debate, Manchester NH",
+        &[
+            "breitbart_2016-02-07_after-rubio-stumbles-rivals-see-", // After Rubio stumbles, rivals see opening in New Hampshire
+            "huff-post_2016-02-07_the-latest-gop-debate-kicked-off", // The Latest GOP Debate Kicked Off In The Most Awkward Way
+            "nyt_2016-02-09_rubio-is-tested-as-republican-ri", // Rubio is tested as Republican rivals sense vulnerabilities
+        ],
+    ),
+    (
+        "Orlando nightclub shooting",
+        &[
+            "politico_2016-06-13_terrorism-experts-rebuke-trump-p", // Terrorism experts rebuke Trump proposal for more airstrikes
+            "wash-post_2016-06-13_responses-are-in-keeping-with-ca", // Responses are in keeping with candidates' styles
+            "west-journal_2016-06-13_omar-mateen-worked-with-departme", // Omar Mateen Worked With Department Of Homeland Security Contractor
+        ],
+    ),
+    (
+        "Anthony Weiner sexting scandal",
+        &[
+            "huff-post_2016-08-29_anthony-weiner-reportedly-caught", // Anthony Weiner Reportedly Caught In Yet Another Sext Scandal
+            "west-journal_2016-08-29_anthony-weiner-receives-more-bad", // Anthony Weiner Receives More Bad News After Separation...
+        ],
+    ),
+    (
+        "Ben Carson's biography questioned",
+        &[
+            "huff-post_2015-11-08_ben-carson-defends-himself-again", // Ben Carson Defends Himself Against Claims He Exaggerated...
+            "usa-today_2015-11-09_carson-on-defense-attacking-crit", // Carson on defense, attacking critics as scrutiny heats up
+        ],
+    ),
+];
+
+#[test]
+fn polnear_events_form_one_story_each() {
+    let dir = polnear_dir();
+    let files = [dir.join("train.jsonl"), dir.join("dev.jsonl")];
+    if files.iter().any(|f| !f.is_file()) {
+        eprintln!("\n*** SKIPPED polnear_events_form_one_story_each: {} not found ***\n", dir.display());
+        return;
+    }
+    let docs: Vec<JsonDocument> = files.iter().flat_map(|f| analyse_jsonl(f, "publisher", |_| true)).collect();
+    assert!(docs.len() > 900, "{} PolNeAR articles", docs.len());
+    let tmp = TempDir::new("polnear");
+    let store = store_of(&tmp, &docs);
+
+    // Seven publishers with their profiles.
+    let r = store.outlet_report(&ProfileOptions::default()).unwrap();
+    let names: Vec<&str> = r.outlets.iter().map(|o| o.outlet.as_str()).collect();
+    assert_eq!(names, ["breitbart", "huff-post", "nyt", "politico", "usa-today", "wash-post", "west-journal"]);
+    for o in &r.outlets {
+        assert!(
+            o.articles >= 120 && o.statements > 1000,
+            "{}: {} articles {} statements",
+            o.outlet,
+            o.articles,
+            o.statements
+        );
+        assert!(o.top_actors.iter().any(|a| a.name == "Donald Trump"), "{}: {:?}", o.outlet, o.top_actors);
+        assert!(!o.distinctive_words.is_empty(), "{}", o.outlet);
+    }
+
+    let stories = store.stories(&StoryOptions::default()).unwrap();
+    let story_of =
+        |key: &str| -> Option<usize> { stories.iter().find(|s| s.articles.iter().any(|a| a.key == key)).map(|s| s.id) };
+    let mut seen = BTreeMap::new();
+    for (event, keys) in EVENTS {
+        assert!(docs.iter().any(|d| d.meta.id.as_deref() == Some(keys[0])), "{event}: {} not in PolNeAR", keys[0]);
+        let ids: Vec<Option<usize>> = keys.iter().map(|k| story_of(k)).collect();
+        let first = ids[0].unwrap_or_else(|| panic!("{event}: {} is in no story", keys[0]));
+        assert!(ids.iter().all(|&i| i == Some(first)), "{event}: split over stories {ids:?}");
+        if let Some(other) = seen.insert(first, *event) {
+            panic!("{event} and {other} are one story ({first})");
+        }
+    }
+    // Stories spanning several publishers exist; the debate story aligns
+    // Rubio's line across outlets.
+    assert!(stories.iter().filter(|s| s.outlets.len() >= 3).count() >= 10, "{} stories", stories.len());
+    let debate = stories.iter().find(|s| s.articles.iter().any(|a| a.key == EVENTS[0].1[0])).unwrap();
+    assert!(
+        debate.quotes.iter().any(|q| q.outlets.len() >= 2 && q.text.contains("dispel with this fiction")),
+        "{:#?}",
+        debate.quotes.iter().filter(|q| q.outlets.len() > 1).collect::<Vec<_>>()
+    );
+}
