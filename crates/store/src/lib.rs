@@ -39,7 +39,7 @@
 mod hash;
 pub mod input;
 pub mod link;
-mod outlets;
+pub(crate) mod outlets;
 pub mod query;
 mod schema;
 pub mod server;
