@@ -18,7 +18,7 @@
 //! common ones; the prior shrinks rare words towards the corpus rate and the
 //! variance turns the estimate into a z-score comparable across words. Words
 //! and two-word phrases are separate vocabularies (each with its own totals).
-//! Function words, one-letter words and numbers are counted in the totals
+//! Function words, one-letter words and numbers (no letter) are counted in the totals
 //! but never reported.
 
 use std::collections::BTreeMap;
@@ -83,7 +83,7 @@ pub fn distinctive(counts: &Counts, alpha0: f64, min_count: u64, top: usize) -> 
         if n_j > 0 {
             for (w, &y_i) in words {
                 let reportable =
-                    |x: &str| !is_stopword(x) && x.chars().count() > 1 && !x.chars().all(|c| c.is_ascii_digit());
+                    |x: &str| !is_stopword(x) && x.chars().count() > 1 && x.chars().any(char::is_alphabetic);
                 if y_i < min_count || !w.split(' ').all(reportable) {
                     continue;
                 }
