@@ -189,6 +189,9 @@ fn vectors(corpus: &Corpus, idx: &[usize]) -> (Vec<Vector>, Vec<String>) {
 }
 
 /// Cosine similarities ≥ `floor` of pairs (i < j) within the time window.
+/// `days` must be sorted, dated articles first: each article then meets only
+/// the articles of its window in every posting list (plus the undated ones),
+/// so a long corpus costs its window's density, not its length squared.
 fn similarities(vecs: &[Vector], days: &[Option<i64>], window: i64, floor: f64) -> BTreeMap<(usize, usize), f64> {
     let mut postings: BTreeMap<u32, Vec<(usize, f64)>> = BTreeMap::new();
     for (i, v) in vecs.iter().enumerate() {
@@ -199,25 +202,34 @@ fn similarities(vecs: &[Vector], days: &[Option<i64>], window: i64, floor: f64) 
     let mut sims = BTreeMap::new();
     let mut acc = vec![0.0f64; vecs.len()];
     let mut touched: Vec<usize> = Vec::new();
+    fn add(j: usize, x: f64, acc: &mut [f64], touched: &mut Vec<usize>) {
+        if acc[j] == 0.0 {
+            touched.push(j);
+        }
+        acc[j] += x;
+    }
     for (i, v) in vecs.iter().enumerate() {
         for &(f, w) in v {
-            for &(j, wj) in &postings[&f] {
-                if j <= i {
-                    continue;
+            let list = &postings[&f];
+            let mut k = list.partition_point(|&(j, _)| j <= i);
+            if let Some(day) = days[i] {
+                while let Some(&(j, wj)) = list.get(k) {
+                    match days[j] {
+                        Some(d) if d - day <= window => add(j, w * wj, &mut acc, &mut touched),
+                        _ => break,
+                    }
+                    k += 1;
                 }
-                if acc[j] == 0.0 {
-                    touched.push(j);
-                }
-                acc[j] += w * wj;
+                // Past the window: only the undated articles remain.
+                k = k.max(list.partition_point(|&(j, _)| days[j].is_some()));
+            }
+            for &(j, wj) in &list[k.min(list.len())..] {
+                add(j, w * wj, &mut acc, &mut touched);
             }
         }
         touched.sort_unstable();
         for &j in &touched {
-            let near = match (days[i], days[j]) {
-                (Some(a), Some(b)) => (a - b).abs() <= window,
-                _ => true,
-            };
-            if near && acc[j] >= floor {
+            if acc[j] >= floor {
                 sims.insert((i, j), acc[j]);
             }
             acc[j] = 0.0;
@@ -360,18 +372,18 @@ fn find(parent: &mut [usize], i: usize) -> usize {
 /// Every story of the corpus with at least `min_articles` originals, most
 /// outlets first.
 pub fn stories(corpus: &Corpus, opts: &StoryOptions) -> Vec<Story> {
-    let roots: Vec<usize> = (0..corpus.articles.len()).filter(|&i| corpus.root(i) == i).collect();
+    // Dated articles first, by date (what `similarities` relies on), then id.
+    let mut roots: Vec<usize> = (0..corpus.articles.len()).filter(|&i| corpus.root(i) == i).collect();
+    roots.sort_by_key(|&i| {
+        let a = &corpus.articles[i];
+        (a.published.is_none(), a.published, a.id)
+    });
     let days: Vec<Option<i64>> = roots
         .iter()
         .map(|&i| corpus.articles[i].published.map(|d| d.signed_duration_since(chrono::NaiveDate::MIN).num_days()))
         .collect();
     let (vecs, names) = vectors(corpus, &roots);
     let sims = similarities(&vecs, &days, opts.window_days, (opts.threshold / 4.0).max(0.01));
-    if std::env::var_os("WHOSAID_DEBUG_STORIES").is_some() {
-        for (&(i, j), &s) in &sims {
-            eprintln!("{:.3} {} {}", s, corpus.articles[roots[i]].key, corpus.articles[roots[j]].key);
-        }
-    }
     let clusters = average_link(roots.len(), &sims, &days, opts.threshold, opts.window_days);
     // Copies by original.
     let mut copies: BTreeMap<usize, Vec<usize>> = BTreeMap::new();

@@ -596,7 +596,7 @@ fn route(pool: &Pool, target: &str) -> Reply {
                 if let Some(id) = path.strip_prefix("/api/stories/") {
                     params(&[])?;
                     let id: usize = id.parse().map_err(|_| Reply::error(400, "story id must be a number"))?;
-                    match pool.with(|s| crate::outlets::analysis(s)) {
+                    match pool.with(crate::outlets::analysis) {
                         Some(Ok(a)) => match a.stories.iter().find(|s| s.id == id) {
                             Some(story) => Reply::json(200, serde_json::to_value(story).unwrap_or_default()),
                             None => not_found(&format!("story {id}")),

@@ -135,7 +135,7 @@ fn fixture_stories_group_events_and_align_quotes() {
     );
     let a = &stories[0];
     assert_eq!(a.outlets.len(), 5);
-    assert_eq!(a.articles.iter().find(|x| x.key == "md-a1").unwrap().copy_of.is_some(), true);
+    assert!(a.articles.iter().find(|x| x.key == "md-a1").unwrap().copy_of.is_some());
     // "Every day without air defence costs lives": Kyiv Daily and London Paper, one quote.
     let q = a.quotes.iter().find(|q| q.text.contains("Every day without air defence")).expect("the quote is aligned");
     assert_eq!(q.outlets, ["Kyiv Daily", "London Paper"], "{q:#?}");
