@@ -85,18 +85,22 @@ pub enum SpeakerKind {
     Government,
     /// A speaker never named in the article ("a senior official", "sources").
     Unnamed,
+    /// A pronoun whose antecedent was not found ("he said" with no name to
+    /// resolve to): not an unnamed source, a gap in coreference.
+    Unresolved,
     /// No speaker found.
     #[default]
     None,
 }
 
 impl SpeakerKind {
-    pub const ALL: [SpeakerKind; 6] = [
+    pub const ALL: [SpeakerKind; 7] = [
         SpeakerKind::Person,
         SpeakerKind::Organization,
         SpeakerKind::Group,
         SpeakerKind::Government,
         SpeakerKind::Unnamed,
+        SpeakerKind::Unresolved,
         SpeakerKind::None,
     ];
 
@@ -107,17 +111,20 @@ impl SpeakerKind {
             SpeakerKind::Group => "group",
             SpeakerKind::Government => "government",
             SpeakerKind::Unnamed => "unnamed",
+            SpeakerKind::Unresolved => "unresolved",
             SpeakerKind::None => "none",
         }
     }
 
     /// The kind of a stored speaker: `etype` is the entity type, `named`
     /// whether it links to a cross-document actor (has a proper name or is a
-    /// group or metonym), `metonymic` whether a place stood for a government.
-    pub fn classify(etype: Option<&str>, named: bool, metonymic: bool) -> SpeakerKind {
+    /// group or metonym), `metonymic` whether a place stood for a government,
+    /// `pronoun` whether the speaker mention is a pronoun.
+    pub fn classify(etype: Option<&str>, named: bool, metonymic: bool, pronoun: bool) -> SpeakerKind {
         match etype {
             None => SpeakerKind::None,
             Some(_) if metonymic => SpeakerKind::Government,
+            Some(_) if !named && pronoun => SpeakerKind::Unresolved,
             Some("group") => SpeakerKind::Group,
             Some(_) if !named => SpeakerKind::Unnamed,
             Some("person") => SpeakerKind::Person,
@@ -271,12 +278,15 @@ mod tests {
 
     #[test]
     fn speaker_kinds() {
-        assert_eq!(SpeakerKind::classify(Some("person"), true, false), SpeakerKind::Person);
-        assert_eq!(SpeakerKind::classify(Some("person"), false, false), SpeakerKind::Unnamed);
-        assert_eq!(SpeakerKind::classify(Some("organization"), false, true), SpeakerKind::Government);
-        assert_eq!(SpeakerKind::classify(Some("media"), true, false), SpeakerKind::Organization);
-        assert_eq!(SpeakerKind::classify(Some("group"), true, false), SpeakerKind::Group);
-        assert_eq!(SpeakerKind::classify(None, false, false), SpeakerKind::None);
+        assert_eq!(SpeakerKind::classify(Some("person"), true, false, false), SpeakerKind::Person);
+        assert_eq!(SpeakerKind::classify(Some("person"), true, false, true), SpeakerKind::Person, "he = Rubio");
+        assert_eq!(SpeakerKind::classify(Some("person"), false, false, false), SpeakerKind::Unnamed);
+        assert_eq!(SpeakerKind::classify(Some("person"), false, false, true), SpeakerKind::Unresolved);
+        assert_eq!(SpeakerKind::classify(Some("organization"), false, true, false), SpeakerKind::Government);
+        assert_eq!(SpeakerKind::classify(Some("media"), true, false, false), SpeakerKind::Organization);
+        assert_eq!(SpeakerKind::classify(Some("group"), true, false, false), SpeakerKind::Group);
+        assert_eq!(SpeakerKind::classify(Some("group"), false, false, true), SpeakerKind::Unresolved, "they");
+        assert_eq!(SpeakerKind::classify(None, false, false, false), SpeakerKind::None);
     }
 
     #[test]

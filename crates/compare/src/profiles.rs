@@ -75,7 +75,8 @@ pub struct OutletProfile {
     pub direct_share: f64,
     /// Reported speech (indirect + mixed) among speech.
     pub reported_share: f64,
-    /// Statements by unnamed sources among statements with a speaker.
+    /// Statements by unnamed sources among statements with a speaker
+    /// (unresolved pronouns are not unnamed sources, and not counted here).
     pub unnamed_share: f64,
     pub top_actors: Vec<ActorShare>,
     pub terminology: Vec<TermChoice>,
@@ -186,7 +187,9 @@ pub fn outlet_report(corpus: &Corpus, opts: &ProfileOptions) -> OutletReport {
         }
         let k = |name: &str| kinds.get(name).copied().unwrap_or(0);
         let speech = k("direct") + k("mixed") + k("indirect");
-        let with_speaker = n - types.get(&SpeakerKind::None).copied().unwrap_or(0);
+        let none_or_unresolved = types.get(&SpeakerKind::None).copied().unwrap_or(0)
+            + types.get(&SpeakerKind::Unresolved).copied().unwrap_or(0);
+        let with_speaker = n - none_or_unresolved;
         let mut top: Vec<ActorShare> = outlet_actor
             .range((outlet, i64::MIN)..=(outlet, i64::MAX))
             .map(|(&(_, actor), &c)| actor_share(outlet, actor, c))
@@ -329,7 +332,15 @@ mod tests {
         let shares: Vec<(&str, usize)> = east.speaker_types.iter().map(|s| (s.name.as_str(), s.count)).collect();
         assert_eq!(
             shares,
-            vec![("person", 2), ("organization", 0), ("group", 0), ("government", 1), ("unnamed", 1), ("none", 0)]
+            vec![
+                ("person", 2),
+                ("organization", 0),
+                ("group", 0),
+                ("government", 1),
+                ("unnamed", 1),
+                ("unresolved", 0),
+                ("none", 0)
+            ]
         );
         assert_eq!(east.terminology.len(), 1);
         let kyiv: Vec<(&str, usize, f64)> =

@@ -81,7 +81,7 @@ function barList(items, max) {
   }));
 }
 
-const SPEAKER_TYPES = ["person", "organization", "group", "government", "unnamed", "none"];
+const SPEAKER_TYPES = ["person", "organization", "group", "government", "unnamed", "unresolved", "none"];
 
 async function outletsPage(params) {
   setNav("outlets");

@@ -4,7 +4,8 @@
 //! `whosaid outlets`, `whosaid stories` and the web pages show.
 //!
 //! A speaker is *unnamed* when its entity has no cross-document actor (no
-//! proper-name or group mention: "a senior official"), *government* when a
+//! proper-name or group mention: "a senior official"), *unresolved* when it
+//! is moreover a pronoun ("he said" with no name found), *government* when a
 //! place stood for it (`entities.metonym_of`), else its entity type decides.
 
 use std::collections::BTreeMap;
@@ -70,7 +71,9 @@ impl Store {
 
         let mut stmt = conn.prepare(
             "SELECT s.id, s.doc_id, s.kind, s.content, s.speaker_actor, s.speaker_name, s.speaker_type,
-                    e.metonym_of IS NOT NULL
+                    e.metonym_of IS NOT NULL,
+                    EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = s.doc_id AND m.entity_idx = s.speaker_entity
+                            AND m.start = s.speaker_start AND m.kind = 'pronoun')
              FROM statements s
              LEFT JOIN entities e ON e.doc_id = s.doc_id AND e.idx = s.speaker_entity
              ORDER BY s.doc_id, s.idx",
@@ -81,13 +84,19 @@ impl Store {
             let actor: Option<i64> = r.get(4)?;
             let etype: Option<String> = r.get(6)?;
             let metonymic: Option<bool> = r.get(7)?;
+            let pronoun: bool = r.get(8)?;
             articles[i].statements.push(Quote {
                 id: r.get(0)?,
                 kind: r.get(2)?,
                 content: r.get(3)?,
                 actor,
                 speaker: r.get(5)?,
-                speaker_kind: SpeakerKind::classify(etype.as_deref(), actor.is_some(), metonymic.unwrap_or(false)),
+                speaker_kind: SpeakerKind::classify(
+                    etype.as_deref(),
+                    actor.is_some(),
+                    metonymic.unwrap_or(false),
+                    pronoun,
+                ),
             });
         }
 
