@@ -15,12 +15,12 @@
 use whosaid_document::{Document, Span, Term};
 use whosaid_lexicon::Lexicon;
 
-/// The folded text and, for each of its bytes, the byte range of the
-/// original character it came from.
+/// The folded text and, for each of its bytes, the byte offset of the
+/// original character it came from (u32: inputs are capped far below 4 GB,
+/// and a 10 MB article should not cost 160 MB of offsets).
 struct Folded {
     text: String,
-    start: Vec<usize>,
-    end: Vec<usize>,
+    start: Vec<u32>,
 }
 
 fn is_join(c: char) -> bool {
@@ -28,22 +28,17 @@ fn is_join(c: char) -> bool {
 }
 
 fn fold(s: &str) -> Folded {
-    let mut f = Folded { text: String::with_capacity(s.len()), start: Vec::new(), end: Vec::new() };
+    let mut f = Folded { text: String::with_capacity(s.len()), start: Vec::with_capacity(s.len()) };
     let mut last_join = false;
     for (i, c) in s.char_indices() {
-        let e = i + c.len_utf8();
         if is_join(c) {
-            if last_join {
-                // Extend the folded space over the whole run.
-                if let Some(x) = f.end.last_mut() {
-                    *x = e;
-                }
-                continue;
+            // A run of spaces and hyphens folds to one space (a term never
+            // ends in one: terms are trimmed and end in a letter).
+            if !last_join {
+                f.text.push(' ');
+                f.start.push(i as u32);
             }
             last_join = true;
-            f.text.push(' ');
-            f.start.push(i);
-            f.end.push(e);
             continue;
         }
         last_join = false;
@@ -55,8 +50,7 @@ fn fold(s: &str) -> Folded {
             let before = f.text.len();
             f.text.push(m);
             for _ in before..f.text.len() {
-                f.start.push(i);
-                f.end.push(e);
+                f.start.push(i as u32);
             }
         }
     }
@@ -85,7 +79,10 @@ pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
             let before_ok = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
             let after_ok = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
             if before_ok && after_ok {
-                found.push((Span { start: folded.start[s], end: folded.end[e - 1] }, idx));
+                // The match ends with the original character its last byte came from.
+                let last = folded.start[e - 1] as usize;
+                let end = last + doc.text[last..].chars().next().map_or(0, char::len_utf8);
+                found.push((Span { start: folded.start[s] as usize, end }, idx));
             }
         }
     }
