@@ -56,3 +56,35 @@ fn terminology_is_in_the_json_and_old_json_still_loads() {
     assert!(old.terminology.is_empty());
     assert_eq!(old.statements, doc.statements);
 }
+
+/// Every seed in `../shared/seeds` (beside the workspace) whose gold has a
+/// `terminology` list: each listed term is found with its counterpart.
+#[test]
+fn shared_seeds_terminology_is_found() {
+    let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds"));
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("\n*** SKIPPED shared_seeds_terminology_is_found: {} not found ***\n", dir.display());
+        return;
+    };
+    let mut golds: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
+        .collect();
+    golds.sort();
+    let mut checked = 0;
+    for gold_path in golds {
+        let gold: Value = serde_json::from_str(&std::fs::read_to_string(&gold_path).unwrap()).unwrap();
+        let Some(list) = gold["terminology"].as_array() else { continue };
+        let doc_name = gold["document"].as_str().expect("gold names its document");
+        let text = std::fs::read_to_string(dir.join(doc_name)).unwrap();
+        let doc = JsonDocument::from_document(&Pipeline::default().extract(&text, doc_name, Meta::default()));
+        let got: BTreeSet<(String, String)> =
+            doc.terminology.iter().map(|t| (norm(&t.text), norm(&t.variant_of))).collect();
+        for t in list {
+            let want = (norm(t["term"].as_str().unwrap()), norm(t["variant_of"].as_str().unwrap()));
+            assert!(got.contains(&want), "{}: {want:?} not found in {got:?}", gold_path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no seed gold in {} has a terminology list", dir.display());
+}
