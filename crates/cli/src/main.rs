@@ -20,6 +20,7 @@ struct Cli {
 
 mod eval_cmd;
 mod eval_html_cmd;
+mod outlets_cmd;
 mod store_cmd;
 mod train_cmd;
 
@@ -43,6 +44,10 @@ enum Command {
     Show(store_cmd::ShowArgs),
     /// Serve the web app and JSON API over a database.
     Serve(store_cmd::ServeArgs),
+    /// Compare outlets: whom they quote, how, their terminology and distinctive words.
+    Outlets(outlets_cmd::OutletsArgs),
+    /// Stories across outlets: articles about one event and the quotes each outlet carried.
+    Stories(outlets_cmd::StoriesArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -118,6 +123,8 @@ fn main() -> ExitCode {
         Command::Actors(args) => store_cmd::actors(args),
         Command::Show(args) => store_cmd::show(args),
         Command::Serve(args) => store_cmd::serve(args),
+        Command::Outlets(args) => outlets_cmd::outlets(args),
+        Command::Stories(args) => outlets_cmd::stories(args),
     };
     match result {
         Ok(code) => code,

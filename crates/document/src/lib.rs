@@ -361,6 +361,22 @@ mod tests {
     }
 }
 
+/// A contested term as written ("Kiev"), from the terminology lexicon: which
+/// group of competing terms it belongs to and what it stands against. Kept
+/// apart from mentions: it records a wording choice, not an actor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub span: Span,
+    /// The lexicon form matched ("Kiev"; the text may read "KIEV" or "Kiev’s").
+    pub term: String,
+    /// The contested referent ("Kyiv", "Maidan 2014").
+    pub group: String,
+    /// `place`, `name` or `phrase`.
+    pub kind: String,
+    /// The counterpart form(s), " / " between several.
+    pub variant_of: String,
+}
+
 /// One article and everything the pipeline found in it.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
@@ -380,6 +396,8 @@ pub struct Document {
     pub entities: Vec<Entity>,
     pub times: Vec<TimeExpr>,
     pub statements: Vec<Statement>,
+    /// Contested terms (terminology stage), sorted by start, longer first.
+    pub terms: Vec<Term>,
     /// Id of an earlier document this one nearly duplicates (set by batch runs).
     pub duplicate_of: Option<String>,
 }

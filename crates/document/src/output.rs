@@ -57,6 +57,10 @@ pub struct JsonDocument {
     pub entities: Vec<JsonEntity>,
     pub times: Vec<JsonTime>,
     pub statements: Vec<JsonStatement>,
+    /// Contested terms and their counterparts (terminology stage). Absent in
+    /// output older than this field.
+    #[serde(default)]
+    pub terminology: Vec<JsonTerm>,
     /// Id of an earlier near-duplicate document (wire copies), or null. Kept
     /// last: batch runs patch it into already serialised lines.
     #[serde(default)]
@@ -152,6 +156,18 @@ pub struct JsonStatement {
     pub time: Option<JsonTime>,
     pub confidence: f32,
     pub rule: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct JsonTerm {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The lexicon form matched.
+    pub term: String,
+    pub group: String,
+    pub kind: String,
+    pub variant_of: String,
 }
 
 impl JsonDocument {
@@ -269,6 +285,19 @@ impl JsonDocument {
                     time: s.time.map(time),
                     confidence: (s.confidence * 100.0).round() / 100.0,
                     rule: s.rule.to_string(),
+                })
+                .collect(),
+            terminology: doc
+                .terms
+                .iter()
+                .map(|t| JsonTerm {
+                    start: cm.chars(t.span.start),
+                    end: cm.chars(t.span.end),
+                    text: doc.slice(t.span).to_string(),
+                    term: t.term.clone(),
+                    group: t.group.clone(),
+                    kind: t.kind.clone(),
+                    variant_of: t.variant_of.clone(),
                 })
                 .collect(),
             duplicate_of: doc.duplicate_of.clone(),

@@ -9,6 +9,7 @@
 //! reporting_verbs = ["quip | speech | quips quipped quipping"]
 //! media = ["Kyiv Post"]
 //! metonyms = ["Kyiv | Ukrainian government"]
+//! terminology = ["Kyiv | place | Kiyv | Kyiv"]
 //! ```
 
 use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
@@ -22,7 +23,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 3;
+pub const LEXICON_VERSION: u32 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CueClass {
@@ -139,6 +140,9 @@ pub struct Lexicon {
     /// Lower-case given-name spelling → the first spelling of its variant
     /// line ("vladimir" → "volodymyr"), for cross-article actor linking.
     pub name_variants: HashMap<String, String>,
+    /// Contested terms and their counterparts (`terminology.txt`), in file
+    /// order; a user entry for a term already listed replaces it.
+    pub terminology: Vec<TermEntry>,
     /// Lower-case honorific or role word → sex ("mrs", "spokesman").
     pub gendered_words: HashMap<String, Gender>,
     /// Longest entry, in words, of name lists (media/organisations/places).
@@ -147,6 +151,17 @@ pub struct Lexicon {
     /// places): a cheap test before building a candidate phrase.
     pub title_first_words: HashSet<String>,
     pub name_first_words: HashSet<String>,
+}
+
+/// One line of the terminology list: a term, the group of terms naming the
+/// same contested referent, and the form(s) it stands against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermEntry {
+    pub group: String,
+    /// `place`, `name` or `phrase`.
+    pub kind: String,
+    pub term: String,
+    pub variant_of: String,
 }
 
 macro_rules! builtin {
@@ -164,6 +179,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "organizations",
     "org_heads",
     "places",
+    "terminology",
     "metonyms",
     "demonyms",
     "group_nouns",
@@ -484,6 +500,24 @@ impl Lexicon {
                 "prepositions" => {
                     self.prepositions.insert(f[0].to_lowercase());
                 }
+                "terminology" => {
+                    if f.len() != 4 || f.iter().any(|x| x.is_empty()) {
+                        return Err(bad("expected 'group | kind | term | counterpart'"));
+                    }
+                    if !["place", "name", "phrase"].contains(&f[1]) {
+                        return Err(bad("kind must be place, name or phrase"));
+                    }
+                    let entry = TermEntry {
+                        group: f[0].to_string(),
+                        kind: f[1].to_string(),
+                        term: f[2].to_string(),
+                        variant_of: f[3].to_string(),
+                    };
+                    match self.terminology.iter_mut().find(|e| e.term.to_lowercase() == entry.term.to_lowercase()) {
+                        Some(old) => *old = entry,
+                        None => self.terminology.push(entry),
+                    }
+                }
                 _ => return Err(bad("unknown list")),
             }
         }
@@ -546,6 +580,23 @@ mod tests {
         let ext =
             Lexicon::with_extension("public_figures = [\"Ann Lee | 2020-01-01 | | mayor of springfield\"]").unwrap();
         assert_eq!(ext.role_holder_on("mayor of springfield", "2021-06-01"), Some("Ann Lee"));
+        let kiev = lex.terminology.iter().find(|e| e.term == "Kiev").unwrap();
+        assert_eq!((kiev.group.as_str(), kiev.kind.as_str(), kiev.variant_of.as_str()), ("Kyiv", "place", "Kyiv"));
+    }
+
+    #[test]
+    fn terminology_extension_adds_and_replaces_terms() {
+        let n = Lexicon::builtin().terminology.len();
+        let lex = Lexicon::with_extension(
+            "terminology = [\"Kyiv | place | Kiyv | Kyiv\", \"Other Kyiv | place | KIEV | Kyiv\"]",
+        )
+        .unwrap();
+        assert_eq!(lex.terminology.len(), n + 1);
+        assert_eq!(lex.terminology.iter().find(|e| e.term == "KIEV").unwrap().group, "Other Kyiv");
+        let err = Lexicon::with_extension("terminology = [\"Kyiv | spelling | Kiyv | Kyiv\"]").unwrap_err();
+        assert!(err.to_string().contains("kind must be"), "{err}");
+        let err = Lexicon::with_extension("terminology = [\"Kyiv | place | Kiyv\"]").unwrap_err();
+        assert!(err.to_string().contains("group | kind | term | counterpart"), "{err}");
     }
 
     #[test]

@@ -39,9 +39,11 @@
 mod hash;
 pub mod input;
 pub mod link;
+pub(crate) mod outlets;
 pub mod query;
 mod schema;
 pub mod server;
+mod terms;
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -478,7 +480,7 @@ fn put_document(
                            headline, text, duplicate_of, n_statements, json, ingested_at";
     let doc_id = match existing {
         Some((id, _)) => {
-            for table in ["statements", "mentions", "entities"] {
+            for table in ["statements", "mentions", "entities", "terms"] {
                 conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
             }
             let mut with_id: Vec<&dyn rusqlite::ToSql> = values.to_vec();
@@ -568,6 +570,7 @@ fn put_document(
             &s.rule,
         ]))?;
     }
+    terms::put_terms(conn, doc_id, doc)?;
     Ok(if updated { Outcome::Updated } else { Outcome::Inserted })
 }
 

@@ -150,6 +150,22 @@ CREATE TABLE actor_links (
     PRIMARY KEY (norm, type)
 );
 "#,
+    // v3: contested terms (the terminology stage's annotations), for the
+    // outlet comparison. Documents stored before v3 have none until re-ingested.
+    r#"
+CREATE TABLE terms (
+    doc_id      INTEGER NOT NULL REFERENCES documents(id),
+    start       INTEGER NOT NULL,            -- code points into documents.text
+    end         INTEGER NOT NULL,
+    text        TEXT NOT NULL,               -- as written
+    term        TEXT NOT NULL,               -- the lexicon form
+    grp         TEXT NOT NULL,               -- the contested referent
+    kind        TEXT NOT NULL,               -- place, name, phrase
+    variant_of  TEXT NOT NULL
+);
+CREATE INDEX terms_doc ON terms(doc_id);
+CREATE INDEX terms_group ON terms(grp, term);
+"#,
 ];
 
 /// The schema version this build reads and writes.

@@ -4,7 +4,7 @@
 //! annotations to one [`Document`]:
 //!
 //! ```text
-//! clean → segment → mentions → entities → time → statements → speakers → (time attached)
+//! clean → segment → mentions → entities → time → statements → speakers → (time attached) → terminology
 //! ```
 //!
 //! ```
@@ -21,6 +21,7 @@ pub mod mentions;
 pub mod segment;
 pub mod speakers;
 pub mod statements;
+pub mod terminology;
 pub mod time;
 
 pub use statements::{Model, ModelError, Selector};
@@ -76,6 +77,7 @@ impl Pipeline {
         statements::find_statements(&mut doc, &words, &self.selector);
         speakers::refine_speakers(&mut doc, &self.lexicon);
         time::attach_times(&mut doc, &words);
+        terminology::find_terms(&mut doc, &self.lexicon);
         doc
     }
 

@@ -33,6 +33,10 @@ fn newsish() -> impl Strategy<Value = String> {
         Just("\n".to_string()),
         Just("\n\n".to_string()),
         Just("U.S.".to_string()),
+        Just("Kiev".to_string()),
+        Just("Western-backed".to_string()),
+        Just("coup".to_string()),
+        Just("Lugansk People’s Republic".to_string()),
         Just("Mr.".to_string()),
         Just("–".to_string()),
         Just("\u{a0}".to_string()),
@@ -83,6 +87,10 @@ fn check_invariants(raw: &str, doc: &Document) {
     assert!(doc.mentions.windows(2).all(|w| w[0].span.start <= w[1].span.start));
     assert!(doc.times.windows(2).all(|w| w[0].span.start <= w[1].span.start));
     assert!(doc.statements.windows(2).all(|w| w[0].content.start <= w[1].content.start));
+    assert!(doc.terms.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+    for t in &doc.terms {
+        assert!(ok(t.span) && !t.span.is_empty(), "{t:?}");
+    }
     for s in &doc.statements {
         assert!(ok(s.content));
         for p in &s.parts {
@@ -109,6 +117,9 @@ fn check_invariants(raw: &str, doc: &Document) {
         if let Some(t) = &s.time {
             assert_eq!(slice(t.start, t.end), t.text);
         }
+    }
+    for t in &json.terminology {
+        assert_eq!(slice(t.start, t.end), t.text);
     }
     for e in &json.entities {
         for m in &e.mentions {
