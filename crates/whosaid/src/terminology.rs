@@ -13,7 +13,7 @@
 //! outlet profile needs both.
 
 use whosaid_document::{Document, Span, Term};
-use whosaid_lexicon::Lexicon;
+use whosaid_lexicon::{HashMap, Lexicon};
 
 /// The folded text and, for each of its bytes, the byte offset of the
 /// original character it came from (u32: inputs are capped far below 4 GB,
@@ -42,6 +42,11 @@ fn fold(s: &str) -> Folded {
             continue;
         }
         last_join = false;
+        if c.is_ascii() && c != '`' {
+            f.text.push(c.to_ascii_lowercase());
+            f.start.push(i as u32);
+            continue;
+        }
         let mapped: Box<dyn Iterator<Item = char>> = match c {
             '’' | '‘' | 'ʼ' | '`' => Box::new(std::iter::once('\'')),
             _ => Box::new(c.to_lowercase()),
@@ -66,25 +71,52 @@ pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
     let hay = folded.text.as_str();
     // (span, entry index) of every match, before overlap resolution.
     let mut found: Vec<(Span, usize)> = Vec::new();
-    for (idx, entry) in lexicon.terminology.iter().enumerate() {
-        let needle = fold(entry.term.trim()).text;
+    let mut push = |s: usize, e: usize, idx: usize| {
+        let after_ok = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if after_ok {
+            // The match ends with the original character its last byte came from.
+            let last = folded.start[e - 1] as usize;
+            let end = last + doc.text[last..].chars().next().map_or(0, char::len_utf8);
+            found.push((Span { start: folded.start[s] as usize, end }, idx));
+        }
+    };
+    // Terms by their first word, so the text is scanned once (one lookup per
+    // word start), not once per term; a term that starts with a non-word
+    // character is searched for directly.
+    let needles: Vec<String> = lexicon.terminology.iter().map(|e| fold(e.term.trim()).text).collect();
+    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (idx, needle) in needles.iter().enumerate() {
         if needle.is_empty() {
             continue;
         }
-        let mut from = 0;
-        while let Some(pos) = hay[from..].find(&needle) {
-            let s = from + pos;
-            let e = s + needle.len();
-            from = s + hay[s..].chars().next().map_or(1, char::len_utf8);
-            let before_ok = hay[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after_ok = hay[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            if before_ok && after_ok {
-                // The match ends with the original character its last byte came from.
-                let last = folded.start[e - 1] as usize;
-                let end = last + doc.text[last..].chars().next().map_or(0, char::len_utf8);
-                found.push((Span { start: folded.start[s] as usize, end }, idx));
+        let first = needle.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        if first.is_empty() {
+            let mut from = 0;
+            while let Some(pos) = hay[from..].find(needle.as_str()) {
+                let at = from + pos;
+                from = at + hay[at..].chars().next().map_or(1, char::len_utf8);
+                if hay[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric()) {
+                    push(at, at + needle.len(), idx);
+                }
+            }
+        } else {
+            by_first.entry(first).or_default().push(idx);
+        }
+    }
+    let mut prev_alnum = false;
+    for (at, c) in hay.char_indices() {
+        let alnum = c.is_alphanumeric();
+        if alnum && !prev_alnum {
+            let word_end = hay[at..].find(|c: char| !c.is_alphanumeric()).map_or(hay.len(), |k| at + k);
+            if let Some(ids) = by_first.get(&hay[at..word_end]) {
+                for &idx in ids {
+                    if hay[at..].starts_with(needles[idx].as_str()) {
+                        push(at, at + needles[idx].len(), idx);
+                    }
+                }
             }
         }
+        prev_alnum = alnum;
     }
     // Longest first, then earliest, then lexicon order: a deterministic greedy
     // choice of non-overlapping matches within each group.
