@@ -551,6 +551,9 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
         && !lone_det
         && !NP_BOUNDARIES.contains(&head)
         && !matches!(head, "to" | "of" | "for" | "'s" | "-")
+        // "The agency isn't": a negated auxiliary ends the phrase before it.
+        && !head.ends_with("n't")
+        && !head.ends_with("n’t")
         && !cx.lex.function_words.contains(cx.raw(b - 1))
         && cx.is_word(b - 1)
 }
