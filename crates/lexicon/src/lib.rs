@@ -94,6 +94,8 @@ pub struct Lexicon {
     /// Lower-case alias → canonical organisation name.
     pub organizations: HashMap<String, String>,
     pub org_heads: HashSet<String>,
+    /// Words that end a place's name ("Islands", "County"), as written.
+    pub place_heads: HashSet<String>,
     /// Place names, exact case.
     pub places: HashSet<String>,
     /// Place → the government it can stand for.
@@ -198,6 +200,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "group_modifiers",
     "medium_leads",
     "calendar",
+    "place_heads",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -387,6 +390,9 @@ impl Lexicon {
                 }
                 "org_heads" => {
                     self.org_heads.insert(f[0].to_string());
+                }
+                "place_heads" => {
+                    self.place_heads.insert(f[0].to_string());
                 }
                 "places" => {
                     self.name_first_words.insert(first_word(&f[0].to_lowercase()));

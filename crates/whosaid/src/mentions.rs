@@ -638,6 +638,11 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             return;
         }
     }
+    // Place by its head word: "Marshall Islands", "Orange County".
+    if b - a2 >= 2 && lex.place_heads.contains(cx.raw(b - 1)) && cx.title_len_at(a2, b) == 0 {
+        push_name(cx, out, covered, a2, a2, b, EntityType::Place, None);
+        return;
+    }
     // Organisation by its head word: "UK Foreign Office", "Justice Department".
     if b - a2 >= 2 && lex.org_heads.contains(cx.raw(b - 1)) {
         push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, EntityType::Organization, None);
