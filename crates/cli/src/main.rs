@@ -20,6 +20,7 @@ struct Cli {
 
 mod eval_cmd;
 mod eval_html_cmd;
+mod export_cmd;
 mod store_cmd;
 mod train_cmd;
 
@@ -68,6 +69,10 @@ struct ExtractArgs {
     /// Extra lexicon entries (TOML; see README "Extending the lexicons").
     #[arg(long)]
     lexicon: Option<PathBuf>,
+    /// Issues to code statements with (TOML; see README "From statements to
+    /// networks"). Without it, named entities and key noun phrases.
+    #[arg(long, value_name = "PATH")]
+    codebook: Option<PathBuf>,
     #[command(flatten)]
     selector: SelectorArgs,
     /// Worker threads (default: all cores). Output order never depends on it.
@@ -184,6 +189,7 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
 
 fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
+    let pipeline = export_cmd::with_codebook(pipeline, args.codebook.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     // A bad path is reported and counted; the other inputs are still processed.
     let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
