@@ -44,6 +44,8 @@ enum Command {
     Show(store_cmd::ShowArgs),
     /// Serve the web app and JSON API over a database.
     Serve(store_cmd::ServeArgs),
+    /// Tables (CSV), networks (GraphML, CSV) and DNA projects from a database.
+    Export(export_cmd::ExportArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -54,6 +56,12 @@ enum Format {
     Json,
     /// Human-readable: speaker | cue | kind | content.
     Table,
+    /// The statements table (or --table codings, or --network node/edge lists) as CSV.
+    Csv,
+    /// A network (--network, default actor-issue) as GraphML.
+    Graphml,
+    /// A DNA 3 project database (needs --output).
+    Dna,
 }
 
 #[derive(clap::Args)]
@@ -75,6 +83,8 @@ struct ExtractArgs {
     codebook: Option<PathBuf>,
     #[command(flatten)]
     selector: SelectorArgs,
+    #[command(flatten)]
+    export: export_cmd::ExportSpec,
     /// Worker threads (default: all cores). Output order never depends on it.
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -123,6 +133,7 @@ fn main() -> ExitCode {
         Command::Actors(args) => store_cmd::actors(args),
         Command::Show(args) => store_cmd::show(args),
         Command::Serve(args) => store_cmd::serve(args),
+        Command::Export(args) => export_cmd::export(args),
     };
     match result {
         Ok(code) => code,
@@ -214,7 +225,18 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         Format::Jsonl => OutputFormat::Jsonl,
         Format::Json => OutputFormat::Json,
         Format::Table => OutputFormat::Table,
+        // Export formats read the documents back from JSON lines.
+        Format::Csv | Format::Graphml | Format::Dna => OutputFormat::Jsonl,
     };
+    let export = match args.format {
+        Some(Format::Csv) => Some(export_cmd::Target::Csv),
+        Some(Format::Graphml) => Some(export_cmd::Target::Graphml),
+        Some(Format::Dna) => Some(export_cmd::Target::Dna),
+        _ => None,
+    };
+    if export.is_some() && args.resume {
+        anyhow::bail!("--resume works with --format jsonl only");
+    }
     // Only JSONL has one whole document per line to find where a run stopped.
     if args.resume && format != OutputFormat::Jsonl {
         anyhow::bail!("--resume works with --format jsonl only (table and indented JSON cannot be resumed)");
@@ -248,8 +270,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         ..Options::default()
     };
     let mut report = |msg: &str| eprintln!("whosaid: {msg}");
-    let summary = match &args.output {
-        Some(out) => {
+    let summary = match (&args.output, export) {
+        (output, Some(target)) => {
+            export_cmd::extract_to(&pipeline, &paths, &opts, target, &args.export, output.as_deref(), args.quiet)?
+        }
+        (Some(out), None) => {
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(args.resume)
@@ -266,7 +291,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             }
             summary
         }
-        None => {
+        (None, None) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let mut write = |doc: &str| writeln!(out, "{doc}");

@@ -36,6 +36,7 @@
 //! never link, nor do a person and an organisation of the same name. Mention
 //! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
 
+pub mod export;
 mod hash;
 pub mod input;
 pub mod link;
