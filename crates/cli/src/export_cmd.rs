@@ -29,6 +29,8 @@ pub(crate) enum Target {
     Graphml,
     /// A DNA 3 project database (SQLite) with the documents and coded statements.
     Dna,
+    /// The statements table as Parquet (a file, or a directory with --partition).
+    Parquet,
 }
 
 /// What to export and which statements: shared by `whosaid export` and the
@@ -60,6 +62,9 @@ pub(crate) struct ExportSpec {
     /// Only these outlets (repeatable).
     #[arg(long = "outlet", value_name = "NAME")]
     pub outlets: Vec<String>,
+    /// Parquet: one file (none), or a directory of Hive partitions by outlet or month.
+    #[arg(long, value_name = "BY", default_value = "none")]
+    pub partition: String,
     /// Only these statement kinds (repeatable): direct, indirect, mixed, belief.
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<String>,
@@ -220,6 +225,18 @@ fn emit(
             let net = build(Some("actor-issue"))?.expect("a default network");
             write_out(output, &whosaid_export::graphml::to_graphml(&net))?;
             say(format!("{} network: {} nodes, {} edges", net.name, net.nodes.len(), net.edges.len()));
+        }
+        Target::Parquet => {
+            let Some(path) = output else { anyhow::bail!("--format parquet writes files: give --output PATH") };
+            let partition = whosaid_export::parquet_out::Partition::parse(&spec.partition)?;
+            let files = whosaid_export::parquet_out::write(corpus, path, partition)?;
+            say(format!(
+                "{} statements of {} documents → {} Parquet file(s) under {}",
+                corpus.rows.len(),
+                corpus.documents.len(),
+                files.len(),
+                path.display()
+            ));
         }
         Target::Dna => {
             let Some(path) = output else {

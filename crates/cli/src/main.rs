@@ -62,6 +62,8 @@ enum Format {
     Graphml,
     /// A DNA 3 project database (needs --output).
     Dna,
+    /// The statements table as Parquet (needs --output; --partition outlet|month).
+    Parquet,
 }
 
 #[derive(clap::Args)]
@@ -226,12 +228,13 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         Format::Json => OutputFormat::Json,
         Format::Table => OutputFormat::Table,
         // Export formats read the documents back from JSON lines.
-        Format::Csv | Format::Graphml | Format::Dna => OutputFormat::Jsonl,
+        Format::Csv | Format::Graphml | Format::Dna | Format::Parquet => OutputFormat::Jsonl,
     };
     let export = match args.format {
         Some(Format::Csv) => Some(export_cmd::Target::Csv),
         Some(Format::Graphml) => Some(export_cmd::Target::Graphml),
         Some(Format::Dna) => Some(export_cmd::Target::Dna),
+        Some(Format::Parquet) => Some(export_cmd::Target::Parquet),
         _ => None,
     };
     if export.is_some() && args.resume {

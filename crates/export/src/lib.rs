@@ -21,6 +21,7 @@
 pub mod dna;
 pub mod graphml;
 pub mod network;
+pub mod parquet_out;
 pub mod rows;
 mod sha256;
 pub mod table;
