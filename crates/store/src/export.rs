@@ -2,8 +2,8 @@
 //! ingested, with its coded issues and targets) in ingest order, with the
 //! cross-document actor of each of its entities.
 
-use rusqlite::params;
-use whosaid_document::output::JsonDocument;
+use rusqlite::{params, Connection};
+use whosaid_document::output::{JsonDocument, JsonStatement};
 
 use crate::{Result, Store};
 
@@ -43,4 +43,36 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Stores one statement's coded issues and targets (schema v3) at ingest.
+pub(crate) fn put_coding(conn: &Connection, statement_id: i64, s: &JsonStatement) -> Result<()> {
+    let mut issue = conn.prepare_cached(
+        "INSERT INTO statement_issues (statement_id, issue, category, origin, stance, confidence, term, rule)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for i in &s.issues {
+        issue.execute(params![
+            statement_id,
+            i.issue,
+            i.category,
+            i.origin,
+            i.stance,
+            f64::from(i.confidence),
+            i.term.text,
+            i.rule
+        ])?;
+    }
+    let mut target = conn.prepare_cached(
+        "INSERT INTO statement_targets (statement_id, entity_idx, name, type) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for t in &s.targets {
+        target.execute(params![
+            statement_id,
+            t.entity.map(|e| e as i64),
+            t.name.clone().unwrap_or_else(|| t.text.clone()),
+            t.etype
+        ])?;
+    }
+    Ok(())
 }
