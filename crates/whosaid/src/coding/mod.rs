@@ -255,6 +255,35 @@ const HEAD_FOLLOWERS: &[&str] = &[
     "this", "next", "last", "now", "not", "between", "among", "within", "without", "beyond", "through",
 ];
 
+/// The term is followed by "to" (the agent of an infinitive) or preceded
+/// (past determiners) by a locative or temporal preposition.
+fn agent_or_adjunct(words: &[Word], start: usize, end: usize) -> bool {
+    if words.get(end).is_some_and(|w| w.text.eq_ignore_ascii_case("to")) {
+        return true;
+    }
+    let mut k = start;
+    while k > 0
+        && matches!(words[k - 1].text.to_lowercase().as_str(), "the" | "a" | "an" | "this" | "that" | "its" | "their")
+    {
+        k -= 1;
+    }
+    k > 0
+        && matches!(
+            words[k - 1].text.to_lowercase().as_str(),
+            "in" | "at"
+                | "during"
+                | "by"
+                | "from"
+                | "with"
+                | "after"
+                | "before"
+                | "since"
+                | "on"
+                | "inside"
+                | "outside"
+        )
+}
+
 /// A content-internal stance: a modifier before or a predicate after the term.
 fn content_stance(
     words: &[Word],
@@ -262,10 +291,15 @@ fn content_stance(
     end: usize,
     phrases: &Phrases,
     lex: &StanceLexicon,
+    people: &[usize],
 ) -> Option<Decision> {
     if !is_head(words, end) {
         return None;
     }
+    // A phrase after another named person in its sentence is that person's
+    // stance, reported ("when Warren railed against Wall Street"), not the
+    // speaker's.
+    let reported = |at: usize| people.iter().any(|&p| p < at && words[p].sentence == words[at].sentence);
     // 1. modifier just before the term.
     let mut best: Option<(usize, usize, &StancePhrase)> = None;
     for (stems, p) in &phrases.before {
@@ -275,8 +309,15 @@ fn content_stance(
             if !phrase_at(words, at, stems, true) {
                 continue;
             }
-            // Nothing but words of one sentence between the phrase and the term.
-            let clean = (at + 1..=start).all(|k| !words[k].after_punct && words[k].sentence == words[at].sentence);
+            // Nothing but words of one sentence between the phrase and the
+            // term, and those only modifiers ("stop *all* arms deliveries"),
+            // not a name or a verb that would be the phrase's real object
+            // ("against Muslims fleeing Syria").
+            let clean = (at + 1..=start).all(|k| !words[k].after_punct && words[k].sentence == words[at].sentence)
+                && (at + len..start).all(|k| {
+                    let w = words[k].text;
+                    w.chars().next().is_some_and(char::is_lowercase) && !w.ends_with("ing")
+                });
             let better =
                 best.is_none_or(|(bat, blen, _)| at + len > bat + blen || (at + len == bat + blen && len > blen));
             if clean && better {
@@ -285,6 +326,9 @@ fn content_stance(
         }
     }
     if let Some((at, len, p)) = best {
+        if reported(at) {
+            return None;
+        }
         let (stance, conf) = apply_negation(polarity_stance(p.polarity), p.confidence, negated(words, at, lex));
         return Some((stance, conf, Some((words[at].token, words[at + len - 1].token)), "modifier"));
     }
@@ -302,6 +346,9 @@ fn content_stance(
                 .max_by_key(|(stems, _)| stems.len())
                 .map(|(_, p)| *p);
             if let Some(p) = found {
+                if reported(at) {
+                    return None;
+                }
                 let (stance, conf) = apply_negation(polarity_stance(p.polarity), p.confidence, negated(words, at, lex));
                 return Some((stance, conf, Some((words[at].token, words[at + p.words.len() - 1].token)), "predicate"));
             }
@@ -322,8 +369,9 @@ fn decide(
     first: bool,
     phrases: &Phrases,
     lex: &StanceLexicon,
+    people: &[usize],
 ) -> Decision {
-    let inner = content_stance(words, start, end, phrases, lex);
+    let inner = content_stance(words, start, end, phrases, lex, people);
     let st = &doc.statements[s];
     let cue_stance = match (st.cue, lex.cues.get(st.cue_lemma.as_str())) {
         (Some(cue), Some(&(polarity, conf))) => Some((cue, polarity, conf)),
@@ -365,7 +413,12 @@ fn decide(
         }
         // The cue's object is the first issue named in it ("praised the grain
         // agreement between Ukraine and Turkey" says nothing of Ukraine).
-        (_, true, None) if first && start < SUBJECT_WORDS && is_head(words, end) => {
+        // Not when the term is the agent of an infinitive ("urged the
+        // industry *to* do more") or sits in an adjunct ("supported stem
+        // cell research *in* the Senate").
+        (_, true, None)
+            if first && start < SUBJECT_WORDS && is_head(words, end) && !agent_or_adjunct(words, start, end) =>
+        {
             (polarity_stance(polarity), cue_conf, Some((cue_tok, last)), "cue")
         }
         _ => (Stance::Unknown, 0.0, None, "none"),
@@ -463,6 +516,18 @@ pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Code
         let mut issues: Vec<(Found, Vec<Decision>)> = Vec::new();
         let mut index: whosaid_lexicon::HashMap<String, usize> = Default::default();
         let first_start = found.iter().map(|f| f.start).min();
+        // Words starting a name mention of a person other than the speaker.
+        let speaker = doc.statements[s].speaker.and_then(|m| doc.mentions[m].entity);
+        let people: Vec<usize> = mentions_in(doc, s)
+            .into_iter()
+            .filter(|&m| {
+                let mention = &doc.mentions[m];
+                mention.kind == MentionKind::Name
+                    && mention.etype == EntityType::Person
+                    && (mention.entity.is_none() || mention.entity != speaker)
+            })
+            .filter_map(|m| words_of(doc, &words, doc.mentions[m].span).map(|(a, _)| a))
+            .collect();
         for f in found {
             match index.get(&f.issue) {
                 Some(&i) => {
@@ -473,11 +538,21 @@ pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Code
                     }
                     // Enough evidence either way; keeps huge contents linear.
                     if ds.len() < MAX_OCCURRENCES {
-                        ds.push(decide(doc, s, &words, (f.start, f.end), Some(f.start) == first_start, &phrases, lex));
+                        ds.push(decide(
+                            doc,
+                            s,
+                            &words,
+                            (f.start, f.end),
+                            Some(f.start) == first_start,
+                            &phrases,
+                            lex,
+                            &people,
+                        ));
                     }
                 }
                 None => {
-                    let d = decide(doc, s, &words, (f.start, f.end), Some(f.start) == first_start, &phrases, lex);
+                    let d =
+                        decide(doc, s, &words, (f.start, f.end), Some(f.start) == first_start, &phrases, lex, &people);
                     index.insert(f.issue.clone(), issues.len());
                     issues.push((f, vec![d]));
                 }
