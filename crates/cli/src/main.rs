@@ -21,6 +21,7 @@ struct Cli {
 mod eval_cmd;
 mod eval_html_cmd;
 mod outlets_cmd;
+mod export_cmd;
 mod store_cmd;
 mod train_cmd;
 
@@ -48,6 +49,8 @@ enum Command {
     Outlets(outlets_cmd::OutletsArgs),
     /// Stories across outlets: articles about one event and the quotes each outlet carried.
     Stories(outlets_cmd::StoriesArgs),
+    /// Tables (CSV), networks (GraphML, CSV) and DNA projects from a database.
+    Export(export_cmd::ExportArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -58,6 +61,14 @@ enum Format {
     Json,
     /// Human-readable: speaker | cue | kind | content.
     Table,
+    /// The statements table (or --table codings, or --network node/edge lists) as CSV.
+    Csv,
+    /// A network (--network, default actor-issue) as GraphML.
+    Graphml,
+    /// A DNA 3 project database (needs --output).
+    Dna,
+    /// The statements table as Parquet (needs --output; --partition outlet|month).
+    Parquet,
 }
 
 #[derive(clap::Args)]
@@ -73,8 +84,14 @@ struct ExtractArgs {
     /// Extra lexicon entries (TOML; see README "Extending the lexicons").
     #[arg(long)]
     lexicon: Option<PathBuf>,
+    /// Issues to code statements with (TOML; see README "From statements to
+    /// networks"). Without it, named entities and key noun phrases.
+    #[arg(long, value_name = "PATH")]
+    codebook: Option<PathBuf>,
     #[command(flatten)]
     selector: SelectorArgs,
+    #[command(flatten)]
+    export: export_cmd::ExportSpec,
     /// Worker threads (default: all cores). Output order never depends on it.
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -125,6 +142,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => store_cmd::serve(args),
         Command::Outlets(args) => outlets_cmd::outlets(args),
         Command::Stories(args) => outlets_cmd::stories(args),
+        Command::Export(args) => export_cmd::export(args),
     };
     match result {
         Ok(code) => code,
@@ -191,6 +209,7 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
 
 fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
+    let pipeline = export_cmd::with_codebook(pipeline, args.codebook.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     // A bad path is reported and counted; the other inputs are still processed.
     let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
@@ -215,7 +234,19 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         Format::Jsonl => OutputFormat::Jsonl,
         Format::Json => OutputFormat::Json,
         Format::Table => OutputFormat::Table,
+        // Export formats read the documents back from JSON lines.
+        Format::Csv | Format::Graphml | Format::Dna | Format::Parquet => OutputFormat::Jsonl,
     };
+    let export = match args.format {
+        Some(Format::Csv) => Some(export_cmd::Target::Csv),
+        Some(Format::Graphml) => Some(export_cmd::Target::Graphml),
+        Some(Format::Dna) => Some(export_cmd::Target::Dna),
+        Some(Format::Parquet) => Some(export_cmd::Target::Parquet),
+        _ => None,
+    };
+    if export.is_some() && args.resume {
+        anyhow::bail!("--resume works with --format jsonl only");
+    }
     // Only JSONL has one whole document per line to find where a run stopped.
     if args.resume && format != OutputFormat::Jsonl {
         anyhow::bail!("--resume works with --format jsonl only (table and indented JSON cannot be resumed)");
@@ -249,8 +280,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         ..Options::default()
     };
     let mut report = |msg: &str| eprintln!("whosaid: {msg}");
-    let summary = match &args.output {
-        Some(out) => {
+    let summary = match (&args.output, export) {
+        (output, Some(target)) => {
+            export_cmd::extract_to(&pipeline, &paths, &opts, target, &args.export, output.as_deref(), args.quiet)?
+        }
+        (Some(out), None) => {
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(args.resume)
@@ -267,7 +301,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             }
             summary
         }
-        None => {
+        (None, None) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let mut write = |doc: &str| writeln!(out, "{doc}");

@@ -28,6 +28,9 @@ pub struct IngestArgs {
     /// Extra lexicon entries (TOML).
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// Issues to code statements with (TOML), as for `whosaid extract`.
+    #[arg(long, value_name = "PATH")]
+    pub codebook: Option<PathBuf>,
     #[command(flatten)]
     pub selector: crate::SelectorArgs,
     /// Worker threads for extraction (default: all cores).
@@ -334,7 +337,10 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             }
             Segment::Extract(paths) => {
                 if pipeline.is_none() {
-                    pipeline = Some(crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?);
+                    pipeline = Some(crate::export_cmd::with_codebook(
+                        crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?,
+                        args.codebook.as_ref(),
+                    )?);
                 }
                 let pipeline = pipeline.as_ref().expect("just loaded");
                 let opts = Options {

@@ -13,6 +13,7 @@
 //! - indices between vectors (mention → entity, statement → mention) are valid.
 
 pub mod charmap;
+pub mod coding;
 pub mod names;
 pub mod output;
 pub mod shared_data;
@@ -398,6 +399,12 @@ pub struct Document {
     pub statements: Vec<Statement>,
     /// Contested terms (terminology stage), sorted by start, longer first.
     pub terms: Vec<Term>,
+    /// Issues and stances per statement (coding stage), sorted by statement
+    /// then term start.
+    pub codings: Vec<coding::Coding>,
+    /// Actors referred to inside statements (coding stage), sorted by
+    /// statement then mention.
+    pub references: Vec<coding::ActorRef>,
     /// Id of an earlier document this one nearly duplicates (set by batch runs).
     pub duplicate_of: Option<String>,
 }

@@ -12,6 +12,8 @@
 //! terminology = ["Kyiv | place | Kiyv | Kyiv"]
 //! ```
 
+pub mod stance;
+
 use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
 use std::fmt;
 use std::hash::BuildHasherDefault;
@@ -153,6 +155,8 @@ pub struct Lexicon {
     /// places): a cheap test before building a candidate phrase.
     pub title_first_words: HashSet<String>,
     pub name_first_words: HashSet<String>,
+    /// The coding stage's lists (stance cues, polarity phrases, negations).
+    pub stance: stance::StanceLexicon,
 }
 
 /// One line of the terminology list: a term, the group of terms naming the
@@ -283,6 +287,7 @@ impl Lexicon {
         for (name, content) in BUILTIN {
             lex.add_list(name, lines(content)).expect("built-in lexicon lists are valid");
         }
+        lex.stance = stance::StanceLexicon::builtin();
         lex.index();
         lex
     }
@@ -323,6 +328,12 @@ impl Lexicon {
         })?;
         for (key, value) in &table {
             let err = |reason: &str| LexiconError { list: key.clone(), line: String::new(), reason: reason.into() };
+            if stance::LISTS.contains(&key.as_str()) {
+                let arr = value.as_array().ok_or_else(|| err("expected an array of strings"))?;
+                let entries: Option<Vec<&str>> = arr.iter().map(|v| v.as_str()).collect();
+                self.stance.add_list(key, entries.ok_or_else(|| err("expected an array of strings"))?.into_iter())?;
+                continue;
+            }
             if !BUILTIN.iter().any(|(n, _)| n == key) {
                 return Err(err("unknown list (see the files in crates/lexicon/data)"));
             }

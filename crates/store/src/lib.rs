@@ -36,6 +36,7 @@
 //! never link, nor do a person and an organisation of the same name. Mention
 //! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
 
+pub mod export;
 mod hash;
 pub mod input;
 pub mod link;
@@ -480,6 +481,12 @@ fn put_document(
                            headline, text, duplicate_of, n_statements, json, ingested_at";
     let doc_id = match existing {
         Some((id, _)) => {
+            for sql in [
+                "DELETE FROM statement_issues WHERE statement_id IN (SELECT id FROM statements WHERE doc_id = ?1)",
+                "DELETE FROM statement_targets WHERE statement_id IN (SELECT id FROM statements WHERE doc_id = ?1)",
+            ] {
+                conn.prepare_cached(sql)?.execute([id])?;
+            }
             for table in ["statements", "mentions", "entities", "terms"] {
                 conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
             }
@@ -569,6 +576,7 @@ fn put_document(
             &(s.confidence as f64),
             &s.rule,
         ]))?;
+        export::put_coding(conn, conn.last_insert_rowid(), s)?;
     }
     terms::put_terms(conn, doc_id, doc)?;
     Ok(if updated { Outcome::Updated } else { Outcome::Inserted })

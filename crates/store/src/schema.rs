@@ -166,6 +166,30 @@ CREATE TABLE terms (
 CREATE INDEX terms_doc ON terms(doc_id);
 CREATE INDEX terms_group ON terms(grp, term);
 "#,
+    // v4: the coding stage's annotations as rows (also inside the stored
+    // JSON): issues with the speaker's stance, and actors referred to in a
+    // statement's content (speaker → target edges).
+    r#"
+CREATE TABLE statement_issues (
+    statement_id  INTEGER NOT NULL REFERENCES statements(id),
+    issue         TEXT NOT NULL,
+    category      TEXT,                      -- codebook categories, ' / '-joined
+    origin        TEXT NOT NULL,             -- codebook, entity, phrase
+    stance        TEXT NOT NULL,             -- support, oppose, unknown
+    confidence    REAL NOT NULL,
+    term          TEXT NOT NULL,
+    rule          TEXT NOT NULL
+);
+CREATE INDEX statement_issues_statement ON statement_issues(statement_id);
+CREATE INDEX statement_issues_issue ON statement_issues(issue, stance);
+CREATE TABLE statement_targets (
+    statement_id  INTEGER NOT NULL REFERENCES statements(id),
+    entity_idx    INTEGER,
+    name          TEXT NOT NULL,
+    type          TEXT NOT NULL
+);
+CREATE INDEX statement_targets_statement ON statement_targets(statement_id);
+"#,
 ];
 
 /// The schema version this build reads and writes.

@@ -102,6 +102,22 @@ fn check_invariants(raw: &str, doc: &Document) {
         assert!(s.time.is_none_or(|t| t < doc.times.len()));
         assert!((0.0..=1.0).contains(&s.confidence));
     }
+    // Coding: every term and evidence lies in its statement's content; the
+    // vectors are sorted by statement; stance confidences are in range and
+    // zero exactly for unknown.
+    assert!(doc.codings.windows(2).all(|w| w[0].statement <= w[1].statement));
+    assert!(doc.references.windows(2).all(|w| w[0].statement <= w[1].statement));
+    for c in &doc.codings {
+        let st = &doc.statements[c.statement];
+        assert!(ok(c.term) && st.content.contains(c.term), "coded term inside the content");
+        assert!(c.evidence.is_none_or(ok));
+        assert!((0.0..=1.0).contains(&c.confidence));
+        assert_eq!(c.stance == whosaid::document::coding::Stance::Unknown, c.confidence == 0.0);
+    }
+    for r in &doc.references {
+        let m = &doc.mentions[r.mention];
+        assert!(doc.statements[r.statement].content.contains(m.span) && m.entity.is_some());
+    }
     // Every span of the JSON form slices the cleaned text in code points.
     let json = JsonDocument::from_document(doc);
     let chars: Vec<char> = json.text.chars().collect();
@@ -120,6 +136,17 @@ fn check_invariants(raw: &str, doc: &Document) {
     }
     for t in &json.terminology {
         assert_eq!(slice(t.start, t.end), t.text);
+    }
+    for s in &json.statements {
+        for i in &s.issues {
+            assert_eq!(slice(i.term.start, i.term.end), i.term.text);
+            if let Some(e) = &i.evidence {
+                assert_eq!(slice(e.start, e.end), e.text);
+            }
+        }
+        for t in &s.targets {
+            assert_eq!(slice(t.start, t.end), t.text);
+        }
     }
     for e in &json.entities {
         for m in &e.mentions {
