@@ -20,8 +20,8 @@ struct Cli {
 
 mod eval_cmd;
 mod eval_html_cmd;
-mod outlets_cmd;
 mod export_cmd;
+mod outlets_cmd;
 mod store_cmd;
 mod train_cmd;
 

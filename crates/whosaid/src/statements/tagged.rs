@@ -386,7 +386,22 @@ pub fn candidates(
                     .collect::<Vec<_>>()
                     .join(" "),
             };
-            let quoted = pieces.iter().all(|&p| within_quotation(doc, p));
+            // A quotation the sentence runs into ("expressing hope to “bring
+            // the two sides closer”", "called it “a disgrace”") is a partial
+            // quote: mixed, not direct.
+            let embedded = pieces.iter().any(|&p| {
+                let t = doc.token_at(p.start);
+                let open =
+                    t.checked_sub(1).filter(|&o| matches!(doc.tokens[o].kind, TokenKind::Quote { open: true, .. }));
+                let before = open.and_then(|o| o.checked_sub(1));
+                before.is_some_and(|b| {
+                    doc.tokens[b].kind == TokenKind::Word
+                        && doc.slice(doc.tokens[b].span).starts_with(|c: char| c.is_lowercase())
+                        && words.cue(b).is_none()
+                        && !(cue.a..cue.b).contains(&b)
+                })
+            });
+            let quoted = !embedded && pieces.iter().all(|&p| within_quotation(doc, p));
             let has_quote = pieces.iter().any(|&p| {
                 doc.slice(p).contains(['“', '”', '"', '«', '»'])
                     || doc.quotations.iter().any(|q| p.contains(q.inner) && !q.inner.is_empty())
