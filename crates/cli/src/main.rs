@@ -18,8 +18,10 @@ struct Cli {
     command: Command,
 }
 
+mod db;
 mod eval_cmd;
 mod eval_html_cmd;
+mod queue_cmd;
 mod store_cmd;
 mod train_cmd;
 
@@ -43,6 +45,10 @@ enum Command {
     Show(store_cmd::ShowArgs),
     /// Serve the web app and JSON API over a database.
     Serve(store_cmd::ServeArgs),
+    /// The work queue of a PostgreSQL store: add inputs, show progress.
+    Queue(queue_cmd::QueueArgs),
+    /// Claim queued inputs, extract and store them, until the queue is drained.
+    Work(queue_cmd::WorkArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -118,6 +124,8 @@ fn main() -> ExitCode {
         Command::Actors(args) => store_cmd::actors(args),
         Command::Show(args) => store_cmd::show(args),
         Command::Serve(args) => store_cmd::serve(args),
+        Command::Queue(args) => queue_cmd::queue(args),
+        Command::Work(args) => queue_cmd::work(args),
     };
     match result {
         Ok(code) => code,
