@@ -19,6 +19,7 @@ mod ingest;
 mod query;
 pub mod queue;
 pub mod schema;
+pub mod testing;
 pub mod tsquery;
 
 use std::time::Duration;
