@@ -193,7 +193,7 @@ pub struct ShowArgs {
 pub struct ServeArgs {
     #[arg(long)]
     pub db: PathBuf,
-    /// Address to listen on (loopback by default: the app has no authentication).
+    /// Address to listen on (loopback by default; any other address needs --token-file).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Port (0 picks a free one; the address is printed on stderr).
@@ -202,6 +202,11 @@ pub struct ServeArgs {
     /// Worker threads, each with its own read-only connection.
     #[arg(long, default_value_t = 4)]
     pub threads: usize,
+    /// A file holding an access token (16+ visible ASCII characters): every
+    /// request must send `Authorization: Bearer <token>`. Required when
+    /// --host is not loopback.
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
 }
 
 /// One run of consecutive inputs read the same way.
@@ -690,7 +695,8 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         port: args.port,
         threads: args.threads.clamp(1, 64),
     };
-    whosaid_store::server::serve(&config, |addr| {
+    let token = args.token_file.as_deref().map(whosaid_store::auth::Token::from_file).transpose()?;
+    whosaid_store::server::serve_with_token(&config, token, |addr| {
         eprintln!("whosaid: serving {} on http://{addr}/ (Ctrl-C stops)", args.db.display());
     })?;
     Ok(ExitCode::SUCCESS)

@@ -36,6 +36,7 @@
 //! never link, nor do a person and an organisation of the same name. Mention
 //! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
 
+pub mod auth;
 pub mod backend;
 mod hash;
 pub mod input;
