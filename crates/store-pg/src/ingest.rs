@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use postgres::GenericClient;
+use postgres::{GenericClient, Row, Statement};
 use whosaid_document::output::{JsonActor, JsonDocument};
 use whosaid_lexicon::Lexicon;
 use whosaid_store::backend::{entity_aliases, linkable, now_iso, BatchReport, DocumentRow};
@@ -19,6 +19,45 @@ use crate::{tx, TxResult};
 pub(crate) struct BatchState {
     actors: HashMap<(String, String), i64>,
     aliases: BTreeSet<(i64, String)>,
+    /// Prepared statements of this connection by SQL text (kept across
+    /// transactions: one parse per statement, one round trip per call).
+    stmts: HashMap<String, Statement>,
+}
+
+fn prep<C: GenericClient>(c: &mut C, st: &mut BatchState, sql: &str) -> Result<Statement, postgres::Error> {
+    if let Some(s) = st.stmts.get(sql) {
+        return Ok(s.clone());
+    }
+    let s = c.prepare(sql)?;
+    st.stmts.insert(sql.to_string(), s.clone());
+    Ok(s)
+}
+
+type Params<'a> = &'a [&'a (dyn postgres::types::ToSql + Sync)];
+
+fn q_all<C: GenericClient>(
+    c: &mut C,
+    st: &mut BatchState,
+    sql: &str,
+    p: Params<'_>,
+) -> Result<Vec<Row>, postgres::Error> {
+    let s = prep(c, st, sql)?;
+    c.query(&s, p)
+}
+
+fn q_opt<C: GenericClient>(
+    c: &mut C,
+    st: &mut BatchState,
+    sql: &str,
+    p: Params<'_>,
+) -> Result<Option<Row>, postgres::Error> {
+    let s = prep(c, st, sql)?;
+    c.query_opt(&s, p)
+}
+
+fn q_exec<C: GenericClient>(c: &mut C, st: &mut BatchState, sql: &str, p: Params<'_>) -> Result<u64, postgres::Error> {
+    let s = prep(c, st, sql)?;
+    c.execute(&s, p)
 }
 
 impl BatchState {
@@ -29,51 +68,85 @@ impl BatchState {
     }
 }
 
-/// The actor of a linkable entity's key: an earlier re-link's target, else
-/// the actor with that key, else a new one (`ON CONFLICT DO NOTHING`, then
-/// read back: a racing writer's actor is the same actor).
-fn actor_id<C: GenericClient>(
+/// Resolves the actors of linkable entity keys (norm, type, display name)
+/// not yet in `st`, four statements for any number of keys: an earlier
+/// re-link's target, else the actor with that key, else a new one (inserted
+/// in sorted order with `ON CONFLICT DO NOTHING`, then read back, so a racing
+/// writer's new actor is the same actor).
+fn resolve_actors<C: GenericClient>(
     c: &mut C,
     name: &str,
     st: &mut BatchState,
-    norm: &str,
-    etype: &str,
-    display: &str,
-) -> TxResult<i64> {
-    let key = (norm.to_string(), etype.to_string());
-    if let Some(&id) = st.actors.get(&key) {
-        return Ok(id);
-    }
+    keys: &BTreeMap<(String, String), String>,
+) -> TxResult<()> {
     let e = tx(name);
-    let linked =
-        c.query_opt("SELECT actor_id FROM actor_links WHERE norm = $1 AND type = $2", &[&norm, &etype]).map_err(&e)?;
-    let id = match linked {
-        Some(r) => r.get(0),
-        None => {
-            let found =
-                c.query_opt("SELECT id FROM actors WHERE norm = $1 AND type = $2", &[&norm, &etype]).map_err(&e)?;
-            match found {
-                Some(r) => r.get(0),
-                None => {
-                    let ins = c
-                        .query_opt(
-                            "INSERT INTO actors (norm, type, name) VALUES ($1, $2, $3) ON CONFLICT (norm, type) DO NOTHING RETURNING id",
-                            &[&norm, &etype, &display],
-                        )
-                        .map_err(&e)?;
-                    match ins {
-                        Some(r) => r.get(0),
-                        None => c
-                            .query_one("SELECT id FROM actors WHERE norm = $1 AND type = $2", &[&norm, &etype])
-                            .map_err(&e)?
-                            .get(0),
-                    }
-                }
+    let missing = |st: &BatchState| -> (Vec<String>, Vec<String>, Vec<String>) {
+        let mut out = (Vec::new(), Vec::new(), Vec::new());
+        for ((norm, etype), display) in keys {
+            if !st.actors.contains_key(&(norm.clone(), etype.clone())) {
+                out.0.push(norm.clone());
+                out.1.push(etype.clone());
+                out.2.push(display.clone());
             }
         }
+        out
     };
-    st.actors.insert(key, id);
-    Ok(id)
+    let record = |st: &mut BatchState, rows: Vec<postgres::Row>| {
+        for r in rows {
+            st.actors.entry((r.get(0), r.get(1))).or_insert(r.get(2));
+        }
+    };
+    let (norms, types, _) = missing(st);
+    if norms.is_empty() {
+        return Ok(());
+    }
+    let rows = q_all(
+        c,
+        st,
+        "SELECT l.norm, l.type, l.actor_id FROM actor_links l
+             JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON l.norm = k.norm AND l.type = k.type",
+        &[&norms, &types],
+    )
+    .map_err(&e)?;
+    record(st, rows);
+    for step in 0..2 {
+        let (norms, types, _) = missing(st);
+        if norms.is_empty() {
+            return Ok(());
+        }
+        let rows = q_all(
+            c,
+            st,
+            "SELECT a.norm, a.type, a.id FROM actors a
+                 JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON a.norm = k.norm AND a.type = k.type",
+            &[&norms, &types],
+        )
+        .map_err(&e)?;
+        record(st, rows);
+        if step == 1 {
+            break;
+        }
+        let (norms, types, displays) = missing(st);
+        if norms.is_empty() {
+            return Ok(());
+        }
+        let rows = q_all(
+            c,
+            st,
+            "INSERT INTO actors (norm, type, name)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1, 2
+                 ON CONFLICT (norm, type) DO NOTHING RETURNING norm, type, id",
+            &[&norms, &types, &displays],
+        )
+        .map_err(&e)?;
+        record(st, rows);
+    }
+    let (norms, _, _) = missing(st);
+    if norms.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::TxError::Retry(format!("{name}: actors {norms:?} vanished while being linked")))
+    }
 }
 
 /// Stores one document in the caller's transaction (the SQLite store's
@@ -89,19 +162,20 @@ pub(crate) fn put_one<C: GenericClient>(
     let key = document_key(doc);
     let chash = content_hash(&doc.text);
     // Locks the row: a racing writer of the same key waits here, then sees it.
-    let existing: Option<(i64, String)> = c
-        .query_opt("SELECT id, json_hash FROM documents WHERE doc_key = $1 FOR UPDATE", &[&key])
-        .map_err(&e)?
-        .map(|r| (r.get(0), r.get(1)));
+    let existing: Option<(i64, String)> =
+        q_opt(c, st, "SELECT id, json_hash FROM documents WHERE doc_key = $1 FOR UPDATE", &[&key])
+            .map_err(&e)?
+            .map(|r| (r.get(0), r.get(1)));
     let linked;
     let mut doc = doc;
     if existing.is_none() && doc.duplicate_of.is_none() {
-        let first = c
-            .query_opt(
-                "SELECT doc_key FROM documents WHERE content_hash = $1 AND doc_key <> $2 ORDER BY id LIMIT 1",
-                &[&chash, &key],
-            )
-            .map_err(&e)?;
+        let first = q_opt(
+            c,
+            st,
+            "SELECT doc_key FROM documents WHERE content_hash = $1 AND doc_key <> $2 ORDER BY id LIMIT 1",
+            &[&chash, &key],
+        )
+        .map_err(&e)?;
         if let Some(r) = first {
             let mut d = doc.clone();
             d.duplicate_of = Some(r.get(0));
@@ -148,20 +222,24 @@ pub(crate) fn put_one<C: GenericClient>(
     let (doc_id, updated) = match existing {
         Some((id, _)) => {
             for table in ["statements", "mentions", "entities"] {
-                c.execute(&format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id]).map_err(&e)?;
+                q_exec(c, st, &format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id]).map_err(&e)?;
             }
             let mut with_id = values.to_vec();
             with_id.push(&id);
-            c.execute(&format!("UPDATE documents SET ({COLUMNS}) = ({MARKS}) WHERE id = $17"), &with_id).map_err(&e)?;
+            q_exec(c, st, &format!("UPDATE documents SET ({COLUMNS}) = ({MARKS}) WHERE id = $17"), &with_id)
+                .map_err(&e)?;
             (id, true)
         }
         None => {
-            let r = c
-                .query_opt(
-                    &format!("INSERT INTO documents ({COLUMNS}) VALUES ({MARKS}) ON CONFLICT (doc_key) DO NOTHING RETURNING id"),
-                    &values,
-                )
-                .map_err(&e)?;
+            let r = q_opt(
+                c,
+                st,
+                &format!(
+                    "INSERT INTO documents ({COLUMNS}) VALUES ({MARKS}) ON CONFLICT (doc_key) DO NOTHING RETURNING id"
+                ),
+                &values,
+            )
+            .map_err(&e)?;
             match r {
                 Some(r) => (r.get::<_, i64>(0), false),
                 // A racing writer stored this key after our look-up: start over
@@ -173,17 +251,15 @@ pub(crate) fn put_one<C: GenericClient>(
         }
     };
 
-    // Entities → actors (keys resolved in sorted order within the document).
-    let mut keys: Vec<(String, String, String)> = doc
+    // Entities → actors (keys resolved together, in sorted order).
+    let keys: BTreeMap<(String, String), String> = doc
         .entities
         .iter()
         .filter(|en| linkable(en))
-        .map(|en| (normalise_name(&en.name), en.etype.clone(), en.name.trim().to_string()))
+        .map(|en| ((normalise_name(&en.name), en.etype.clone()), en.name.trim().to_string()))
+        .rev()
         .collect();
-    keys.sort();
-    for (norm, etype, display) in &keys {
-        actor_id(c, name, st, norm, etype, display)?;
-    }
+    resolve_actors(c, name, st, &keys)?;
     let mut entity_actor: Vec<Option<i64>> = Vec::with_capacity(doc.entities.len());
     let (mut idx, mut actor, mut ename, mut etype, mut titles, mut metonym) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -210,13 +286,17 @@ pub(crate) fn put_one<C: GenericClient>(
             m_kind.push(m.kind.clone());
         }
     }
-    c.execute(
+    q_exec(
+        c,
+        st,
         "INSERT INTO entities (doc_id, idx, actor_id, name, type, titles, metonym_of)
          SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])",
         &[&doc_id, &idx, &actor, &ename, &etype, &titles, &metonym],
     )
     .map_err(&e)?;
-    c.execute(
+    q_exec(
+        c,
+        st,
         "INSERT INTO mentions (doc_id, entity_idx, start, \"end\", text, kind)
          SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])",
         &[&doc_id, &m_entity, &m_start, &m_end, &m_text, &m_kind],
@@ -283,7 +363,9 @@ pub(crate) fn put_one<C: GenericClient>(
         k.confidence.push(s.confidence as f64);
         k.rule.push(s.rule.clone());
     }
-    c.execute(
+    q_exec(
+        c,
+        st,
         "INSERT INTO statements (doc_id, published, outlet, site, idx, kind, content, content_start, content_end, cue,
          cue_lemma, cue_start, cue_end, speaker_text, speaker_name, speaker_type, speaker_entity, speaker_actor,
          speaker_start, speaker_end, addressee_text, addressee_name, addressee_type, addressee_entity,
@@ -334,7 +416,9 @@ pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut Ba
         return Ok(());
     }
     let (ids, names): (Vec<i64>, Vec<String>) = std::mem::take(&mut st.aliases).into_iter().unzip();
-    c.execute(
+    q_exec(
+        c,
+        st,
         "INSERT INTO actor_aliases (actor_id, alias) SELECT * FROM unnest($1::bigint[], $2::text[])
          ON CONFLICT DO NOTHING",
         &[&ids, &names],
@@ -346,25 +430,28 @@ pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut Ba
 /// Stores a batch in the caller's transaction: actor keys of the whole batch
 /// first, in sorted order (so racing batches take them in one order), then
 /// each document in input order (as the SQLite store would).
-pub(crate) fn put_batch<C: GenericClient>(c: &mut C, name: &str, docs: &[JsonDocument]) -> TxResult<BatchReport> {
-    let mut st = BatchState::default();
+pub(crate) fn put_batch<C: GenericClient>(
+    c: &mut C,
+    name: &str,
+    docs: &[JsonDocument],
+    st: &mut BatchState,
+) -> TxResult<BatchReport> {
+    st.reset();
     let mut keys: BTreeMap<(String, String), String> = BTreeMap::new();
     for d in docs {
         for en in d.entities.iter().filter(|en| linkable(en)) {
             keys.entry((normalise_name(&en.name), en.etype.clone())).or_insert_with(|| en.name.trim().to_string());
         }
     }
-    for ((norm, etype), display) in &keys {
-        actor_id(c, name, &mut st, norm, etype, display)?;
-    }
+    resolve_actors(c, name, st, &keys)?;
     let mut seen = HashMap::new();
     let mut report = BatchReport { outcomes: Vec::with_capacity(docs.len()), counts: Pending::default() };
     for d in docs {
-        let o = put_one(c, name, d, &mut st, &mut seen)?;
+        let o = put_one(c, name, d, st, &mut seen)?;
         crate::count(&mut report.counts, o, d);
         report.outcomes.push(o);
     }
-    flush_aliases(c, name, &mut st)?;
+    flush_aliases(c, name, st)?;
     Ok(report)
 }
 

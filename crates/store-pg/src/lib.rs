@@ -41,6 +41,8 @@ pub struct PgStore {
     pub(crate) client: Client,
     /// The URL without its password, for messages.
     pub(crate) name: String,
+    /// Prepared statements and per-transaction state of `ingest_batch`.
+    state: ingest::BatchState,
 }
 
 /// A database error with the URL (password hidden) and the server's words.
@@ -95,7 +97,7 @@ impl PgStore {
             let why = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
             Error::Db(format!("{name}: cannot connect to PostgreSQL: {why}"))
         })?;
-        Ok(PgStore { client, name })
+        Ok(PgStore { client, name, state: ingest::BatchState::default() })
     }
 
     /// Connects and migrates the database to the current schema (creating it
@@ -214,11 +216,14 @@ impl PgStore {
         docs: &[JsonDocument],
         mut then: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<()>,
     ) -> Result<BatchReport> {
-        self.in_tx(|t, name| {
-            let report = ingest::put_batch(t, name, docs)?;
+        let mut st = std::mem::take(&mut self.state);
+        let r = self.in_tx(|t, name| {
+            let report = ingest::put_batch(t, name, docs, &mut st)?;
             then(t, name)?;
             Ok(report)
-        })
+        });
+        self.state = st;
+        r
     }
 }
 
