@@ -141,6 +141,14 @@ CREATE TABLE work_items (
 );
 CREATE INDEX work_items_state ON work_items (state, id);
 "#,
+    // v3: substring filters (speaker, alias: ILIKE '%…%') through trigram
+    // indexes (pg_trgm, a trusted extension: the database owner may create it).
+    r#"
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX statements_speaker_name_trgm ON statements USING gin (speaker_name gin_trgm_ops);
+CREATE INDEX statements_speaker_text_trgm ON statements USING gin (speaker_text gin_trgm_ops);
+CREATE INDEX actor_aliases_alias_trgm ON actor_aliases USING gin (alias gin_trgm_ops);
+"#,
 ];
 
 /// The schema version this build reads and writes.
