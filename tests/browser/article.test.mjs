@@ -5,56 +5,26 @@
 // (Marco Rubio), CHROMIUM (/usr/bin/chromium).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { base, shots, launch, ready as readyOn, api } from "./harness.mjs";
 
-const base = process.env.WHOSAID_URL;
-const shots = process.env.SCREENSHOT_DIR || "target/browser-test";
 const expectStatements = Number(process.env.EXPECT_STATEMENTS || 15);
 const expectSpeaker = process.env.EXPECT_SPEAKER || "Marco Rubio";
 const goldPath = process.env.GOLD || "../../crates/whosaid/tests/fixtures/seed/000_a94861bdbd30db23.gold.json";
-assert.ok(base, "WHOSAID_URL is set");
 
-let context;
-let page;
-let profile;
 const problems = [];
 const foreign = [];
-
+let page;
+let browser;
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), "whosaid-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
-  page = context.pages()[0] || (await context.newPage());
-  page.setDefaultTimeout(20000);
-  page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
-  page.on("pageerror", (e) => problems.push("page error: " + e.message));
-  page.on("request", (r) => { if (!r.url().startsWith(base)) foreign.push(r.url()); });
+  browser = await launch(problems, foreign);
+  page = browser.page;
 });
-
-after(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+after(async () => { await browser?.close(); });
 
 async function ready() {
-  await page.waitForSelector("body[data-ready='1']");
-}
-
-async function api(path) {
-  const res = await fetch(base + path);
-  assert.equal(res.status, 200, path);
-  return res.json();
+  await readyOn(page);
 }
 
 test("search finds the seed's ceasefire statement", async () => {

@@ -74,9 +74,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut report = ev.report();
     report.selector = pipeline.selector().name().to_string();
     // The model is always shown beside the rules it was built on.
-    if !matches!(pipeline.selector(), whosaid::Selector::Rules) {
+    let rules_ev = (!matches!(pipeline.selector(), whosaid::Selector::Rules)).then(|| {
         let rules = pipeline.clone().with_selector(whosaid::Selector::Rules);
-        let mut b = evaluate(&rules, &articles).report();
+        evaluate(&rules, &articles)
+    });
+    if let Some(rev) = &rules_ev {
+        let mut b = rev.report();
         b.selector = "rules".into();
         report.baseline = Some(Box::new(b));
     }
@@ -97,6 +100,8 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     } else {
         println!("gold: {}", args.gold.display());
         print!("{}", render_table(&report));
+        println!();
+        print!("{}", whosaid_eval::taxonomy::render_error_types(&ev, rules_ev.as_ref(), pipeline.lexicon()));
         if let Some(s) = &speakers {
             println!();
             print!("{}", render_speakers(s));

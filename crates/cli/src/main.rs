@@ -21,6 +21,8 @@ struct Cli {
 mod db;
 mod eval_cmd;
 mod eval_html_cmd;
+mod export_cmd;
+mod outlets_cmd;
 mod queue_cmd;
 mod store_cmd;
 mod train_cmd;
@@ -49,6 +51,12 @@ enum Command {
     Queue(queue_cmd::QueueArgs),
     /// Claim queued inputs, extract and store them, until the queue is drained.
     Work(queue_cmd::WorkArgs),
+    /// Compare outlets: whom they quote, how, their terminology and distinctive words.
+    Outlets(outlets_cmd::OutletsArgs),
+    /// Stories across outlets: articles about one event and the quotes each outlet carried.
+    Stories(outlets_cmd::StoriesArgs),
+    /// Tables (CSV), networks (GraphML, CSV) and DNA projects from a database.
+    Export(export_cmd::ExportArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -59,6 +67,14 @@ enum Format {
     Json,
     /// Human-readable: speaker | cue | kind | content.
     Table,
+    /// The statements table (or --table codings, or --network node/edge lists) as CSV.
+    Csv,
+    /// A network (--network, default actor-issue) as GraphML.
+    Graphml,
+    /// A DNA 3 project database (needs --output).
+    Dna,
+    /// The statements table as Parquet (needs --output; --partition outlet|month).
+    Parquet,
 }
 
 #[derive(clap::Args)]
@@ -74,8 +90,14 @@ struct ExtractArgs {
     /// Extra lexicon entries (TOML; see README "Extending the lexicons").
     #[arg(long)]
     lexicon: Option<PathBuf>,
+    /// Issues to code statements with (TOML; see README "From statements to
+    /// networks"). Without it, named entities and key noun phrases.
+    #[arg(long, value_name = "PATH")]
+    codebook: Option<PathBuf>,
     #[command(flatten)]
     selector: SelectorArgs,
+    #[command(flatten)]
+    export: export_cmd::ExportSpec,
     /// Worker threads (default: all cores). Output order never depends on it.
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -126,6 +148,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => store_cmd::serve(args),
         Command::Queue(args) => queue_cmd::queue(args),
         Command::Work(args) => queue_cmd::work(args),
+        Command::Outlets(args) => outlets_cmd::outlets(args),
+        Command::Stories(args) => outlets_cmd::stories(args),
+        Command::Export(args) => export_cmd::export(args),
     };
     match result {
         Ok(code) => code,
@@ -192,6 +217,7 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
 
 fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = load_pipeline_with(args.lexicon.as_ref(), &args.selector)?;
+    let pipeline = export_cmd::with_codebook(pipeline, args.codebook.as_ref())?;
     let published = args.published.as_deref().map(parse_date).transpose()?;
     // A bad path is reported and counted; the other inputs are still processed.
     let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
@@ -216,7 +242,19 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         Format::Jsonl => OutputFormat::Jsonl,
         Format::Json => OutputFormat::Json,
         Format::Table => OutputFormat::Table,
+        // Export formats read the documents back from JSON lines.
+        Format::Csv | Format::Graphml | Format::Dna | Format::Parquet => OutputFormat::Jsonl,
     };
+    let export = match args.format {
+        Some(Format::Csv) => Some(export_cmd::Target::Csv),
+        Some(Format::Graphml) => Some(export_cmd::Target::Graphml),
+        Some(Format::Dna) => Some(export_cmd::Target::Dna),
+        Some(Format::Parquet) => Some(export_cmd::Target::Parquet),
+        _ => None,
+    };
+    if export.is_some() && args.resume {
+        anyhow::bail!("--resume works with --format jsonl only");
+    }
     // Only JSONL has one whole document per line to find where a run stopped.
     if args.resume && format != OutputFormat::Jsonl {
         anyhow::bail!("--resume works with --format jsonl only (table and indented JSON cannot be resumed)");
@@ -250,8 +288,11 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         ..Options::default()
     };
     let mut report = |msg: &str| eprintln!("whosaid: {msg}");
-    let summary = match &args.output {
-        Some(out) => {
+    let summary = match (&args.output, export) {
+        (output, Some(target)) => {
+            export_cmd::extract_to(&pipeline, &paths, &opts, target, &args.export, output.as_deref(), args.quiet)?
+        }
+        (Some(out), None) => {
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(args.resume)
@@ -268,7 +309,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             }
             summary
         }
-        None => {
+        (None, None) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let mut write = |doc: &str| writeln!(out, "{doc}");

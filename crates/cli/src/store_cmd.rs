@@ -29,6 +29,9 @@ pub struct IngestArgs {
     /// Extra lexicon entries (TOML).
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// Issues to code statements with (TOML), as for `whosaid extract`.
+    #[arg(long, value_name = "PATH")]
+    pub codebook: Option<PathBuf>,
     #[command(flatten)]
     pub selector: crate::SelectorArgs,
     /// Worker threads for extraction (default: all cores).
@@ -340,7 +343,10 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             }
             Segment::Extract(paths) => {
                 if pipeline.is_none() {
-                    pipeline = Some(crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?);
+                    pipeline = Some(crate::export_cmd::with_codebook(
+                        crate::load_pipeline_with(args.lexicon.as_ref(), &args.selector)?,
+                        args.codebook.as_ref(),
+                    )?);
                 }
                 let pipeline = pipeline.as_ref().expect("just loaded");
                 let opts = Options {
@@ -497,7 +503,7 @@ fn write_hits(out: &mut dyn Write, hits: &[StatementHit], format: ListFormat) ->
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180).
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -505,7 +511,7 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
@@ -516,7 +522,7 @@ fn clip(s: &str, max: usize) -> String {
 }
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
-fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+pub(crate) fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {

@@ -13,6 +13,7 @@
 //! - indices between vectors (mention → entity, statement → mention) are valid.
 
 pub mod charmap;
+pub mod coding;
 pub mod names;
 pub mod output;
 pub mod shared_data;
@@ -361,6 +362,22 @@ mod tests {
     }
 }
 
+/// A contested term as written ("Kiev"), from the terminology lexicon: which
+/// group of competing terms it belongs to and what it stands against. Kept
+/// apart from mentions: it records a wording choice, not an actor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub span: Span,
+    /// The lexicon form matched ("Kiev"; the text may read "KIEV" or "Kiev’s").
+    pub term: String,
+    /// The contested referent ("Kyiv", "Maidan 2014").
+    pub group: String,
+    /// `place`, `name` or `phrase`.
+    pub kind: String,
+    /// The counterpart form(s), " / " between several.
+    pub variant_of: String,
+}
+
 /// One article and everything the pipeline found in it.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
@@ -380,6 +397,14 @@ pub struct Document {
     pub entities: Vec<Entity>,
     pub times: Vec<TimeExpr>,
     pub statements: Vec<Statement>,
+    /// Contested terms (terminology stage), sorted by start, longer first.
+    pub terms: Vec<Term>,
+    /// Issues and stances per statement (coding stage), sorted by statement
+    /// then term start.
+    pub codings: Vec<coding::Coding>,
+    /// Actors referred to inside statements (coding stage), sorted by
+    /// statement then mention.
+    pub references: Vec<coding::ActorRef>,
     /// Id of an earlier document this one nearly duplicates (set by batch runs).
     pub duplicate_of: Option<String>,
 }

@@ -57,6 +57,10 @@ pub struct JsonDocument {
     pub entities: Vec<JsonEntity>,
     pub times: Vec<JsonTime>,
     pub statements: Vec<JsonStatement>,
+    /// Contested terms and their counterparts (terminology stage). Absent in
+    /// output older than this field.
+    #[serde(default)]
+    pub terminology: Vec<JsonTerm>,
     /// Id of an earlier near-duplicate document (wire copies), or null. Kept
     /// last: batch runs patch it into already serialised lines.
     #[serde(default)]
@@ -152,6 +156,44 @@ pub struct JsonStatement {
     pub time: Option<JsonTime>,
     pub confidence: f32,
     pub rule: String,
+    /// Issues coded on this statement with the speaker's stance (coding
+    /// stage). Absent in output older than this field.
+    #[serde(default)]
+    pub issues: Vec<JsonIssue>,
+    /// Actors referred to inside the content: speaker → target edges.
+    #[serde(default)]
+    pub targets: Vec<JsonActor>,
+}
+
+/// One coded issue of a statement.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct JsonIssue {
+    pub issue: String,
+    /// Codebook categories above the issue, joined by " / ".
+    pub category: Option<String>,
+    /// "codebook", or the fallback's "entity" / "phrase".
+    pub origin: String,
+    /// Where in the content the issue was recognised.
+    pub term: JsonSpan,
+    /// "support", "oppose" or "unknown".
+    pub stance: String,
+    pub confidence: f32,
+    /// The cue or polarity phrase that decided the stance.
+    pub evidence: Option<JsonSpan>,
+    /// How it was decided: cue, modifier, predicate, cue-negated, conflict, none.
+    pub rule: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct JsonTerm {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The lexicon form matched.
+    pub term: String,
+    pub group: String,
+    pub kind: String,
+    pub variant_of: String,
 }
 
 impl JsonDocument {
@@ -269,6 +311,44 @@ impl JsonDocument {
                     time: s.time.map(time),
                     confidence: (s.confidence * 100.0).round() / 100.0,
                     rule: s.rule.to_string(),
+                    issues: {
+                        let from = doc.codings.partition_point(|c| c.statement < id);
+                        doc.codings[from..]
+                            .iter()
+                            .take_while(|c| c.statement == id)
+                            .map(|c| JsonIssue {
+                                issue: c.issue.clone(),
+                                category: c.category.clone(),
+                                origin: c.origin.as_str().to_string(),
+                                term: span(c.term),
+                                stance: c.stance.as_str().to_string(),
+                                confidence: (c.confidence * 100.0).round() / 100.0,
+                                evidence: c.evidence.map(span),
+                                rule: c.rule.to_string(),
+                            })
+                            .collect()
+                    },
+                    targets: {
+                        let from = doc.references.partition_point(|r| r.statement < id);
+                        doc.references[from..]
+                            .iter()
+                            .take_while(|r| r.statement == id)
+                            .map(|r| actor(r.mention))
+                            .collect()
+                    },
+                })
+                .collect(),
+            terminology: doc
+                .terms
+                .iter()
+                .map(|t| JsonTerm {
+                    start: cm.chars(t.span.start),
+                    end: cm.chars(t.span.end),
+                    text: doc.slice(t.span).to_string(),
+                    term: t.term.clone(),
+                    group: t.group.clone(),
+                    kind: t.kind.clone(),
+                    variant_of: t.variant_of.clone(),
                 })
                 .collect(),
             duplicate_of: doc.duplicate_of.clone(),

@@ -19,6 +19,7 @@ pub mod gold;
 pub mod report;
 pub mod score;
 pub mod speakers;
+pub mod taxonomy;
 pub mod train;
 
 use std::time::Instant;

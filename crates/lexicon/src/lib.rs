@@ -9,7 +9,10 @@
 //! reporting_verbs = ["quip | speech | quips quipped quipping"]
 //! media = ["Kyiv Post"]
 //! metonyms = ["Kyiv | Ukrainian government"]
+//! terminology = ["Kyiv | place | Kiyv | Kyiv"]
 //! ```
+
+pub mod stance;
 
 use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
 use std::fmt;
@@ -22,7 +25,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 3;
+pub const LEXICON_VERSION: u32 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CueClass {
@@ -46,6 +49,17 @@ pub struct Cue {
     /// Shared: every cue token of every document clones its `Cue`.
     pub lemma: std::sync::Arc<str>,
     pub class: CueClass,
+    /// The word after it is the addressee (lexicon list `cue_frames`).
+    pub takes_object: bool,
+    /// Reports speech only with a clause or quotation after it (`cue_frames`).
+    pub needs_clause: bool,
+}
+
+impl Cue {
+    /// A cue of `class` with no argument frame (set by [`Lexicon`] indexing).
+    pub fn new(lemma: &str, class: CueClass) -> Cue {
+        Cue { lemma: lemma.into(), class, takes_object: false, needs_clause: false }
+    }
 }
 
 #[derive(Debug)]
@@ -82,6 +96,8 @@ pub struct Lexicon {
     /// Lower-case alias → canonical organisation name.
     pub organizations: HashMap<String, String>,
     pub org_heads: HashSet<String>,
+    /// Words that end a place's name ("Islands", "County"), as written.
+    pub place_heads: HashSet<String>,
     /// Place names, exact case.
     pub places: HashSet<String>,
     /// Place → the government it can stand for.
@@ -101,6 +117,22 @@ pub struct Lexicon {
     /// Prepositions (lower case): a name after one is an oblique, a weaker
     /// pronoun antecedent than the subject.
     pub prepositions: HashSet<String>,
+    /// Cue lemmas whose next word is the addressee ("tell", "warn").
+    pub object_cues: HashSet<String>,
+    /// Cue lemmas that report speech only with a clause after them ("respond").
+    pub clause_cues: HashSet<String>,
+    /// Words that may precede a group noun in a group mention ("senior", "Western").
+    pub group_modifiers: HashSet<String>,
+    /// Words that introduce a medium when "with"/"to" follows ("interview").
+    pub medium_leads: HashSet<String>,
+    /// Month names and abbreviations (lower case) → 1..12.
+    pub months: HashMap<String, u8>,
+    /// Weekday names (lower case) → 1..7, Monday = 1.
+    pub weekdays: HashMap<String, u8>,
+    /// Adverbs between a speaker and a cue, and -ly words that are not ones;
+    /// ask [`Lexicon::is_adverb`].
+    pub adverbs: HashSet<String>,
+    pub not_adverbs: HashSet<String>,
     /// Role phrase (lower case, no determiner) → who held it when: a small
     /// knowledge base of public figures ("kremlin spokesman" → Dmitry Peskov).
     pub public_figures: HashMap<String, Vec<PublicFigure>>,
@@ -112,6 +144,9 @@ pub struct Lexicon {
     /// Lower-case given-name spelling → the first spelling of its variant
     /// line ("vladimir" → "volodymyr"), for cross-article actor linking.
     pub name_variants: HashMap<String, String>,
+    /// Contested terms and their counterparts (`terminology.txt`), in file
+    /// order; a user entry for a term already listed replaces it.
+    pub terminology: Vec<TermEntry>,
     /// Lower-case honorific or role word → sex ("mrs", "spokesman").
     pub gendered_words: HashMap<String, Gender>,
     /// Longest entry, in words, of name lists (media/organisations/places).
@@ -120,6 +155,19 @@ pub struct Lexicon {
     /// places): a cheap test before building a candidate phrase.
     pub title_first_words: HashSet<String>,
     pub name_first_words: HashSet<String>,
+    /// The coding stage's lists (stance cues, polarity phrases, negations).
+    pub stance: stance::StanceLexicon,
+}
+
+/// One line of the terminology list: a term, the group of terms naming the
+/// same contested referent, and the form(s) it stands against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermEntry {
+    pub group: String,
+    /// `place`, `name` or `phrase`.
+    pub kind: String,
+    pub term: String,
+    pub variant_of: String,
 }
 
 macro_rules! builtin {
@@ -137,6 +185,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "organizations",
     "org_heads",
     "places",
+    "terminology",
     "metonyms",
     "demonyms",
     "group_nouns",
@@ -150,6 +199,12 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "speech_events",
     "prepositions",
     "public_figures",
+    "adverbs",
+    "cue_frames",
+    "group_modifiers",
+    "medium_leads",
+    "calendar",
+    "place_heads",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -218,12 +273,21 @@ impl Lexicon {
         holders.all(|h| h == first).then_some(first)
     }
 
+    /// Whether a lower-case word is an adverb that may sit between a speaker
+    /// and a cue: listed, or a -ly word of five letters or more not listed
+    /// as "not".
+    pub fn is_adverb(&self, word_lower: &str) -> bool {
+        self.adverbs.contains(word_lower)
+            || (word_lower.len() > 4 && word_lower.ends_with("ly") && !self.not_adverbs.contains(word_lower))
+    }
+
     /// The compiled-in lexicon.
     pub fn builtin() -> Lexicon {
         let mut lex = Lexicon::default();
         for (name, content) in BUILTIN {
             lex.add_list(name, lines(content)).expect("built-in lexicon lists are valid");
         }
+        lex.stance = stance::StanceLexicon::builtin();
         lex.index();
         lex
     }
@@ -231,6 +295,16 @@ impl Lexicon {
     /// Rebuilds derived lookups after lists changed: longest cue phrase first,
     /// and phrases indexed by their first word.
     fn index(&mut self) {
+        let frame = |cue: &mut Cue, objects: &HashSet<String>, clauses: &HashSet<String>| {
+            cue.takes_object = objects.contains(&*cue.lemma);
+            cue.needs_clause = clauses.contains(&*cue.lemma);
+        };
+        for cue in self.verb_forms.values_mut() {
+            frame(cue, &self.object_cues, &self.clause_cues);
+        }
+        for (_, cue) in self.cue_phrases.iter_mut() {
+            frame(cue, &self.object_cues, &self.clause_cues);
+        }
         self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         self.cue_phrases.dedup_by(|a, b| a.0 == b.0);
         self.cue_phrases_by_first.clear();
@@ -254,6 +328,12 @@ impl Lexicon {
         })?;
         for (key, value) in &table {
             let err = |reason: &str| LexiconError { list: key.clone(), line: String::new(), reason: reason.into() };
+            if stance::LISTS.contains(&key.as_str()) {
+                let arr = value.as_array().ok_or_else(|| err("expected an array of strings"))?;
+                let entries: Option<Vec<&str>> = arr.iter().map(|v| v.as_str()).collect();
+                self.stance.add_list(key, entries.ok_or_else(|| err("expected an array of strings"))?.into_iter())?;
+                continue;
+            }
             if !BUILTIN.iter().any(|(n, _)| n == key) {
                 return Err(err("unknown list (see the files in crates/lexicon/data)"));
             }
@@ -281,7 +361,7 @@ impl Lexicon {
             match list {
                 "reporting_verbs" => {
                     let lemma = f[0].to_lowercase();
-                    let cue = Cue { lemma: lemma.as_str().into(), class: class(f.get(1))? };
+                    let cue = Cue::new(&lemma, class(f.get(1))?);
                     // Explicit forms are exactly the forms (so a lemma that is mostly a
                     // noun, like "report", can be left out); otherwise regular ones.
                     let forms: Vec<String> = match f.get(2) {
@@ -298,7 +378,7 @@ impl Lexicon {
                         return Err(bad("a cue phrase needs two or more words"));
                     }
                     let lemma = f.get(1).map(|s| s.to_string()).unwrap_or_else(|| f[0].to_lowercase());
-                    self.cue_phrases.push((words, Cue { lemma: lemma.into(), class: class(f.get(2))? }));
+                    self.cue_phrases.push((words, Cue::new(&lemma, class(f.get(2))?)));
                 }
                 "titles" => {
                     let t = f[0].to_lowercase();
@@ -321,6 +401,9 @@ impl Lexicon {
                 }
                 "org_heads" => {
                     self.org_heads.insert(f[0].to_string());
+                }
+                "place_heads" => {
+                    self.place_heads.insert(f[0].to_string());
                 }
                 "places" => {
                     self.name_first_words.insert(first_word(&f[0].to_lowercase()));
@@ -397,8 +480,60 @@ impl Lexicon {
                         self.public_figures.entry(role).or_default().push(figure.clone());
                     }
                 }
+                "adverbs" => {
+                    let word = f[0].to_lowercase();
+                    match f.get(1).copied() {
+                        None | Some("") => {
+                            self.adverbs.insert(word);
+                        }
+                        Some("not") => {
+                            self.not_adverbs.insert(word);
+                        }
+                        Some(_) => return Err(bad("expected 'word' or 'word | not'")),
+                    }
+                }
+                "cue_frames" => {
+                    let lemma = f[0].to_lowercase();
+                    match f.get(1).copied() {
+                        Some("object") => self.object_cues.insert(lemma),
+                        Some("clause") => self.clause_cues.insert(lemma),
+                        _ => return Err(bad("expected 'lemma | object' or 'lemma | clause'")),
+                    };
+                }
+                "calendar" => {
+                    let n: Option<u8> = f.get(2).and_then(|n| n.parse().ok());
+                    match (f.get(1).copied(), n) {
+                        (Some("month"), Some(m @ 1..=12)) => self.months.insert(f[0].to_lowercase(), m),
+                        (Some("weekday"), Some(d @ 1..=7)) => self.weekdays.insert(f[0].to_lowercase(), d),
+                        _ => return Err(bad("expected 'name | month | 1..12' or 'name | weekday | 1..7'")),
+                    };
+                }
+                "medium_leads" => {
+                    self.medium_leads.insert(f[0].to_lowercase());
+                }
+                "group_modifiers" => {
+                    self.group_modifiers.insert(f[0].to_lowercase());
+                }
                 "prepositions" => {
                     self.prepositions.insert(f[0].to_lowercase());
+                }
+                "terminology" => {
+                    if f.len() != 4 || f.iter().any(|x| x.is_empty()) {
+                        return Err(bad("expected 'group | kind | term | counterpart'"));
+                    }
+                    if !["place", "name", "phrase"].contains(&f[1]) {
+                        return Err(bad("kind must be place, name or phrase"));
+                    }
+                    let entry = TermEntry {
+                        group: f[0].to_string(),
+                        kind: f[1].to_string(),
+                        term: f[2].to_string(),
+                        variant_of: f[3].to_string(),
+                    };
+                    match self.terminology.iter_mut().find(|e| e.term.to_lowercase() == entry.term.to_lowercase()) {
+                        Some(old) => *old = entry,
+                        None => self.terminology.push(entry),
+                    }
                 }
                 _ => return Err(bad("unknown list")),
             }
@@ -439,6 +574,18 @@ mod tests {
         assert_eq!(lex.first_names.get("jordan"), None);
         assert_eq!(lex.gendered_words.get("mrs"), Some(&Gender::Female));
         assert!(Lexicon::with_extension("first_names = [\"kim | x\"]").is_err());
+        assert!(lex.is_adverb("also") && lex.is_adverb("reportedly") && lex.is_adverb("angrily"));
+        assert!(!lex.is_adverb("family") && !lex.is_adverb("said"));
+        assert!(lex.cue_for_form("told").unwrap().takes_object && !lex.cue_for_form("said").unwrap().takes_object);
+        assert!(lex.cue_for_form("responded").unwrap().needs_clause);
+        assert_eq!(lex.months.get("sept."), Some(&9));
+        assert_eq!(lex.weekdays.get("sunday"), Some(&7));
+        assert!(lex.group_modifiers.contains("western") && lex.medium_leads.contains("interview"));
+        assert!(Lexicon::with_extension("calendar = [\"smarch | month | 13\"]").is_err());
+        assert!(Lexicon::with_extension("cue_frames = [\"opine | loud\"]").is_err());
+        let ext =
+            Lexicon::with_extension("cue_frames = [\"notify | object\"]\nreporting_verbs = [\"notify\"]").unwrap();
+        assert!(ext.cue_for_form("notified").unwrap().takes_object);
         assert_eq!(lex.role_holder_on("kremlin spokesman", "2025-04-23"), Some("Dmitry Peskov"));
         assert_eq!(lex.role_holder_on("republican presidential nominee", "2016-09-20"), Some("Donald Trump"));
         // Before the convention nobody was the nominee; after the election neither.
@@ -450,6 +597,23 @@ mod tests {
         let ext =
             Lexicon::with_extension("public_figures = [\"Ann Lee | 2020-01-01 | | mayor of springfield\"]").unwrap();
         assert_eq!(ext.role_holder_on("mayor of springfield", "2021-06-01"), Some("Ann Lee"));
+        let kiev = lex.terminology.iter().find(|e| e.term == "Kiev").unwrap();
+        assert_eq!((kiev.group.as_str(), kiev.kind.as_str(), kiev.variant_of.as_str()), ("Kyiv", "place", "Kyiv"));
+    }
+
+    #[test]
+    fn terminology_extension_adds_and_replaces_terms() {
+        let n = Lexicon::builtin().terminology.len();
+        let lex = Lexicon::with_extension(
+            "terminology = [\"Kyiv | place | Kiyv | Kyiv\", \"Other Kyiv | place | KIEV | Kyiv\"]",
+        )
+        .unwrap();
+        assert_eq!(lex.terminology.len(), n + 1);
+        assert_eq!(lex.terminology.iter().find(|e| e.term == "KIEV").unwrap().group, "Other Kyiv");
+        let err = Lexicon::with_extension("terminology = [\"Kyiv | spelling | Kiyv | Kyiv\"]").unwrap_err();
+        assert!(err.to_string().contains("kind must be"), "{err}");
+        let err = Lexicon::with_extension("terminology = [\"Kyiv | place | Kiyv\"]").unwrap_err();
+        assert!(err.to_string().contains("group | kind | term | counterpart"), "{err}");
     }
 
     #[test]

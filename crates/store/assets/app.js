@@ -1,5 +1,6 @@
 // whosaid web app: plain DOM, no framework, no network beyond this server.
-// Routes (location.hash): #/ search, #/doc/ID[?st=N], #/actor/ID, #/actors, #/docs.
+// Routes (location.hash): #/ search, #/doc/ID[?st=N], #/actor/ID, #/actors, #/docs;
+// #/outlets, #/stories, #/story/N are in outlets.js.
 // All text from the API goes through textContent, never innerHTML.
 "use strict";
 
@@ -256,6 +257,7 @@ async function articlePage(id, params) {
     h("div", { class: "legend" }, h("span", { class: "l-speaker", text: "speaker" }), h("span", { class: "l-cue", text: "cue" }),
       h("span", { class: "l-content", text: "what was said" }), h("span", { class: "l-mention", text: "mentions of the speaker" }),
       h("span", { class: "muted", id: "st-count", text: doc.statements.length + " statements" })));
+  storyLinksFor(id, head);
   fill(app, head, h("div", { class: "article" }, h("article", {}, text),
     h("aside", {}, detail, h("div", { class: "box" }, h("h2", { text: "Speakers" }), speakerList),
       h("div", { class: "box" }, h("h2", { text: "Statements" }), stList))));
@@ -406,6 +408,7 @@ async function actorPage(id) {
       h("div", { class: "card" }, h("b", { text: String(a.mentioned_in) }), "articles mentioning"),
       h("div", { class: "card" }, h("b", { text: (a.first || "?") + " → " + (a.last || "?") }), "reported")),
     h("p", {}, h("a", { href: "#/?speaker=" + encodeURIComponent(a.name), text: "Search within " + a.name + "’s statements →" })),
+    actorComparisonLinks(id),
     h("h2", { text: "Over time, by outlet" }), keys, timeline,
     a.addressees.length ? [h("h2", { text: "Said to" }), h("p", { text: a.addressees.map((x) => x.name + " (" + x.statements + ")").join(", ") })] : null,
     h("h2", { text: "Everything " + a.name + " was reported to say" + (a.page.total > a.page.results.length ? " (first " + a.page.results.length + " of " + a.page.total + ")" : "") }),
@@ -446,6 +449,9 @@ async function route() {
     else if ((m = path.match(/^\/actor\/(\d+)$/))) await actorPage(m[1]);
     else if (path === "/actors") await actorsPage(params);
     else if (path === "/docs") await docsPage(params);
+    else if (path === "/outlets") await outletsPage(params);
+    else if (path === "/stories") await storiesPage(params);
+    else if ((m = path.match(/^\/story\/(\d+)$/))) await storyPage(m[1]);
     else await searchPage(params);
   } catch (e) {
     showError(e);

@@ -38,12 +38,15 @@
 
 pub mod auth;
 pub mod backend;
+pub mod export;
 mod hash;
 pub mod input;
 pub mod link;
+pub(crate) mod outlets;
 pub mod query;
 mod schema;
 pub mod server;
+mod terms;
 
 use std::io::Read;
 use std::path::Path;
@@ -474,7 +477,13 @@ fn put_document(
                            headline, text, duplicate_of, n_statements, json, ingested_at";
     let doc_id = match existing {
         Some((id, _)) => {
-            for table in ["statements", "mentions", "entities"] {
+            for sql in [
+                "DELETE FROM statement_issues WHERE statement_id IN (SELECT id FROM statements WHERE doc_id = ?1)",
+                "DELETE FROM statement_targets WHERE statement_id IN (SELECT id FROM statements WHERE doc_id = ?1)",
+            ] {
+                conn.prepare_cached(sql)?.execute([id])?;
+            }
+            for table in ["statements", "mentions", "entities", "terms"] {
                 conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?.execute([id])?;
             }
             let mut with_id: Vec<&dyn rusqlite::ToSql> = values.to_vec();
@@ -563,7 +572,9 @@ fn put_document(
             &(s.confidence as f64),
             &s.rule,
         ]))?;
+        export::put_coding(conn, conn.last_insert_rowid(), s)?;
     }
+    terms::put_terms(conn, doc_id, doc)?;
     Ok(if updated { Outcome::Updated } else { Outcome::Inserted })
 }
 

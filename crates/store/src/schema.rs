@@ -150,6 +150,46 @@ CREATE TABLE actor_links (
     PRIMARY KEY (norm, type)
 );
 "#,
+    // v3: contested terms (the terminology stage's annotations), for the
+    // outlet comparison. Documents stored before v3 have none until re-ingested.
+    r#"
+CREATE TABLE terms (
+    doc_id      INTEGER NOT NULL REFERENCES documents(id),
+    start       INTEGER NOT NULL,            -- code points into documents.text
+    end         INTEGER NOT NULL,
+    text        TEXT NOT NULL,               -- as written
+    term        TEXT NOT NULL,               -- the lexicon form
+    grp         TEXT NOT NULL,               -- the contested referent
+    kind        TEXT NOT NULL,               -- place, name, phrase
+    variant_of  TEXT NOT NULL
+);
+CREATE INDEX terms_doc ON terms(doc_id);
+CREATE INDEX terms_group ON terms(grp, term);
+"#,
+    // v4: the coding stage's annotations as rows (also inside the stored
+    // JSON): issues with the speaker's stance, and actors referred to in a
+    // statement's content (speaker → target edges).
+    r#"
+CREATE TABLE statement_issues (
+    statement_id  INTEGER NOT NULL REFERENCES statements(id),
+    issue         TEXT NOT NULL,
+    category      TEXT,                      -- codebook categories, ' / '-joined
+    origin        TEXT NOT NULL,             -- codebook, entity, phrase
+    stance        TEXT NOT NULL,             -- support, oppose, unknown
+    confidence    REAL NOT NULL,
+    term          TEXT NOT NULL,
+    rule          TEXT NOT NULL
+);
+CREATE INDEX statement_issues_statement ON statement_issues(statement_id);
+CREATE INDEX statement_issues_issue ON statement_issues(issue, stance);
+CREATE TABLE statement_targets (
+    statement_id  INTEGER NOT NULL REFERENCES statements(id),
+    entity_idx    INTEGER,
+    name          TEXT NOT NULL,
+    type          TEXT NOT NULL
+);
+CREATE INDEX statement_targets_statement ON statement_targets(statement_id);
+"#,
 ];
 
 /// The schema version this build reads and writes.

@@ -49,6 +49,8 @@ const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
 const OPENAPI: &str = include_str!("../../../docs/api.openapi.yaml");
+const OUTLETS_JS: &str = include_str!("../assets/outlets.js");
+const OUTLETS_CSS: &str = include_str!("../assets/outlets.css");
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -539,6 +541,8 @@ fn route(pool: &Pool, target: &str) -> Reply {
             }
             "/app.js" => Reply::asset("text/javascript; charset=utf-8", APP_JS),
             "/app.css" => Reply::asset("text/css; charset=utf-8", APP_CSS),
+            "/outlets.js" => Reply::asset("text/javascript; charset=utf-8", OUTLETS_JS),
+            "/outlets.css" => Reply::asset("text/css; charset=utf-8", OUTLETS_CSS),
             "/favicon.ico" => Reply { status: 204, ..Reply::asset("image/x-icon", "") },
             "/api/openapi.yaml" => Reply::asset("application/yaml; charset=utf-8", OPENAPI),
             "/api/health" => {
@@ -601,8 +605,33 @@ fn route(pool: &Pool, target: &str) -> Reply {
                 };
                 store_reply(pool.with(|s| s.actors(&q).map(|a| json!({"results": a}))))
             }
+            // The outlet comparison (crates/store/src/outlets.rs, cached per database state).
+            "/api/outlets" => {
+                params(&[])?;
+                store_reply(pool.with(|s| crate::outlets::analysis(s).map(|a| a.outlets.clone())))
+            }
+            "/api/stories" => {
+                let p = params(&["doc", "actor", "limit", "offset"])?;
+                let (doc, actor) = (p.id("doc")?, p.id("actor")?);
+                let limit = p.number("limit", 50, 1, MAX_LIMIT)?;
+                let offset = p.number("offset", 0, 0, MAX_OFFSET)?;
+                store_reply(pool.with(|s| {
+                    crate::outlets::analysis(s).map(|a| crate::outlets::stories_page(&a, doc, actor, limit, offset))
+                }))
+            }
             _ => {
-                if let Some(id) = path.strip_prefix("/api/documents/") {
+                if let Some(id) = path.strip_prefix("/api/stories/") {
+                    params(&[])?;
+                    let id: usize = id.parse().map_err(|_| Reply::error(400, "story id must be a number"))?;
+                    match pool.with(crate::outlets::analysis) {
+                        Some(Ok(a)) => match a.stories.iter().find(|s| s.id == id) {
+                            Some(story) => Reply::json(200, serde_json::to_value(story).unwrap_or_default()),
+                            None => not_found(&format!("story {id}")),
+                        },
+                        Some(Err(e)) => store_reply(Some(Err(e))),
+                        None => store_reply(None),
+                    }
+                } else if let Some(id) = path.strip_prefix("/api/documents/") {
                     params(&[])?;
                     let id: i64 = id.parse().map_err(|_| Reply::error(400, "document id must be a number"))?;
                     match pool.with(|s| s.document_view(id)) {

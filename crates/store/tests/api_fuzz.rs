@@ -93,6 +93,9 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/actors/1", &["limit", "offset"]),
     ("/api/documents/1", &[]),
     ("/api/stats", &[]),
+    ("/api/outlets", &[]),
+    ("/api/stories", &["doc", "actor", "limit", "offset"]),
+    ("/api/stories/1", &[]),
 ];
 
 /// Values worth trying: raw bytes, FTS5 syntax, numbers at the edges, dates.

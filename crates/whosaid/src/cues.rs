@@ -13,68 +13,6 @@ pub const AUXILIARIES: &[&str] = &[
 /// Forms of "be" that make a following participle passive ("was said to").
 pub const PASSIVE_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
-/// Adverbs that may sit between a speaker and a cue ("also insist", "later confirmed").
-pub fn is_adverb(word_lower: &str) -> bool {
-    matches!(
-        word_lower,
-        "also"
-            | "later"
-            | "earlier"
-            | "then"
-            | "again"
-            | "previously"
-            | "already"
-            | "still"
-            | "once"
-            | "often"
-            | "reportedly"
-            | "recently"
-            | "now"
-            // Intensifying reflexives: "Lammy himself said" is Lammy speaking.
-            | "himself"
-            | "herself"
-            | "themselves"
-            | "itself"
-            | "just"
-            | "further"
-            | "even"
-            | "never"
-            | "not"
-            | "quickly"
-            | "first"
-            | "last"
-            | "too"
-            | "similarly"
-            | "likewise"
-            | "separately"
-            | "meanwhile"
-            | "subsequently"
-            | "repeatedly"
-            | "publicly"
-            | "privately"
-            | "frequently"
-            | "always"
-            | "openly"
-            | "initially"
-    ) || (word_lower.len() > 4
-        && word_lower.ends_with("ly")
-        && !matches!(
-            word_lower,
-            "rally"
-                | "ally"
-                | "italy"
-                | "family"
-                | "early"
-                | "only"
-                | "july"
-                | "daily"
-                | "reply"
-                | "supply"
-                | "apply"
-                | "fly"
-        ))
-}
-
 /// Per-token lower-case words and cues, computed once per document: later
 /// stages ask "is there a cue here?" many times per token.
 pub struct Words {
@@ -82,6 +20,11 @@ pub struct Words {
     buf: String,
     ends: Vec<u32>,
     cues: Vec<Option<CueMatch>>,
+    /// Per token: an adverb that may sit between a speaker and a cue
+    /// (lexicon list `adverbs`).
+    adverbs: Vec<bool>,
+    /// Per token: introduces a medium when "with"/"to" follows (`medium_leads`).
+    medium_leads: Vec<bool>,
 }
 
 fn push_lower(out: &mut String, s: &str) {
@@ -108,10 +51,22 @@ impl Words {
             push_lower(&mut buf, doc.slice(t.span));
             ends.push(buf.len() as u32);
         }
-        let mut words = Words { buf, ends, cues: Vec::new() };
+        let mut words = Words { buf, ends, cues: Vec::new(), adverbs: Vec::new(), medium_leads: Vec::new() };
+        words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
+        words.adverbs = (0..doc.tokens.len()).map(|i| lexicon.is_adverb(words.get(i))).collect();
         let cues = (0..doc.tokens.len()).map(|i| find_cue(doc, &words, lexicon, i)).collect();
         words.cues = cues;
         words
+    }
+    /// Whether token `i` is an adverb that may sit between a speaker and a
+    /// cue ("also", "later", "reportedly"); false past the end.
+    pub fn is_adverb(&self, i: usize) -> bool {
+        self.adverbs.get(i).copied().unwrap_or(false)
+    }
+    /// Whether token `i` introduces a medium ("interview" in "in an
+    /// interview with The Free Press"); false past the end.
+    pub fn is_medium_lead(&self, i: usize) -> bool {
+        self.medium_leads.get(i).copied().unwrap_or(false)
     }
     /// The cue (multi-word phrase or verb form) starting at token `i`, if any.
     pub fn cue(&self, i: usize) -> Option<&CueMatch> {
@@ -167,7 +122,9 @@ pub fn is_verbal_use(words: &Words, i: usize) -> bool {
     let w = words.get(i);
     let participle_like = w.ends_with("ed")
         || matches!(w, "said" | "told" | "written" | "thought" | "known" | "shown" | "found" | "felt");
-    if participle_like && (PASSIVE_BE.contains(&prev) || (is_adverb(prev) && PASSIVE_BE.contains(&prev2))) {
+    if participle_like
+        && (PASSIVE_BE.contains(&prev) || (i > 0 && words.is_adverb(i - 1) && PASSIVE_BE.contains(&prev2)))
+    {
         return false;
     }
     if matches!(

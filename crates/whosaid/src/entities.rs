@@ -537,7 +537,10 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                         let ent = &entities[e];
                         (ent.etype != EntityType::Person
                             && ent.name.split_whitespace().count() >= 2
-                            && ent.name.split_whitespace().last().is_some_and(|w| w.eq_ignore_ascii_case(&head)))
+                            && (ent.name.split_whitespace().last().is_some_and(|w| w.eq_ignore_ascii_case(&head))
+                                // "the commission" is the "Commission on Presidential Debates".
+                                || (ent.etype != EntityType::Place
+                                    && ent.name.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case(&head)))))
                         .then_some(e)
                     });
                     if let Some(e) = named {

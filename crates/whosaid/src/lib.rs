@@ -4,7 +4,7 @@
 //! annotations to one [`Document`]:
 //!
 //! ```text
-//! clean → segment → mentions → entities → time → statements → speakers → (time attached)
+//! clean → segment → mentions → entities → time → statements → speakers → (time attached) → terminology
 //! ```
 //!
 //! ```
@@ -15,12 +15,14 @@
 //! ```
 
 pub mod clean;
+pub mod coding;
 pub mod cues;
 pub mod entities;
 pub mod mentions;
 pub mod segment;
 pub mod speakers;
 pub mod statements;
+pub mod terminology;
 pub mod time;
 
 pub use statements::{Model, ModelError, Selector};
@@ -33,6 +35,8 @@ pub use whosaid_lexicon::Lexicon;
 pub struct Pipeline {
     lexicon: Lexicon,
     selector: Selector,
+    /// The user's codebook for the coding stage (None: the built-in fallback).
+    codebook: Option<std::sync::Arc<coding::Codebook>>,
 }
 
 impl Default for Pipeline {
@@ -47,19 +51,29 @@ impl Pipeline {
     pub fn new(lexicon: Lexicon) -> Pipeline {
         // The compiled-in model is checked by a test; failing here is a build defect.
         let selector = Selector::builtin().expect("the compiled-in attribution model is valid");
-        Pipeline { lexicon, selector }
+        Pipeline { lexicon, selector, codebook: None }
     }
 
     /// A pipeline whose statements are the rule candidates (the baseline; also
     /// what training starts from, so it never needs a model).
     pub fn rules(lexicon: Lexicon) -> Pipeline {
-        Pipeline { lexicon, selector: Selector::Rules }
+        Pipeline { lexicon, selector: Selector::Rules, codebook: None }
     }
 
     /// The same pipeline deciding statements with `selector`.
     pub fn with_selector(mut self, selector: Selector) -> Pipeline {
         self.selector = selector;
         self
+    }
+
+    /// The same pipeline coding issues with `codebook` instead of the fallback.
+    pub fn with_codebook(mut self, codebook: coding::Codebook) -> Pipeline {
+        self.codebook = Some(std::sync::Arc::new(codebook));
+        self
+    }
+
+    pub fn codebook(&self) -> Option<&coding::Codebook> {
+        self.codebook.as_deref()
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -76,6 +90,8 @@ impl Pipeline {
         statements::find_statements(&mut doc, &words, &self.selector);
         speakers::refine_speakers(&mut doc, &self.lexicon);
         time::attach_times(&mut doc, &words);
+        terminology::find_terms(&mut doc, &self.lexicon);
+        coding::code_statements(&mut doc, &self.lexicon, self.codebook.as_deref());
         doc
     }
 
@@ -90,7 +106,7 @@ impl Pipeline {
         entities::resolve_entities(&mut doc, &self.lexicon);
         // Time expressions are found before statements (which step over "on
         // Wednesday" between a speaker and a cue) and attached after them.
-        time::find_times(&mut doc, &words);
+        time::find_times(&mut doc, &words, &self.lexicon);
         (doc, words)
     }
 }

@@ -14,55 +14,9 @@ use whosaid_lexicon::HashSet;
 use whosaid_document::{Document, EntityType, Mention, MentionKind, Span, TokenKind};
 use whosaid_lexicon::Lexicon;
 
-use crate::cues::{is_adverb, is_verbal_use, Words, AUXILIARIES};
+use crate::cues::{is_verbal_use, Words, AUXILIARIES};
 
 const CONNECTORS: &[&str] = &["of", "for", "de", "del", "da", "van", "von", "bin", "al", "la", "le", "du", "&"];
-const GROUP_MODIFIERS: &[&str] = &[
-    "senior",
-    "top",
-    "local",
-    "federal",
-    "state",
-    "government",
-    "administration",
-    "campaign",
-    "other",
-    "some",
-    "many",
-    "several",
-    "two",
-    "three",
-    "four",
-    "anonymous",
-    "former",
-    "military",
-    "intelligence",
-    "security",
-    "european",
-    "western",
-    "foreign",
-    "white",
-    "house",
-    "party",
-    "republican",
-    "democratic",
-    "congressional",
-    "health",
-    "election",
-    "police",
-    "defense",
-    "defence",
-    "u.s.",
-    "us",
-    "both",
-    "most",
-    "few",
-    "unnamed",
-    "independent",
-    "legal",
-    "political",
-    "economic",
-];
 const DETERMINERS: &[&str] = &["the", "a", "an"];
 /// Words that open a speaker noun phrase ("another source", "their advisers").
 const NP_DETERMINERS: &[&str] = &[
@@ -266,7 +220,7 @@ impl Ctx<'_> {
             if let Some(m) = self.words.cue(j) {
                 return &*m.cue.lemma != "according to" && is_verbal_use(self.words, j);
             }
-            if AUXILIARIES.contains(&w) || is_adverb(w) {
+            if AUXILIARIES.contains(&w) || self.words.is_adverb(j) {
                 j += 1;
                 skipped += 1;
             } else {
@@ -472,7 +426,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             while s > 0 && cx.same_sentence(i, s - 1) && i - (s - 1) <= 3 {
                 let p = s - 1;
                 let pw = words.get(p);
-                if (cx.is_word(p) && cx.is_nation(p)) || GROUP_MODIFIERS.contains(&pw) {
+                if (cx.is_word(p) && cx.is_nation(p)) || lex.group_modifiers.contains(pw) {
                     s = p;
                 } else {
                     break;
@@ -547,7 +501,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             let mut p = i;
             while p > 0 && cx.same_sentence(p - 1, i) && i - p < 4 {
                 let w = cx.words.get(p - 1);
-                if AUXILIARIES.contains(&w) || is_adverb(w) {
+                if AUXILIARIES.contains(&w) || cx.words.is_adverb(p - 1) {
                     p -= 1;
                 } else {
                     break;
@@ -597,6 +551,9 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
         && !lone_det
         && !NP_BOUNDARIES.contains(&head)
         && !matches!(head, "to" | "of" | "for" | "'s" | "-")
+        // "The agency isn't": a negated auxiliary ends the phrase before it.
+        && !head.ends_with("n't")
+        && !head.ends_with("n’t")
         && !cx.lex.function_words.contains(cx.raw(b - 1))
         && cx.is_word(b - 1)
 }
@@ -680,6 +637,11 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, etype, None);
             return;
         }
+    }
+    // Place by its head word: "Marshall Islands", "Orange County".
+    if b - a2 >= 2 && lex.place_heads.contains(cx.raw(b - 1)) && cx.title_len_at(a2, b) == 0 {
+        push_name(cx, out, covered, a2, a2, b, EntityType::Place, None);
+        return;
     }
     // Organisation by its head word: "UK Foreign Office", "Justice Department".
     if b - a2 >= 2 && lex.org_heads.contains(cx.raw(b - 1)) {

@@ -12,40 +12,18 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use whosaid_document::{Document, Span, TimeExpr, TimeKind, TokenKind};
 
+use whosaid_lexicon::Lexicon;
+
 use crate::cues::Words;
 
-const WEEKDAYS: &[(&str, Weekday)] = &[
-    ("monday", Weekday::Mon),
-    ("tuesday", Weekday::Tue),
-    ("wednesday", Weekday::Wed),
-    ("thursday", Weekday::Thu),
-    ("friday", Weekday::Fri),
-    ("saturday", Weekday::Sat),
-    ("sunday", Weekday::Sun),
-];
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-const MONTH_ABBR: &[&str] =
-    &["jan.", "feb.", "mar.", "apr.", "may", "jun.", "jul.", "aug.", "sept.", "oct.", "nov.", "dec."];
+/// A weekday from the calendar lexicon's number (Monday = 1).
+fn weekday_of(w: &str, lex: &Lexicon) -> Option<Weekday> {
+    let n = *lex.weekdays.get(w)?;
+    Weekday::try_from(n - 1).ok()
+}
 
-fn month_of(w: &str) -> Option<u32> {
-    MONTHS
-        .iter()
-        .position(|m| *m == w)
-        .or_else(|| MONTH_ABBR.iter().position(|m| *m == w).or((w == "sep.").then_some(8)))
-        .map(|i| i as u32 + 1)
+fn month_of(w: &str, lex: &Lexicon) -> Option<u32> {
+    lex.months.get(w).map(|&m| m as u32)
 }
 
 /// The most recent `day` on or before `anchor` (`strictly_before` for "last Monday").
@@ -78,7 +56,7 @@ fn number(w: &str) -> Option<u32> {
 }
 
 /// Finds time expressions in `doc` (fills `doc.times`).
-pub fn find_times(doc: &mut Document, words: &Words) {
+pub fn find_times(doc: &mut Document, words: &Words, lex: &Lexicon) {
     let anchor = doc.meta.published;
     let n = doc.tokens.len();
     let mut out = Vec::new();
@@ -97,7 +75,7 @@ pub fn find_times(doc: &mut Document, words: &Words) {
                 (i, "")
             }
         };
-        if let Some(&(_, day)) = WEEKDAYS.iter().find(|(name, _)| *name == w) {
+        if let Some(day) = weekday_of(w, lex) {
             let (s, l) = lead(i);
             let mut e = i + 1;
             if same(i, e) && matches!(words.get(e), "morning" | "afternoon" | "evening" | "night") {
@@ -135,7 +113,7 @@ pub fn find_times(doc: &mut Document, words: &Words) {
             continue;
         }
         let is_cap = doc.slice(doc.tokens[i].span).starts_with(|c: char| c.is_uppercase());
-        if let (Some(month), true) = (month_of(w), is_cap && doc.tokens[i].kind == TokenKind::Word) {
+        if let (Some(month), true) = (month_of(w, lex), is_cap && doc.tokens[i].kind == TokenKind::Word) {
             // "April 23(, 2025)" / "23 April 2025" / "in January"
             let day_after =
                 if same(i, i + 1) { number(words.get(i + 1)).filter(|d| (1..=31).contains(d)) } else { None };

@@ -33,6 +33,10 @@ fn newsish() -> impl Strategy<Value = String> {
         Just("\n".to_string()),
         Just("\n\n".to_string()),
         Just("U.S.".to_string()),
+        Just("Kiev".to_string()),
+        Just("Western-backed".to_string()),
+        Just("coup".to_string()),
+        Just("Lugansk People’s Republic".to_string()),
         Just("Mr.".to_string()),
         Just("–".to_string()),
         Just("\u{a0}".to_string()),
@@ -83,6 +87,10 @@ fn check_invariants(raw: &str, doc: &Document) {
     assert!(doc.mentions.windows(2).all(|w| w[0].span.start <= w[1].span.start));
     assert!(doc.times.windows(2).all(|w| w[0].span.start <= w[1].span.start));
     assert!(doc.statements.windows(2).all(|w| w[0].content.start <= w[1].content.start));
+    assert!(doc.terms.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+    for t in &doc.terms {
+        assert!(ok(t.span) && !t.span.is_empty(), "{t:?}");
+    }
     for s in &doc.statements {
         assert!(ok(s.content));
         for p in &s.parts {
@@ -93,6 +101,22 @@ fn check_invariants(raw: &str, doc: &Document) {
         assert!(s.addressee.is_none_or(|m| m < doc.mentions.len()));
         assert!(s.time.is_none_or(|t| t < doc.times.len()));
         assert!((0.0..=1.0).contains(&s.confidence));
+    }
+    // Coding: every term and evidence lies in its statement's content; the
+    // vectors are sorted by statement; stance confidences are in range and
+    // zero exactly for unknown.
+    assert!(doc.codings.windows(2).all(|w| w[0].statement <= w[1].statement));
+    assert!(doc.references.windows(2).all(|w| w[0].statement <= w[1].statement));
+    for c in &doc.codings {
+        let st = &doc.statements[c.statement];
+        assert!(ok(c.term) && st.content.contains(c.term), "coded term inside the content");
+        assert!(c.evidence.is_none_or(ok));
+        assert!((0.0..=1.0).contains(&c.confidence));
+        assert_eq!(c.stance == whosaid::document::coding::Stance::Unknown, c.confidence == 0.0);
+    }
+    for r in &doc.references {
+        let m = &doc.mentions[r.mention];
+        assert!(doc.statements[r.statement].content.contains(m.span) && m.entity.is_some());
     }
     // Every span of the JSON form slices the cleaned text in code points.
     let json = JsonDocument::from_document(doc);
@@ -107,6 +131,20 @@ fn check_invariants(raw: &str, doc: &Document) {
             assert_eq!(slice(sp.start, sp.end), sp.text);
         }
         if let Some(t) = &s.time {
+            assert_eq!(slice(t.start, t.end), t.text);
+        }
+    }
+    for t in &json.terminology {
+        assert_eq!(slice(t.start, t.end), t.text);
+    }
+    for s in &json.statements {
+        for i in &s.issues {
+            assert_eq!(slice(i.term.start, i.term.end), i.term.text);
+            if let Some(e) = &i.evidence {
+                assert_eq!(slice(e.start, e.end), e.text);
+            }
+        }
+        for t in &s.targets {
             assert_eq!(slice(t.start, t.end), t.text);
         }
     }

@@ -16,7 +16,7 @@
 use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::CueClass;
 
-use crate::cues::{is_adverb, is_verbal_use, CueMatch, Words, AUXILIARIES};
+use crate::cues::{is_verbal_use, CueMatch, Words, AUXILIARIES};
 
 /// Cue tokens already turned into a statement (one flag per token).
 struct UsedCues(Vec<bool>);
@@ -422,7 +422,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
 fn cue_left_extent(cx: &Ctx, k: usize, floor: usize) -> (usize, usize) {
     let mut j = k;
     let mut cue_start = k;
-    while j > floor && (AUXILIARIES.contains(&cx.w(j - 1)) || is_adverb(cx.w(j - 1))) && k - j < 4 {
+    while j > floor && (AUXILIARIES.contains(&cx.w(j - 1)) || cx.words.is_adverb(j - 1)) && k - j < 4 {
         j -= 1;
         if AUXILIARIES.contains(&cx.w(j)) {
             cue_start = j;
@@ -487,9 +487,8 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
 }
 
 /// Addressee right after a cue: "told the outlet", "confirmed to AFP".
-fn addressee_after(cx: &Ctx, a: usize, lemma: &str) -> Option<(usize, usize)> {
-    let takes_object = matches!(lemma, "tell" | "inform" | "assure" | "ask" | "warn" | "urge" | "advise" | "remind");
-    if takes_object {
+fn addressee_after(cx: &Ctx, a: usize, cue: &whosaid_lexicon::Cue) -> Option<(usize, usize)> {
+    if cue.takes_object {
         if let Some(mi) = cx.starts.get(a).and_then(|l| l.first().copied()) {
             let m = &cx.doc.mentions[mi];
             if m.etype != EntityType::Place || m.metonymic {
@@ -513,14 +512,7 @@ fn addressee_after(cx: &Ctx, a: usize, lemma: &str) -> Option<(usize, usize)> {
 /// A medium anywhere in the sentence: "in an interview with The Free Press".
 fn medium_in_sentence(cx: &Ctx, first: usize, end: usize) -> Option<usize> {
     for i in first..end {
-        let w = cx.w(i);
-        let lead = match w {
-            "interview" | "statement" | "comments" | "remarks" | "letter" | "op-ed" | "briefing" | "podcast" => {
-                matches!(cx.w(i + 1), "with" | "to")
-            }
-            "speaking" | "talking" => matches!(cx.w(i + 1), "to" | "with"),
-            _ => false,
-        };
+        let lead = cx.words.is_medium_lead(i) && matches!(cx.w(i + 1), "with" | "to");
         if lead {
             let at = i + 2;
             if let Some(mi) = cx.starts.get(at).and_then(|l| l.first().copied()) {
@@ -557,11 +549,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
     // “…” ― Sonya Herridge
     if same(t) && matches!(cx.w(t), "―" | "—" | "–" | "-") {
         if let Some(mi) = cx.speaker_starting_at(t + 1) {
-            let cm = CueMatch {
-                start: t,
-                end: t + 1,
-                cue: whosaid_lexicon::Cue { lemma: "dash".into(), class: CueClass::Speech },
-            };
+            let cm = CueMatch { start: t, end: t + 1, cue: whosaid_lexicon::Cue::new("dash", CueClass::Speech) };
             return Some(finish_direct(cx, mi, cm, t, content, used, "quote-dash-speaker"));
         }
     }
@@ -571,7 +559,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
         k = cx.skip_time_fwd(k, cx.n());
         let cue_start_guess = k;
         let mut j = k;
-        while same(j) && (AUXILIARIES.contains(&cx.w(j)) || is_adverb(cx.w(j))) && j - k < 3 {
+        while same(j) && (AUXILIARIES.contains(&cx.w(j)) || cx.words.is_adverb(j)) && j - k < 3 {
             j += 1;
         }
         if same(j) {
@@ -629,7 +617,7 @@ fn finish_direct(
 ) -> Statement {
     used.insert(cm.start);
     let after = cx.ranges[speaker].1.max(cm.end);
-    let addressee = addressee_after(cx, cm.end, &cm.cue.lemma).map(|(mi, _)| mi).or_else(|| {
+    let addressee = addressee_after(cx, cm.end, &cm.cue).map(|(mi, _)| mi).or_else(|| {
         if after < cx.n() {
             let s = cx.sentence_of(after.min(cx.n() - 1));
             let (first, end) = sentence_bounds(cx.doc, s);
@@ -679,7 +667,7 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut UsedCues) ->
             cx.w(cm.end) == "of" && cx.starts.get(cm.end + 1).is_some_and(|l| l.iter().any(|&mi| cx.ranges[mi].1 == p));
         let gap_ok = cm.end == p
             || of_topic
-            || addressee_after(cx, cm.end, &cm.cue.lemma).is_some_and(|(_, e)| e == p)
+            || addressee_after(cx, cm.end, &cm.cue).is_some_and(|(_, e)| e == p)
             || cx.skip_time_fwd(cm.end, p) == p;
         if !gap_ok {
             continue;
@@ -701,7 +689,7 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut UsedCues) ->
             cue: Some(cx.tok_span(cue_start, cm.end)),
             cue_lemma: cm.cue.lemma.to_string(),
             speaker: Some(speaker),
-            addressee: addressee_after(cx, cm.end, &cm.cue.lemma).map(|(mi, _)| mi),
+            addressee: addressee_after(cx, cm.end, &cm.cue).map(|(mi, _)| mi),
             time: None,
             confidence: confidence_for(cx, Some(speaker), 0.9),
             rule: "speaker-cue-then-quote",
@@ -850,7 +838,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         // same speaker starts its own statement.
         if matches!(cx.w(i), "and" | "but") && i > from {
             let mut j = i + 1;
-            while j < last && (is_adverb(cx.w(j)) || AUXILIARIES.contains(&cx.w(j))) && j - i < 3 {
+            while j < last && (cx.words.is_adverb(j) || AUXILIARIES.contains(&cx.w(j))) && j - i < 3 {
                 j += 1;
             }
             if cx.words.cue(j).is_some_and(|c| &*c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
@@ -950,13 +938,13 @@ fn make_reported(
 fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>) {
     let mut a = cm.end;
     let mut addressee = None;
-    if let Some((mi, e)) = addressee_after(cx, a, &cm.cue.lemma) {
+    if let Some((mi, e)) = addressee_after(cx, a, &cm.cue) {
         addressee = Some(mi);
         a = e;
     }
     for _ in 0..2 {
         a = cx.skip_time_fwd(a, last);
-        while a < last && is_adverb(cx.w(a)) && cx.w(a) != "not" {
+        while a < last && cx.words.is_adverb(a) && cx.w(a) != "not" {
             a += 1;
         }
     }
@@ -1009,15 +997,6 @@ fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>)
     (a, addressee)
 }
 
-/// Cues that report speech only with a clause or a quotation after them:
-/// "did not respond to requests for comment" is no statement.
-fn needs_clause(lemma: &str) -> bool {
-    matches!(
-        lemma,
-        "respond" | "comment" | "answer" | "reply" | "call" | "ask" | "post" | "write" | "report" | "continue"
-    )
-}
-
 fn starts_clause(cx: &Ctx, cm: &CueMatch, a: usize) -> bool {
     // An indirect question counts too: "asked whether …", "wrote why …".
     let question = matches!(cx.w(a), "whether" | "why" | "who" | "what" | "how" | "when" | "where" | "if");
@@ -1045,7 +1024,7 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
             return None;
         }
         let (a, addressee) = content_start(cx, cm, last);
-        if needs_clause(&cm.cue.lemma) && !starts_clause(cx, cm, a) && !content_has_quote(cx, a, last) {
+        if cm.cue.needs_clause && !starts_clause(cx, cm, a) && !content_has_quote(cx, a, last) {
             return None;
         }
         let (sp_start, _) = cx.ranges[sp];
@@ -1132,7 +1111,7 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
         });
         if let Some(sp) = subject.filter(|&sp| cx.ranges[sp].0 <= first + 2 && speaker_fits_cue(cx, sp, cm)) {
             let (a, addressee) = content_start(cx, cm, last);
-            if needs_clause(&cm.cue.lemma) && !starts_clause(cx, cm, a) && !content_has_quote(cx, a, last) {
+            if cm.cue.needs_clause && !starts_clause(cx, cm, a) && !content_has_quote(cx, a, last) {
                 return None;
             }
             let e = content_end(cx, a, last);

@@ -8,7 +8,7 @@ use whosaid_lexicon::CueClass;
 
 use super::rules::{trim_content, Rules};
 use super::tagger::{Label, Role, Sequence};
-use crate::cues::{is_adverb, Words};
+use crate::cues::Words;
 
 /// Linking limits, in tokens: how far a content may sit from its cue and a
 /// source from its cue, and the cost of crossing one sentence boundary.
@@ -216,7 +216,7 @@ pub fn candidates(
                 // Leading adverbs too: "later confirmed" is the cue "confirmed"
                 // at the time "later" (the time stage attaches it).
                 while c.b > c.a
-                    && ((transparent[c.a] && words.get(c.a) != "that") || (c.b - c.a > 1 && is_adverb(words.get(c.a))))
+                    && ((transparent[c.a] && words.get(c.a) != "that") || (c.b - c.a > 1 && words.is_adverb(c.a)))
                 {
                     c.a += 1;
                 }

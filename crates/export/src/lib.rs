@@ -1,0 +1,66 @@
+//! whosaid-export: statements as the data researchers analyse.
+//!
+//! Everything starts from [`rows::Corpus`], a flat view of `whosaid/1`
+//! documents (one [`rows::StatementRow`] per statement, its coded issues and
+//! targets, and the documents' text for the DNA project), built either from
+//! `whosaid extract` output or from a database (actors then come from the
+//! store's cross-document linking). From it:
+//!
+//! - [`table`]: the statements table and the long codings table, CSV
+//!   (RFC 4180: CRLF line ends, fields quoted when needed, UTF-8, header);
+//! - [`network`]: discourse networks as DNA defines them (actor × issue,
+//!   actor × actor congruence / conflict, speaker → target), with DNA's
+//!   aggregations and normalisations;
+//! - [`graphml`]: plain GraphML with declared attributes (Gephi, networkx,
+//!   igraph) and CSV node + edge lists;
+//! - [`dna`]: a DNA 3 project database (SQLite, DNA's 16 tables) with the
+//!   documents and the pre-coded statements, for review in DNA.
+//!
+//! Output is deterministic: rows in corpus order, nodes and edges sorted.
+
+pub mod dna;
+pub mod graphml;
+pub mod network;
+pub mod parquet_out;
+pub mod rows;
+mod sha256;
+pub mod table;
+
+use std::fmt;
+use std::path::Path;
+
+/// An export failure, naming the file and the reason.
+#[derive(Debug)]
+pub enum ExportError {
+    Io { path: String, reason: String },
+    Db { path: String, reason: String },
+    Invalid(String),
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::Io { path, reason } | ExportError::Db { path, reason } => write!(f, "{path}: {reason}"),
+            ExportError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+pub type Result<T> = std::result::Result<T, ExportError>;
+
+pub(crate) fn io_err(path: &Path, e: impl fmt::Display) -> ExportError {
+    ExportError::Io { path: path.display().to_string(), reason: e.to_string() }
+}
+
+/// Writes `bytes` to `path` whole (a temporary file renamed into place, so a
+/// failed export never leaves half a file under the final name).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default()
+    ));
+    std::fs::write(&tmp, bytes).map_err(|e| io_err(path, format!("cannot write: {e}")))?;
+    std::fs::rename(&tmp, path).map_err(|e| io_err(path, format!("cannot write: {e}")))
+}
