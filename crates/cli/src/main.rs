@@ -18,10 +18,12 @@ struct Cli {
     command: Command,
 }
 
+mod db;
 mod eval_cmd;
 mod eval_html_cmd;
 mod export_cmd;
 mod outlets_cmd;
+mod queue_cmd;
 mod store_cmd;
 mod train_cmd;
 
@@ -45,6 +47,10 @@ enum Command {
     Show(store_cmd::ShowArgs),
     /// Serve the web app and JSON API over a database.
     Serve(store_cmd::ServeArgs),
+    /// The work queue of a PostgreSQL store: add inputs, show progress.
+    Queue(queue_cmd::QueueArgs),
+    /// Claim queued inputs, extract and store them, until the queue is drained.
+    Work(queue_cmd::WorkArgs),
     /// Compare outlets: whom they quote, how, their terminology and distinctive words.
     Outlets(outlets_cmd::OutletsArgs),
     /// Stories across outlets: articles about one event and the quotes each outlet carried.
@@ -140,6 +146,8 @@ fn main() -> ExitCode {
         Command::Actors(args) => store_cmd::actors(args),
         Command::Show(args) => store_cmd::show(args),
         Command::Serve(args) => store_cmd::serve(args),
+        Command::Queue(args) => queue_cmd::queue(args),
+        Command::Work(args) => queue_cmd::work(args),
         Command::Outlets(args) => outlets_cmd::outlets(args),
         Command::Stories(args) => outlets_cmd::stories(args),
         Command::Export(args) => export_cmd::export(args),

@@ -10,8 +10,9 @@ use clap::ValueEnum;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
 use whosaid_read::JsonlFields;
+use whosaid_store::backend::DocSink;
 use whosaid_store::input::{self, Layout};
-use whosaid_store::{ActorsQuery, Scope, SearchQuery, Sort, StatementHit, Store};
+use whosaid_store::{ActorsQuery, Scope, SearchQuery, Sort, StatementHit};
 
 #[derive(clap::Args)]
 pub struct IngestArgs {
@@ -19,7 +20,7 @@ pub struct IngestArgs {
     /// `whosaid extract` output (JSON/JSONL, stored as is, without re-extraction).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// The database file (created if missing).
+    /// The database: a SQLite file (created if missing) or a postgres:// URL.
     #[arg(long)]
     pub db: PathBuf,
     /// Publication date (YYYY-MM-DD) for inputs that carry none.
@@ -195,7 +196,7 @@ pub struct ShowArgs {
 pub struct ServeArgs {
     #[arg(long)]
     pub db: PathBuf,
-    /// Address to listen on (loopback by default: the app has no authentication).
+    /// Address to listen on (loopback by default; any other address needs --token-file).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Port (0 picks a free one; the address is printed on stderr).
@@ -204,6 +205,11 @@ pub struct ServeArgs {
     /// Worker threads, each with its own read-only connection.
     #[arg(long, default_value_t = 4)]
     pub threads: usize,
+    /// A file holding an access token (16+ visible ASCII characters): every
+    /// request must send `Authorization: Bearer <token>`. Required when
+    /// --host is not loopback.
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
 }
 
 /// One run of consecutive inputs read the same way.
@@ -255,7 +261,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         }
     }
     let mut pipeline = None;
-    let mut store = Store::open(&args.db)?;
+    let mut store = crate::db::open_store(&args.db)?;
     let mut writer = store.writer(args.batch_size);
     let mut totals = Totals { errors: bad_paths.len(), ..Totals::default() };
     let quiet = args.quiet;
@@ -277,7 +283,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     };
     // Puts one document; commits on batch size (inside put) or every 2 seconds.
     let mut put = |doc: &JsonDocument,
-                   writer: &mut whosaid_store::Writer<'_>,
+                   writer: &mut dyn DocSink,
                    totals: &mut Totals,
                    stored_total: &mut usize|
      -> std::result::Result<(), whosaid_store::Error> {
@@ -326,7 +332,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                             if doc.meta.published.is_none() {
                                 doc.meta.published = published.map(|d| d.format("%Y-%m-%d").to_string());
                             }
-                            put(&doc, &mut writer, &mut totals, &mut stored_total)?;
+                            put(&doc, writer.as_mut(), &mut totals, &mut stored_total)?;
                         }
                         Err(e) => {
                             eprintln!("whosaid: {e}");
@@ -366,7 +372,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                 let mut report = |msg: &str| eprintln!("whosaid: {msg}");
                 let mut write = |line: &str| -> std::io::Result<()> {
                     let doc: JsonDocument = serde_json::from_str(line).map_err(std::io::Error::other)?;
-                    put(&doc, &mut writer, &mut totals, &mut stored_total)
+                    put(&doc, writer.as_mut(), &mut totals, &mut stored_total)
                         .map_err(|e| std::io::Error::other(e.to_string()))
                 };
                 let summary =
@@ -376,6 +382,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         }
     }
     let last = writer.finish()?;
+    drop(writer);
     report_commit(last, &mut stored_total);
     let (docs, statements, actors) = store.counts()?;
     if !quiet {
@@ -387,7 +394,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             totals.unchanged,
             totals.statements,
             totals.errors,
-            args.db.display()
+            crate::db::shown(&args.db)
         );
     }
     Ok(if totals.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -397,12 +404,12 @@ fn list_format(f: Option<ListFormat>) -> ListFormat {
     f.unwrap_or(if std::io::stdout().is_terminal() { ListFormat::Table } else { ListFormat::Jsonl })
 }
 
-fn open_db(path: &std::path::Path) -> Result<Store> {
-    Ok(Store::open_read_only(path)?)
+fn open_db(path: &std::path::Path) -> Result<Box<dyn whosaid_store::backend::StatementStore>> {
+    crate::db::open_store_read_only(path)
 }
 
 pub fn search(args: SearchArgs) -> Result<ExitCode> {
-    let store = open_db(&args.db)?;
+    let mut store = open_db(&args.db)?;
     let q = SearchQuery {
         text: args.query.clone(),
         scope: match args.scope {
@@ -544,16 +551,18 @@ pub fn actors(args: ActorsArgs) -> Result<ExitCode> {
     match &args.action {
         Some(ActorsAction::Merge { a, b, db }) | Some(ActorsAction::Split { a, b, db }) => {
             let kind = if matches!(args.action, Some(ActorsAction::Merge { .. })) { "merge" } else { "split" };
-            if !db.is_file() {
+            if matches!(whosaid_store::backend::Target::parse(db)?, whosaid_store::backend::Target::Sqlite(_))
+                && !db.is_file()
+            {
                 anyhow::bail!("{}: no such database (create it with `whosaid ingest`)", db.display());
             }
-            let mut store = Store::open(db)?;
+            let mut store = crate::db::open_store(db)?;
             store.correct_actors(kind, a, b)?;
             eprintln!("whosaid actors: {kind} {a:?} {b:?} recorded; actors re-linked");
             return Ok(ExitCode::SUCCESS);
         }
         Some(ActorsAction::Links { db }) => {
-            let store = open_db(db)?;
+            let mut store = open_db(db)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             for (norm, etype, actor, rule, evidence) in store.actor_links()? {
@@ -566,7 +575,7 @@ pub fn actors(args: ActorsArgs) -> Result<ExitCode> {
     let Some(db) = &args.db else {
         anyhow::bail!("whosaid actors: --db is required");
     };
-    let store = open_db(db)?;
+    let mut store = open_db(db)?;
     let list = store.actors(&ActorsQuery {
         name: args.name.clone(),
         etype: args.etype.clone(),
@@ -623,9 +632,9 @@ pub fn actors(args: ActorsArgs) -> Result<ExitCode> {
 }
 
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
-    let store = open_db(&args.db)?;
+    let mut store = open_db(&args.db)?;
     let Some(id) = store.find_document(&args.doc_id)? else {
-        anyhow::bail!("{}: no such document in {}", args.doc_id, args.db.display());
+        anyhow::bail!("{}: no such document in {}", args.doc_id, crate::db::shown(&args.db));
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -680,13 +689,20 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
+    if let whosaid_store::backend::Target::Postgres(_) = whosaid_store::backend::Target::parse(&args.db)? {
+        anyhow::bail!(
+            "whosaid serve reads a SQLite database only (so far); --db {} is PostgreSQL",
+            crate::db::shown(&args.db)
+        );
+    }
     let config = whosaid_store::server::Config {
         db: args.db.clone(),
         host: args.host.clone(),
         port: args.port,
         threads: args.threads.clamp(1, 64),
     };
-    whosaid_store::server::serve(&config, |addr| {
+    let token = args.token_file.as_deref().map(whosaid_store::auth::Token::from_file).transpose()?;
+    whosaid_store::server::serve_with_token(&config, token, |addr| {
         eprintln!("whosaid: serving {} on http://{addr}/ (Ctrl-C stops)", args.db.display());
     })?;
     Ok(ExitCode::SUCCESS)

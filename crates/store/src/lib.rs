@@ -36,6 +36,8 @@
 //! never link, nor do a person and an organisation of the same name. Mention
 //! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
 
+pub mod auth;
+pub mod backend;
 pub mod export;
 mod hash;
 pub mod input;
@@ -46,7 +48,7 @@ mod schema;
 pub mod server;
 mod terms;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -434,8 +436,8 @@ fn put_document(
             doc = &linked;
         }
     }
-    let json = serde_json::to_vec(doc).map_err(|e| Error::Db(format!("{key}: cannot serialise: {e}")))?;
-    let jhash = hash::fnv1a_128_hex(&json);
+    let row = backend::DocumentRow::new(doc)?;
+    let jhash = row.json_hash.clone();
     match seen.get(&key) {
         Some(h) if *h != jhash => return Ok(Outcome::Conflict),
         Some(_) => {}
@@ -448,13 +450,7 @@ fn put_document(
             return Ok(Outcome::Unchanged);
         }
     }
-    let mut compressed = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-    compressed.write_all(&json)?;
-    let compressed = compressed.finish()?;
-    let site = doc.meta.url.as_deref().and_then(url_site);
-    let outlet = doc.meta.outlet.clone().filter(|s| !s.trim().is_empty()).or_else(|| site.clone());
-    let published = doc.meta.published.clone().filter(|p| !p.is_empty());
-    let headline = doc.headline.as_ref().map(|h| h.text.clone());
+    let backend::DocumentRow { compressed, site, outlet, published, headline, .. } = row;
     let now = now_iso();
     let updated = existing.is_some();
     // One column list for insert and update, so the two cannot drift apart.
@@ -609,12 +605,8 @@ fn link_actor(conn: &Connection, e: &whosaid_document::output::JsonEntity) -> Re
         }
     };
     let mut alias = conn.prepare_cached("INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?1, ?2)")?;
-    alias.execute(params![id, e.name.trim()])?;
-    for m in e.mentions.iter().filter(|m| m.kind == "name") {
-        let t = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !t.is_empty() && t.chars().count() <= 200 {
-            alias.execute(params![id, t])?;
-        }
+    for a in backend::entity_aliases(e) {
+        alias.execute(params![id, a])?;
     }
     Ok(id)
 }

@@ -129,19 +129,6 @@ fn relink_inner(conn: &Connection, lex: &Lexicon) -> Result<()> {
             rows.push((id, name, etype));
         }
     }
-    let keys: Vec<Key> = spellings
-        .iter()
-        .map(|((norm, etype), sp)| {
-            let count = sp.values().sum();
-            let display =
-                sp.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|x| x.0.clone()).unwrap_or_default();
-            let words = if etype == "person" { person_words(&display) } else { fold_words(&display) };
-            Key { norm: norm.clone(), etype: etype.clone(), count, display, words }
-        })
-        .collect();
-    let index: BTreeMap<(&str, &str), usize> =
-        keys.iter().enumerate().map(|(i, k)| ((k.norm.as_str(), k.etype.as_str()), i)).collect();
-
     // User corrections, by normalised name (any type).
     let mut merges: Vec<(String, String)> = Vec::new();
     let mut splits: Vec<(String, String)> = Vec::new();
@@ -157,6 +144,106 @@ fn relink_inner(conn: &Connection, lex: &Lexicon) -> Result<()> {
             }
         }
     }
+
+    let plan = plan(&spellings, &merges, &splits, lex);
+    let keys = &plan.keys;
+    let canonical = &plan.canonical;
+    let index = &plan.index;
+    // Actor rows for canonical keys (created if a split needs a new one).
+    let mut actor_of_key: BTreeMap<usize, i64> = BTreeMap::new();
+    for &c in canonical.iter().collect::<BTreeSet<_>>() {
+        let k = &keys[c];
+        conn.prepare_cached("INSERT OR IGNORE INTO actors (norm, type, name) VALUES (?1, ?2, ?3)")?
+            .execute(params![k.norm, k.etype, k.display])?;
+        conn.prepare_cached("UPDATE actors SET name = ?3 WHERE norm = ?1 AND type = ?2")?
+            .execute(params![k.norm, k.etype, k.display])?;
+        let id: i64 = conn
+            .prepare_cached("SELECT id FROM actors WHERE norm = ?1 AND type = ?2")?
+            .query_row(params![k.norm, k.etype], |r| r.get(0))?;
+        actor_of_key.insert(c, id);
+    }
+    let mut upd =
+        conn.prepare_cached("UPDATE entities SET actor_id = ?3 WHERE doc_id = ?1 AND idx = ?2 AND actor_id IS NOT ?3")?;
+    for ((doc, idx), name, etype) in &rows {
+        let k = index[&(normalise_name(name), etype.clone())];
+        upd.execute(params![doc, idx, actor_of_key[&canonical[k]]])?;
+    }
+    conn.execute_batch(
+        "UPDATE statements SET speaker_actor = (SELECT e.actor_id FROM entities e
+             WHERE e.doc_id = statements.doc_id AND e.idx = statements.speaker_entity)
+         WHERE speaker_entity IS NOT NULL;
+         UPDATE statements SET addressee_actor = (SELECT e.actor_id FROM entities e
+             WHERE e.doc_id = statements.doc_id AND e.idx = statements.addressee_entity)
+         WHERE addressee_entity IS NOT NULL;
+         DELETE FROM actor_aliases;
+         INSERT OR IGNORE INTO actor_aliases (actor_id, alias)
+             SELECT actor_id, trim(name) FROM entities WHERE actor_id IS NOT NULL;
+         INSERT OR IGNORE INTO actor_aliases (actor_id, alias)
+             SELECT e.actor_id, trim(m.text) FROM mentions m
+             JOIN entities e ON e.doc_id = m.doc_id AND e.idx = m.entity_idx
+             WHERE m.kind = 'name' AND e.actor_id IS NOT NULL AND length(m.text) <= 200;
+         DELETE FROM actor_links;",
+    )?;
+    let mut link = conn.prepare_cached(
+        "INSERT OR REPLACE INTO actor_links (norm, type, actor_id, rule, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, rule, evidence) in &plan.links {
+        let k = &keys[*i];
+        link.execute(params![k.norm, k.etype, actor_of_key[&canonical[*i]], rule, evidence])?;
+    }
+    conn.execute_batch(
+        "DELETE FROM actors WHERE id NOT IN (SELECT actor_id FROM entities WHERE actor_id IS NOT NULL)
+           AND id NOT IN (SELECT actor_id FROM actor_links);",
+    )?;
+    Ok(())
+}
+
+/// The outcome of linking, independent of any database: every distinct name
+/// key, the key whose actor it joins, and why (for keys joined to another).
+/// [`relink`] applies it to SQLite; other stores apply the same plan.
+#[derive(Clone, Debug)]
+pub struct LinkPlan {
+    /// Distinct keys, sorted by (norm, type).
+    pub keys: Vec<PlanKey>,
+    /// `canonical[i]`: index of the key whose actor key `i` joins (itself when canonical).
+    pub canonical: Vec<usize>,
+    /// (norm, type) → index into `keys`.
+    pub index: BTreeMap<(String, String), usize>,
+    /// For each non-canonical key: (key index, rule, evidence).
+    pub links: Vec<(usize, String, String)>,
+}
+
+/// One distinct stored name key of a [`LinkPlan`].
+#[derive(Clone, Debug)]
+pub struct PlanKey {
+    pub norm: String,
+    pub etype: String,
+    /// The display name: the key's most frequent spelling.
+    pub display: String,
+}
+
+/// Computes which keys are one actor (the rules of the module docs) from the
+/// spellings of every linked entity, keyed by (normalised name, type) with a
+/// count per spelling, and the user corrections as (a, b) pairs of normalised
+/// names. Deterministic: the same input gives the same plan.
+pub fn plan(
+    spellings: &BTreeMap<(String, String), BTreeMap<String, usize>>,
+    merges: &[(String, String)],
+    splits: &[(String, String)],
+    lex: &Lexicon,
+) -> LinkPlan {
+    let keys: Vec<Key> = spellings
+        .iter()
+        .map(|((norm, etype), sp)| {
+            let count = sp.values().sum();
+            let display =
+                sp.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|x| x.0.clone()).unwrap_or_default();
+            let words = if etype == "person" { person_words(&display) } else { fold_words(&display) };
+            Key { norm: norm.clone(), etype: etype.clone(), count, display, words }
+        })
+        .collect();
+    let index: BTreeMap<(String, String), usize> =
+        keys.iter().enumerate().map(|(i, k)| ((k.norm.clone(), k.etype.clone()), i)).collect();
 
     let mut dsu = Dsu((0..keys.len()).collect());
     let mut why: Vec<Option<Why>> = vec![None; keys.len()];
@@ -185,9 +272,9 @@ fn relink_inner(conn: &Connection, lex: &Lexicon) -> Result<()> {
     };
 
     // 1. User merges (every type that carries both names).
-    for (a, b) in &merges {
+    for (a, b) in merges {
         for ka in keys.iter().enumerate().filter(|(_, k)| &k.norm == a).map(|(i, _)| i).collect::<Vec<_>>() {
-            if let Some(&kb) = index.get(&(b.as_str(), keys[ka].etype.as_str())) {
+            if let Some(&kb) = index.get(&(b.clone(), keys[ka].etype.clone())) {
                 let w = Why { rule: "user-merge", evidence: format!("whosaid actors merge {a:?} {b:?}") };
                 unite(&mut dsu, &mut why, ka, kb, w);
             }
@@ -283,59 +370,23 @@ fn relink_inner(conn: &Connection, lex: &Lexicon) -> Result<()> {
         }
     }
 
-    // Actor rows for canonical keys (created if a split needs a new one).
-    let mut actor_of_key: BTreeMap<usize, i64> = BTreeMap::new();
-    for &c in canonical.iter().collect::<BTreeSet<_>>() {
-        let k = &keys[c];
-        conn.prepare_cached("INSERT OR IGNORE INTO actors (norm, type, name) VALUES (?1, ?2, ?3)")?
-            .execute(params![k.norm, k.etype, k.display])?;
-        conn.prepare_cached("UPDATE actors SET name = ?3 WHERE norm = ?1 AND type = ?2")?
-            .execute(params![k.norm, k.etype, k.display])?;
-        let id: i64 = conn
-            .prepare_cached("SELECT id FROM actors WHERE norm = ?1 AND type = ?2")?
-            .query_row(params![k.norm, k.etype], |r| r.get(0))?;
-        actor_of_key.insert(c, id);
-    }
-    let mut upd =
-        conn.prepare_cached("UPDATE entities SET actor_id = ?3 WHERE doc_id = ?1 AND idx = ?2 AND actor_id IS NOT ?3")?;
-    for ((doc, idx), name, etype) in &rows {
-        let k = index[&(normalise_name(name).as_str(), etype.as_str())];
-        upd.execute(params![doc, idx, actor_of_key[&canonical[k]]])?;
-    }
-    conn.execute_batch(
-        "UPDATE statements SET speaker_actor = (SELECT e.actor_id FROM entities e
-             WHERE e.doc_id = statements.doc_id AND e.idx = statements.speaker_entity)
-         WHERE speaker_entity IS NOT NULL;
-         UPDATE statements SET addressee_actor = (SELECT e.actor_id FROM entities e
-             WHERE e.doc_id = statements.doc_id AND e.idx = statements.addressee_entity)
-         WHERE addressee_entity IS NOT NULL;
-         DELETE FROM actor_aliases;
-         INSERT OR IGNORE INTO actor_aliases (actor_id, alias)
-             SELECT actor_id, trim(name) FROM entities WHERE actor_id IS NOT NULL;
-         INSERT OR IGNORE INTO actor_aliases (actor_id, alias)
-             SELECT e.actor_id, trim(m.text) FROM mentions m
-             JOIN entities e ON e.doc_id = m.doc_id AND e.idx = m.entity_idx
-             WHERE m.kind = 'name' AND e.actor_id IS NOT NULL AND length(m.text) <= 200;
-         DELETE FROM actor_links;",
-    )?;
-    let mut link = conn.prepare_cached(
-        "INSERT OR REPLACE INTO actor_links (norm, type, actor_id, rule, evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (i, k) in keys.iter().enumerate() {
+    let mut links = Vec::new();
+    for i in 0..keys.len() {
         if canonical[i] != i {
             let w = why[i].clone().or_else(|| {
                 // Joined through another member: cite the first recorded reason in its group.
                 groups[&dsu.find(i)].iter().find_map(|&m| why[m].clone())
             });
             let w = w.unwrap_or(Why { rule: "spelling", evidence: String::new() });
-            link.execute(params![k.norm, k.etype, actor_of_key[&canonical[i]], w.rule, w.evidence])?;
+            links.push((i, w.rule.to_string(), w.evidence));
         }
     }
-    conn.execute_batch(
-        "DELETE FROM actors WHERE id NOT IN (SELECT actor_id FROM entities WHERE actor_id IS NOT NULL)
-           AND id NOT IN (SELECT actor_id FROM actor_links);",
-    )?;
-    Ok(())
+    LinkPlan {
+        keys: keys.into_iter().map(|k| PlanKey { norm: k.norm, etype: k.etype, display: k.display }).collect(),
+        canonical,
+        index,
+        links,
+    }
 }
 
 /// Records a user correction (`merge` or `split`) by normalised names.

@@ -292,7 +292,7 @@ pub fn fts_query(input: &str) -> Option<String> {
 }
 
 /// `%x%` for LIKE, with the wildcards in `x` escaped (ESCAPE '\').
-fn like_contains(x: &str) -> String {
+pub fn like_contains(x: &str) -> String {
     let mut s = String::from("%");
     for c in x.chars() {
         if matches!(c, '%' | '_' | '\\') {

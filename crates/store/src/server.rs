@@ -119,16 +119,28 @@ pub struct Server {
     pool: Arc<Pool>,
     addr: SocketAddr,
     loopback: bool,
+    token: Option<Arc<crate::auth::Token>>,
 }
 
 impl Server {
     /// Opens the pool (fails early on a missing or unreadable database) and binds.
     pub fn bind(config: &Config) -> Result<Server> {
+        Server::bind_with_token(config, None)
+    }
+
+    /// As [`Server::bind`], with an access token every request must carry
+    /// (`crate::auth`); required when the host is not loopback.
+    pub fn bind_with_token(config: &Config, token: Option<crate::auth::Token>) -> Result<Server> {
+        crate::auth::require_token(&config.host, token.as_ref())?;
         let pool = Pool::open(config)?;
         let listener = TcpListener::bind((config.host.as_str(), config.port))
             .map_err(|e| Error::Db(format!("cannot listen on {}:{}: {e}", config.host, config.port)))?;
         let addr = listener.local_addr()?;
-        Ok(Server { listener, pool: Arc::new(pool), addr, loopback: addr.ip().is_loopback() })
+        if !addr.ip().is_loopback() && token.is_none() {
+            return Err(Error::Invalid(format!("{addr} is not loopback: an access token (--token-file) is required")));
+        }
+        let token = token.map(Arc::new);
+        Ok(Server { listener, pool: Arc::new(pool), addr, loopback: addr.ip().is_loopback(), token })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -150,7 +162,7 @@ impl Server {
             let pool = self.pool.clone();
             let active_undo = active.clone();
             let active = active.clone();
-            let ctx = Ctx { port: self.addr.port(), loopback: self.loopback };
+            let ctx = Ctx { port: self.addr.port(), loopback: self.loopback, token: self.token.clone() };
             let spawned = std::thread::Builder::new().name("whosaid-http".into()).spawn(move || {
                 serve_connection(stream, &pool, &ctx);
                 active.fetch_sub(1, Ordering::SeqCst);
@@ -166,7 +178,16 @@ impl Server {
 
 /// Binds, reports the address, and serves until the process ends.
 pub fn serve(config: &Config, on_ready: impl FnOnce(SocketAddr)) -> Result<()> {
-    let server = Server::bind(config)?;
+    serve_with_token(config, None, on_ready)
+}
+
+/// [`serve`] with an access token ([`Server::bind_with_token`]).
+pub fn serve_with_token(
+    config: &Config,
+    token: Option<crate::auth::Token>,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
+    let server = Server::bind_with_token(config, token)?;
     on_ready(server.addr());
     server.run()
 }
@@ -174,6 +195,7 @@ pub fn serve(config: &Config, on_ready: impl FnOnce(SocketAddr)) -> Result<()> {
 struct Ctx {
     port: u16,
     loopback: bool,
+    token: Option<Arc<crate::auth::Token>>,
 }
 
 /// A response before it is written.
@@ -214,6 +236,7 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         204 => "No Content",
         400 => "Bad Request",
+        401 => "Unauthorized",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
@@ -375,6 +398,10 @@ fn serve_connection(stream: TcpStream, pool: &Pool, ctx: &Ctx) {
             Reply::error(414, format!("request target longer than {MAX_TARGET_BYTES} bytes"))
         } else if ctx.loopback && !host_allowed(head.header("Host"), ctx.port) {
             Reply::error(421, "unexpected Host header: use http://127.0.0.1 or http://localhost")
+        } else if ctx.token.as_ref().is_some_and(|t| !crate::auth::bearer_matches(head.header("Authorization"), t)) {
+            let mut r = Reply::error(401, "missing or wrong access token: send Authorization: Bearer <token>");
+            r.extra.push(("WWW-Authenticate", "Bearer".into()));
+            r
         } else {
             route(pool, &head.target)
         };

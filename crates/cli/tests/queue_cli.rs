@@ -1,0 +1,208 @@
+//! The work queue end to end against a real PostgreSQL server
+//! (`WHOSAID_TEST_PG`; SKIPPED without it, failing under WHOSAID_REQUIRE_PG):
+//! four `whosaid work` processes over one queue, one killed with SIGKILL in
+//! the middle of a batch and restarted, must store every document exactly
+//! once, and the database must equal a single-process SQLite ingest of the
+//! same inputs (documents, statements, actors).
+//!
+//! The fault test is 5,000 documents; this one is scaled to
+//! `WHOSAID_FAULT_DOCS` (default 1,200) so the whole CI stays well inside its
+//! time; the code path is the same at any size.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use whosaid_store::Store;
+use whosaid_store_pg::testing::{fresh_db, server, snapshot};
+use whosaid_store_pg::PgStore;
+
+const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp(name: &str) -> TempDir {
+    let p = std::env::temp_dir().join(format!("whosaid-queue-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).unwrap();
+    TempDir(p)
+}
+
+/// `n` distinct articles (fixture texts, each with its own id, outlet and
+/// date) as JSONL files of `per_file` records.
+fn corpus(dir: &Path, n: usize, per_file: usize) -> Vec<PathBuf> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../whosaid/tests/fixtures/articles");
+    let mut texts: Vec<String> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    texts.sort();
+    let outlets = ["rt.com", "bbc.co.uk", "reuters.com", "kyivindependent.com"];
+    let mut files = Vec::new();
+    for f in 0..n.div_ceil(per_file) {
+        let path = dir.join(format!("part-{f:04}.jsonl"));
+        let mut out = String::new();
+        for i in f * per_file..((f + 1) * per_file).min(n) {
+            let rec = serde_json::json!({
+                "id": format!("doc-{i:05}"),
+                "text": format!("{}\n[item {i}]", texts[i % texts.len()]),
+                "url": format!("https://www.{}/news/{i}", outlets[i % outlets.len()]),
+                "published": format!("2025-04-{:02}", 1 + i % 28),
+            });
+            out.push_str(&rec.to_string());
+            out.push('\n');
+        }
+        std::fs::write(&path, out).unwrap();
+        files.push(path);
+    }
+    files
+}
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN).args(args).output().expect("run whosaid");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+fn worker(db: &str, name: &str) -> Child {
+    Command::new(BIN)
+        .args(["work", "--db", db, "--name", name, "--batch", "2", "--lease-secs", "4", "-j", "1", "--poll-ms", "200"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start whosaid work")
+}
+
+#[test]
+fn four_workers_one_killed_mid_batch_store_every_document_once() {
+    let Some(url) = server("four_workers_one_killed_mid_batch_store_every_document_once") else { return };
+    let n: usize = std::env::var("WHOSAID_FAULT_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(1200);
+    let db = fresh_db(&url, "fault");
+    let dir = temp("fault");
+    let inputs = dir.0.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let files = corpus(&inputs, n, 25);
+    let dir_arg = inputs.canonicalize().unwrap();
+
+    // The reference: one process, SQLite, the same inputs by the same (absolute) paths.
+    let sqlite = dir.0.join("ref.db");
+    let abs: Vec<String> = files.iter().map(|f| f.canonicalize().unwrap().to_string_lossy().into_owned()).collect();
+    let mut args = vec!["ingest", "--db", sqlite.to_str().unwrap(), "-q"];
+    args.extend(abs.iter().map(String::as_str));
+    let (ok, _, err) = run(&args);
+    assert!(ok, "{err}");
+
+    let (ok, _, err) = run(&["queue", "add", dir_arg.to_str().unwrap(), "--db", &db]);
+    assert!(ok, "{err}");
+    assert!(err.contains(&format!("{} inputs queued", files.len())), "{err}");
+    let (ok, _, err) = run(&["queue", "add", dir_arg.to_str().unwrap(), "--db", &db]);
+    assert!(ok && err.contains(&format!("0 inputs queued ({} already queued)", files.len())), "{err}");
+
+    let mut workers: Vec<Child> = (0..4).map(|i| worker(&db, &format!("w{i}"))).collect();
+    // Kill w0 while it holds a claim (in the middle of a batch).
+    let mut pg = PgStore::open(&db).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let killed_claims = loop {
+        let st = pg.queue_status().unwrap();
+        let held = st.workers.iter().find(|(w, _)| w == "w0").map(|(_, n)| *n).unwrap_or(0);
+        if held > 0 && st.done > 0 {
+            break held;
+        }
+        assert!(Instant::now() < deadline, "w0 never held a claim: {st:?}");
+        assert!(!st.drained(), "the queue drained before w0 could be killed: use more documents");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    workers[0].kill().unwrap(); // SIGKILL
+    let status = workers[0].wait().unwrap();
+    assert!(!status.success());
+    let st = pg.queue_status().unwrap();
+    assert!(st.claimed + st.expired >= killed_claims, "the dead worker's claim is still there: {st:?}");
+    workers[0] = worker(&db, "w0-restarted");
+    for (i, w) in workers.iter_mut().enumerate() {
+        let out = w.wait_with_output_ref();
+        assert!(out.0, "worker {i} failed: {}", out.1);
+    }
+
+    let st = pg.queue_status().unwrap();
+    assert_eq!((st.done, st.failed, st.pending, st.claimed, st.expired), (files.len() as i64, 0, 0, 0, 0), "{st:?}");
+    let mut reference = Store::open_read_only(&sqlite).unwrap();
+    let want = snapshot(&mut reference);
+    let got = snapshot(&mut pg);
+    assert_eq!(want.counts.0, n as i64, "the reference stored every document");
+    assert_eq!(got.counts, want.counts, "documents, statements, actors");
+    assert_eq!(got.actors, want.actors);
+    assert_eq!(got.statements, want.statements);
+    assert_eq!(got.links, want.links);
+    // Every stored document is the reference's, but for near-duplicate marks
+    // (`duplicate_of`): a batch run marks wire copies among the inputs it
+    // reads, and a worker reads only its own claims, so copies in different
+    // claims stay unmarked (open: share the fingerprints through the store).
+    assert_eq!(got.documents.len(), want.documents.len());
+    let mut unmarked = 0;
+    for (g, w) in got.documents.iter().zip(&want.documents) {
+        let mut g = g.clone();
+        if g.duplicate_of != w.duplicate_of {
+            assert!(g.duplicate_of.is_none(), "{:?}: marked as a copy of {:?}", g.meta.id, g.duplicate_of);
+            unmarked += 1;
+            g.duplicate_of = w.duplicate_of.clone();
+        }
+        assert_eq!(&g, w, "{:?}", w.meta.id);
+    }
+    eprintln!("{unmarked} of {} documents lack the reference's near-duplicate mark", want.documents.len());
+    // Done items account for every document once, even the killed batch's.
+    assert!(st.documents >= n as i64, "{st:?}");
+    let (ok, out, _) = run(&["queue", "status", "--db", &db]);
+    assert!(ok && out.contains(&format!("{0}/{0} inputs done (100%)", files.len())), "{out}");
+    let (ok, out, _) = run(&["search", "--db", &db, "--format", "jsonl", "--limit", "1000000"]);
+    assert!(ok);
+    assert_eq!(out.lines().count() as i64, want.counts.1);
+}
+
+#[test]
+fn a_failing_input_is_reported_with_its_reason() {
+    let Some(url) = server("a_failing_input_is_reported_with_its_reason") else { return };
+    let db = fresh_db(&url, "failing");
+    let dir = temp("failing");
+    let good = dir.0.join("good.txt");
+    std::fs::write(&good, "\"We will win,\" said Maria Lopez, the mayor.\n").unwrap();
+    let gone = dir.0.join("gone.txt");
+    std::fs::write(&gone, "temporary").unwrap();
+    let (ok, _, err) = run(&["queue", "add", good.to_str().unwrap(), gone.to_str().unwrap(), "--db", &db]);
+    assert!(ok, "{err}");
+    std::fs::remove_file(&gone).unwrap();
+    let (ok, _, err) = run(&["work", "--db", &db, "--name", "solo"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("queue drained"), "{err}");
+    let (ok, out, _) = run(&["queue", "status", "--db", &db]);
+    assert!(ok);
+    assert!(out.contains("1/2 inputs done") && out.contains("1 failed"), "{out}");
+    assert!(out.contains("gone.txt") && out.contains("no such file"), "{out}");
+    let (ok, out, _) = run(&["search", "win", "--db", &db, "--format", "jsonl"]);
+    assert!(ok && out.contains("Maria Lopez"), "{out}");
+    // A SQLite path is refused with the reason.
+    let (ok, _, err) = run(&["work", "--db", dir.0.join("x.db").to_str().unwrap()]);
+    assert!(!ok && err.contains("needs a PostgreSQL database"), "{err}");
+}
+
+trait WaitOutput {
+    fn wait_with_output_ref(&mut self) -> (bool, String);
+}
+
+impl WaitOutput for Child {
+    fn wait_with_output_ref(&mut self) -> (bool, String) {
+        use std::io::Read;
+        let mut err = String::new();
+        if let Some(mut e) = self.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        let status = self.wait().unwrap();
+        (status.success(), err)
+    }
+}

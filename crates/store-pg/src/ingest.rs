@@ -1,0 +1,552 @@
+//! Writing documents and re-linking actors on PostgreSQL. The rules are the
+//! SQLite store's (`whosaid-store` lib.rs `put_document` and link.rs): the
+//! encoded row ([`DocumentRow`]), linkability, aliases and the link plan come
+//! from there; only the SQL is here.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use postgres::{GenericClient, Row, Statement};
+use whosaid_document::output::{JsonActor, JsonDocument};
+use whosaid_lexicon::Lexicon;
+use whosaid_store::backend::{entity_aliases, linkable, now_iso, BatchReport, DocumentRow};
+use whosaid_store::{content_hash, document_key, normalise_name, Outcome, Pending};
+
+use crate::{tx, TxResult};
+
+/// What one transaction has resolved so far: actor ids by key, and the
+/// aliases to insert at commit (sorted, so racing writers take them in one order).
+#[derive(Default)]
+pub(crate) struct BatchState {
+    actors: HashMap<(String, String), i64>,
+    aliases: BTreeSet<(i64, String)>,
+    /// Prepared statements of this connection by SQL text (kept across
+    /// transactions: one parse per statement, one round trip per call).
+    stmts: HashMap<String, Statement>,
+}
+
+fn prep<C: GenericClient>(c: &mut C, st: &mut BatchState, sql: &str) -> Result<Statement, postgres::Error> {
+    if let Some(s) = st.stmts.get(sql) {
+        return Ok(s.clone());
+    }
+    let s = c.prepare(sql)?;
+    st.stmts.insert(sql.to_string(), s.clone());
+    Ok(s)
+}
+
+type Params<'a> = &'a [&'a (dyn postgres::types::ToSql + Sync)];
+
+fn q_all<C: GenericClient>(
+    c: &mut C,
+    st: &mut BatchState,
+    sql: &str,
+    p: Params<'_>,
+) -> Result<Vec<Row>, postgres::Error> {
+    let s = prep(c, st, sql)?;
+    c.query(&s, p)
+}
+
+fn q_opt<C: GenericClient>(
+    c: &mut C,
+    st: &mut BatchState,
+    sql: &str,
+    p: Params<'_>,
+) -> Result<Option<Row>, postgres::Error> {
+    let s = prep(c, st, sql)?;
+    c.query_opt(&s, p)
+}
+
+fn q_exec<C: GenericClient>(c: &mut C, st: &mut BatchState, sql: &str, p: Params<'_>) -> Result<u64, postgres::Error> {
+    let s = prep(c, st, sql)?;
+    c.execute(&s, p)
+}
+
+impl BatchState {
+    /// Forgets ids created in a rolled-back transaction.
+    pub(crate) fn reset(&mut self) {
+        self.actors.clear();
+        self.aliases.clear();
+    }
+}
+
+/// Resolves the actors of linkable entity keys (norm, type, display name)
+/// not yet in `st`, four statements for any number of keys: an earlier
+/// re-link's target, else the actor with that key, else a new one (inserted
+/// in sorted order with `ON CONFLICT DO NOTHING`, then read back, so a racing
+/// writer's new actor is the same actor).
+fn resolve_actors<C: GenericClient>(
+    c: &mut C,
+    name: &str,
+    st: &mut BatchState,
+    keys: &BTreeMap<(String, String), String>,
+) -> TxResult<()> {
+    let e = tx(name);
+    let missing = |st: &BatchState| -> (Vec<String>, Vec<String>, Vec<String>) {
+        let mut out = (Vec::new(), Vec::new(), Vec::new());
+        for ((norm, etype), display) in keys {
+            if !st.actors.contains_key(&(norm.clone(), etype.clone())) {
+                out.0.push(norm.clone());
+                out.1.push(etype.clone());
+                out.2.push(display.clone());
+            }
+        }
+        out
+    };
+    let record = |st: &mut BatchState, rows: Vec<postgres::Row>| {
+        for r in rows {
+            st.actors.entry((r.get(0), r.get(1))).or_insert(r.get(2));
+        }
+    };
+    let (norms, types, _) = missing(st);
+    if norms.is_empty() {
+        return Ok(());
+    }
+    let rows = q_all(
+        c,
+        st,
+        "SELECT l.norm, l.type, l.actor_id FROM actor_links l
+             JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON l.norm = k.norm AND l.type = k.type",
+        &[&norms, &types],
+    )
+    .map_err(&e)?;
+    record(st, rows);
+    for step in 0..2 {
+        let (norms, types, _) = missing(st);
+        if norms.is_empty() {
+            return Ok(());
+        }
+        let rows = q_all(
+            c,
+            st,
+            "SELECT a.norm, a.type, a.id FROM actors a
+                 JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON a.norm = k.norm AND a.type = k.type",
+            &[&norms, &types],
+        )
+        .map_err(&e)?;
+        record(st, rows);
+        if step == 1 {
+            break;
+        }
+        let (norms, types, displays) = missing(st);
+        if norms.is_empty() {
+            return Ok(());
+        }
+        let rows = q_all(
+            c,
+            st,
+            "INSERT INTO actors (norm, type, name)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1, 2
+                 ON CONFLICT (norm, type) DO NOTHING RETURNING norm, type, id",
+            &[&norms, &types, &displays],
+        )
+        .map_err(&e)?;
+        record(st, rows);
+    }
+    let (norms, _, _) = missing(st);
+    if norms.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::TxError::Retry(format!("{name}: actors {norms:?} vanished while being linked")))
+    }
+}
+
+/// Stores one document in the caller's transaction (the SQLite store's
+/// `put_document`, statement for statement).
+pub(crate) fn put_one<C: GenericClient>(
+    c: &mut C,
+    name: &str,
+    doc: &JsonDocument,
+    st: &mut BatchState,
+    seen: &mut HashMap<String, String>,
+) -> TxResult<Outcome> {
+    let e = tx(name);
+    let key = document_key(doc);
+    let chash = content_hash(&doc.text);
+    // Locks the row: a racing writer of the same key waits here, then sees it.
+    let existing: Option<(i64, String)> =
+        q_opt(c, st, "SELECT id, json_hash FROM documents WHERE doc_key = $1 FOR UPDATE", &[&key])
+            .map_err(&e)?
+            .map(|r| (r.get(0), r.get(1)));
+    let linked;
+    let mut doc = doc;
+    if existing.is_none() && doc.duplicate_of.is_none() {
+        let first = q_opt(
+            c,
+            st,
+            "SELECT doc_key FROM documents WHERE content_hash = $1 AND doc_key <> $2 ORDER BY id LIMIT 1",
+            &[&chash, &key],
+        )
+        .map_err(&e)?;
+        if let Some(r) = first {
+            let mut d = doc.clone();
+            d.duplicate_of = Some(r.get(0));
+            linked = d;
+            doc = &linked;
+        }
+    }
+    let row = DocumentRow::new(doc)?;
+    match seen.get(&key) {
+        Some(h) if *h != row.json_hash => return Ok(Outcome::Conflict),
+        Some(_) => {}
+        None => {
+            seen.insert(key.clone(), row.json_hash.clone());
+        }
+    }
+    if let Some((_, old)) = &existing {
+        if *old == row.json_hash {
+            return Ok(Outcome::Unchanged);
+        }
+    }
+    let now = now_iso();
+    let n_statements = doc.statements.len() as i64;
+    let values: [&(dyn postgres::types::ToSql + Sync); 16] = [
+        &key,
+        &chash,
+        &row.json_hash,
+        &doc.source,
+        &doc.meta.title,
+        &doc.meta.url,
+        &row.outlet,
+        &row.site,
+        &doc.meta.byline,
+        &row.published,
+        &row.headline,
+        &doc.text,
+        &doc.duplicate_of,
+        &n_statements,
+        &row.compressed,
+        &now,
+    ];
+    const COLUMNS: &str = "doc_key, content_hash, json_hash, source, title, url, outlet, site, byline, published, \
+                           headline, text, duplicate_of, n_statements, json, ingested_at";
+    const MARKS: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16";
+    let (doc_id, updated) = match existing {
+        Some((id, _)) => {
+            for table in ["statements", "mentions", "entities"] {
+                q_exec(c, st, &format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id]).map_err(&e)?;
+            }
+            let mut with_id = values.to_vec();
+            with_id.push(&id);
+            q_exec(c, st, &format!("UPDATE documents SET ({COLUMNS}) = ({MARKS}) WHERE id = $17"), &with_id)
+                .map_err(&e)?;
+            (id, true)
+        }
+        None => {
+            let r = q_opt(
+                c,
+                st,
+                &format!(
+                    "INSERT INTO documents ({COLUMNS}) VALUES ({MARKS}) ON CONFLICT (doc_key) DO NOTHING RETURNING id"
+                ),
+                &values,
+            )
+            .map_err(&e)?;
+            match r {
+                Some(r) => (r.get::<_, i64>(0), false),
+                // A racing writer stored this key after our look-up: start over
+                // (the retry sees its row, and writes nothing when it is the same).
+                None => {
+                    return Err(crate::TxError::Retry(format!("{name}: {key}: stored by another writer meanwhile")))
+                }
+            }
+        }
+    };
+
+    // Entities → actors (keys resolved together, in sorted order).
+    let keys: BTreeMap<(String, String), String> = doc
+        .entities
+        .iter()
+        .filter(|en| linkable(en))
+        .map(|en| ((normalise_name(&en.name), en.etype.clone()), en.name.trim().to_string()))
+        .rev()
+        .collect();
+    resolve_actors(c, name, st, &keys)?;
+    let mut entity_actor: Vec<Option<i64>> = Vec::with_capacity(doc.entities.len());
+    let (mut idx, mut actor, mut ename, mut etype, mut titles, mut metonym) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut m_entity, mut m_start, mut m_end, mut m_text, mut m_kind) = (vec![], vec![], vec![], vec![], vec![]);
+    for en in &doc.entities {
+        let a = if linkable(en) { st.actors.get(&(normalise_name(&en.name), en.etype.clone())).copied() } else { None };
+        if let Some(a) = a {
+            for alias in entity_aliases(en) {
+                st.aliases.insert((a, alias));
+            }
+        }
+        entity_actor.push(a);
+        idx.push(en.id as i64);
+        actor.push(a);
+        ename.push(en.name.clone());
+        etype.push(en.etype.clone());
+        titles.push(serde_json::to_string(&en.titles).unwrap_or_else(|_| "[]".into()));
+        metonym.push(en.metonym_of.clone());
+        for m in &en.mentions {
+            m_entity.push(en.id as i64);
+            m_start.push(m.start as i64);
+            m_end.push(m.end as i64);
+            m_text.push(m.text.clone());
+            m_kind.push(m.kind.clone());
+        }
+    }
+    q_exec(
+        c,
+        st,
+        "INSERT INTO entities (doc_id, idx, actor_id, name, type, titles, metonym_of)
+         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])",
+        &[&doc_id, &idx, &actor, &ename, &etype, &titles, &metonym],
+    )
+    .map_err(&e)?;
+    q_exec(
+        c,
+        st,
+        "INSERT INTO mentions (doc_id, entity_idx, start, \"end\", text, kind)
+         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])",
+        &[&doc_id, &m_entity, &m_start, &m_end, &m_text, &m_kind],
+    )
+    .map_err(&e)?;
+    let actor_of = |a: &Option<JsonActor>| -> Option<i64> {
+        a.as_ref().and_then(|a| a.entity).and_then(|i| entity_actor.get(i).copied().flatten())
+    };
+    #[derive(Default)]
+    struct Cols {
+        idx: Vec<i64>,
+        kind: Vec<String>,
+        content: Vec<String>,
+        cstart: Vec<i64>,
+        cend: Vec<i64>,
+        cue: Vec<Option<String>>,
+        lemma: Vec<Option<String>>,
+        cue_start: Vec<Option<i64>>,
+        cue_end: Vec<Option<i64>>,
+        sp_text: Vec<Option<String>>,
+        sp_name: Vec<Option<String>>,
+        sp_type: Vec<Option<String>>,
+        sp_entity: Vec<Option<i64>>,
+        sp_actor: Vec<Option<i64>>,
+        sp_start: Vec<Option<i64>>,
+        sp_end: Vec<Option<i64>>,
+        ad_text: Vec<Option<String>>,
+        ad_name: Vec<Option<String>>,
+        ad_type: Vec<Option<String>>,
+        ad_entity: Vec<Option<i64>>,
+        ad_actor: Vec<Option<i64>>,
+        time_text: Vec<Option<String>>,
+        time_date: Vec<Option<String>>,
+        confidence: Vec<f64>,
+        rule: Vec<String>,
+    }
+    let mut k = Cols::default();
+    for (i, s) in doc.statements.iter().enumerate() {
+        let sp = s.speaker.as_ref();
+        let ad = s.addressee.as_ref();
+        k.idx.push(i as i64);
+        k.kind.push(s.kind.clone());
+        k.content.push(s.content.text.clone());
+        k.cstart.push(s.content.start as i64);
+        k.cend.push(s.content.end as i64);
+        k.cue.push(s.cue.as_ref().map(|c| c.text.clone()));
+        k.lemma.push(s.cue.as_ref().map(|c| c.lemma.clone()));
+        k.cue_start.push(s.cue.as_ref().map(|c| c.start as i64));
+        k.cue_end.push(s.cue.as_ref().map(|c| c.end as i64));
+        k.sp_text.push(sp.map(|a| a.text.clone()));
+        k.sp_name.push(sp.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())));
+        k.sp_type.push(sp.map(|a| a.etype.clone()));
+        k.sp_entity.push(sp.and_then(|a| a.entity).map(|e| e as i64));
+        k.sp_actor.push(actor_of(&s.speaker));
+        k.sp_start.push(sp.map(|a| a.start as i64));
+        k.sp_end.push(sp.map(|a| a.end as i64));
+        k.ad_text.push(ad.map(|a| a.text.clone()));
+        k.ad_name.push(ad.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())));
+        k.ad_type.push(ad.map(|a| a.etype.clone()));
+        k.ad_entity.push(ad.and_then(|a| a.entity).map(|e| e as i64));
+        k.ad_actor.push(actor_of(&s.addressee));
+        k.time_text.push(s.time.as_ref().map(|t| t.text.clone()));
+        k.time_date.push(s.time.as_ref().and_then(|t| t.date.clone()));
+        k.confidence.push(s.confidence as f64);
+        k.rule.push(s.rule.clone());
+    }
+    q_exec(
+        c,
+        st,
+        "INSERT INTO statements (doc_id, published, outlet, site, idx, kind, content, content_start, content_end, cue,
+         cue_lemma, cue_start, cue_end, speaker_text, speaker_name, speaker_type, speaker_entity, speaker_actor,
+         speaker_start, speaker_end, addressee_text, addressee_name, addressee_type, addressee_entity,
+         addressee_actor, time_text, time_date, confidence, rule)
+         SELECT $1, $2, $3, $4, * FROM unnest($5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
+         $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[],
+         $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[],
+         $24::bigint[], $25::bigint[], $26::text[], $27::text[], $28::float8[], $29::text[])",
+        &[
+            &doc_id,
+            &row.published,
+            &row.outlet,
+            &row.site,
+            &k.idx,
+            &k.kind,
+            &k.content,
+            &k.cstart,
+            &k.cend,
+            &k.cue,
+            &k.lemma,
+            &k.cue_start,
+            &k.cue_end,
+            &k.sp_text,
+            &k.sp_name,
+            &k.sp_type,
+            &k.sp_entity,
+            &k.sp_actor,
+            &k.sp_start,
+            &k.sp_end,
+            &k.ad_text,
+            &k.ad_name,
+            &k.ad_type,
+            &k.ad_entity,
+            &k.ad_actor,
+            &k.time_text,
+            &k.time_date,
+            &k.confidence,
+            &k.rule,
+        ],
+    )
+    .map_err(&e)?;
+    Ok(if updated { Outcome::Updated } else { Outcome::Inserted })
+}
+
+/// Inserts the aliases gathered by the transaction, in sorted order.
+pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut BatchState) -> TxResult<()> {
+    if st.aliases.is_empty() {
+        return Ok(());
+    }
+    let (ids, names): (Vec<i64>, Vec<String>) = std::mem::take(&mut st.aliases).into_iter().unzip();
+    q_exec(
+        c,
+        st,
+        "INSERT INTO actor_aliases (actor_id, alias) SELECT * FROM unnest($1::bigint[], $2::text[])
+         ON CONFLICT DO NOTHING",
+        &[&ids, &names],
+    )
+    .map_err(tx(name))?;
+    Ok(())
+}
+
+/// Stores a batch in the caller's transaction: actor keys of the whole batch
+/// first, in sorted order (so racing batches take them in one order), then
+/// each document in input order (as the SQLite store would).
+pub(crate) fn put_batch<C: GenericClient>(
+    c: &mut C,
+    name: &str,
+    docs: &[JsonDocument],
+    st: &mut BatchState,
+) -> TxResult<BatchReport> {
+    st.reset();
+    let mut keys: BTreeMap<(String, String), String> = BTreeMap::new();
+    for d in docs {
+        for en in d.entities.iter().filter(|en| linkable(en)) {
+            keys.entry((normalise_name(&en.name), en.etype.clone())).or_insert_with(|| en.name.trim().to_string());
+        }
+    }
+    resolve_actors(c, name, st, &keys)?;
+    let mut seen = HashMap::new();
+    let mut report = BatchReport { outcomes: Vec::with_capacity(docs.len()), counts: Pending::default() };
+    for d in docs {
+        let o = put_one(c, name, d, st, &mut seen)?;
+        crate::count(&mut report.counts, o, d);
+        report.outcomes.push(o);
+    }
+    flush_aliases(c, name, st)?;
+    Ok(report)
+}
+
+/// Recomputes actors over the whole database with the store's link plan
+/// ([`whosaid_store::link::plan`]) and applies it (the SQLite `relink`'s
+/// writes, in PostgreSQL).
+pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> TxResult<()> {
+    let e = tx(name);
+    c.batch_execute(
+        "LOCK TABLE documents, entities, statements, actors, actor_aliases, actor_links, actor_overrides
+         IN SHARE ROW EXCLUSIVE MODE",
+    )
+    .map_err(&e)?;
+    let mut spellings: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
+    let mut rows: Vec<(i64, i64, (String, String))> = Vec::new();
+    for r in c.query("SELECT doc_id, idx, name, type FROM entities WHERE actor_id IS NOT NULL", &[]).map_err(&e)? {
+        let (name_, etype): (String, String) = (r.get(2), r.get(3));
+        let key = (normalise_name(&name_), etype);
+        *spellings.entry(key.clone()).or_default().entry(name_.trim().to_string()).or_default() += 1;
+        rows.push((r.get(0), r.get(1), key));
+    }
+    let (mut merges, mut splits) = (Vec::new(), Vec::new());
+    for r in c.query("SELECT kind, a, b FROM actor_overrides ORDER BY id", &[]).map_err(&e)? {
+        let pair = (r.get::<_, String>(1), r.get::<_, String>(2));
+        if r.get::<_, String>(0) == "merge" {
+            merges.push(pair);
+        } else {
+            splits.push(pair);
+        }
+    }
+    let plan = whosaid_store::link::plan(&spellings, &merges, &splits, lex);
+    let mut actor_of_key: BTreeMap<usize, i64> = BTreeMap::new();
+    for &ci in plan.canonical.iter().collect::<BTreeSet<_>>() {
+        let k = &plan.keys[ci];
+        let id: i64 = c
+            .query_one(
+                "INSERT INTO actors (norm, type, name) VALUES ($1, $2, $3)
+                 ON CONFLICT (norm, type) DO UPDATE SET name = EXCLUDED.name RETURNING id",
+                &[&k.norm, &k.etype, &k.display],
+            )
+            .map_err(&e)?
+            .get(0);
+        actor_of_key.insert(ci, id);
+    }
+    let (mut docs, mut idxs, mut actors) = (Vec::new(), Vec::new(), Vec::new());
+    for (doc, idx, key) in &rows {
+        let k = plan.index[key];
+        docs.push(*doc);
+        idxs.push(*idx);
+        actors.push(actor_of_key[&plan.canonical[k]]);
+    }
+    c.execute(
+        "UPDATE entities e SET actor_id = m.actor FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
+         WHERE e.doc_id = m.doc AND e.idx = m.idx AND e.actor_id IS DISTINCT FROM m.actor",
+        &[&docs, &idxs, &actors],
+    )
+    .map_err(&e)?;
+    c.batch_execute(
+        "UPDATE statements s SET speaker_actor = e.actor_id FROM entities e
+             WHERE e.doc_id = s.doc_id AND e.idx = s.speaker_entity AND s.speaker_actor IS DISTINCT FROM e.actor_id;
+         UPDATE statements s SET addressee_actor = e.actor_id FROM entities e
+             WHERE e.doc_id = s.doc_id AND e.idx = s.addressee_entity AND s.addressee_actor IS DISTINCT FROM e.actor_id;
+         DELETE FROM actor_aliases;
+         INSERT INTO actor_aliases (actor_id, alias)
+             SELECT DISTINCT actor_id, trim(name) FROM entities WHERE actor_id IS NOT NULL
+             ON CONFLICT DO NOTHING;
+         INSERT INTO actor_aliases (actor_id, alias)
+             SELECT DISTINCT e.actor_id, trim(m.text) FROM mentions m
+             JOIN entities e ON e.doc_id = m.doc_id AND e.idx = m.entity_idx
+             WHERE m.kind = 'name' AND e.actor_id IS NOT NULL AND length(m.text) <= 200
+             ON CONFLICT DO NOTHING;
+         DELETE FROM actor_links;",
+    )
+    .map_err(&e)?;
+    if !plan.links.is_empty() {
+        let (mut norms, mut types, mut ids, mut rules, mut evidence) = (vec![], vec![], vec![], vec![], vec![]);
+        for (i, rule, ev) in &plan.links {
+            let k = &plan.keys[*i];
+            norms.push(k.norm.clone());
+            types.push(k.etype.clone());
+            ids.push(actor_of_key[&plan.canonical[*i]]);
+            rules.push(rule.clone());
+            evidence.push(ev.clone());
+        }
+        c.execute(
+            "INSERT INTO actor_links (norm, type, actor_id, rule, evidence)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])",
+            &[&norms, &types, &ids, &rules, &evidence],
+        )
+        .map_err(&e)?;
+    }
+    c.batch_execute(
+        "DELETE FROM actors a WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.actor_id = a.id)
+           AND NOT EXISTS (SELECT 1 FROM actor_links l WHERE l.actor_id = a.id)",
+    )
+    .map_err(&e)?;
+    Ok(())
+}

@@ -1,0 +1,477 @@
+//! The statement database on a PostgreSQL server: the same logical schema,
+//! identity and actor-linking rules as the SQLite store (`whosaid-store`),
+//! behind the same interface ([`whosaid_store::backend::StatementStore`]),
+//! so many workers on many machines can write to one database and many
+//! readers query it. Also the work queue those workers share ([`queue`]).
+//!
+//! **Concurrency.** Writers take no application locks. A document row is
+//! found by its unique key with `SELECT … FOR UPDATE` (a second writer of the
+//! same key waits, then sees the first one's row and writes nothing when it is
+//! identical) or inserted with `ON CONFLICT (doc_key) DO NOTHING`; an actor is
+//! found or created by its unique `(norm, type)` with `ON CONFLICT DO
+//! NOTHING`; aliases likewise. A batch whose transaction meets a deadlock, a
+//! serialisation failure or a unique violation from a racing writer is rolled
+//! back and retried whole ([`MAX_ATTEMPTS`]). [`PgStore::relink`] locks the
+//! linking tables in `SHARE ROW EXCLUSIVE` mode for its transaction, so it sees
+//! a consistent corpus and writers wait for it (and it for them).
+
+mod ingest;
+mod query;
+pub mod queue;
+pub mod schema;
+pub mod testing;
+pub mod tsquery;
+
+use std::time::Duration;
+
+use postgres::{Client, NoTls};
+use whosaid_document::output::JsonDocument;
+use whosaid_store::backend::{redact_url, BatchReport, DocSink, StatementStore, StoreStats};
+use whosaid_store::{
+    ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, Outcome, Pending, Result, SearchQuery, SearchResults,
+};
+
+pub use schema::SCHEMA_VERSION;
+
+/// Tries of one batch transaction before its error is returned.
+pub const MAX_ATTEMPTS: usize = 8;
+
+/// A connection to a whosaid database on a PostgreSQL server.
+pub struct PgStore {
+    pub(crate) client: Client,
+    /// The URL without its password, for messages.
+    pub(crate) name: String,
+    /// Prepared statements and per-transaction state of `ingest_batch`.
+    state: ingest::BatchState,
+}
+
+/// A database error with the URL (password hidden) and the server's words.
+pub(crate) fn db_err(name: &str, e: postgres::Error) -> Error {
+    match e.as_db_error() {
+        Some(d) => Error::Db(format!("{name}: {}: {}", d.code().code(), d.message())),
+        None => Error::Db(format!("{name}: {e}")),
+    }
+}
+
+/// Whether a failed transaction may succeed when run again (a racing writer).
+pub(crate) fn retryable(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    e.code().is_some_and(|c| {
+        *c == SqlState::T_R_DEADLOCK_DETECTED
+            || *c == SqlState::T_R_SERIALIZATION_FAILURE
+            || *c == SqlState::UNIQUE_VIOLATION
+            || *c == SqlState::FOREIGN_KEY_VIOLATION
+    })
+}
+
+/// A failure inside a transaction: retry it, or give up with this error.
+pub(crate) enum TxError {
+    /// A racing writer: the message says what happened.
+    Retry(String),
+    Fatal(Error),
+}
+
+impl From<Error> for TxError {
+    fn from(e: Error) -> TxError {
+        TxError::Fatal(e)
+    }
+}
+
+pub(crate) type TxResult<T> = std::result::Result<T, TxError>;
+
+/// Classifies a postgres error for the retry loop.
+pub(crate) fn tx(name: &str) -> impl Fn(postgres::Error) -> TxError + '_ {
+    move |e| if retryable(&e) { TxError::Retry(db_err(name, e).to_string()) } else { TxError::Fatal(db_err(name, e)) }
+}
+
+impl PgStore {
+    fn connect(url: &str) -> Result<PgStore> {
+        let name = redact_url(url);
+        let mut config: postgres::Config =
+            url.parse().map_err(|e| Error::Invalid(format!("--db {name}: not a valid postgres URL: {e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        config.application_name("whosaid");
+        let client = config.connect(NoTls).map_err(|e| {
+            let why = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
+            Error::Db(format!("{name}: cannot connect to PostgreSQL: {why}"))
+        })?;
+        Ok(PgStore { client, name, state: ingest::BatchState::default() })
+    }
+
+    /// Connects and migrates the database to the current schema (creating it
+    /// in an empty database). Safe when many workers start at once.
+    pub fn open(url: &str) -> Result<PgStore> {
+        let mut store = PgStore::connect(url)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connects for reading: the session is read-only and the schema must be
+    /// the one this build reads.
+    pub fn open_read_only(url: &str) -> Result<PgStore> {
+        let mut store = PgStore::connect(url)?;
+        let name = store.name.clone();
+        store
+            .client
+            .batch_execute("SET default_transaction_read_only = on; SET statement_timeout = '30s'")
+            .map_err(|e| db_err(&name, e))?;
+        let version = store.version()?;
+        if version != SCHEMA_VERSION {
+            return Err(Error::Db(format!(
+                "{name}: schema version {version}, this whosaid reads version {SCHEMA_VERSION}{}",
+                if version < SCHEMA_VERSION { " (run `whosaid ingest` on it once to migrate)" } else { "" }
+            )));
+        }
+        Ok(store)
+    }
+
+    fn version(&mut self) -> Result<i64> {
+        let name = self.name.clone();
+        let exists: bool = self
+            .client
+            .query_one("SELECT to_regclass('whosaid_schema') IS NOT NULL", &[])
+            .map_err(|e| db_err(&name, e))?
+            .get(0);
+        if !exists {
+            return Ok(0);
+        }
+        let row = self.client.query_opt("SELECT version FROM whosaid_schema", &[]).map_err(|e| db_err(&name, e))?;
+        Ok(row.map(|r| r.get::<_, i64>(0)).unwrap_or(0))
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        let e = |e| db_err(&name, e);
+        let mut t = self.client.transaction().map_err(e)?;
+        // Workers starting together: one migrates, the others wait and then
+        // find nothing to do (a transaction-scoped lock, released at commit).
+        t.batch_execute(
+            "SELECT pg_advisory_xact_lock(7013130001);
+             CREATE TABLE IF NOT EXISTS whosaid_schema (version BIGINT NOT NULL);",
+        )
+        .map_err(e)?;
+        let version: i64 = match t.query_opt("SELECT version FROM whosaid_schema", &[]).map_err(e)? {
+            Some(r) => r.get(0),
+            None => {
+                t.execute("INSERT INTO whosaid_schema (version) VALUES (0)", &[]).map_err(e)?;
+                0
+            }
+        };
+        if version > SCHEMA_VERSION {
+            return Err(Error::Db(format!(
+                "{name}: database schema version {version} is newer than this whosaid (version {SCHEMA_VERSION})"
+            )));
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let to = i as i64 + 1;
+            t.batch_execute(sql).map_err(|err| {
+                Error::Db(format!("{name}: migration to schema version {to} failed: {}", db_err(&name, err)))
+            })?;
+            t.execute("UPDATE whosaid_schema SET version = $1", &[&to]).map_err(e)?;
+        }
+        t.commit().map_err(e)?;
+        Ok(())
+    }
+
+    /// The URL this store was opened with, password hidden.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs `body` in a transaction, again from the start when it meets a
+    /// racing writer, up to [`MAX_ATTEMPTS`] times.
+    pub(crate) fn in_tx<T>(
+        &mut self,
+        mut body: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<T>,
+    ) -> Result<T> {
+        let name = self.name.clone();
+        let mut last = None;
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(20 * (1 << attempt.min(6)) as u64));
+            }
+            let mut t = self.client.transaction().map_err(|e| db_err(&name, e))?;
+            match body(&mut t, &name) {
+                Ok(v) => match t.commit() {
+                    Ok(()) => return Ok(v),
+                    Err(e) if retryable(&e) => last = Some(db_err(&name, e).to_string()),
+                    Err(e) => return Err(db_err(&name, e)),
+                },
+                Err(TxError::Retry(e)) => last = Some(e),
+                Err(TxError::Fatal(e)) => return Err(e),
+            }
+        }
+        Err(match last {
+            Some(e) => Error::Db(format!("{name}: gave up after {MAX_ATTEMPTS} attempts: {e}")),
+            None => Error::Db(format!("{name}: transaction failed")),
+        })
+    }
+
+    /// Stores `docs` and runs `then` in the same transaction (the queue marks
+    /// its items done there, so results and progress commit together).
+    pub(crate) fn ingest_batch_then(
+        &mut self,
+        docs: &[JsonDocument],
+        mut then: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<()>,
+    ) -> Result<BatchReport> {
+        let mut st = std::mem::take(&mut self.state);
+        let r = self.in_tx(|t, name| {
+            let report = ingest::put_batch(t, name, docs, &mut st)?;
+            then(t, name)?;
+            Ok(report)
+        });
+        self.state = st;
+        r
+    }
+}
+
+/// Writes documents in batches of `batch_size`, one transaction each (the
+/// [`DocSink`] of `whosaid ingest`), like the SQLite writer: each put runs at
+/// once in the open transaction, so its outcome is known. When the
+/// transaction meets a racing writer it is rolled back and the batch so far
+/// replayed in a new one (the outcomes then reported are the replay's).
+pub struct PgWriter<'a> {
+    store: &'a mut PgStore,
+    batch_size: usize,
+    /// The documents of the open transaction, for a replay.
+    buffer: Vec<JsonDocument>,
+    open: bool,
+    state: ingest::BatchState,
+    pending: Pending,
+    /// Keys put by this writer and their JSON hash (a repeat with other content is a conflict).
+    seen: std::collections::HashMap<String, String>,
+}
+
+impl PgWriter<'_> {
+    fn begin(&mut self) -> Result<()> {
+        if !self.open {
+            let name = self.store.name.clone();
+            self.store.client.batch_execute("BEGIN").map_err(|e| db_err(&name, e))?;
+            self.open = true;
+            self.state.reset();
+        }
+        Ok(())
+    }
+
+    fn rollback(&mut self) {
+        if self.open {
+            let _ = self.store.client.batch_execute("ROLLBACK");
+            self.open = false;
+        }
+    }
+
+    /// Rolls back and puts the batch so far again in a new transaction.
+    fn replay(&mut self) -> Result<()> {
+        let name = self.store.name.clone();
+        let mut last = String::new();
+        for attempt in 1..=MAX_ATTEMPTS {
+            self.rollback();
+            std::thread::sleep(Duration::from_millis(20 * (1 << attempt.min(6)) as u64));
+            self.begin()?;
+            self.pending = Pending::default();
+            let mut seen = std::collections::HashMap::new();
+            let mut raced = false;
+            for d in self.buffer.clone() {
+                match ingest::put_one(&mut self.store.client, &name, &d, &mut self.state, &mut seen) {
+                    Ok(o) => count(&mut self.pending, o, &d),
+                    Err(TxError::Retry(e)) => {
+                        last = e;
+                        raced = true;
+                        break;
+                    }
+                    Err(TxError::Fatal(e)) => {
+                        self.rollback();
+                        return Err(e);
+                    }
+                }
+            }
+            if !raced {
+                return Ok(());
+            }
+        }
+        self.rollback();
+        Err(Error::Db(format!("{name}: gave up after {MAX_ATTEMPTS} attempts: {last}")))
+    }
+
+    fn put_retrying(&mut self, doc: &JsonDocument) -> Result<Outcome> {
+        let name = self.store.name.clone();
+        self.begin()?;
+        let mut last = String::new();
+        for _ in 0..MAX_ATTEMPTS {
+            match ingest::put_one(&mut self.store.client, &name, doc, &mut self.state, &mut self.seen) {
+                Ok(o) => return Ok(o),
+                Err(TxError::Retry(e)) => {
+                    last = e;
+                    self.replay()?;
+                }
+                Err(TxError::Fatal(e)) => {
+                    self.rollback();
+                    self.buffer.clear();
+                    self.pending = Pending::default();
+                    return Err(e);
+                }
+            }
+        }
+        self.rollback();
+        Err(Error::Db(format!("{name}: gave up after {MAX_ATTEMPTS} attempts: {last}")))
+    }
+}
+
+fn count(p: &mut Pending, o: Outcome, doc: &JsonDocument) {
+    match o {
+        Outcome::Inserted => p.inserted += 1,
+        Outcome::Updated => p.updated += 1,
+        Outcome::Unchanged => p.unchanged += 1,
+        Outcome::Conflict => return,
+    }
+    if o != Outcome::Unchanged {
+        p.statements += doc.statements.len();
+    }
+}
+
+impl DocSink for PgWriter<'_> {
+    fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)> {
+        let outcome = self.put_retrying(doc)?;
+        if outcome == Outcome::Conflict {
+            return Ok((outcome, None));
+        }
+        self.buffer.push(doc.clone());
+        count(&mut self.pending, outcome, doc);
+        let committed = if self.buffer.len() >= self.batch_size { Some(self.commit()?) } else { None };
+        Ok((outcome, committed))
+    }
+
+    fn commit(&mut self) -> Result<Pending> {
+        if !self.open {
+            return Ok(std::mem::take(&mut self.pending));
+        }
+        let name = self.store.name.clone();
+        let mut last = String::new();
+        for _ in 0..MAX_ATTEMPTS {
+            let result = ingest::flush_aliases(&mut self.store.client, &name, &mut self.state)
+                .and_then(|()| self.store.client.batch_execute("COMMIT").map_err(tx(&name)));
+            match result {
+                Ok(()) => {
+                    self.open = false;
+                    self.buffer.clear();
+                    return Ok(std::mem::take(&mut self.pending));
+                }
+                Err(TxError::Retry(e)) => {
+                    last = e;
+                    self.replay()?;
+                }
+                Err(TxError::Fatal(e)) => {
+                    self.rollback();
+                    self.buffer.clear();
+                    self.pending = Pending::default();
+                    return Err(e);
+                }
+            }
+        }
+        self.rollback();
+        Err(Error::Db(format!("{name}: commit gave up after {MAX_ATTEMPTS} attempts: {last}")))
+    }
+
+    fn finish(&mut self) -> Result<Pending> {
+        let p = self.commit()?;
+        self.store.relink()?;
+        Ok(p)
+    }
+}
+
+impl Drop for PgWriter<'_> {
+    fn drop(&mut self) {
+        // Dropped without commit (an error upstream): the batch is discarded.
+        self.rollback();
+    }
+}
+
+impl StatementStore for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+    fn schema_version(&mut self) -> Result<i64> {
+        self.version()
+    }
+    fn ingest_batch(&mut self, docs: &[JsonDocument]) -> Result<BatchReport> {
+        self.ingest_batch_then(docs, |_, _| Ok(()))
+    }
+    fn writer<'a>(&'a mut self, batch_size: usize) -> Box<dyn DocSink + 'a> {
+        Box::new(PgWriter {
+            store: self,
+            batch_size: batch_size.max(1),
+            buffer: Vec::new(),
+            open: false,
+            state: ingest::BatchState::default(),
+            pending: Pending::default(),
+            seen: Default::default(),
+        })
+    }
+    fn relink(&mut self) -> Result<()> {
+        let lex = whosaid_lexicon::Lexicon::builtin();
+        self.in_tx(|t, name| ingest::relink(t, name, &lex))
+    }
+    fn search(&mut self, q: &SearchQuery) -> Result<SearchResults> {
+        query::search(self, q)
+    }
+    fn actors(&mut self, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
+        query::actors(self, q)
+    }
+    fn find_document(&mut self, name: &str) -> Result<Option<i64>> {
+        query::find_document(self, name)
+    }
+    fn document_summary(&mut self, id: i64) -> Result<Option<DocumentSummary>> {
+        query::document_summary(self, id)
+    }
+    fn load_json(&mut self, id: i64) -> Result<Option<JsonDocument>> {
+        query::load_json(self, id)
+    }
+    fn counts(&mut self) -> Result<(i64, i64, i64)> {
+        query::counts(self)
+    }
+    fn stats(&mut self) -> Result<StoreStats> {
+        let (documents, statements, actors) = query::counts(self)?;
+        let name = self.name.clone();
+        let r = self
+            .client
+            .query_one("SELECT min(published), max(published) FROM documents", &[])
+            .map_err(|e| db_err(&name, e))?;
+        Ok(StoreStats {
+            schema_version: self.version()?,
+            documents,
+            statements,
+            actors,
+            first: r.get(0),
+            last: r.get(1),
+        })
+    }
+    fn actor_links(&mut self) -> Result<Vec<ActorLink>> {
+        query::actor_links(self)
+    }
+    fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
+        if kind != "merge" && kind != "split" {
+            return Err(Error::Invalid(format!("unknown correction {kind:?} (merge or split)")));
+        }
+        let (a, b) = (whosaid_store::normalise_name(a), whosaid_store::normalise_name(b));
+        if a == b {
+            return Err(Error::Invalid(format!("{kind}: both names are {a:?}")));
+        }
+        let other = if kind == "merge" { "split" } else { "merge" };
+        self.in_tx(|t, name| {
+            t.execute(
+                "DELETE FROM actor_overrides WHERE kind = $1 AND ((a = $2 AND b = $3) OR (a = $3 AND b = $2))",
+                &[&other, &a, &b],
+            )
+            .map_err(tx(name))?;
+            t.execute(
+                "INSERT INTO actor_overrides (kind, a, b) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&kind, &a, &b],
+            )
+            .map_err(tx(name))?;
+            Ok(())
+        })?;
+        self.relink()
+    }
+}

@@ -1,0 +1,241 @@
+//! The work queue many workers share (`whosaid queue add`, `whosaid work`,
+//! `whosaid queue status`): one row per input file in `work_items`.
+//!
+//! - A worker **claims** a batch of items with `FOR UPDATE SKIP LOCKED`
+//!   (concurrent claimers never wait for nor take each other's rows) and a
+//!   lease (`claimed_until`). An item whose lease ran out (its worker was
+//!   killed, or its machine lost) is claimable again; after `max_attempts`
+//!   expired claims it is marked failed instead, so one poisonous input
+//!   cannot stall the queue.
+//! - The worker **completes** the batch in one transaction: its documents
+//!   ([`crate::ingest`], exactly once by document key) and the items' new
+//!   state (done, or failed with the reason) commit together. A worker killed
+//!   before that commit leaves nothing behind but its expiring claim.
+//! - A worker whose lease expired while it worked still commits its
+//!   documents (identical to what the new claimant will store, so nothing is
+//!   doubled); the items stay with the new claimant ([`Completion::lost`]).
+
+use std::time::Duration;
+
+use whosaid_document::output::JsonDocument;
+use whosaid_store::backend::BatchReport;
+use whosaid_store::{Error, Result};
+
+use crate::{db_err, tx, PgStore};
+
+/// A claimed input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkItem {
+    pub id: i64,
+    pub input: String,
+    /// Claims so far, this one included.
+    pub attempts: i32,
+}
+
+/// What a worker did with one claimed item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemResult {
+    pub id: i64,
+    pub documents: i64,
+    pub statements: i64,
+    /// Why the item failed (read or extraction errors), if it did.
+    pub error: Option<String>,
+}
+
+/// The outcome of [`PgStore::queue_complete`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completion {
+    pub report: BatchReport,
+    /// Items no longer claimed by this worker (its lease expired and another
+    /// worker took them); their documents were stored all the same.
+    pub lost: Vec<i64>,
+}
+
+/// The queue at a glance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct QueueStatus {
+    pub pending: i64,
+    /// Claimed with a live lease.
+    pub claimed: i64,
+    /// Claimed, lease expired: the next claim takes them.
+    pub expired: i64,
+    pub done: i64,
+    pub failed: i64,
+    /// Documents and statements stored by done items.
+    pub documents: i64,
+    pub statements: i64,
+    /// (input, reason) of failed items, oldest first (at most 100).
+    pub failures: Vec<(String, String)>,
+    /// (worker, items claimed) for live claims.
+    pub workers: Vec<(String, i64)>,
+}
+
+impl QueueStatus {
+    pub fn total(&self) -> i64 {
+        self.pending + self.claimed + self.expired + self.done + self.failed
+    }
+    /// Nothing left to claim or wait for.
+    pub fn drained(&self) -> bool {
+        self.pending + self.claimed + self.expired == 0
+    }
+}
+
+impl PgStore {
+    /// Registers inputs (already expanded to files); inputs already queued,
+    /// in any state, are left as they are. Returns (added, already queued).
+    pub fn queue_add(&mut self, inputs: &[String]) -> Result<(usize, usize)> {
+        let added = self.in_tx(|t, name| {
+            let n = t
+                .execute(
+                    "INSERT INTO work_items (input) SELECT * FROM unnest($1::text[]) ORDER BY 1 ON CONFLICT (input) DO NOTHING",
+                    &[&inputs],
+                )
+                .map_err(tx(name))?;
+            Ok(n as usize)
+        })?;
+        Ok((added, inputs.len() - added))
+    }
+
+    /// Claims up to `n` items for `lease`; items whose claim expired
+    /// `max_attempts` times are marked failed first.
+    pub fn queue_claim(&mut self, worker: &str, n: usize, lease: Duration, max_attempts: i32) -> Result<Vec<WorkItem>> {
+        let secs = lease.as_secs_f64();
+        let limit = n.max(1) as i64;
+        self.in_tx(|t, name| {
+            t.execute(
+                "UPDATE work_items SET state = 'failed', claimed_until = NULL, done_at = now(),
+                     error = 'claimed ' || attempts || ' times and never completed (the worker died or overran its lease: '
+                             || coalesce(claimed_by, '?') || ')'
+                 WHERE state = 'claimed' AND claimed_until < now() AND attempts >= $1",
+                &[&max_attempts],
+            )
+            .map_err(tx(name))?;
+            let rows = t
+                .query(
+                    "UPDATE work_items w SET state = 'claimed', claimed_by = $1,
+                         claimed_until = now() + make_interval(secs => $2), attempts = w.attempts + 1
+                     FROM (SELECT id FROM work_items
+                           WHERE state = 'pending' OR (state = 'claimed' AND claimed_until < now())
+                           ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) c
+                     WHERE w.id = c.id
+                     RETURNING w.id, w.input, w.attempts",
+                    &[&worker, &secs, &limit],
+                )
+                .map_err(tx(name))?;
+            let mut items: Vec<WorkItem> =
+                rows.iter().map(|r| WorkItem { id: r.get(0), input: r.get(1), attempts: r.get(2) }).collect();
+            items.sort_by_key(|i| i.id);
+            Ok(items)
+        })
+    }
+
+    /// Stores the documents of a claimed batch and marks its items done or
+    /// failed, in one transaction.
+    pub fn queue_complete(
+        &mut self,
+        worker: &str,
+        results: &[ItemResult],
+        docs: &[JsonDocument],
+    ) -> Result<Completion> {
+        let mut lost = Vec::new();
+        let report = self.ingest_batch_then(docs, |t, name| {
+            lost.clear();
+            for r in results {
+                let state = if r.error.is_some() { "failed" } else { "done" };
+                let error = r.error.as_ref().map(|e| e.chars().take(4000).collect::<String>());
+                let n = t
+                    .execute(
+                        "UPDATE work_items SET state = $1, error = $2, documents = $3, statements = $4,
+                             done_at = now(), claimed_until = NULL
+                         WHERE id = $5 AND state = 'claimed' AND claimed_by = $6",
+                        &[&state, &error, &r.documents, &r.statements, &r.id, &worker],
+                    )
+                    .map_err(tx(name))?;
+                if n == 0 {
+                    lost.push(r.id);
+                }
+            }
+            Ok(())
+        })?;
+        Ok(Completion { report, lost })
+    }
+
+    /// Makes this worker's claims claimable again at once (a worker that
+    /// stops cleanly with work in hand).
+    pub fn queue_release(&mut self, worker: &str, ids: &[i64]) -> Result<()> {
+        self.in_tx(|t, name| {
+            t.execute(
+                "UPDATE work_items SET state = 'pending', claimed_by = NULL, claimed_until = NULL
+                 WHERE id = ANY($1) AND state = 'claimed' AND claimed_by = $2",
+                &[&ids, &worker],
+            )
+            .map_err(tx(name))?;
+            Ok(())
+        })
+    }
+
+    /// Failed items back to pending (`whosaid queue retry`). Returns how many.
+    pub fn queue_retry_failed(&mut self) -> Result<usize> {
+        self.in_tx(|t, name| {
+            let n = t
+                .execute(
+                    "UPDATE work_items SET state = 'pending', attempts = 0, error = NULL, done_at = NULL WHERE state = 'failed'",
+                    &[],
+                )
+                .map_err(tx(name))?;
+            Ok(n as usize)
+        })
+    }
+
+    pub fn queue_status(&mut self) -> Result<QueueStatus> {
+        let name = self.name.clone();
+        let e = |e| db_err(&name, e);
+        let mut s = QueueStatus::default();
+        let rows = self
+            .client
+            .query(
+                "SELECT state, (state = 'claimed' AND claimed_until < now()), count(*)::bigint,
+                        coalesce(sum(documents), 0)::bigint, coalesce(sum(statements), 0)::bigint
+                 FROM work_items GROUP BY 1, 2",
+                &[],
+            )
+            .map_err(e)?;
+        for r in rows {
+            let (state, expired, n): (String, bool, i64) = (r.get(0), r.get(1), r.get(2));
+            match (state.as_str(), expired) {
+                ("pending", _) => s.pending += n,
+                ("claimed", false) => s.claimed += n,
+                ("claimed", true) => s.expired += n,
+                ("done", _) => {
+                    s.done += n;
+                    s.documents += r.get::<_, i64>(3);
+                    s.statements += r.get::<_, i64>(4);
+                }
+                ("failed", _) => s.failed += n,
+                (other, _) => return Err(Error::Db(format!("{name}: unknown work item state {other:?}"))),
+            }
+        }
+        s.failures = self
+            .client
+            .query(
+                "SELECT input, coalesce(error, '') FROM work_items WHERE state = 'failed' ORDER BY id LIMIT 100",
+                &[],
+            )
+            .map_err(e)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        s.workers = self
+            .client
+            .query(
+                "SELECT claimed_by, count(*)::bigint FROM work_items
+                 WHERE state = 'claimed' AND claimed_until >= now() GROUP BY 1 ORDER BY claimed_by COLLATE \"C\"",
+                &[],
+            )
+            .map_err(e)?
+            .iter()
+            .map(|r| (r.get::<_, Option<String>>(0).unwrap_or_default(), r.get(1)))
+            .collect();
+        Ok(s)
+    }
+}

@@ -1,0 +1,270 @@
+//! The PostgreSQL store against a real server (`WHOSAID_TEST_PG`, a
+//! `postgres://` URL of a throwaway server whose user may create databases;
+//! `scripts/pg-cluster start DIR` makes one, and `.ci/run` does). Each test
+//! works in a database of its own. Without the variable every test prints
+//! `SKIPPED …` and returns; with `WHOSAID_REQUIRE_PG=1` (CI) it fails instead.
+//!
+//! The reference is the SQLite store: the same documents through both must
+//! give the same documents, statements, actors, links and search results.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use whosaid::Pipeline;
+use whosaid_document::output::JsonDocument;
+use whosaid_document::Meta;
+use whosaid_lexicon::Lexicon;
+use whosaid_store::backend::StatementStore;
+use whosaid_store::{Outcome, Scope, SearchQuery, Sort, Store};
+use whosaid_store_pg::queue::ItemResult;
+use whosaid_store_pg::PgStore;
+
+use whosaid_store_pg::testing::{fresh_db, server, snapshot};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("whosaid-pg-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The seed, every fixture article and the multi-outlet corpus through the pipeline.
+fn analysed() -> Vec<JsonDocument> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let pipeline = Pipeline::new(Lexicon::builtin());
+    let mut paths = vec![root.join("whosaid/tests/fixtures/seed/000_a94861bdbd30db23.txt")];
+    for dir in ["whosaid/tests/fixtures/articles", "store/tests/fixtures/outlets"] {
+        let mut more: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        more.sort();
+        paths.extend(more);
+    }
+    paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let dates = ["2025-03-30", "2025-04-01", "2025-04-23"];
+            let meta = Meta {
+                published: chrono::NaiveDate::parse_from_str(dates[i % 3], "%Y-%m-%d").ok(),
+                url: (i % 2 == 0).then(|| format!("https://www.example{}.com/news/{i}", i % 4)),
+                ..Meta::default()
+            };
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            JsonDocument::from_document(&pipeline.extract(&text, &name, meta))
+        })
+        .collect()
+}
+
+fn sqlite_reference(docs: &[JsonDocument], dir: &TempDir) -> Store {
+    let mut store = Store::open(&dir.0.join("ref.db")).unwrap();
+    {
+        let mut w = store.writer(7);
+        for d in docs {
+            w.put(d).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    store
+}
+
+/// A set of searches both backends must answer alike: (total, {(doc, idx)}).
+fn searches(s: &mut dyn StatementStore) -> Vec<(i64, BTreeSet<(String, i64)>)> {
+    let queries = vec![
+        SearchQuery { text: Some("said".into()), ..Default::default() },
+        SearchQuery { text: Some("president OR minister".into()), ..Default::default() },
+        SearchQuery { text: Some("\"the united states\"".into()), ..Default::default() },
+        SearchQuery { text: Some("negotiat*".into()), sort: Sort::Newest, ..Default::default() },
+        SearchQuery { text: Some("war".into()), scope: Scope::Articles, ..Default::default() },
+        SearchQuery { speaker: Some("trump".into()), ..Default::default() },
+        SearchQuery { outlet: Some("example0.com".into()), ..Default::default() },
+        SearchQuery { since: Some("2025-04".into()), until: Some("2025-04-01".into()), ..Default::default() },
+        SearchQuery { kinds: vec!["direct".into(), "mixed".into()], ..Default::default() },
+    ];
+    queries
+        .into_iter()
+        .map(|mut q| {
+            q.limit = 1 << 20;
+            let r = s.search(&q).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+            (r.total, r.results.iter().map(|h| (h.doc.clone(), h.idx)).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn ingest_matches_sqlite_documents_statements_actors_and_search() {
+    let Some(url) = server("ingest_matches_sqlite_documents_statements_actors_and_search") else { return };
+    let url = fresh_db(&url, "parity");
+    let docs = analysed();
+    let dir = TempDir::new("parity");
+    let mut reference = sqlite_reference(&docs, &dir);
+    let mut pg = PgStore::open(&url).unwrap();
+    {
+        let mut w = StatementStore::writer(&mut pg, 7);
+        for d in &docs {
+            assert_eq!(w.put(d).unwrap().0, Outcome::Inserted);
+        }
+        w.finish().unwrap();
+    }
+    let want = snapshot(&mut reference);
+    assert!(want.counts.0 > 40 && want.counts.1 > 80 && want.counts.2 > 50, "{:?}", want.counts);
+    assert!(!want.links.is_empty(), "the fixtures link some spellings");
+    let got = snapshot(&mut pg);
+    assert_eq!(got.counts, want.counts);
+    assert_eq!(got.actors, want.actors);
+    assert_eq!(got.statements, want.statements);
+    assert_eq!(got.links, want.links);
+    assert_eq!(got.documents, want.documents);
+    let (a, b) = (searches(&mut reference), searches(&mut pg));
+    let found: Vec<i64> = a.iter().map(|x| x.0).collect();
+    assert!(found.iter().filter(|&&n| n > 0).count() >= 7, "most searches find something: {found:?}");
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        assert_eq!(x, y, "search {i}");
+    }
+    // Relevance puts a statement containing the word first.
+    let top = pg.search(&SearchQuery { text: Some("ceasefire".into()), limit: 3, ..Default::default() }).unwrap();
+    assert!(top.results.iter().all(|h| h.content.to_lowercase().contains("ceasefire")), "{top:?}");
+
+    // Re-ingest writes nothing; an edited document is updated in place.
+    let report = pg.ingest_batch(&docs).unwrap();
+    assert!(report.outcomes.iter().all(|o| *o == Outcome::Unchanged), "{:?}", report.outcomes);
+    let mut edited = docs[3].clone();
+    edited.meta.title = Some("An edited title".into());
+    let key = whosaid_store::document_key(&edited);
+    let before = pg.find_document(&key).unwrap().unwrap();
+    let r = pg.ingest_batch(&[edited.clone(), edited.clone()]).unwrap();
+    assert_eq!(r.outcomes, vec![Outcome::Updated, Outcome::Unchanged]);
+    assert_eq!(pg.find_document(&key).unwrap(), Some(before));
+    assert_eq!(pg.counts().unwrap(), want.counts);
+    let mut other = edited.clone();
+    other.meta.title = Some("Yet another title".into());
+    assert_eq!(pg.ingest_batch(&[edited, other]).unwrap().outcomes, vec![Outcome::Unchanged, Outcome::Conflict]);
+
+    // Corrections behave as in SQLite.
+    pg.correct_actors("split", "Trump", "Donald Trump").unwrap();
+    reference.correct_actors("split", "Trump", "Donald Trump").unwrap();
+    assert_eq!(snapshot(&mut pg).actors, snapshot(&mut reference).actors);
+    assert!(pg.correct_actors("merge", "Trump", "trump").is_err());
+}
+
+#[test]
+fn racing_writers_store_every_document_once_and_link_the_same_actors() {
+    let Some(url) = server("racing_writers_store_every_document_once_and_link_the_same_actors") else { return };
+    let url = fresh_db(&url, "race");
+    let docs = analysed();
+    let dir = TempDir::new("race");
+    let want = snapshot(&mut sqlite_reference(&docs, &dir));
+    PgStore::open(&url).unwrap();
+    // Three writers over the same documents in different orders and batch sizes.
+    std::thread::scope(|s| {
+        for w in 0..3usize {
+            let (url, docs) = (url.clone(), docs.clone());
+            s.spawn(move || {
+                let mut pg = PgStore::open(&url).unwrap();
+                let mut order: Vec<JsonDocument> = docs;
+                if w == 1 {
+                    order.reverse();
+                }
+                if w == 2 {
+                    order.rotate_left(17);
+                }
+                for chunk in order.chunks(3 + w * 4) {
+                    pg.ingest_batch(chunk).unwrap();
+                }
+            });
+        }
+    });
+    let mut pg = PgStore::open(&url).unwrap();
+    pg.relink().unwrap();
+    let got = snapshot(&mut pg);
+    assert_eq!(got.counts, want.counts);
+    assert_eq!(got.actors, want.actors);
+    assert_eq!(got.links, want.links);
+    // Statements: everything but duplicate marks, which depend on which copy came first.
+    assert_eq!(got.statements, want.statements);
+}
+
+#[test]
+fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
+    let Some(url) = server("claims_skip_each_other_expire_and_fail_after_max_attempts") else { return };
+    let url = fresh_db(&url, "claims");
+    let mut a = PgStore::open(&url).unwrap();
+    let mut b = PgStore::open(&url).unwrap();
+    let inputs: Vec<String> = (0..10).map(|i| format!("/in/{i:02}.txt")).collect();
+    assert_eq!(a.queue_add(&inputs).unwrap(), (10, 0));
+    assert_eq!(a.queue_add(&inputs[..3]).unwrap(), (0, 3));
+    let long = Duration::from_secs(600);
+    let ca = a.queue_claim("a", 4, long, 3).unwrap();
+    let cb = b.queue_claim("b", 4, long, 3).unwrap();
+    assert_eq!(ca.len(), 4);
+    assert_eq!(cb.len(), 4);
+    let ids: BTreeSet<i64> = ca.iter().chain(&cb).map(|i| i.id).collect();
+    assert_eq!(ids.len(), 8, "no item claimed twice");
+    // A short lease expires and the item is taken by the next claimer.
+    let cs = a.queue_claim("a", 2, Duration::from_millis(200), 2).unwrap();
+    assert_eq!(cs.len(), 2);
+    std::thread::sleep(Duration::from_millis(400));
+    let st = a.queue_status().unwrap();
+    assert_eq!((st.pending, st.claimed, st.expired), (0, 8, 2), "{st:?}");
+    let retaken = b.queue_claim("b", 5, Duration::from_millis(200), 2).unwrap();
+    assert_eq!(retaken.iter().map(|i| i.id).collect::<Vec<_>>(), cs.iter().map(|i| i.id).collect::<Vec<_>>());
+    assert!(retaken.iter().all(|i| i.attempts == 2));
+    // The first claimant completes late: its claim is lost, the item stays b's.
+    let late = ItemResult { id: cs[0].id, documents: 0, statements: 0, error: None };
+    assert_eq!(a.queue_complete("a", &[late], &[]).unwrap().lost, vec![cs[0].id]);
+    // Expired twice with max_attempts 2: failed with a reason, not claimed again.
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(a.queue_claim("a", 5, long, 2).unwrap().is_empty());
+    let st = a.queue_status().unwrap();
+    assert_eq!(st.failed, 2, "{st:?}");
+    assert!(st.failures.iter().all(|(_, why)| why.contains("never completed")), "{st:?}");
+    // Done and failed with reasons.
+    let done: Vec<ItemResult> = ca
+        .iter()
+        .enumerate()
+        .map(|(i, it)| ItemResult {
+            id: it.id,
+            documents: 1,
+            statements: 2,
+            error: (i == 0).then(|| "cannot read: no such file".to_string()),
+        })
+        .collect();
+    assert!(a.queue_complete("a", &done, &[]).unwrap().lost.is_empty());
+    let st = a.queue_status().unwrap();
+    assert_eq!((st.done, st.failed, st.claimed, st.total()), (3, 3, 4, 10), "{st:?}");
+    assert_eq!((st.documents, st.statements), (3, 6));
+    assert!(st.failures.iter().any(|(i, why)| *i == ca[0].input && why.contains("no such file")));
+    assert_eq!(st.workers, vec![("b".to_string(), 4)]);
+    assert_eq!(a.queue_retry_failed().unwrap(), 3);
+    assert_eq!(a.queue_status().unwrap().pending, 3);
+}
+
+#[test]
+fn bad_urls_are_named_and_explained() {
+    let e = PgStore::open("postgres://u@127.0.0.1:notaport/db").err().unwrap().to_string();
+    assert!(e.contains("not a valid postgres URL") && e.contains("127.0.0.1"), "{e}");
+    let e = PgStore::open("postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=2").err().unwrap().to_string();
+    assert!(e.contains("cannot connect") && e.contains("127.0.0.1:1") && !e.contains("hunter2"), "{e}");
+    let Some(url) = server("bad_urls_are_named_and_explained") else { return };
+    let url = fresh_db(&url, "readonly");
+    let e = PgStore::open_read_only(&url).err().unwrap().to_string();
+    assert!(e.contains("schema version 0") && e.contains("whosaid ingest"), "{e}");
+    PgStore::open(&url).unwrap();
+    let mut ro = PgStore::open_read_only(&url).unwrap();
+    assert_eq!(ro.schema_version().unwrap(), whosaid_store_pg::SCHEMA_VERSION);
+    assert!(ro.ingest_batch(&analysed()[..1]).is_err(), "a read-only session cannot write");
+}

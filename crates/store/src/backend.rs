@@ -1,0 +1,282 @@
+//! The store interface: what the CLI (and, later, the server) needs from a
+//! statement database, with typed requests and results, implemented by the
+//! embedded SQLite [`Store`] and by `whosaid-store-pg` (PostgreSQL).
+//!
+//! **Invariants every implementation keeps** (the store-pg parity tests check
+//! them against SQLite):
+//! - *Identity*: a document is known by [`document_key`]; putting a key again
+//!   updates it in place, an identical re-put writes nothing, so re-running,
+//!   resuming or racing writers never duplicates a document, statement or actor.
+//! - *Atomicity*: [`StatementStore::ingest_batch`] stores its documents in one
+//!   transaction: all of them or none; a killed writer leaves no half document.
+//! - *Linking*: at ingest a linkable entity joins the actor of its exact name
+//!   key (normalised name + type, unique in the store); [`StatementStore::relink`]
+//!   applies [`crate::link::plan`], so the actors depend only on the stored
+//!   entities and the user corrections, not on the order or concurrency of ingest.
+//! - *Reads*: the same filters ([`SearchQuery`], [`ActorsQuery`]) are validated
+//!   the same way and give the same statements; only the order among equal
+//!   sort keys and the row ids may differ between implementations.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use whosaid_document::output::JsonDocument;
+
+use crate::{
+    ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, Outcome, Pending, Result, SearchQuery, SearchResults,
+    Store, Writer,
+};
+
+/// Where `--db` points: a SQLite file or a PostgreSQL server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Sqlite(PathBuf),
+    /// A `postgres://` or `postgresql://` URL (libpq's URL form).
+    Postgres(String),
+}
+
+impl Target {
+    /// Reads a `--db` value: a URL with a postgres scheme, else a file path.
+    /// Another URL scheme (`mysql://…`) is refused rather than made a file.
+    pub fn parse(db: &Path) -> Result<Target> {
+        let Some(s) = db.to_str() else { return Ok(Target::Sqlite(db.to_path_buf())) };
+        let lower = s.to_ascii_lowercase();
+        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            return Ok(Target::Postgres(s.to_string()));
+        }
+        if let Some((scheme, _)) = s.split_once("://") {
+            if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+                return Err(Error::Invalid(format!(
+                    "--db {}: unsupported URL scheme {scheme:?} (a SQLite file path or a postgres:// URL)",
+                    redact_url(s)
+                )));
+            }
+        }
+        Ok(Target::Sqlite(db.to_path_buf()))
+    }
+}
+
+/// A URL with its password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (auth, host) = match rest.rsplit_once('@') {
+        Some((a, h)) => (a, h),
+        None => return url.to_string(),
+    };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// Corpus totals.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StoreStats {
+    pub schema_version: i64,
+    pub documents: i64,
+    pub statements: i64,
+    pub actors: i64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// What one [`StatementStore::ingest_batch`] did, per document in input order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    pub outcomes: Vec<Outcome>,
+    pub counts: Pending,
+}
+
+/// The write side used by `whosaid ingest`: documents go in one at a time and
+/// are committed in batches. The SQLite [`Writer`] is one.
+pub trait DocSink {
+    /// Stores one document in the open batch; returns what it did and, when
+    /// it filled the batch, the counts of the batch just committed.
+    fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)>;
+    /// Commits the open batch; everything counted is durable when it returns.
+    fn commit(&mut self) -> Result<Pending>;
+    /// Commits and re-links actors across the store.
+    fn finish(&mut self) -> Result<Pending>;
+}
+
+/// A statement database. Every method takes `&mut self` because network
+/// clients need it; none changes what is stored except the ingest, relink
+/// and correction methods.
+pub trait StatementStore {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    fn schema_version(&mut self) -> Result<i64>;
+    /// Stores `docs` in one transaction (all or none). Exactly once by
+    /// document key; a key repeated inside `docs` with different content is a
+    /// [`Outcome::Conflict`] (the first is kept).
+    fn ingest_batch(&mut self, docs: &[JsonDocument]) -> Result<BatchReport>;
+    /// A writer that commits every `batch_size` documents.
+    fn writer<'a>(&'a mut self, batch_size: usize) -> Box<dyn DocSink + 'a>;
+    /// Re-links actors over the whole store ([`crate::link::plan`]).
+    fn relink(&mut self) -> Result<()>;
+    fn search(&mut self, q: &SearchQuery) -> Result<SearchResults>;
+    fn actors(&mut self, q: &ActorsQuery) -> Result<Vec<ActorSummary>>;
+    /// A document's row id from its key, row id or a path suffix.
+    fn find_document(&mut self, name: &str) -> Result<Option<i64>>;
+    fn document_summary(&mut self, id: i64) -> Result<Option<DocumentSummary>>;
+    fn load_json(&mut self, id: i64) -> Result<Option<JsonDocument>>;
+    /// (documents, statements, actors).
+    fn counts(&mut self) -> Result<(i64, i64, i64)>;
+    fn stats(&mut self) -> Result<StoreStats>;
+    fn actor_links(&mut self) -> Result<Vec<ActorLink>>;
+    /// `merge` or `split` two names, then re-link.
+    fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()>;
+}
+
+impl DocSink for Writer<'_> {
+    fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)> {
+        Writer::put(self, doc)
+    }
+    fn commit(&mut self) -> Result<Pending> {
+        Writer::commit(self)
+    }
+    fn finish(&mut self) -> Result<Pending> {
+        let p = Writer::commit(self)?;
+        crate::link::relink(&self.store.conn, &whosaid_lexicon::Lexicon::builtin())?;
+        self.store.conn.execute_batch("PRAGMA optimize")?;
+        Ok(p)
+    }
+}
+
+impl StatementStore for Store {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+    fn schema_version(&mut self) -> Result<i64> {
+        Store::schema_version(self)
+    }
+    fn ingest_batch(&mut self, docs: &[JsonDocument]) -> Result<BatchReport> {
+        let mut w = Store::writer(self, usize::MAX);
+        let mut outcomes = Vec::with_capacity(docs.len());
+        for d in docs {
+            outcomes.push(w.put(d)?.0);
+        }
+        let counts = w.commit()?;
+        Ok(BatchReport { outcomes, counts })
+    }
+    fn writer<'a>(&'a mut self, batch_size: usize) -> Box<dyn DocSink + 'a> {
+        Box::new(Store::writer(self, batch_size))
+    }
+    fn relink(&mut self) -> Result<()> {
+        crate::link::relink(&self.conn, &whosaid_lexicon::Lexicon::builtin())
+    }
+    fn search(&mut self, q: &SearchQuery) -> Result<SearchResults> {
+        Store::search(self, q)
+    }
+    fn actors(&mut self, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
+        Store::actors(self, q)
+    }
+    fn find_document(&mut self, name: &str) -> Result<Option<i64>> {
+        Store::find_document(self, name)
+    }
+    fn document_summary(&mut self, id: i64) -> Result<Option<DocumentSummary>> {
+        Store::document_summary(self, id)
+    }
+    fn load_json(&mut self, id: i64) -> Result<Option<JsonDocument>> {
+        Store::load_json(self, id)
+    }
+    fn counts(&mut self) -> Result<(i64, i64, i64)> {
+        Store::counts(self)
+    }
+    fn stats(&mut self) -> Result<StoreStats> {
+        let (documents, statements, actors) = Store::counts(self)?;
+        let (first, last) = self
+            .conn
+            .query_row("SELECT min(published), max(published) FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(StoreStats { schema_version: Store::schema_version(self)?, documents, statements, actors, first, last })
+    }
+    fn actor_links(&mut self) -> Result<Vec<ActorLink>> {
+        Store::actor_links(self)
+    }
+    fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
+        Store::correct_actors(self, kind, a, b)
+    }
+}
+
+/// The stored form of a document, computed once for every backend: the
+/// serialised `whosaid/1` JSON and its hash, the compressed blob, and the
+/// columns derived from the metadata.
+#[derive(Clone, Debug)]
+pub struct DocumentRow {
+    pub key: String,
+    pub content_hash: String,
+    pub json_hash: String,
+    /// Deflate-compressed JSON.
+    pub compressed: Vec<u8>,
+    pub site: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub headline: Option<String>,
+}
+
+impl DocumentRow {
+    /// Encodes `doc` (its `duplicate_of` already decided by the caller).
+    pub fn new(doc: &JsonDocument) -> Result<DocumentRow> {
+        let key = crate::document_key(doc);
+        let json = serde_json::to_vec(doc).map_err(|e| Error::Db(format!("{key}: cannot serialise: {e}")))?;
+        let json_hash = crate::hash::fnv1a_128_hex(&json);
+        let mut compressed = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        compressed.write_all(&json)?;
+        let compressed = compressed.finish()?;
+        let site = doc.meta.url.as_deref().and_then(crate::url_site);
+        let outlet = doc.meta.outlet.clone().filter(|s| !s.trim().is_empty()).or_else(|| site.clone());
+        Ok(DocumentRow {
+            content_hash: crate::content_hash(&doc.text),
+            key,
+            json_hash,
+            compressed,
+            site,
+            outlet,
+            published: doc.meta.published.clone().filter(|p| !p.is_empty()),
+            headline: doc.headline.as_ref().map(|h| h.text.clone()),
+        })
+    }
+}
+
+/// Whether an entity is named well enough to be linked across documents
+/// (the rule both backends use at ingest).
+pub fn linkable(e: &whosaid_document::output::JsonEntity) -> bool {
+    crate::linkable(e)
+}
+
+/// The aliases a linked entity contributes: its name and each `name` mention
+/// as written (whitespace collapsed, at most 200 characters).
+pub fn entity_aliases(e: &whosaid_document::output::JsonEntity) -> Vec<String> {
+    let mut out = vec![e.name.trim().to_string()];
+    for m in e.mentions.iter().filter(|m| m.kind == "name") {
+        let t = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() && t.chars().count() <= 200 {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The time stamp stored as `ingested_at`.
+pub fn now_iso() -> String {
+    crate::now_iso()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        assert_eq!(Target::parse(Path::new("a.db")).unwrap(), Target::Sqlite("a.db".into()));
+        assert_eq!(
+            Target::parse(Path::new("postgres://u@h/db")).unwrap(),
+            Target::Postgres("postgres://u@h/db".into())
+        );
+        assert!(matches!(Target::parse(Path::new("PostgreSQL://h/db")).unwrap(), Target::Postgres(_)));
+        let e = Target::parse(Path::new("mysql://u:secret@h/db")).unwrap_err().to_string();
+        assert!(e.contains("mysql") && !e.contains("secret"), "{e}");
+        assert_eq!(redact_url("postgres://u:pw@h:5432/d"), "postgres://u:***@h:5432/d");
+        assert_eq!(redact_url("postgres://h/d"), "postgres://h/d");
+    }
+}
