@@ -298,10 +298,22 @@ impl PgWriter<'_> {
     fn put_retrying(&mut self, doc: &JsonDocument) -> Result<Outcome> {
         let name = self.store.name.clone();
         self.begin()?;
+        self.with_retries(&name, "", |w| ingest::put_one(&mut w.store.client, &name, doc, &mut w.state, &mut w.seen))
+    }
+
+    /// Runs one step of the open transaction; a race (serialisation
+    /// failure, unique violation) replays the batch and tries again, up to
+    /// [`MAX_ATTEMPTS`]; any other failure abandons the batch.
+    fn with_retries<T>(
+        &mut self,
+        name: &str,
+        what: &str,
+        mut step: impl FnMut(&mut Self) -> std::result::Result<T, TxError>,
+    ) -> Result<T> {
         let mut last = String::new();
         for _ in 0..MAX_ATTEMPTS {
-            match ingest::put_one(&mut self.store.client, &name, doc, &mut self.state, &mut self.seen) {
-                Ok(o) => return Ok(o),
+            match step(self) {
+                Ok(v) => return Ok(v),
                 Err(TxError::Retry(e)) => {
                     last = e;
                     self.replay()?;
@@ -315,7 +327,7 @@ impl PgWriter<'_> {
             }
         }
         self.rollback();
-        Err(Error::Db(format!("{name}: gave up after {MAX_ATTEMPTS} attempts: {last}")))
+        Err(Error::Db(format!("{name}: {what}gave up after {MAX_ATTEMPTS} attempts: {last}")))
     }
 }
 
@@ -348,30 +360,13 @@ impl DocSink for PgWriter<'_> {
             return Ok(std::mem::take(&mut self.pending));
         }
         let name = self.store.name.clone();
-        let mut last = String::new();
-        for _ in 0..MAX_ATTEMPTS {
-            let result = ingest::flush_aliases(&mut self.store.client, &name, &mut self.state)
-                .and_then(|()| self.store.client.batch_execute("COMMIT").map_err(tx(&name)));
-            match result {
-                Ok(()) => {
-                    self.open = false;
-                    self.buffer.clear();
-                    return Ok(std::mem::take(&mut self.pending));
-                }
-                Err(TxError::Retry(e)) => {
-                    last = e;
-                    self.replay()?;
-                }
-                Err(TxError::Fatal(e)) => {
-                    self.rollback();
-                    self.buffer.clear();
-                    self.pending = Pending::default();
-                    return Err(e);
-                }
-            }
-        }
-        self.rollback();
-        Err(Error::Db(format!("{name}: commit gave up after {MAX_ATTEMPTS} attempts: {last}")))
+        self.with_retries(&name, "commit ", |w| {
+            ingest::flush_aliases(&mut w.store.client, &name, &mut w.state)
+                .and_then(|()| w.store.client.batch_execute("COMMIT").map_err(tx(&name)))
+        })?;
+        self.open = false;
+        self.buffer.clear();
+        Ok(std::mem::take(&mut self.pending))
     }
 
     fn finish(&mut self) -> Result<Pending> {

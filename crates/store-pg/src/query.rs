@@ -10,8 +10,8 @@ use postgres::types::ToSql;
 use postgres::Row;
 use whosaid_document::output::JsonDocument;
 use whosaid_store::{
-    like_contains, url_site, ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, Result, Scope, SearchQuery,
-    SearchResults, Sort, StatementHit, TYPES,
+    like_contains, outlet_and_date_conditions, ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, FilterArg,
+    FilterDialect, Result, Scope, SearchQuery, SearchResults, Sort, StatementHit, TYPES,
 };
 
 use crate::{db_err, tsquery::ts_query, PgStore};
@@ -22,6 +22,22 @@ fn refs(args: &[Arg]) -> Vec<&(dyn ToSql + Sync)> {
     args.iter().map(|a| a.as_ref() as &(dyn ToSql + Sync)).collect()
 }
 
+/// PostgreSQL's side of the shared filter: `$N` placeholders, `lower()`.
+struct PgDialect<'a>(&'a mut Vec<Arg>);
+
+impl FilterDialect for PgDialect<'_> {
+    fn bind(&mut self, arg: FilterArg) -> String {
+        self.0.push(match arg {
+            FilterArg::Text(t) => Box::new(t),
+            FilterArg::Int(i) => Box::new(i as i32),
+        });
+        format!("${}", self.0.len())
+    }
+    fn eq_nocase(&self, column: &str, p: &str) -> String {
+        format!("lower({column}) = lower({p})")
+    }
+}
+
 fn outlet_and_dates(
     t: &str,
     outlet: &Option<String>,
@@ -30,24 +46,7 @@ fn outlet_and_dates(
     conds: &mut Vec<String>,
     args: &mut Vec<Arg>,
 ) {
-    if let Some(o) = outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        let site = url_site(o).unwrap_or_else(|| o.to_lowercase());
-        args.push(Box::new(o.to_string()));
-        let a = args.len();
-        args.push(Box::new(site));
-        let b = args.len();
-        conds.push(format!("(lower({t}.outlet) = lower(${a}) OR {t}.site = ${b})"));
-    }
-    if let Some(s) = since {
-        args.push(Box::new(s.clone()));
-        conds.push(format!("{t}.published >= ${}", args.len()));
-    }
-    if let Some(u) = until {
-        args.push(Box::new(u.len() as i32));
-        let n = args.len();
-        args.push(Box::new(u.clone()));
-        conds.push(format!("substr({t}.published, 1, ${n}) <= ${}", args.len()));
-    }
+    outlet_and_date_conditions(t, outlet, since, until, &mut PgDialect(args), conds);
 }
 
 const HIT_COLUMNS: &str =

@@ -304,6 +304,67 @@ pub fn like_contains(x: &str) -> String {
     s
 }
 
+/// A value bound to a filter condition, whichever SQL dialect binds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilterArg {
+    Text(String),
+    Int(i64),
+}
+
+/// How a backend writes the parts of a filter its SQL dialect spells
+/// differently: the placeholder for a value it has just bound, and a
+/// case-insensitive equality.
+pub trait FilterDialect {
+    /// Binds `arg` and returns its placeholder (`?3`, `$3`).
+    fn bind(&mut self, arg: FilterArg) -> String;
+    /// `column` equals placeholder `p`, ignoring case.
+    fn eq_nocase(&self, column: &str, p: &str) -> String;
+}
+
+/// The outlet and date conditions on table alias `t`, one definition for
+/// every backend: an outlet matches by name (any case) or by site
+/// ("rt.com"); "--until 2025-04" includes all of April (same-length prefix).
+pub fn outlet_and_date_conditions(
+    t: &str,
+    outlet: &Option<String>,
+    since: &Option<String>,
+    until: &Option<String>,
+    dialect: &mut impl FilterDialect,
+    conds: &mut Vec<String>,
+) {
+    if let Some(o) = outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        let site = crate::url_site(o).unwrap_or_else(|| o.to_lowercase());
+        let a = dialect.bind(FilterArg::Text(o.to_string()));
+        let b = dialect.bind(FilterArg::Text(site));
+        conds.push(format!("({} OR {t}.site = {b})", dialect.eq_nocase(&format!("{t}.outlet"), &a)));
+    }
+    if let Some(s) = since {
+        let p = dialect.bind(FilterArg::Text(s.clone()));
+        conds.push(format!("{t}.published >= {p}"));
+    }
+    if let Some(u) = until {
+        let n = dialect.bind(FilterArg::Int(u.len() as i64));
+        let p = dialect.bind(FilterArg::Text(u.clone()));
+        conds.push(format!("substr({t}.published, 1, {n}) <= {p}"));
+    }
+}
+
+/// SQLite's side: `?N` placeholders into a `Value` list, `COLLATE NOCASE`.
+struct SqliteDialect<'a>(&'a mut Vec<Value>);
+
+impl FilterDialect for SqliteDialect<'_> {
+    fn bind(&mut self, arg: FilterArg) -> String {
+        self.0.push(match arg {
+            FilterArg::Text(t) => Value::Text(t),
+            FilterArg::Int(i) => Value::Integer(i),
+        });
+        format!("?{}", self.0.len())
+    }
+    fn eq_nocase(&self, column: &str, p: &str) -> String {
+        format!("{column} = {p} COLLATE NOCASE")
+    }
+}
+
 /// Appends the shared outlet and date conditions on table alias `t`.
 fn outlet_and_dates(
     t: &str,
@@ -313,25 +374,7 @@ fn outlet_and_dates(
     conds: &mut Vec<String>,
     args: &mut Vec<Value>,
 ) {
-    if let Some(o) = outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        let site = crate::url_site(o).unwrap_or_else(|| o.to_lowercase());
-        args.push(Value::Text(o.to_string()));
-        let a = args.len();
-        args.push(Value::Text(site));
-        let b = args.len();
-        conds.push(format!("({t}.outlet = ?{a} COLLATE NOCASE OR {t}.site = ?{b})"));
-    }
-    if let Some(s) = since {
-        args.push(Value::Text(s.clone()));
-        conds.push(format!("{t}.published >= ?{}", args.len()));
-    }
-    if let Some(u) = until {
-        // "2025-04" includes every day of April: compare the same-length prefix.
-        args.push(Value::Integer(u.len() as i64));
-        let n = args.len();
-        args.push(Value::Text(u.clone()));
-        conds.push(format!("substr({t}.published, 1, ?{n}) <= ?{}", args.len()));
-    }
+    outlet_and_date_conditions(t, outlet, since, until, &mut SqliteDialect(args), conds);
 }
 
 const HIT_COLUMNS: &str =
