@@ -11,7 +11,7 @@ use postgres::Row;
 use whosaid_document::output::JsonDocument;
 use whosaid_store::{
     like_contains, outlet_and_date_conditions, ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, FilterArg,
-    FilterDialect, Result, Scope, SearchQuery, SearchResults, Sort, StatementHit, TYPES,
+    FilterDialect, Result, Scope, SearchQuery, SearchResults, Sort, StatementHit, HIT_COLUMNS, TYPES,
 };
 
 use crate::{db_err, tsquery::ts_query, PgStore};
@@ -48,11 +48,6 @@ fn outlet_and_dates(
 ) {
     outlet_and_date_conditions(t, outlet, since, until, &mut PgDialect(args), conds);
 }
-
-const HIT_COLUMNS: &str =
-    "s.id, s.doc_id, d.doc_key, s.idx, s.published, s.outlet, coalesce(d.title, d.headline), d.url, s.speaker_name, \
-     s.speaker_text, s.speaker_type, s.speaker_actor, s.cue, s.kind, s.content, s.addressee_name, s.time_date, \
-     s.confidence, s.content_start, s.content_end";
 
 fn hit_from_row(r: &Row) -> StatementHit {
     StatementHit {

@@ -377,7 +377,9 @@ fn outlet_and_dates(
     outlet_and_date_conditions(t, outlet, since, until, &mut SqliteDialect(args), conds);
 }
 
-const HIT_COLUMNS: &str =
+/// The columns a statement hit is read from, in the order both backends
+/// read them (`s` statements, `d` documents).
+pub const HIT_COLUMNS: &str =
     "s.id, s.doc_id, d.doc_key, s.idx, s.published, s.outlet, coalesce(d.title, d.headline), d.url, s.speaker_name, \
      s.speaker_text, s.speaker_type, s.speaker_actor, s.cue, s.kind, s.content, s.addressee_name, s.time_date, \
      s.confidence, s.content_start, s.content_end";
