@@ -399,8 +399,17 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .as_deref()
                     .and_then(|t| text_gender(t, lex))
                     .or_else(|| text_gender(doc.slice(m.span), lex));
+                // "PENCE: Well, …" in a transcript is Pence.
+                let capitals = word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase());
+                let titled: String = if capitals {
+                    let mut cs = word.chars();
+                    cs.next().map(|f| f.to_string() + &cs.as_str().to_lowercase()).unwrap_or_default()
+                } else {
+                    String::new()
+                };
                 let candidates: Vec<usize> = by_name
                     .get(word)
+                    .or_else(|| by_name.get(titled.as_str()).filter(|_| capitals))
                     .map(|c| {
                         c.iter()
                             .copied()
@@ -640,6 +649,11 @@ fn resolve_pronoun(
     lowercase: &HashSet<String>,
 ) -> Option<usize> {
     let m = &doc.mentions[mi];
+    // A relative pronoun is its antecedent ("Mr. Kamin, who …").
+    if lex.pronouns.get(&doc.slice(m.span).to_lowercase()).is_some_and(|t| t == crate::mentions::RELATIVE) {
+        let i = doc.token_at(m.span.start);
+        return crate::mentions::relative_antecedent(doc, &doc.mentions[..mi], i).and_then(|a| assign[a]);
+    }
     let want_group = m.etype == EntityType::Group;
     let want_thing = matches!(m.etype, EntityType::Organization | EntityType::Media);
     let want_gender = pronoun_gender(doc.slice(m.span));

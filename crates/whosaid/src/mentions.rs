@@ -381,6 +381,11 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         }
         let w = words.get(i);
         if let Some(t) = lex.pronouns.get(w) {
+            if t == RELATIVE {
+                // Only with an antecedent: see `relative_pronouns`.
+                i += 1;
+                continue;
+            }
             let etype = match t.as_str() {
                 "group" => EntityType::Group,
                 "organization" => EntityType::Organization,
@@ -448,11 +453,26 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     //    poll shows", "according to the poll", "…, said a campaign aide").
     speaker_phrases(&cx, &mut out);
 
-    // 5. Metonymy and quote flags.
+    // 5. Relative pronouns that can speak: "Mr. Kamin, who emphasized that …",
+    //    and transcript speakers ("PENCE: Well, look, …").
+    relative_pronouns(&cx, &mut out);
+    let mut turns = Vec::new();
+    for p in 0..doc.paragraphs.len() {
+        if let Some((a, b, _)) = transcript_turn(doc, words, p) {
+            let span = cx.span(a, b);
+            turns.push(span);
+            if !out.iter().any(|m| m.span == span) {
+                out.push(mention(span, MentionKind::Name, EntityType::Person));
+            }
+        }
+    }
+
+    // 6. Metonymy and quote flags.
     let quotes = &doc.quotations;
     for m in &mut out {
         let qi = quotes.partition_point(|q| q.span.start <= m.span.start);
-        m.in_quote = qi > 0 && quotes[qi - 1].span.contains(m.span);
+        // A transcript speaker opens the quoted turn but is not quoted.
+        m.in_quote = qi > 0 && quotes[qi - 1].span.contains(m.span) && !turns.contains(&m.span);
         if m.etype == EntityType::Place && m.kind == MentionKind::Name {
             let last_tok = doc.tokens.partition_point(|t| t.span.start < m.span.end) - 1;
             let place = doc.slice(m.name.unwrap_or(m.span));
@@ -464,6 +484,87 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     out.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
     out.dedup_by(|a, b| a.span == b.span);
     doc.mentions = out;
+}
+
+/// A transcript turn at the start of paragraph `p`: an optional opening
+/// quotation mark, a speaker in capitals ("PENCE", "CHRIS WALLACE"), a colon.
+/// Returns the speaker's token range and the colon's token.
+pub fn transcript_turn(doc: &Document, words: &Words, p: usize) -> Option<(usize, usize, usize)> {
+    let para = doc.paragraphs.get(p)?;
+    let mut a = doc.token_at(para.span.start);
+    if matches!(doc.tokens.get(a)?.kind, TokenKind::Quote { open: true, .. }) {
+        a += 1;
+    }
+    let capitals = |k: usize| {
+        let t = doc.slice(doc.tokens[k].span);
+        doc.tokens[k].kind == TokenKind::Word
+            && t.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && t.chars().all(|c| !c.is_lowercase())
+    };
+    let mut b = a;
+    while b < doc.tokens.len() && b - a < 3 && doc.tokens[b].span.end <= para.span.end && capitals(b) {
+        b += 1;
+    }
+    let colon = b;
+    let is_colon =
+        b > a && doc.tokens.get(colon).is_some_and(|t| t.span.end <= para.span.end) && words.get(colon) == ":";
+    // Something must be said after the colon, in the same paragraph.
+    let said = doc.tokens.get(colon + 1).is_some_and(|t| t.span.end <= para.span.end);
+    (is_colon && said).then_some((a, b, colon))
+}
+
+/// The `pronouns` lexicon type of relative pronouns ("who", "which").
+pub const RELATIVE: &str = "relative";
+
+/// The mention a relative pronoun at token `i` refers back to: the mention
+/// ending right before it, or before a comma right before it ("Mr. Kamin, who
+/// …"); the outermost when several end there.
+pub fn relative_antecedent(doc: &Document, mentions: &[Mention], i: usize) -> Option<usize> {
+    let at = |k: usize| doc.tokens.get(k).map(|t| t.span.start);
+    let before = i.checked_sub(1)?;
+    let comma = doc.slice(doc.tokens[before].span) == ",";
+    let end_tok = if comma { before } else { i };
+    let end = at(end_tok)?;
+    let sentence = doc.tokens[i].sentence;
+    mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            let last = doc.token_at(m.span.end).saturating_sub(1);
+            doc.tokens.get(last).is_some_and(|t| t.span.end <= end && t.sentence == sentence)
+                && doc.slice(Span::new(m.span.end, end)).trim().is_empty()
+        })
+        .max_by_key(|(k, m)| (m.span.len(), std::cmp::Reverse(*k)))
+        .map(|(k, _)| k)
+}
+
+/// A relative pronoun is a mention of its own (so a statement's speaker can be
+/// the pronoun, as in PolNeAR, and still resolve to the person) when it follows
+/// a mention that can speak: a person, group or organisation; "which" never
+/// for a person.
+fn relative_pronouns(cx: &Ctx, out: &mut Vec<Mention>) {
+    let doc = cx.doc;
+    let mut found = Vec::new();
+    for i in 1..cx.n() {
+        let w = cx.words.get(i);
+        if cx.lex.pronouns.get(w).is_none_or(|t| t != RELATIVE) || cx.is_cap(i) {
+            continue;
+        }
+        let Some(a) = relative_antecedent(doc, out, i) else {
+            continue;
+        };
+        let ante = &out[a];
+        let etype = ante.etype;
+        let fits = match etype {
+            EntityType::Person => w == "who",
+            EntityType::Group | EntityType::Organization | EntityType::Media => true,
+            EntityType::Place => ante.metonymic,
+        };
+        if fits && !ante.in_quote {
+            found.push(mention(doc.tokens[i].span, MentionKind::Pronoun, etype));
+        }
+    }
+    out.extend(found);
 }
 
 fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
@@ -556,6 +657,19 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
         && !head.ends_with("n’t")
         && !cx.lex.function_words.contains(cx.raw(b - 1))
         && cx.is_word(b - 1)
+        && noun_like_head(cx, head)
+}
+
+/// Whether a phrase's last word can head a speaker noun phrase. Without word
+/// classes, the forms that are never nouns here: prepositions ("Pagliano took
+/// place despite"), adverbs, gerunds and participles ("began taking") unless a
+/// lexicon knows the word as a speaker noun ("the meeting" is not one).
+fn noun_like_head(cx: &Ctx, head: &str) -> bool {
+    let known = cx.lex.titles.contains(head) || cx.lex.nominals.contains_key(head) || cx.lex.group_nouns.contains(head);
+    known
+        || !(cx.lex.prepositions.contains(head)
+            || cx.lex.is_adverb(head)
+            || (head.ends_with("ing") && head.chars().count() > 5))
 }
 
 /// The noun phrase ending right before token `p` (a cue), scanning back.
@@ -572,7 +686,14 @@ fn np_back(cx: &Ctx, p: usize) -> Option<usize> {
             break;
         }
         let joins = cx.is_word(t) || w == "'s" || (w == "-" && t > 0 && cx.adjacent(t - 1, t));
-        if !joins || NP_BOUNDARIES.contains(&w) || cx.lex.verb_forms.contains_key(w) && !NP_DETERMINERS.contains(&w) {
+        // "Those close to him", "Trump to stop": a preposition (but "of", as in
+        // "a member of the panel") ends the phrase.
+        let preposition = w != "of" && cx.lex.prepositions.contains(w);
+        if !joins
+            || preposition
+            || NP_BOUNDARIES.contains(&w)
+            || cx.lex.verb_forms.contains_key(w) && !NP_DETERMINERS.contains(&w)
+        {
             break;
         }
         k -= 1;

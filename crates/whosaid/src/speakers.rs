@@ -101,7 +101,9 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
         }
         let m = &doc.mentions[sm];
         let here = (sm, m.entity);
-        if m.kind == MentionKind::Pronoun && m.etype == EntityType::Person && !m.in_quote {
+        let relative =
+            lex.pronouns.get(&doc.slice(m.span).to_lowercase()).is_some_and(|t| t == crate::mentions::RELATIVE);
+        if m.kind == MentionKind::Pronoun && m.etype == EntityType::Person && !m.in_quote && !relative {
             if let Some((pm, pe)) = prev {
                 // An entity is never emptied (every entity keeps a mention).
                 let keeps = m.entity.is_none_or(|e| doc.entities[e].mentions.len() > 1);

@@ -243,6 +243,7 @@ fn propose_in(cx: &Ctx) -> Vec<Statement> {
     let mut found: Vec<Statement> = Vec::new();
     let mut used_cues = UsedCues(vec![false; doc.tokens.len() + 1]);
 
+    transcript_pass(cx, &mut found, &mut used_cues);
     quotation_pass(cx, &sents, &mut found, &mut used_cues);
     clause_pass(cx, &sents, &mut found, &mut used_cues);
 
@@ -738,7 +739,9 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
             last -= 1;
         }
         if let Some(st) = colon_attribution(cx, first, last) {
-            found.push(st);
+            if !st.cue.is_some_and(|c| used.contains(&doc.token_at(c.start))) {
+                found.push(st);
+            }
         }
         let mut k = first;
         while k < end {
@@ -771,6 +774,70 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
             }
             k = cm.end;
         }
+    }
+}
+
+/// How many following paragraphs a transcript turn may continue over.
+const MAX_TURN_PARAGRAPHS: usize = 8;
+
+/// Interview transcripts: a paragraph that opens with a speaker in capitals
+/// and a colon ("PENCE: Well, look, …") is that speaker's turn, to the end of
+/// the paragraph.
+fn transcript_pass(cx: &Ctx, found: &mut Vec<Statement>, used: &mut UsedCues) {
+    let doc = cx.doc;
+    for p in 0..doc.paragraphs.len() {
+        let Some((a, b, colon)) = crate::mentions::transcript_turn(doc, cx.words, p) else {
+            continue;
+        };
+        let Some(sp) = cx.starts.get(a).and_then(|l| l.iter().copied().find(|&m| cx.ranges[m] == (a, b))) else {
+            continue;
+        };
+        // The turn's closing quotation mark, when the paragraph has one, is not said.
+        let piece = |start: usize, end: usize| {
+            let s = trim_content(doc, Span::new(start, end), false);
+            let unquoted = doc.slice(s).trim_end_matches(['"', '”']).trim_start_matches(['"', '“']);
+            let at = s.start + doc.slice(s).find(unquoted).unwrap_or(0);
+            trim_content(doc, Span::new(at, at + unquoted.len()), false)
+        };
+        let mut parts = vec![piece(doc.tokens[colon + 1].span.start, doc.paragraphs[p].span.end)];
+        // A turn quoted paragraph by paragraph continues while the next
+        // paragraph opens a quotation and no other speaker takes the floor.
+        let opens_quote = |q: usize| {
+            let t = doc.token_at(doc.paragraphs[q].span.start);
+            matches!(doc.tokens.get(t).map(|t| t.kind), Some(TokenKind::Quote { open: true, .. }))
+        };
+        if opens_quote(p) {
+            let mut q = p + 1;
+            while q < doc.paragraphs.len()
+                && q - p <= MAX_TURN_PARAGRAPHS
+                && opens_quote(q)
+                && crate::mentions::transcript_turn(doc, cx.words, q).is_none()
+            {
+                parts.push(piece(doc.paragraphs[q].span.start, doc.paragraphs[q].span.end));
+                q += 1;
+            }
+        }
+        parts.retain(|s| !s.is_empty());
+        let Some(first) = parts.first().copied() else {
+            continue;
+        };
+        let content = Span::new(first.start, parts.last().map_or(first.end, |l| l.end));
+        if word_count(doc, content) < 2 {
+            continue;
+        }
+        used.insert(colon);
+        found.push(Statement {
+            kind: StatementKind::Direct,
+            content,
+            parts: if parts.len() > 1 { parts } else { Vec::new() },
+            cue: Some(cx.tok_span(colon, colon + 1)),
+            cue_lemma: ":".into(),
+            speaker: Some(sp),
+            addressee: None,
+            time: None,
+            confidence: confidence_for(cx, Some(sp), 0.8),
+            rule: "transcript-turn",
+        });
     }
 }
 

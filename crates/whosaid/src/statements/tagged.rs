@@ -285,6 +285,19 @@ pub fn candidates(
                 parts_of[ci].push(*k);
             }
         }
+        // "“…,” Melanie said to the Republican nominee": after a cue whose
+        // content came before it, "to …" is the addressee, not more content.
+        for (ci, cue) in cues.iter().enumerate() {
+            let parts = &mut parts_of[ci];
+            let before = parts.iter().any(|p| p.b <= cue.a);
+            let to_follows = |p: &Segment| {
+                (cue.b > cue.a && matches!(words.get(cue.b - 1), "to" | "with") && p.a == cue.b)
+                    || (p.a == cue.b + 1 && matches!(words.get(cue.b), "to" | "with"))
+            };
+            if before {
+                parts.retain(|p| !to_follows(p));
+            }
+        }
         for (ci, cue) in cues.iter().enumerate() {
             let parts = &parts_of[ci];
             if parts.is_empty() {
