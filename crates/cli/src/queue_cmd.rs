@@ -226,14 +226,7 @@ fn extract_item(
 }
 
 pub fn work(args: WorkArgs) -> Result<ExitCode> {
-    let published = args
-        .published
-        .as_deref()
-        .map(|s| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
-        })
-        .transpose()?;
+    let published = args.published.as_deref().map(crate::parse_date).transpose()?;
     if args.lease_secs == 0 {
         anyhow::bail!("--lease-secs must be at least 1");
     }

@@ -230,14 +230,7 @@ struct Totals {
 }
 
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
-    let published = args
-        .published
-        .as_deref()
-        .map(|s| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
-        })
-        .transpose()?;
+    let published = args.published.as_deref().map(crate::parse_date).transpose()?;
     // A bad path is reported and counted; the other inputs are still stored.
     let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
     for e in &bad_paths {

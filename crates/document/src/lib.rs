@@ -14,6 +14,7 @@
 
 pub mod charmap;
 pub mod coding;
+pub mod dates;
 pub mod names;
 pub mod output;
 pub mod shared_data;

@@ -72,12 +72,9 @@ impl Default for JsonlFields {
     }
 }
 
-/// Parses the date part of `2025-04-23`, `2025-04-23T10:00:00Z` and the like.
-pub fn parse_date_prefix(s: &str) -> Option<chrono::NaiveDate> {
-    let s = s.trim();
-    let head = s.get(..10)?;
-    chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
-}
+/// The date of a timestamp field (one parser for every crate: see
+/// [`whosaid_document::dates`]).
+pub use whosaid_document::dates::parse_date_prefix;
 
 /// Opens any supported input and streams its events. Files and stdin ("-")
 /// go through the same sniffing: gzip is unwrapped, then the format is taken

@@ -170,23 +170,11 @@ pub struct DocumentsQuery {
 
 /// Checks a date bound: YYYY, YYYY-MM or YYYY-MM-DD with plausible numbers.
 pub fn check_date(name: &str, s: &str) -> Result<()> {
-    let bad = || Error::Invalid(format!("{name} '{s}': expected YYYY-MM-DD, YYYY-MM or YYYY"));
-    let parts: Vec<&str> = s.split('-').collect();
-    if parts.is_empty() || parts.len() > 3 {
-        return Err(bad());
+    if whosaid_document::dates::is_date_bound(s) {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!("{name} '{s}': expected YYYY-MM-DD, YYYY-MM or YYYY")))
     }
-    let widths = [4, 2, 2];
-    let ranges = [(1000, 9999), (1, 12), (1, 31)];
-    for (i, p) in parts.iter().enumerate() {
-        if p.len() != widths[i] || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let n: u32 = p.parse().map_err(|_| bad())?;
-        if n < ranges[i].0 || n > ranges[i].1 {
-            return Err(bad());
-        }
-    }
-    Ok(())
 }
 
 impl SearchQuery {
