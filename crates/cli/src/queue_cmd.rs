@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use whosaid::Pipeline;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
+use whosaid_read::documents as input;
 use whosaid_store::backend::StatementStore;
-use whosaid_store::input;
 use whosaid_store_pg::queue::{ItemResult, QueueStatus, WorkItem};
 use whosaid_store_pg::PgStore;
 
@@ -187,7 +187,7 @@ fn extract_item(
                     }
                     docs.push(d)
                 }
-                Err(e) => problems.push(e),
+                Err(e) => problems.push(e.to_string()),
             }
         }
     } else {

@@ -9,9 +9,9 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
+use whosaid_read::documents::{self as input, Layout};
 use whosaid_read::JsonlFields;
 use whosaid_store::backend::DocSink;
-use whosaid_store::input::{self, Layout};
 use whosaid_store::{ActorsQuery, Scope, SearchQuery, Sort, StatementHit};
 
 #[derive(clap::Args)]
@@ -313,12 +313,11 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     for segment in segments {
         match segment {
             Segment::Stored(path, layout) => {
-                let docs: Box<dyn Iterator<Item = std::result::Result<JsonDocument, String>> + Send> =
-                    if path.as_os_str() == "-" {
-                        input::read_documents("-", input::buffered(Box::new(std::io::stdin())), layout)
-                    } else {
-                        input::read_path(&path, layout)
-                    };
+                let docs = if path.as_os_str() == "-" {
+                    input::read_documents("-", input::stdin(), layout)
+                } else {
+                    input::read_path(&path, layout)
+                };
                 for doc in docs {
                     match doc {
                         Ok(mut doc) => {

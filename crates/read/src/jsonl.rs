@@ -4,7 +4,7 @@
 //! recognised on its first line and read as a JSON stream instead, so it is
 //! not reported line by line; its records are `file#N`.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use serde_json::Value;
@@ -37,11 +37,7 @@ impl JsonlReader {
     pub fn open(path: &Path, fields: JsonlFields) -> Result<JsonlReader, ReadError> {
         let source = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
-        let mut buf = BufReader::new(file);
-        let gz = buf.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-        let reader: Box<dyn BufRead + Send> =
-            if gz { Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(buf))) } else { Box::new(buf) };
-        Ok(JsonlReader::from_reader(source, reader, fields))
+        Ok(JsonlReader::from_reader(source, crate::gzip::buffered(file, 8 * 1024), fields))
     }
 
     pub fn from_reader(source: String, reader: Box<dyn BufRead + Send>, fields: JsonlFields) -> JsonlReader {

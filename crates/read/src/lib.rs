@@ -1,6 +1,8 @@
 //! Input readers: turn files, directories and stdin into raw article text plus
 //! metadata. Every failure names the input and the reason; nothing panics.
 
+pub mod documents;
+pub mod gzip;
 pub mod jsonl;
 pub mod sniff;
 pub mod warc;
@@ -93,7 +95,7 @@ pub fn open(path: &Path, fields: &JsonlFields) -> Box<dyn Iterator<Item = ReadEv
 }
 
 /// Bytes peeked from the start of a stream to pick its reader.
-const SNIFF_BYTES: usize = 4096;
+pub(crate) const SNIFF_BYTES: usize = 4096;
 
 /// Sniffs a stream (gzip, then format) from a bounded peek and streams its
 /// events; the peeked bytes are put back in front, nothing is read whole
@@ -108,10 +110,9 @@ pub fn open_reader(
         Ok(h) => h,
         Err(e) => return once(ReadEvent::Error(err(&source, format!("cannot read: {e}")))),
     };
-    let gz = head.starts_with(&[0x1f, 0x8b]);
+    let gz = gzip::is_gzip(&head);
     let raw: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(reader));
-    let mut inner: Box<dyn Read + Send> =
-        if gz { Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(raw))) } else { raw };
+    let mut inner: Box<dyn Read + Send> = if gz { gzip::buffered(raw, 8 * 1024) } else { raw };
     let head = match peek(&mut inner) {
         Ok(h) => h,
         Err(e) => return once(ReadEvent::Error(err(&source, sniff::io_reason(&e)))),

@@ -59,14 +59,7 @@ pub fn sniff_path(path: &Path) -> Result<Format, ReadError> {
     let mut head = vec![0u8; 1024];
     let n = read_up_to(&mut file, &mut head).map_err(|e| err(&source, format!("cannot read: {e}")))?;
     head.truncate(n);
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let mut dec = flate2::read::MultiGzDecoder::new(&head[..]);
-        let mut inner = vec![0u8; 1024];
-        let m = read_up_to(&mut dec, &mut inner).unwrap_or(0);
-        inner.truncate(m);
-        return Ok(sniff(&source, &inner));
-    }
-    Ok(sniff(&source, &head))
+    Ok(sniff(&source, &crate::gzip::peek_inner(&head, 1024)))
 }
 
 pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -4,7 +4,7 @@
 //! corrupt file ends with an error naming the record (`file#N: reason`);
 //! everything before it has already been yielded.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use whosaid_document::Meta;
@@ -33,14 +33,7 @@ impl WarcReader {
     pub fn open(path: &Path) -> Result<WarcReader, ReadError> {
         let source = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
-        let mut buf = BufReader::with_capacity(256 * 1024, file);
-        let gz = buf.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-        let reader: Box<dyn BufRead + Send> = if gz {
-            Box::new(BufReader::with_capacity(256 * 1024, flate2::read::MultiGzDecoder::new(buf)))
-        } else {
-            Box::new(buf)
-        };
-        Ok(WarcReader::from_reader(source, reader))
+        Ok(WarcReader::from_reader(source, crate::gzip::buffered(file, 256 * 1024)))
     }
 
     pub fn from_reader(source: String, reader: Box<dyn BufRead + Send>) -> WarcReader {
@@ -286,12 +279,7 @@ mod tests {
     }
 
     fn events(bytes: Vec<u8>) -> Vec<ReadEvent> {
-        let gzipped = bytes.starts_with(&[0x1f, 0x8b]);
-        let reader: Box<dyn BufRead + Send> = if gzipped {
-            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(std::io::Cursor::new(bytes))))
-        } else {
-            Box::new(std::io::Cursor::new(bytes))
-        };
+        let reader = crate::gzip::buffered(std::io::Cursor::new(bytes), 8 * 1024);
         WarcReader::from_reader("crawl.warc.gz".into(), reader).collect()
     }
 

@@ -40,7 +40,6 @@ pub mod auth;
 pub mod backend;
 pub mod export;
 mod hash;
-pub mod input;
 pub mod link;
 pub(crate) mod outlets;
 pub mod query;
@@ -82,6 +81,8 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+/// Only for `serve`'s listener (server.rs); the store itself reads no files
+/// and maps its own I/O (compression) explicitly.
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         Error::Db(e.to_string())
