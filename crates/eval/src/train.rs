@@ -38,14 +38,7 @@ impl<'d> RawToClean<'d> {
         let Some(role) = role else { return Vec::new() };
         let mut out = Vec::new();
         for s in &role.spans {
-            let (ra, rb) = (self.byte(s[0]), self.byte(s[1]));
-            for p in &self.doc.offsets.pieces {
-                let lo = ra.max(p.raw);
-                let hi = rb.min(p.raw + p.len);
-                if lo < hi {
-                    out.push(Span::new(p.clean + (lo - p.raw), p.clean + (hi - p.raw)));
-                }
-            }
+            out.extend(self.doc.offsets.clean_spans(self.byte(s[0]), self.byte(s[1])));
         }
         out
     }
