@@ -355,6 +355,20 @@ pub enum StatementKind {
 }
 
 impl StatementKind {
+    /// Every kind, in the order filters and statistics list them.
+    pub const ALL: [StatementKind; 4] =
+        [StatementKind::Direct, StatementKind::Indirect, StatementKind::Mixed, StatementKind::Belief];
+
+    /// The kind named by [`Self::as_str`]'s word (exactly, lower case).
+    pub fn parse(s: &str) -> Option<StatementKind> {
+        StatementKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kinds' words joined by ", " (for error messages).
+    pub fn list() -> String {
+        StatementKind::ALL.map(StatementKind::as_str).join(", ")
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             StatementKind::Direct => "direct",

@@ -8,10 +8,10 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
 
+use whosaid_document::StatementKind;
+
 use crate::{Error, Result, Store};
 
-/// Statement kinds a filter may name.
-pub const KINDS: &[&str] = &["direct", "indirect", "mixed", "belief"];
 /// Entity types an actor filter may name.
 pub const TYPES: &[&str] = &["person", "organization", "media", "place", "group"];
 /// Longest free-text query accepted (characters).
@@ -202,8 +202,8 @@ impl SearchQuery {
             }
         }
         for k in &self.kinds {
-            if !KINDS.contains(&k.as_str()) {
-                return Err(Error::Invalid(format!("kind '{k}': expected one of {}", KINDS.join(", "))));
+            if StatementKind::parse(k).is_none() {
+                return Err(Error::Invalid(format!("kind '{k}': expected one of {}", StatementKind::list())));
             }
         }
         Ok(())
@@ -762,7 +762,7 @@ impl Store {
         Ok(json!({
             "schema_version": self.schema_version()?,
             "documents": documents, "statements": statements, "actors": actors,
-            "first": first, "last": last, "outlets": outlets, "kinds": KINDS,
+            "first": first, "last": last, "outlets": outlets, "kinds": StatementKind::ALL.map(StatementKind::as_str),
         }))
     }
 
