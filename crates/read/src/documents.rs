@@ -7,7 +7,7 @@ use std::path::Path;
 
 use whosaid_document::output::{JsonDocument, SCHEMA};
 
-use crate::{err, gzip, ReadError, SNIFF_BYTES};
+use crate::{err, gzip, ReadError, Reason, SNIFF_BYTES};
 
 /// How a whosaid/1 input is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub fn read_documents(source: &str, reader: Box<dyn BufRead + Send>, layout: Lay
                 let here = || format!("{source}:{line_no}");
                 let line = match line {
                     Ok(l) => l,
-                    Err(e) => return Some(Err(err(&here(), format!("read failed: {e}")))),
+                    Err(e) => return Some(Err(err(&here(), Reason::ReadFailed(e)))),
                 };
                 if line.iter().all(u8::is_ascii_whitespace) {
                     return None;
@@ -80,17 +80,18 @@ pub fn read_documents(source: &str, reader: Box<dyn BufRead + Send>, layout: Lay
                 }
                 Some(r.map_err(|e| {
                     failed = true;
-                    err(&source, format!("not a whosaid/1 document: {e} (rest of the file skipped)"))
+                    err(&source, Reason::NotWhosaid { error: e, rest_skipped: true })
                 }))
             }))
         }
     }
 }
 
-fn parse(line: &[u8]) -> Result<JsonDocument, String> {
-    let doc: JsonDocument = serde_json::from_slice(line).map_err(|e| format!("not a whosaid/1 document: {e}"))?;
+fn parse(line: &[u8]) -> Result<JsonDocument, Reason> {
+    let doc: JsonDocument =
+        serde_json::from_slice(line).map_err(|error| Reason::NotWhosaid { error, rest_skipped: false })?;
     if doc.schema != SCHEMA {
-        return Err(format!("schema '{}', expected '{SCHEMA}'", doc.schema));
+        return Err(Reason::Schema(doc.schema));
     }
     Ok(doc)
 }
@@ -100,13 +101,13 @@ pub fn read_path(path: &Path, layout: Layout) -> Documents {
     let source = path.display().to_string();
     match open(path) {
         Ok(r) => read_documents(&source, r, layout),
-        Err(e) => Box::new(std::iter::once(Err(err(&source, format!("cannot open: {e}"))))),
+        Err(e) => Box::new(std::iter::once(Err(err(&source, Reason::Open(e))))),
     }
 }
 
 /// Reads a whole whosaid/1 input held in memory (tests and small tools).
 pub fn read_all(source: &str, bytes: &[u8]) -> Vec<Result<JsonDocument, ReadError>> {
-    let Some(layout) = sniff_whosaid(bytes) else { return vec![Err(err(source, "not whosaid/1 JSON"))] };
+    let Some(layout) = sniff_whosaid(bytes) else { return vec![Err(err(source, Reason::NotWhosaidJson))] };
     let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
     read_documents(source, reader, layout).collect()
 }
