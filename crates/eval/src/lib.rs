@@ -28,7 +28,7 @@ use whosaid::Pipeline;
 use whosaid_document::charmap::CharMap;
 use whosaid_document::{Document, Meta, Span, StatementKind};
 
-pub use gold::{parse_jsonl, Article};
+pub use gold::{parse_jsonl, Article, GoldError};
 pub use report::{render_table, Report};
 pub use score::{CharSet, Counts, DocMatch, GoldItem, PredItem, PredSpeaker, Prf, Scores};
 
