@@ -9,6 +9,7 @@
 //! | [`parse_date_prefix`] | `YYYY-MM-DD` at the start of a timestamp (`2025-04-23T10:00:00Z`) | JSONL `published`, `WARC-Date` |
 //! | [`parse_loose`] | `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD`, years 1900–2200 | HTML metadata |
 //! | [`is_date_bound`] | `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with plausible numbers | search filters (`since`, `until`) |
+//! | [`is_ymd_shaped`] | ten characters `DDDD-DD-DD` (digits), compared as text | the public figures' terms in the lexicon |
 //!
 //! Month names ("April 23") are not input dates but time expressions in
 //! article text: `whosaid::time` resolves those from the lexicon.
@@ -66,6 +67,13 @@ pub fn is_date_bound(s: &str) -> bool {
     })
 }
 
+/// Whether `s` is written like `YYYY-MM-DD` (digits with dashes at 4 and 7),
+/// whatever the numbers: a term bound compared as text with a `YYYY-MM-DD`
+/// publication date.
+pub fn is_ymd_shaped(s: &str) -> bool {
+    s.len() == 10 && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+}
+
 /// The ASCII digits `s[r]` as a number; None when any byte is not a digit.
 fn digits(s: &str, r: std::ops::Range<usize>) -> Option<u32> {
     let part = s.get(r)?;
@@ -116,6 +124,16 @@ mod tests {
             ["2019-02-30", "Nov 19, 2019", "", "2019-11/19", "201911190", "1850-01-01", "2201-01-01", "2019-1-19x"]
         {
             assert_eq!(parse_loose(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn shape_is_digits_and_dashes() {
+        for good in ["2025-04-23", "2025-02-30", "0000-99-99"] {
+            assert!(is_ymd_shaped(good), "{good}");
+        }
+        for bad in ["", "2025-4-23", "2025/04/23", "2025-04-23T", "2025-04-2x", "202é-04-2"] {
+            assert!(!is_ymd_shaped(bad), "{bad}");
         }
     }
 
