@@ -73,7 +73,7 @@ pub struct LexiconError {
 #[derive(Debug)]
 pub enum LexiconReason {
     /// The extension file is not TOML.
-    NotToml(toml::de::Error),
+    NotToml(Box<toml::de::Error>),
     /// A list's value is not an array of strings.
     NotStringArray,
     /// A TOML key that names no list.
@@ -153,7 +153,7 @@ impl fmt::Display for LexiconError {
 impl std::error::Error for LexiconError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.reason {
-            LexiconReason::NotToml(e) => Some(e),
+            LexiconReason::NotToml(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -406,7 +406,7 @@ impl Lexicon {
         let table: toml::Table = toml_text.parse().map_err(|e: toml::de::Error| LexiconError {
             list: "(file)".into(),
             line: String::new(),
-            reason: LexiconReason::NotToml(e),
+            reason: LexiconReason::NotToml(Box::new(e)),
         })?;
         for (key, value) in &table {
             let err = |reason: LexiconReason| LexiconError { list: key.clone(), line: String::new(), reason };
