@@ -10,7 +10,7 @@
 //!
 //! The extractor was chosen by measurement against the crates.io extractors
 //! on the Zyte article-extraction benchmark: see this crate's README and
-//! [`bench`]. Nothing here panics on broken HTML or binary junk, and work is
+//! [`bench`](mod@bench). Nothing here panics on broken HTML or binary junk, and work is
 //! bounded (linear passes; inputs over [`MAX_HTML_BYTES`] are cut).
 
 pub mod bench;

@@ -4,7 +4,7 @@
 //!
 //! **Invariants every implementation keeps** (the store-pg parity tests check
 //! them against SQLite):
-//! - *Identity*: a document is known by [`document_key`]; putting a key again
+//! - *Identity*: a document is known by [`document_key`](crate::document_key); putting a key again
 //!   updates it in place, an identical re-put writes nothing, so re-running,
 //!   resuming or racing writers never duplicates a document, statement or actor.
 //! - *Atomicity*: [`StatementStore::ingest_batch`] stores its documents in one
