@@ -183,7 +183,7 @@ fn extract_item(
             match d {
                 Ok(mut d) => {
                     if d.meta.published.is_none() {
-                        d.meta.published = published.map(|p| p.format("%Y-%m-%d").to_string());
+                        d.meta.published = published.map(whosaid_document::dates::format_ymd);
                     }
                     docs.push(d)
                 }

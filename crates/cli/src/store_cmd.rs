@@ -322,7 +322,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                     match doc {
                         Ok(mut doc) => {
                             if doc.meta.published.is_none() {
-                                doc.meta.published = published.map(|d| d.format("%Y-%m-%d").to_string());
+                                doc.meta.published = published.map(whosaid_document::dates::format_ymd);
                             }
                             put(&doc, writer.as_mut(), &mut totals, &mut stored_total)?;
                         }

@@ -25,6 +25,11 @@ pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, YMD).ok()
 }
 
+/// `date` written `YYYY-MM-DD`, as [`parse_ymd`] reads it back.
+pub fn format_ymd(date: NaiveDate) -> String {
+    date.format(YMD).to_string()
+}
+
 /// The date part of `2025-04-23`, `2025-04-23T10:00:00Z` and the like: the
 /// first ten bytes (after surrounding whitespace) as [`parse_ymd`].
 pub fn parse_date_prefix(s: &str) -> Option<NaiveDate> {
@@ -96,6 +101,9 @@ mod tests {
     fn ymd_is_exact() {
         assert_eq!(parse_ymd("2025-04-23"), ymd(2025, 4, 23));
         assert_eq!(parse_ymd("2024-02-29"), ymd(2024, 2, 29));
+        let d = ymd(987, 1, 2).unwrap();
+        assert_eq!(format_ymd(d), "0987-01-02");
+        assert_eq!(parse_ymd(&format_ymd(d)), Some(d));
         for bad in ["2025-02-30", "2025-13-01", "2025/04/23", "23-04-2025", "2025-04-23T10:00", "2025-04", "", "x"] {
             assert_eq!(parse_ymd(bad), None, "{bad}");
         }

@@ -144,7 +144,7 @@ fn read_json_ld(blocks: &[&str]) -> JsonLd {
 /// `2019/11/19`, `2019.11.19`), when it is a real date.
 /// See [`whosaid_document::dates::parse_loose`] for what is accepted.
 pub fn normalize_date(s: &str) -> Option<String> {
-    dates::parse_loose(s).map(|d| d.format(dates::YMD).to_string())
+    dates::parse_loose(s).map(dates::format_ymd)
 }
 
 fn clean_byline(s: &str) -> Option<String> {
