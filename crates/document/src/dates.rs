@@ -5,7 +5,7 @@
 //!
 //! | function | accepts | used for |
 //! |---|---|---|
-//! | [`parse_ymd`] | `YYYY-MM-DD` exactly | `--published`, `--from`/`--to`, gold and stored `published` |
+//! | [`parse_ymd`] | `YYYY-MM-DD` (chrono `%Y-%m-%d`: one-digit month and day too, nothing around it) | `--published`, `--from`/`--to`, gold and stored `published` |
 //! | [`parse_date_prefix`] | `YYYY-MM-DD` at the start of a timestamp (`2025-04-23T10:00:00Z`) | JSONL `published`, `WARC-Date` |
 //! | [`parse_loose`] | `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD`, years 1900–2200 | HTML metadata |
 //! | [`is_date_bound`] | `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with plausible numbers | search filters (`since`, `until`) |
@@ -20,9 +20,9 @@ use chrono::NaiveDate;
 pub const YMD: &str = "%Y-%m-%d";
 
 /// A real calendar date written `YYYY-MM-DD` (chrono's `%Y-%m-%d`: nothing
-/// before or after it).
-pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, YMD).ok()
+/// before or after it); the error says why not ("input is out of range").
+pub fn parse_ymd(s: &str) -> Result<NaiveDate, chrono::ParseError> {
+    NaiveDate::parse_from_str(s, YMD)
 }
 
 /// `date` written `YYYY-MM-DD`, as [`parse_ymd`] reads it back.
@@ -33,7 +33,7 @@ pub fn format_ymd(date: NaiveDate) -> String {
 /// The date part of `2025-04-23`, `2025-04-23T10:00:00Z` and the like: the
 /// first ten bytes (after surrounding whitespace) as [`parse_ymd`].
 pub fn parse_date_prefix(s: &str) -> Option<NaiveDate> {
-    parse_ymd(s.trim().get(..10)?)
+    parse_ymd(s.trim().get(..10)?).ok()
 }
 
 /// A date at the start of a metadata string, however pages write it:
@@ -99,13 +99,16 @@ mod tests {
 
     #[test]
     fn ymd_is_exact() {
-        assert_eq!(parse_ymd("2025-04-23"), ymd(2025, 4, 23));
-        assert_eq!(parse_ymd("2024-02-29"), ymd(2024, 2, 29));
+        assert_eq!(parse_ymd("2025-04-23").ok(), ymd(2025, 4, 23));
+        assert_eq!(parse_ymd("2024-02-29").ok(), ymd(2024, 2, 29));
+        // chrono's %m and %d take one digit too.
+        assert_eq!(parse_ymd("2025-4-3").ok(), ymd(2025, 4, 3));
+        assert_eq!(parse_ymd("2025-13-01").unwrap_err().to_string(), "input is out of range");
         let d = ymd(987, 1, 2).unwrap();
         assert_eq!(format_ymd(d), "0987-01-02");
-        assert_eq!(parse_ymd(&format_ymd(d)), Some(d));
-        for bad in ["2025-02-30", "2025-13-01", "2025/04/23", "23-04-2025", "2025-04-23T10:00", "2025-04", "", "x"] {
-            assert_eq!(parse_ymd(bad), None, "{bad}");
+        assert_eq!(parse_ymd(&format_ymd(d)).ok(), Some(d));
+        for bad in ["2025-02-30", "2025/04/23", "23-04-2025", "2025-04-23T10:00", "2025-04", "", "x"] {
+            assert!(parse_ymd(bad).is_err(), "{bad}");
         }
     }
 

@@ -59,7 +59,7 @@ pub struct Article {
 
 impl Article {
     pub fn published_date(&self) -> Option<chrono::NaiveDate> {
-        self.published.as_deref().and_then(whosaid_document::dates::parse_ymd)
+        self.published.as_deref().and_then(|s| whosaid_document::dates::parse_ymd(s).ok())
     }
 }
 

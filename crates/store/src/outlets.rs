@@ -48,7 +48,7 @@ impl Store {
                 id,
                 key,
                 outlet: outlet.filter(|o| !o.trim().is_empty()).unwrap_or_else(|| UNKNOWN_OUTLET.to_string()),
-                published: published.as_deref().and_then(whosaid_document::dates::parse_ymd),
+                published: published.as_deref().and_then(|p| whosaid_document::dates::parse_ymd(p).ok()),
                 title,
                 text,
                 ..Article::default()
