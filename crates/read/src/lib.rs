@@ -204,8 +204,14 @@ fn decode_owned(source: &str, bytes: Vec<u8>) -> Result<Input, ReadError> {
 fn read_body(source: &str, r: impl Read) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     r.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| err(source, Reason::of_io(e, Reason::Read)))?;
+    whole_article(source, bytes, "MiB")
+}
+
+/// Bytes read with a limit of one past [`MAX_INPUT_BYTES`]: refused when over
+/// it (`unit` as the message writes the limit) or blank.
+fn whole_article(source: &str, bytes: Vec<u8>, unit: &'static str) -> Result<Vec<u8>, ReadError> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(err(source, Reason::TooLarge { unit: "MiB" }));
+        return Err(err(source, Reason::TooLarge { unit }));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(err(source, Reason::Empty));
@@ -243,13 +249,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
         let file = std::fs::File::open(path).map_err(|e| err(&source, Reason::Open(e)))?;
         file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| err(&source, Reason::Read(e)))?;
     }
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(err(&source, Reason::TooLarge { unit: "MB" }));
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(err(&source, Reason::Empty));
-    }
-    Ok(bytes)
+    whole_article(&source, bytes, "MB")
 }
 
 /// Expands inputs: directories recurse (sorted, so output order is stable),
