@@ -90,12 +90,11 @@ impl ExportSpec {
     fn filter(&self) -> Result<Filter> {
         for (name, d) in [("--from", &self.from), ("--to", &self.to)] {
             if let Some(d) = d {
-                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .with_context(|| format!("{name} {d}: expected YYYY-MM-DD"))?;
+                whosaid_document::dates::parse_ymd(d).with_context(|| format!("{name} {d}: expected YYYY-MM-DD"))?;
             }
         }
         for k in &self.kinds {
-            if !matches!(k.as_str(), "direct" | "indirect" | "mixed" | "belief") {
+            if whosaid_document::StatementKind::parse(k).is_none() {
                 anyhow::bail!("--kind {k}: expected direct, indirect, mixed or belief");
             }
         }

@@ -212,7 +212,7 @@ pub(crate) fn load_lexicon(lexicon: Option<&PathBuf>) -> Result<Lexicon> {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
+    whosaid_document::dates::parse_ymd(s).with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
 }
 
 fn extract(args: ExtractArgs) -> Result<ExitCode> {

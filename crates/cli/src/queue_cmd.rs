@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use whosaid::Pipeline;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
+use whosaid_read::documents as input;
 use whosaid_store::backend::StatementStore;
-use whosaid_store::input;
 use whosaid_store_pg::queue::{ItemResult, QueueStatus, WorkItem};
 use whosaid_store_pg::PgStore;
 
@@ -183,11 +183,11 @@ fn extract_item(
             match d {
                 Ok(mut d) => {
                     if d.meta.published.is_none() {
-                        d.meta.published = published.map(|p| p.format("%Y-%m-%d").to_string());
+                        d.meta.published = published.map(whosaid_document::dates::format_ymd);
                     }
                     docs.push(d)
                 }
-                Err(e) => problems.push(e),
+                Err(e) => problems.push(e.to_string()),
             }
         }
     } else {
@@ -226,14 +226,7 @@ fn extract_item(
 }
 
 pub fn work(args: WorkArgs) -> Result<ExitCode> {
-    let published = args
-        .published
-        .as_deref()
-        .map(|s| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
-        })
-        .transpose()?;
+    let published = args.published.as_deref().map(crate::parse_date).transpose()?;
     if args.lease_secs == 0 {
         anyhow::bail!("--lease-secs must be at least 1");
     }

@@ -9,9 +9,9 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
+use whosaid_read::documents::{self as input, Layout};
 use whosaid_read::JsonlFields;
 use whosaid_store::backend::DocSink;
-use whosaid_store::input::{self, Layout};
 use whosaid_store::{ActorsQuery, Scope, SearchQuery, Sort, StatementHit};
 
 #[derive(clap::Args)]
@@ -230,14 +230,7 @@ struct Totals {
 }
 
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
-    let published = args
-        .published
-        .as_deref()
-        .map(|s| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .with_context(|| format!("--published {s}: expected YYYY-MM-DD"))
-        })
-        .transpose()?;
+    let published = args.published.as_deref().map(crate::parse_date).transpose()?;
     // A bad path is reported and counted; the other inputs are still stored.
     let (paths, bad_paths) = whosaid_read::expand_all(&args.inputs);
     for e in &bad_paths {
@@ -320,17 +313,16 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     for segment in segments {
         match segment {
             Segment::Stored(path, layout) => {
-                let docs: Box<dyn Iterator<Item = std::result::Result<JsonDocument, String>> + Send> =
-                    if path.as_os_str() == "-" {
-                        input::read_documents("-", input::buffered(Box::new(std::io::stdin())), layout)
-                    } else {
-                        input::read_path(&path, layout)
-                    };
+                let docs = if path.as_os_str() == "-" {
+                    input::read_documents("-", input::stdin(), layout)
+                } else {
+                    input::read_path(&path, layout)
+                };
                 for doc in docs {
                     match doc {
                         Ok(mut doc) => {
                             if doc.meta.published.is_none() {
-                                doc.meta.published = published.map(|d| d.format("%Y-%m-%d").to_string());
+                                doc.meta.published = published.map(whosaid_document::dates::format_ymd);
                             }
                             put(&doc, writer.as_mut(), &mut totals, &mut stored_total)?;
                         }

@@ -14,6 +14,7 @@
 
 pub mod charmap;
 pub mod coding;
+pub mod dates;
 pub mod names;
 pub mod output;
 pub mod shared_data;
@@ -104,13 +105,59 @@ impl OffsetMap {
         OffsetMap { pieces: out }
     }
 
+    /// The raw offset of a clean offset (see [`lookup`]).
     pub fn to_raw(&self, clean: usize) -> usize {
-        let idx = self.pieces.partition_point(|p| p.clean <= clean);
-        if idx == 0 {
-            return self.pieces.first().map(|p| p.raw).unwrap_or(0);
+        lookup(&self.pieces, clean, |p| (p.clean, p.raw, p.len))
+    }
+
+    /// The raw byte ranges a clean span was copied from, one per piece it
+    /// overlaps, in order. Unlike mapping both ends through [`Self::to_raw`], a
+    /// span that crosses a dropped line (or an inserted separator) never
+    /// picks up raw text cleaning removed.
+    pub fn raw_ranges(&self, span: Span) -> Vec<(usize, usize)> {
+        let first = self.pieces.partition_point(|p| p.clean + p.len <= span.start);
+        let mut out = Vec::new();
+        for p in &self.pieces[first..] {
+            if p.clean >= span.end {
+                break;
+            }
+            let lo = span.start.max(p.clean);
+            let hi = span.end.min(p.clean + p.len);
+            if lo < hi {
+                out.push((p.raw + (lo - p.clean), p.raw + (hi - p.clean)));
+            }
         }
-        let p = self.pieces[idx - 1];
-        p.raw + (clean - p.clean).min(p.len)
+        out
+    }
+
+    /// The clean spans copied from raw bytes `raw_start..raw_end`, one per
+    /// piece it overlaps (raw text cleaning dropped has none).
+    pub fn clean_spans(&self, raw_start: usize, raw_end: usize) -> Vec<Span> {
+        let mut out = Vec::new();
+        for p in &self.pieces {
+            let lo = raw_start.max(p.raw);
+            let hi = raw_end.min(p.raw + p.len);
+            if lo < hi {
+                out.push(Span::new(p.clean + (lo - p.raw), p.clean + (hi - p.raw)));
+            }
+        }
+        out
+    }
+}
+
+/// The one offset lookup through copied pieces, for every map of the kind
+/// (clean → raw here, article text → HTML in `whosaid_html::Article::to_html`):
+/// `pieces` are `(from, to, len)` sorted by `from`; an offset inside a piece
+/// moves with it, an offset in a gap between pieces belongs to the end of the
+/// piece before it, and one before the first piece maps to that piece's start.
+pub fn lookup<P: Copy>(pieces: &[P], at: usize, parts: impl Fn(P) -> (usize, usize, usize)) -> usize {
+    let idx = pieces.partition_point(|&p| parts(p).0 <= at);
+    match idx.checked_sub(1) {
+        None => pieces.first().map(|&p| parts(p).1).unwrap_or(0),
+        Some(i) => {
+            let (from, to, len) = parts(pieces[i]);
+            to + (at - from).min(len)
+        }
     }
 }
 
@@ -308,6 +355,20 @@ pub enum StatementKind {
 }
 
 impl StatementKind {
+    /// Every kind, in the order filters and statistics list them.
+    pub const ALL: [StatementKind; 4] =
+        [StatementKind::Direct, StatementKind::Indirect, StatementKind::Mixed, StatementKind::Belief];
+
+    /// The kind named by [`Self::as_str`]'s word (exactly, lower case).
+    pub fn parse(s: &str) -> Option<StatementKind> {
+        StatementKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kinds' words joined by ", " (for error messages).
+    pub fn list() -> String {
+        StatementKind::ALL.map(StatementKind::as_str).join(", ")
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             StatementKind::Direct => "direct",
@@ -359,6 +420,38 @@ mod tests {
         let m = inner.compose(&outer);
         assert_eq!(m.to_raw(0), 11);
         assert_eq!(m.to_raw(1), 50);
+    }
+
+    /// raw "ab\nXX\ncd": clean "ab\ncd" dropped the line "XX".
+    fn dropped_line() -> OffsetMap {
+        OffsetMap { pieces: vec![Piece { clean: 0, raw: 0, len: 2 }, Piece { clean: 3, raw: 6, len: 2 }] }
+    }
+
+    #[test]
+    fn lookup_moves_inside_pieces_and_sticks_in_gaps() {
+        let m = dropped_line();
+        assert_eq!(m.to_raw(0), 0);
+        assert_eq!(m.to_raw(1), 1);
+        // The inserted "\n" belongs to the end of the piece before it.
+        assert_eq!(m.to_raw(2), 2);
+        assert_eq!(m.to_raw(3), 6);
+        assert_eq!(m.to_raw(5), 8);
+        assert_eq!(m.to_raw(99), 8);
+        assert_eq!(OffsetMap::default().to_raw(7), 0);
+        // Before the first piece: its start.
+        let late = [(5usize, 100usize, 3usize)];
+        assert_eq!(lookup(&late, 2, |p| p), 100);
+        assert_eq!(lookup(&late, 6, |p| p), 101);
+    }
+
+    #[test]
+    fn spans_map_per_piece_both_ways() {
+        let m = dropped_line();
+        // "b\nc" covers two pieces and never the dropped "XX".
+        assert_eq!(m.raw_ranges(Span::new(1, 4)), vec![(1, 2), (6, 7)]);
+        assert_eq!(m.raw_ranges(Span::new(2, 3)), Vec::<(usize, usize)>::new());
+        assert_eq!(m.clean_spans(1, 7), vec![Span::new(1, 2), Span::new(3, 4)]);
+        assert_eq!(m.clean_spans(3, 5), Vec::<Span>::new());
     }
 }
 

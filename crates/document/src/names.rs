@@ -4,7 +4,9 @@
 //! small spelling differences transliteration produces (Zelensky/Zelenskyy).
 //!
 //! Shared here because the eval crate (scoring) and the store (linking) must
-//! agree on what "the same name" means.
+//! agree on what "the same name" means. [`normalise_name`] is the exact
+//! cross-document key (the store's actors); [`fold`] and [`same_word`] the
+//! looser comparison linking and scoring apply on top of it.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -87,9 +89,44 @@ pub fn same_full_name(gold: &str, predicted: &str) -> bool {
     !g.is_empty() && g == fold_words(predicted)
 }
 
+/// The cross-document key of a name (the store's actor key, see
+/// `whosaid_store::link`): lowercase, typographic apostrophes and
+/// dashes made plain, dots dropped ("U.S." = "US"), hyphens and runs of
+/// whitespace made one space, a leading "the " dropped. Nothing else: no
+/// stemming, no surname-only matching, no fuzzy similarity.
+pub fn normalise_name(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' => s.push('\''),
+            '.' => {}
+            '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}' => s.push(' '),
+            c if c.is_whitespace() => s.push(' '),
+            c => s.extend(c.to_lowercase()),
+        }
+    }
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match s.strip_prefix("the ") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalises_names_conservatively() {
+        assert_eq!(normalise_name("Marco  Rubio"), "marco rubio");
+        assert_eq!(normalise_name("MARCO RUBIO"), "marco rubio");
+        assert_eq!(normalise_name("The Free Press"), normalise_name("Free Press"));
+        assert_eq!(normalise_name("U.S. State Department"), "us state department");
+        assert_eq!(normalise_name("Jean-Luc Mélenchon"), "jean luc mélenchon");
+        assert_eq!(normalise_name("O’Brien"), normalise_name("O'Brien"));
+        assert_ne!(normalise_name("Rubio"), normalise_name("Marco Rubio"));
+        assert_eq!(normalise_name("The"), "the");
+    }
 
     #[test]
     fn folding_drops_accents_case_and_honorifics() {

@@ -59,19 +59,46 @@ pub struct Article {
 
 impl Article {
     pub fn published_date(&self) -> Option<chrono::NaiveDate> {
-        self.published.as_deref().and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        self.published.as_deref().and_then(|s| whosaid_document::dates::parse_ymd(s).ok())
+    }
+}
+
+/// Why a gold file (articles or speakers) could not be read.
+#[derive(Debug)]
+pub enum GoldError {
+    /// A line is not the expected JSON object (1-based line number).
+    Line(usize, serde_json::Error),
+}
+
+impl std::fmt::Display for GoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GoldError::Line(n, e) => write!(f, "line {n}: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for GoldError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            GoldError::Line(_, e) => Some(e),
+        }
     }
 }
 
 /// Parses a whole JSONL file; blank lines are skipped; errors name the line.
-pub fn parse_jsonl(text: &str) -> Result<Vec<Article>, String> {
+pub fn parse_jsonl(text: &str) -> Result<Vec<Article>, GoldError> {
+    parse_lines(text)
+}
+
+/// One `T` per non-blank line (the one JSONL loop of the gold files).
+pub(crate) fn parse_lines<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, GoldError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let a: Article = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", i + 1))?;
-        out.push(a);
+        out.push(serde_json::from_str(line).map_err(|e| GoldError::Line(i + 1, e))?);
     }
     Ok(out)
 }

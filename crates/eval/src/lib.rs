@@ -28,7 +28,7 @@ use whosaid::Pipeline;
 use whosaid_document::charmap::CharMap;
 use whosaid_document::{Document, Meta, Span, StatementKind};
 
-pub use gold::{parse_jsonl, Article};
+pub use gold::{parse_jsonl, Article, GoldError};
 pub use report::{render_table, Report};
 pub use score::{CharSet, Counts, DocMatch, GoldItem, PredItem, PredSpeaker, Prf, Scores};
 
@@ -109,22 +109,7 @@ pub fn evaluate(pipeline: &Pipeline, articles: &[Article]) -> Evaluation {
 /// copied piece, so a span that crosses a dropped line (or an inserted
 /// separator) never picks up raw text cleaning removed.
 pub fn clean_span_to_raw(doc: &Document, cmap: &CharMap, span: Span) -> CharSet {
-    let pieces = &doc.offsets.pieces;
-    let first = pieces.partition_point(|p| p.clean + p.len <= span.start).min(pieces.len());
-    let mut ranges = Vec::new();
-    for p in &pieces[first..] {
-        if p.clean >= span.end {
-            break;
-        }
-        let lo = span.start.max(p.clean);
-        let hi = span.end.min(p.clean + p.len);
-        if lo < hi {
-            let a = p.raw + (lo - p.clean);
-            let b = p.raw + (hi - p.clean);
-            ranges.push((cmap.chars(a), cmap.chars(b)));
-        }
-    }
-    CharSet::from_spans(ranges)
+    CharSet::from_spans(doc.offsets.raw_ranges(span).into_iter().map(|(a, b)| (cmap.chars(a), cmap.chars(b))))
 }
 
 /// The statements of `doc` as scoring items, in code points of `raw` (the

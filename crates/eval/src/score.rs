@@ -275,7 +275,7 @@ const SPEAKER_STOPWORDS: &[&str] = &[
     "sr",
 ];
 
-/// Lowercased alphanumeric words of `text`, minus [`SPEAKER_STOPWORDS`].
+/// Lowercased alphanumeric words of `text`, minus `SPEAKER_STOPWORDS`.
 pub fn speaker_words(text: &str) -> HashSet<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -293,7 +293,7 @@ const SOURCE_HEAD_ENDS: &[&str] = &[
     " —", " –", " ―",
 ];
 
-/// The head of a gold source text (see [`SOURCE_HEAD_ENDS`]).
+/// The head of a gold source text (see `SOURCE_HEAD_ENDS`).
 pub fn source_head(text: &str) -> &str {
     let end = SOURCE_HEAD_ENDS.iter().filter_map(|sep| text.find(sep)).min().unwrap_or(text.len());
     &text[..end]
@@ -305,7 +305,7 @@ pub fn source_head(text: &str) -> &str {
 ///   mention span overlaps the gold source span, or when the words of the
 ///   mention text plus its entity's canonical name share a word with the
 ///   words of the gold source's head ([`source_head`]). Words are lowercased
-///   alphanumeric runs minus [`SPEAKER_STOPWORDS`] (function words, pronouns,
+///   alphanumeric runs minus `SPEAKER_STOPWORDS` (function words, pronouns,
 ///   honorifics, "president"), so "he" → entity "Donald Trump" vs gold
 ///   "Trump" is right, while "he" vs gold "he" elsewhere is not.
 pub fn speaker_right(gold: &GoldItem, pred: &PredItem) -> bool {

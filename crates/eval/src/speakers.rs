@@ -41,22 +41,9 @@ pub struct ArticleSpeakers {
     pub speakers: Vec<GoldSpeaker>,
 }
 
-/// Why the speaker file could not be used.
-#[derive(Debug, PartialEq)]
-pub enum SpeakersError {
-    /// A line is not an `ArticleSpeakers` object (1-based line number).
-    Line(usize, String),
-}
-
-impl std::fmt::Display for SpeakersError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SpeakersError::Line(n, e) => write!(f, "line {n}: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for SpeakersError {}
+/// Why the speaker file could not be used: a line that is not an
+/// `ArticleSpeakers` object.
+pub type SpeakersError = crate::gold::GoldError;
 
 /// Article id → (attribution index → referent).
 pub type SpeakerGold = BTreeMap<String, BTreeMap<usize, GoldSpeaker>>;
@@ -64,11 +51,7 @@ pub type SpeakerGold = BTreeMap<String, BTreeMap<usize, GoldSpeaker>>;
 /// Parses `dev-speakers.jsonl` (blank lines skipped).
 pub fn parse_speakers(text: &str) -> Result<SpeakerGold, SpeakersError> {
     let mut out = SpeakerGold::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let a: ArticleSpeakers = serde_json::from_str(line).map_err(|e| SpeakersError::Line(n + 1, e.to_string()))?;
+    for a in crate::gold::parse_lines::<ArticleSpeakers>(text)? {
         out.insert(a.id, a.speakers.into_iter().map(|s| (s.i, s)).collect());
     }
     Ok(out)

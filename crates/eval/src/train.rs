@@ -38,14 +38,7 @@ impl<'d> RawToClean<'d> {
         let Some(role) = role else { return Vec::new() };
         let mut out = Vec::new();
         for s in &role.spans {
-            let (ra, rb) = (self.byte(s[0]), self.byte(s[1]));
-            for p in &self.doc.offsets.pieces {
-                let lo = ra.max(p.raw);
-                let hi = rb.min(p.raw + p.len);
-                if lo < hi {
-                    out.push(Span::new(p.clean + (lo - p.raw), p.clean + (hi - p.raw)));
-                }
-            }
+            out.extend(self.doc.offsets.clean_spans(self.byte(s[0]), self.byte(s[1])));
         }
         out
     }
@@ -174,7 +167,7 @@ pub enum Progress {
     /// The decider is trained; its threshold and train-fold selection scores.
     Decider { threshold: f32, threshold_alone: f32, precision: f64, recall: f64, f1: f64 },
     /// An epoch of the final tagger, with dev scores when a dev set is given.
-    Epoch(EpochReport),
+    Epoch(Box<EpochReport>),
 }
 
 /// What one epoch scored on dev.
@@ -253,7 +246,7 @@ pub fn train(
             let p = pipeline.clone().with_selector(Selector::Learned(Arc::new(model)));
             evaluate(&p, dev).report()
         });
-        progress(&Progress::Epoch(EpochReport { epoch, dev }));
+        progress(&Progress::Epoch(Box::new(EpochReport { epoch, dev })));
         true
     });
     Model { tagger: Tagger::from_weights(&weights), decider }

@@ -233,7 +233,7 @@ fn parses_polnear_lines_with_null_roles_and_multi_spans() {
     assert!(item.source.is_none());
     assert_eq!(item.content.len(), 8);
     assert!(item.quoted());
-    assert!(parse_jsonl("{not json").unwrap_err().contains("line 1"));
+    assert!(parse_jsonl("{not json").unwrap_err().to_string().contains("line 1"));
 }
 
 #[test]

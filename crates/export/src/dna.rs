@@ -236,7 +236,7 @@ fn fill(conn: &mut Connection, corpus: &Corpus) -> rusqlite::Result<Written> {
         let date = d
             .published
             .as_deref()
-            .and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+            .and_then(|p| whosaid_document::dates::parse_ymd(p).ok())
             .and_then(|p| p.and_hms_opt(0, 0, 0))
             .map(|t| t.and_utc().timestamp())
             .unwrap_or(0);

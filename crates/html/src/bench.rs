@@ -44,41 +44,70 @@ pub struct Page {
 #[derive(Debug)]
 pub struct BenchError {
     pub path: PathBuf,
-    pub reason: String,
+    pub reason: BenchReason,
+}
+
+/// What is wrong with a benchmark file.
+#[derive(Debug)]
+pub enum BenchReason {
+    /// The benchmark folder does not exist.
+    NoFolder,
+    /// A file cannot be read.
+    Read(std::io::Error),
+    /// `ground-truth.json` is not JSON.
+    BadJson(serde_json::Error),
+    /// A page is not valid gzip.
+    BadGzip(std::io::Error),
 }
 
 impl fmt::Display for BenchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.reason)
+        write!(f, "{}: ", self.path.display())?;
+        match &self.reason {
+            BenchReason::NoFolder => {
+                f.write_str("benchmark folder not found (expected html/<id>.html.gz and ground-truth.json)")
+            }
+            BenchReason::Read(e) => write!(f, "{e}"),
+            BenchReason::BadJson(e) => write!(f, "bad JSON: {e}"),
+            BenchReason::BadGzip(e) => write!(f, "bad gzip: {e}"),
+        }
     }
 }
 
-impl std::error::Error for BenchError {}
+impl std::error::Error for BenchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.reason {
+            BenchReason::NoFolder => None,
+            BenchReason::Read(e) | BenchReason::BadGzip(e) => Some(e),
+            BenchReason::BadJson(e) => Some(e),
+        }
+    }
+}
 
-fn err(path: &Path, reason: impl Into<String>) -> BenchError {
-    BenchError { path: path.to_path_buf(), reason: reason.into() }
+fn err(path: &Path, reason: BenchReason) -> BenchError {
+    BenchError { path: path.to_path_buf(), reason }
 }
 
 /// Loads every page of the benchmark in `dir` (`html/<id>.html.gz` and
 /// `ground-truth.json`), sorted by id.
 pub fn load(dir: &Path) -> Result<Vec<Page>, BenchError> {
     if !dir.is_dir() {
-        return Err(err(dir, "benchmark folder not found (expected html/<id>.html.gz and ground-truth.json)"));
+        return Err(err(dir, BenchReason::NoFolder));
     }
     let gt_path = dir.join("ground-truth.json");
-    let gt_text = std::fs::read_to_string(&gt_path).map_err(|e| err(&gt_path, e.to_string()))?;
+    let gt_text = std::fs::read_to_string(&gt_path).map_err(|e| err(&gt_path, BenchReason::Read(e)))?;
     let gt: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&gt_text).map_err(|e| err(&gt_path, format!("bad JSON: {e}")))?;
+        serde_json::from_str(&gt_text).map_err(|e| err(&gt_path, BenchReason::BadJson(e)))?;
     let mut pages = Vec::with_capacity(gt.len());
     for (id, entry) in &gt {
         let truth = entry.get("articleBody").and_then(|v| v.as_str()).unwrap_or("").to_string();
         let url = entry.get("url").and_then(|v| v.as_str()).unwrap_or("").to_string();
         let path = dir.join("html").join(format!("{id}.html.gz"));
-        let gz = std::fs::read(&path).map_err(|e| err(&path, e.to_string()))?;
+        let gz = std::fs::read(&path).map_err(|e| err(&path, BenchReason::Read(e)))?;
         let mut bytes = Vec::new();
         flate2::read::GzDecoder::new(&gz[..])
             .read_to_end(&mut bytes)
-            .map_err(|e| err(&path, format!("bad gzip: {e}")))?;
+            .map_err(|e| err(&path, BenchReason::BadGzip(e)))?;
         let (html, _lossy) = crate::decode_html(&bytes);
         pages.push(Page { id: id.clone(), url, html, truth });
     }
@@ -176,4 +205,27 @@ pub fn report_json(report: &Report) -> serde_json::Value {
             "extractor": name, "f1": f1, "precision": p, "recall": r, "accuracy": acc,
         })).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_errors_name_the_file_and_the_reason() {
+        let missing = load(Path::new("/nonexistent/bench")).unwrap_err();
+        assert!(matches!(missing.reason, BenchReason::NoFolder));
+        assert!(missing.to_string().starts_with("/nonexistent/bench: benchmark folder not found"), "{missing}");
+        let dir = std::env::temp_dir().join(format!("whosaid-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("ground-truth.json"), "{not json").unwrap();
+        let bad = load(&dir).unwrap_err();
+        assert!(matches!(bad.reason, BenchReason::BadJson(_)));
+        assert!(bad.to_string().contains("ground-truth.json: bad JSON"), "{bad}");
+        std::fs::write(dir.join("ground-truth.json"), r#"{"p1": {"articleBody": "x"}}"#).unwrap();
+        let no_page = load(&dir).unwrap_err();
+        assert!(matches!(no_page.reason, BenchReason::Read(_)), "{no_page}");
+        assert!(no_page.path.ends_with("html/p1.html.gz"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -10,7 +10,7 @@
 //!
 //! The extractor was chosen by measurement against the crates.io extractors
 //! on the Zyte article-extraction benchmark: see this crate's README and
-//! [`bench`]. Nothing here panics on broken HTML or binary junk, and work is
+//! [`bench`](mod@bench). Nothing here panics on broken HTML or binary junk, and work is
 //! bounded (linear passes; inputs over [`MAX_HTML_BYTES`] are cut).
 
 pub mod bench;
@@ -60,12 +60,7 @@ pub struct Article {
 impl Article {
     /// The HTML byte offset for a byte offset into `text` (see `map`).
     pub fn to_html(&self, text_byte: usize) -> usize {
-        let idx = self.map.partition_point(|p| p.0 <= text_byte);
-        if idx == 0 {
-            return self.map.first().map(|p| p.1).unwrap_or(0);
-        }
-        let p = self.map[idx - 1];
-        p.1 + (text_byte - p.0).min(p.2)
+        whosaid_document::lookup(&self.map, text_byte, |p| p)
     }
 }
 

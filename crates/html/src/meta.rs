@@ -15,6 +15,7 @@
 //!   `application-name`, JSON-LD `WebSite.name`.
 
 use serde_json::Value;
+use whosaid_document::dates;
 
 use crate::dom::{Dom, Kind, Tag};
 
@@ -141,32 +142,9 @@ fn read_json_ld(blocks: &[&str]) -> JsonLd {
 
 /// `YYYY-MM-DD` from the start of a date string (`2019-11-19T10:00:00Z`,
 /// `2019/11/19`, `2019.11.19`), when it is a real date.
+/// See [`whosaid_document::dates::parse_loose`] for what is accepted.
 pub fn normalize_date(s: &str) -> Option<String> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    if b.len() < 8 {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
-        }
-    };
-    let (y, m, d) = if b.len() >= 10 && matches!(b[4], b'-' | b'/' | b'.') && b[7] == b[4] {
-        (num(0..4)?, num(5..7)?, num(8..10)?)
-    } else if b[..8].iter().all(u8::is_ascii_digit) && b.get(8).is_none_or(|c| !c.is_ascii_digit()) {
-        (num(0..4)?, num(4..6)?, num(6..8)?)
-    } else {
-        return None;
-    };
-    let date = chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?;
-    if !(1900..=2200).contains(&y) {
-        return None;
-    }
-    Some(date.format("%Y-%m-%d").to_string())
+    dates::parse_loose(s).map(dates::format_ymd)
 }
 
 fn clean_byline(s: &str) -> Option<String> {

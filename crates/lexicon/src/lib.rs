@@ -66,7 +66,82 @@ impl Cue {
 pub struct LexiconError {
     pub list: String,
     pub line: String,
-    pub reason: String,
+    pub reason: LexiconReason,
+}
+
+/// What is wrong with a lexicon line or list.
+#[derive(Debug)]
+pub enum LexiconReason {
+    /// The extension file is not TOML.
+    NotToml(Box<toml::de::Error>),
+    /// A list's value is not an array of strings.
+    NotStringArray,
+    /// A TOML key that names no list.
+    UnknownFileList,
+    /// A cue's class is not speech, belief or evidence.
+    BadCueClass,
+    /// A cue phrase of one word.
+    ShortCuePhrase,
+    /// A mapping line without its value.
+    ExpectedKeyValue,
+    /// A boilerplate line without kind or with a short text.
+    ExpectedKindText,
+    /// A first name without m or f.
+    ExpectedNameSex,
+    /// A public figure's date that is not YYYY-MM-DD.
+    BadDate,
+    /// A public figure without name or roles.
+    ExpectedPublicFigure,
+    /// An adverb line with a second field other than `not`.
+    ExpectedAdverb,
+    /// An addressee cue without object or clause.
+    ExpectedAddresseeFrame,
+    /// A month or weekday line out of range.
+    ExpectedCalendarWord,
+    /// A terminology line with missing fields.
+    ExpectedTerm,
+    /// A terminology kind other than place, name or phrase.
+    BadTermKind,
+    /// A list this lexicon does not have.
+    UnknownList,
+    /// A stance other than support or oppose.
+    BadStance,
+    /// A confidence that is not a number from 0 to 1.
+    BadConfidence,
+    /// A stance cue without lemma.
+    EmptyCueLemma,
+    /// A stance phrase without words.
+    EmptyPhrase,
+    /// A negation position other than before or after.
+    BadPosition,
+}
+
+impl fmt::Display for LexiconReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LexiconReason::NotToml(e) => return write!(f, "not valid TOML: {}", e.message()),
+            LexiconReason::NotStringArray => "expected an array of strings",
+            LexiconReason::UnknownFileList => "unknown list (see the files in crates/lexicon/data)",
+            LexiconReason::BadCueClass => "class must be speech, belief or evidence",
+            LexiconReason::ShortCuePhrase => "a cue phrase needs two or more words",
+            LexiconReason::ExpectedKeyValue => "expected 'key | value'",
+            LexiconReason::ExpectedKindText => "expected 'kind | text' with a text of 3 or more characters",
+            LexiconReason::ExpectedNameSex => "expected 'name | m' or 'name | f'",
+            LexiconReason::BadDate => "dates are YYYY-MM-DD or empty",
+            LexiconReason::ExpectedPublicFigure => "expected 'name | from | to | role; role'",
+            LexiconReason::ExpectedAdverb => "expected 'word' or 'word | not'",
+            LexiconReason::ExpectedAddresseeFrame => "expected 'lemma | object' or 'lemma | clause'",
+            LexiconReason::ExpectedCalendarWord => "expected 'name | month | 1..12' or 'name | weekday | 1..7'",
+            LexiconReason::ExpectedTerm => "expected 'group | kind | term | counterpart'",
+            LexiconReason::BadTermKind => "kind must be place, name or phrase",
+            LexiconReason::UnknownList => "unknown list",
+            LexiconReason::BadStance => "stance must be support or oppose",
+            LexiconReason::BadConfidence => "confidence must be a number from 0 to 1",
+            LexiconReason::EmptyCueLemma => "empty cue lemma",
+            LexiconReason::EmptyPhrase => "empty phrase",
+            LexiconReason::BadPosition => "position must be before or after",
+        })
+    }
 }
 
 impl fmt::Display for LexiconError {
@@ -75,7 +150,14 @@ impl fmt::Display for LexiconError {
     }
 }
 
-impl std::error::Error for LexiconError {}
+impl std::error::Error for LexiconError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.reason {
+            LexiconReason::NotToml(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
 
 /// All lists, indexed for lookup. Keys of case-insensitive lists are lower case.
 #[derive(Clone, Debug, Default)]
@@ -324,23 +406,23 @@ impl Lexicon {
         let table: toml::Table = toml_text.parse().map_err(|e: toml::de::Error| LexiconError {
             list: "(file)".into(),
             line: String::new(),
-            reason: format!("not valid TOML: {}", e.message()),
+            reason: LexiconReason::NotToml(Box::new(e)),
         })?;
         for (key, value) in &table {
-            let err = |reason: &str| LexiconError { list: key.clone(), line: String::new(), reason: reason.into() };
+            let err = |reason: LexiconReason| LexiconError { list: key.clone(), line: String::new(), reason };
             if stance::LISTS.contains(&key.as_str()) {
-                let arr = value.as_array().ok_or_else(|| err("expected an array of strings"))?;
+                let arr = value.as_array().ok_or_else(|| err(LexiconReason::NotStringArray))?;
                 let entries: Option<Vec<&str>> = arr.iter().map(|v| v.as_str()).collect();
-                self.stance.add_list(key, entries.ok_or_else(|| err("expected an array of strings"))?.into_iter())?;
+                self.stance.add_list(key, entries.ok_or_else(|| err(LexiconReason::NotStringArray))?.into_iter())?;
                 continue;
             }
             if !BUILTIN.iter().any(|(n, _)| n == key) {
-                return Err(err("unknown list (see the files in crates/lexicon/data)"));
+                return Err(err(LexiconReason::UnknownFileList));
             }
-            let arr = value.as_array().ok_or_else(|| err("expected an array of strings"))?;
+            let arr = value.as_array().ok_or_else(|| err(LexiconReason::NotStringArray))?;
             let mut entries = Vec::with_capacity(arr.len());
             for v in arr {
-                entries.push(v.as_str().ok_or_else(|| err("expected an array of strings"))?);
+                entries.push(v.as_str().ok_or_else(|| err(LexiconReason::NotStringArray))?);
             }
             self.add_list(key, entries.into_iter())?;
         }
@@ -351,12 +433,12 @@ impl Lexicon {
     fn add_list<'a>(&mut self, list: &str, entries: impl Iterator<Item = &'a str>) -> Result<(), LexiconError> {
         for line in entries {
             let f = fields(line);
-            let bad = |reason: &str| LexiconError { list: list.into(), line: line.into(), reason: reason.into() };
+            let bad = |reason: LexiconReason| LexiconError { list: list.into(), line: line.into(), reason };
             let class = |s: Option<&&str>| match s.copied().unwrap_or("speech") {
                 "speech" => Ok(CueClass::Speech),
                 "belief" => Ok(CueClass::Belief),
                 "evidence" => Ok(CueClass::Evidence),
-                _ => Err(bad("class must be speech, belief or evidence")),
+                _ => Err(bad(LexiconReason::BadCueClass)),
             };
             match list {
                 "reporting_verbs" => {
@@ -375,7 +457,7 @@ impl Lexicon {
                 "cue_phrases" => {
                     let words: Vec<String> = f[0].split_whitespace().map(str::to_lowercase).collect();
                     if words.len() < 2 {
-                        return Err(bad("a cue phrase needs two or more words"));
+                        return Err(bad(LexiconReason::ShortCuePhrase));
                     }
                     let lemma = f.get(1).map(|s| s.to_string()).unwrap_or_else(|| f[0].to_lowercase());
                     self.cue_phrases.push((words, Cue::new(&lemma, class(f.get(2))?)));
@@ -411,7 +493,8 @@ impl Lexicon {
                     self.places.insert(f[0].to_string());
                 }
                 "metonyms" | "demonyms" | "nominals" | "pronouns" => {
-                    let target = f.get(1).filter(|s| !s.is_empty()).ok_or_else(|| bad("expected 'key | value'"))?;
+                    let target =
+                        f.get(1).filter(|s| !s.is_empty()).ok_or_else(|| bad(LexiconReason::ExpectedKeyValue))?;
                     match list {
                         "metonyms" => self.metonyms.insert(f[0].to_string(), target.to_string()),
                         "demonyms" => self.demonyms.insert(f[0].to_string(), target.to_string()),
@@ -423,17 +506,15 @@ impl Lexicon {
                     self.group_nouns.insert(f[0].to_lowercase());
                 }
                 "boilerplate" => {
-                    let pattern = f
-                        .get(1)
-                        .filter(|p| p.len() >= 3)
-                        .ok_or_else(|| bad("expected 'kind | text' with a text of 3 or more characters"))?;
+                    let pattern =
+                        f.get(1).filter(|p| p.len() >= 3).ok_or_else(|| bad(LexiconReason::ExpectedKindText))?;
                     self.boilerplate.push((f[0].to_string(), pattern.to_lowercase()));
                 }
                 "first_names" | "gendered_words" => {
                     let g = match f.get(1).copied() {
                         Some("m") => Gender::Male,
                         Some("f") => Gender::Female,
-                        _ => return Err(bad("expected 'name | m' or 'name | f'")),
+                        _ => return Err(bad(LexiconReason::ExpectedNameSex)),
                     };
                     let map = if list == "first_names" { &mut self.first_names } else { &mut self.gendered_words };
                     map.insert(f[0].to_lowercase(), g);
@@ -454,18 +535,8 @@ impl Lexicon {
                     let date = |s: Option<&&str>| -> Result<Option<String>, LexiconError> {
                         match s.copied().unwrap_or("") {
                             "" => Ok(None),
-                            d if d.len() == 10
-                                && d.bytes().enumerate().all(|(i, b)| {
-                                    if i == 4 || i == 7 {
-                                        b == b'-'
-                                    } else {
-                                        b.is_ascii_digit()
-                                    }
-                                }) =>
-                            {
-                                Ok(Some(d.to_string()))
-                            }
-                            _ => Err(bad("dates are YYYY-MM-DD or empty")),
+                            d if whosaid_document::dates::is_ymd_shaped(d) => Ok(Some(d.to_string())),
+                            _ => Err(bad(LexiconReason::BadDate)),
                         }
                     };
                     let roles: Vec<String> = f
@@ -473,7 +544,7 @@ impl Lexicon {
                         .map(|r| r.split(';').map(|x| x.trim().to_lowercase()).filter(|x| !x.is_empty()).collect())
                         .unwrap_or_default();
                     if f[0].is_empty() || roles.is_empty() {
-                        return Err(bad("expected 'name | from | to | role; role'"));
+                        return Err(bad(LexiconReason::ExpectedPublicFigure));
                     }
                     let figure = PublicFigure { name: f[0].to_string(), from: date(f.get(1))?, to: date(f.get(2))? };
                     for role in roles {
@@ -489,7 +560,7 @@ impl Lexicon {
                         Some("not") => {
                             self.not_adverbs.insert(word);
                         }
-                        Some(_) => return Err(bad("expected 'word' or 'word | not'")),
+                        Some(_) => return Err(bad(LexiconReason::ExpectedAdverb)),
                     }
                 }
                 "cue_frames" => {
@@ -497,7 +568,7 @@ impl Lexicon {
                     match f.get(1).copied() {
                         Some("object") => self.object_cues.insert(lemma),
                         Some("clause") => self.clause_cues.insert(lemma),
-                        _ => return Err(bad("expected 'lemma | object' or 'lemma | clause'")),
+                        _ => return Err(bad(LexiconReason::ExpectedAddresseeFrame)),
                     };
                 }
                 "calendar" => {
@@ -505,7 +576,7 @@ impl Lexicon {
                     match (f.get(1).copied(), n) {
                         (Some("month"), Some(m @ 1..=12)) => self.months.insert(f[0].to_lowercase(), m),
                         (Some("weekday"), Some(d @ 1..=7)) => self.weekdays.insert(f[0].to_lowercase(), d),
-                        _ => return Err(bad("expected 'name | month | 1..12' or 'name | weekday | 1..7'")),
+                        _ => return Err(bad(LexiconReason::ExpectedCalendarWord)),
                     };
                 }
                 "medium_leads" => {
@@ -519,10 +590,10 @@ impl Lexicon {
                 }
                 "terminology" => {
                     if f.len() != 4 || f.iter().any(|x| x.is_empty()) {
-                        return Err(bad("expected 'group | kind | term | counterpart'"));
+                        return Err(bad(LexiconReason::ExpectedTerm));
                     }
                     if !["place", "name", "phrase"].contains(&f[1]) {
-                        return Err(bad("kind must be place, name or phrase"));
+                        return Err(bad(LexiconReason::BadTermKind));
                     }
                     let entry = TermEntry {
                         group: f[0].to_string(),
@@ -535,7 +606,7 @@ impl Lexicon {
                         None => self.terminology.push(entry),
                     }
                 }
-                _ => return Err(bad("unknown list")),
+                _ => return Err(bad(LexiconReason::UnknownList)),
             }
         }
         Ok(())
@@ -553,6 +624,23 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extension_errors_are_typed_and_name_list_and_line() {
+        let e = Lexicon::with_extension("first_names = [").unwrap_err();
+        assert!(matches!(e.reason, LexiconReason::NotToml(_)));
+        assert!(e.to_string().starts_with("lexicon list '(file)': not valid TOML"), "{e}");
+        let e = Lexicon::with_extension("no_such_list = [\"x\"]").unwrap_err();
+        assert!(matches!(e.reason, LexiconReason::UnknownFileList), "{e}");
+        let e = Lexicon::with_extension("public_figures = [\"Ann Lee | 2025/01/01 | | mayor\"]").unwrap_err();
+        assert!(matches!(e.reason, LexiconReason::BadDate), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "lexicon list 'public_figures': dates are YYYY-MM-DD or empty: \"Ann Lee | 2025/01/01 | | mayor\""
+        );
+        let lex = Lexicon::with_extension("public_figures = [\"Ann Lee | 2025-01-01 | | mayor\"]").unwrap();
+        assert_eq!(lex.role_holder_on("mayor", "2025-06-01"), Some("Ann Lee"));
+    }
 
     #[test]
     fn builtin_lists_load_and_inflect() {

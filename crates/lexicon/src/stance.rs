@@ -4,7 +4,7 @@
 //! say what a speaker thinks of an issue, not whether something was said.
 //! User TOML files extend them under the same list names.
 
-use crate::{fields, lines, HashMap, HashSet, LexiconError};
+use crate::{fields, lines, HashMap, HashSet, LexiconError, LexiconReason};
 
 /// Version of the compiled-in stance lists; bump when their content changes.
 pub const STANCE_LEXICON_VERSION: u32 = 1;
@@ -69,24 +69,24 @@ impl StanceLexicon {
     ) -> Result<(), LexiconError> {
         for line in entries {
             let f = fields(line);
-            let bad = |reason: &str| LexiconError { list: list.into(), line: line.into(), reason: reason.into() };
+            let bad = |reason: LexiconReason| LexiconError { list: list.into(), line: line.into(), reason };
             let polarity = |s: Option<&&str>| match s.copied() {
                 Some("support") => Ok(Polarity::Support),
                 Some("oppose") => Ok(Polarity::Oppose),
-                _ => Err(bad("stance must be support or oppose")),
+                _ => Err(bad(LexiconReason::BadStance)),
             };
             let confidence = |s: Option<&&str>| -> Result<f32, LexiconError> {
                 match s.map(|s| s.parse::<f32>()) {
                     None => Ok(0.7),
                     Some(Ok(c)) if (0.0..=1.0).contains(&c) => Ok(c),
-                    _ => Err(bad("confidence must be a number from 0 to 1")),
+                    _ => Err(bad(LexiconReason::BadConfidence)),
                 }
             };
             match list {
                 "stance_cues" => {
                     let lemma = f[0].to_lowercase();
                     if lemma.is_empty() {
-                        return Err(bad("empty cue lemma"));
+                        return Err(bad(LexiconReason::EmptyCueLemma));
                     }
                     let p = polarity(f.get(1))?;
                     self.cues.insert(lemma, (p, confidence(f.get(2))?));
@@ -94,13 +94,13 @@ impl StanceLexicon {
                 "stance_phrases" => {
                     let words: Vec<String> = f[0].split_whitespace().map(str::to_lowercase).collect();
                     if words.is_empty() {
-                        return Err(bad("empty phrase"));
+                        return Err(bad(LexiconReason::EmptyPhrase));
                     }
                     let polarity = polarity(f.get(1))?;
                     let position = match f.get(2).copied() {
                         Some("before") => Position::Before,
                         Some("after") => Position::After,
-                        _ => return Err(bad("position must be before or after")),
+                        _ => return Err(bad(LexiconReason::BadPosition)),
                     };
                     let confidence = confidence(f.get(3))?;
                     self.phrases.push(StancePhrase { words, polarity, position, confidence });
@@ -108,7 +108,7 @@ impl StanceLexicon {
                 "negations" => {
                     self.negations.insert(f[0].to_lowercase());
                 }
-                _ => return Err(bad("unknown list")),
+                _ => return Err(bad(LexiconReason::UnknownList)),
             }
         }
         Ok(())
@@ -124,7 +124,7 @@ mod tests {
         let lex = StanceLexicon::builtin();
         assert_eq!(lex.cues.get("reject").map(|c| c.0), Some(Polarity::Oppose));
         assert_eq!(lex.cues.get("welcome").map(|c| c.0), Some(Polarity::Support));
-        assert!(lex.cues.get("say").is_none(), "neutral cues carry no stance");
+        assert!(!lex.cues.contains_key("say"), "neutral cues carry no stance");
         assert!(lex.negations.contains("not"));
         let p = lex.phrases.iter().find(|p| p.words == ["not", "up", "for", "negotiation"]).unwrap();
         assert_eq!((p.polarity, p.position), (Polarity::Oppose, Position::After));

@@ -4,13 +4,13 @@
 //! recognised on its first line and read as a JSON stream instead, so it is
 //! not reported line by line; its records are `file#N`.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use serde_json::Value;
 use whosaid_document::Meta;
 
-use crate::{err, parse_date_prefix, Body, JsonlFields, ReadError, ReadEvent, Record, MAX_INPUT_BYTES};
+use crate::{err, parse_date_prefix, Body, JsonlFields, ReadError, ReadEvent, Reason, Record, MAX_INPUT_BYTES};
 
 pub struct JsonlReader {
     source: String,
@@ -36,33 +36,34 @@ struct JsonStream {
 impl JsonlReader {
     pub fn open(path: &Path, fields: JsonlFields) -> Result<JsonlReader, ReadError> {
         let source = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
-        let mut buf = BufReader::new(file);
-        let gz = buf.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-        let reader: Box<dyn BufRead + Send> =
-            if gz { Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(buf))) } else { Box::new(buf) };
-        Ok(JsonlReader::from_reader(source, reader, fields))
+        let file = std::fs::File::open(path).map_err(|e| err(&source, Reason::Open(e)))?;
+        Ok(JsonlReader::from_reader(source, crate::gzip::buffered(file, 8 * 1024), fields))
     }
 
     pub fn from_reader(source: String, reader: Box<dyn BufRead + Send>, fields: JsonlFields) -> JsonlReader {
         JsonlReader { source, reader, fields, line: 0, done: false, seen_content: false, stream: None }
     }
 
-    fn parse(&self, bytes: &[u8]) -> Result<Record, String> {
-        let text = std::str::from_utf8(bytes).map_err(|e| format!("not valid UTF-8 ({e})"))?;
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    fn parse(&self, bytes: &[u8]) -> Result<Record, Reason> {
+        let text = std::str::from_utf8(bytes).map_err(Reason::NotUtf8)?;
+        let v: Value = serde_json::from_str(text).map_err(|error| Reason::NotJson { error, rest_skipped: false })?;
         let mut r = self.record(&v, bytes.len())?;
         r.source = format!("{}:{}", self.source, self.line);
         Ok(r)
     }
 
-    fn record(&self, v: &Value, bytes: usize) -> Result<Record, String> {
-        let obj = v.as_object().ok_or("not a JSON object")?;
+    fn record(&self, v: &Value, bytes: usize) -> Result<Record, Reason> {
+        let obj = v.as_object().ok_or(Reason::NotObject)?;
         let get = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
         let body = match (get(&self.fields.text), get(&self.fields.html)) {
             (Some(t), _) if !t.trim().is_empty() => Body::Text(t),
             (_, Some(h)) if !h.trim().is_empty() => Body::Html(h),
-            _ => return Err(format!("no non-empty '{}' or '{}' field", self.fields.text, self.fields.html)),
+            _ => {
+                return Err(Reason::NoBody {
+                    text_field: self.fields.text.clone(),
+                    html_field: self.fields.html.clone(),
+                })
+            }
         };
         let id = obj.get(&self.fields.id).and_then(|v| match v {
             Value::String(s) => Some(s.clone()),
@@ -106,7 +107,7 @@ impl JsonlReader {
                 Err(e) => {
                     self.done = true;
                     let at = format!("{}#{}", self.source, st.record + 1);
-                    return Some(ReadEvent::Error(err(&at, format!("not valid JSON: {e} (rest of the file skipped)"))));
+                    return Some(ReadEvent::Error(err(&at, Reason::NotJson { error: e, rest_skipped: true })));
                 }
             },
         };
@@ -159,7 +160,7 @@ impl Iterator for JsonlReader {
                     self.done = true;
                     return Some(ReadEvent::Error(err(
                         &format!("{}:{}", self.source, self.line + 1),
-                        format!("read failed: {e}"),
+                        Reason::ReadFailed(e),
                     )));
                 }
             };
@@ -179,10 +180,7 @@ impl Iterator for JsonlReader {
                         Err(_) => break,
                     }
                 }
-                return Some(ReadEvent::Error(err(
-                    &format!("{}:{}", self.source, self.line),
-                    "line longer than the input limit, skipped",
-                )));
+                return Some(ReadEvent::Error(err(&format!("{}:{}", self.source, self.line), Reason::LineTooLong)));
             }
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;

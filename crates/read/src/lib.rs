@@ -1,14 +1,18 @@
 //! Input readers: turn files, directories and stdin into raw article text plus
 //! metadata. Every failure names the input and the reason; nothing panics.
 
+pub mod documents;
+pub mod error;
+pub mod gzip;
 pub mod jsonl;
 pub mod sniff;
 pub mod warc;
 
-use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub(crate) use error::err;
+pub use error::{ReadError, Reason};
 pub use sniff::{sniff, Format};
 use whosaid_document::Meta;
 
@@ -72,12 +76,9 @@ impl Default for JsonlFields {
     }
 }
 
-/// Parses the date part of `2025-04-23`, `2025-04-23T10:00:00Z` and the like.
-pub fn parse_date_prefix(s: &str) -> Option<chrono::NaiveDate> {
-    let s = s.trim();
-    let head = s.get(..10)?;
-    chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
-}
+/// The date of a timestamp field (one parser for every crate: see
+/// [`whosaid_document::dates`]).
+pub use whosaid_document::dates::parse_date_prefix;
 
 /// Opens any supported input and streams its events. Files and stdin ("-")
 /// go through the same sniffing: gzip is unwrapped, then the format is taken
@@ -89,14 +90,14 @@ pub fn open(path: &Path, fields: &JsonlFields) -> Box<dyn Iterator<Item = ReadEv
     } else {
         match std::fs::File::open(path) {
             Ok(f) => Box::new(f),
-            Err(e) => return Box::new(std::iter::once(ReadEvent::Error(err(&source, format!("cannot open: {e}"))))),
+            Err(e) => return Box::new(std::iter::once(ReadEvent::Error(err(&source, Reason::Open(e))))),
         }
     };
     open_reader(source, reader, fields)
 }
 
 /// Bytes peeked from the start of a stream to pick its reader.
-const SNIFF_BYTES: usize = 4096;
+pub(crate) const SNIFF_BYTES: usize = 4096;
 
 /// Sniffs a stream (gzip, then format) from a bounded peek and streams its
 /// events; the peeked bytes are put back in front, nothing is read whole
@@ -109,21 +110,17 @@ pub fn open_reader(
     let once = |e: ReadEvent| -> Box<dyn Iterator<Item = ReadEvent> + Send> { Box::new(std::iter::once(e)) };
     let head = match peek(&mut reader) {
         Ok(h) => h,
-        Err(e) => return once(ReadEvent::Error(err(&source, format!("cannot read: {e}")))),
+        Err(e) => return once(ReadEvent::Error(err(&source, Reason::Read(e)))),
     };
-    let gz = head.starts_with(&[0x1f, 0x8b]);
+    let gz = gzip::is_gzip(&head);
     let raw: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(head).chain(reader));
-    let mut inner: Box<dyn Read + Send> =
-        if gz { Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(raw))) } else { raw };
+    let mut inner: Box<dyn Read + Send> = if gz { gzip::buffered(raw, 8 * 1024) } else { raw };
     let head = match peek(&mut inner) {
         Ok(h) => h,
-        Err(e) => return once(ReadEvent::Error(err(&source, sniff::io_reason(&e)))),
+        Err(e) => return once(ReadEvent::Error(err(&source, Reason::of_io(e, Reason::Read)))),
     };
     if whosaid_document::output::sniff_schema(&head).is_some() {
-        return once(ReadEvent::Error(err(
-            &source,
-            "this is whosaid/1 output (from `whosaid extract`), not articles: `whosaid ingest` stores it as is",
-        )));
+        return once(ReadEvent::Error(err(&source, Reason::WhosaidOutput)));
     }
     let format = sniff(&source, &head);
     let stream = std::io::BufReader::with_capacity(256 * 1024, std::io::Cursor::new(head).chain(inner));
@@ -172,24 +169,6 @@ pub struct Input {
     pub lossy: bool,
 }
 
-#[derive(Debug)]
-pub struct ReadError {
-    pub source: String,
-    pub reason: String,
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.source, self.reason)
-    }
-}
-
-impl std::error::Error for ReadError {}
-
-pub(crate) fn err(source: &str, reason: impl Into<String>) -> ReadError {
-    ReadError { source: source.to_string(), reason: reason.into() }
-}
-
 /// Share of bytes that are control characters (other than whitespace) or NUL:
 /// above this the input is binary, not text.
 const MAX_BINARY_SHARE: f64 = 0.05;
@@ -224,12 +203,18 @@ fn decode_owned(source: &str, bytes: Vec<u8>) -> Result<Input, ReadError> {
 /// Reads one whole article from a stream, refusing empty and oversized input.
 fn read_body(source: &str, r: impl Read) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
-    r.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| err(source, sniff::io_reason(&e)))?;
+    r.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| err(source, Reason::of_io(e, Reason::Read)))?;
+    whole_article(source, bytes, "MiB")
+}
+
+/// Bytes read with a limit of one past [`MAX_INPUT_BYTES`]: refused when over
+/// it (`unit` as the message writes the limit) or blank.
+fn whole_article(source: &str, bytes: Vec<u8>, unit: &'static str) -> Result<Vec<u8>, ReadError> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(err(source, format!("larger than {} MiB, refused", MAX_INPUT_BYTES >> 20)));
+        return Err(err(source, Reason::TooLarge { unit }));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(err(source, "empty input"));
+        return Err(err(source, Reason::Empty));
     }
     Ok(bytes)
 }
@@ -239,7 +224,7 @@ fn check_binary(source: &str, bytes: &[u8]) -> Result<(), ReadError> {
     let control =
         sample.iter().filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))).count();
     if !sample.is_empty() && (control as f64 / sample.len() as f64) > MAX_BINARY_SHARE {
-        return Err(err(source, "binary data, not text"));
+        return Err(err(source, Reason::Binary));
     }
     Ok(())
 }
@@ -259,20 +244,12 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
         std::io::stdin()
             .take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| err(&source, format!("cannot read stdin: {e}")))?;
+            .map_err(|e| err(&source, Reason::ReadStdin(e)))?;
     } else {
-        let file = std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
-        file.take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| err(&source, format!("cannot read: {e}")))?;
+        let file = std::fs::File::open(path).map_err(|e| err(&source, Reason::Open(e)))?;
+        file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| err(&source, Reason::Read(e)))?;
     }
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(err(&source, format!("larger than {} MB, refused", MAX_INPUT_BYTES / (1024 * 1024))));
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(err(&source, "empty input"));
-    }
-    Ok(bytes)
+    whole_article(&source, bytes, "MB")
 }
 
 /// Expands inputs: directories recurse (sorted, so output order is stable),
@@ -303,7 +280,7 @@ pub fn expand_all(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
         } else {
             match glob(p, &mut out, &mut errors) {
                 Ok(true) => {}
-                Ok(false) => errors.push(err(&p.display().to_string(), "no such file or directory")),
+                Ok(false) => errors.push(err(&p.display().to_string(), Reason::NoSuchPath)),
                 Err(e) => errors.push(e),
             }
         }
@@ -322,16 +299,16 @@ fn glob(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) -> Result
     let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let src = p.display().to_string();
     if dir.to_string_lossy().contains(['*', '?']) {
-        return Err(err(&src, "wildcards are supported in the last path component only"));
+        return Err(err(&src, Reason::WildcardInDirectory));
     }
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| err(&src, format!("cannot list {}: {e}", dir.display())))?
+        .map_err(|e| err(&src, Reason::CannotListPatternDir { dir: dir.display().to_string(), error: e }))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|q| q.file_name().and_then(|n| n.to_str()).is_some_and(|n| wildcard_match(pattern, n)))
         .collect();
     names.sort();
     if names.is_empty() {
-        return Err(err(&src, "no file matches this pattern"));
+        return Err(err(&src, Reason::NoMatch));
     }
     for q in names {
         if q.is_dir() {
@@ -374,7 +351,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
-            errors.push(err(&src, format!("cannot list directory: {e}")));
+            errors.push(err(&src, Reason::CannotListDirectory(e)));
             return;
         }
     };

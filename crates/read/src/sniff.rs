@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::{err, ReadError};
+use crate::{err, ReadError, Reason};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -55,18 +55,11 @@ pub fn sniff(name: &str, head: &[u8]) -> Format {
 /// Reads the first bytes of a file (through gzip when it is gzip) and sniffs.
 pub fn sniff_path(path: &Path) -> Result<Format, ReadError> {
     let source = path.display().to_string();
-    let mut file = std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
+    let mut file = std::fs::File::open(path).map_err(|e| err(&source, Reason::Open(e)))?;
     let mut head = vec![0u8; 1024];
-    let n = read_up_to(&mut file, &mut head).map_err(|e| err(&source, format!("cannot read: {e}")))?;
+    let n = read_up_to(&mut file, &mut head).map_err(|e| err(&source, Reason::Read(e)))?;
     head.truncate(n);
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let mut dec = flate2::read::MultiGzDecoder::new(&head[..]);
-        let mut inner = vec![0u8; 1024];
-        let m = read_up_to(&mut dec, &mut inner).unwrap_or(0);
-        inner.truncate(m);
-        return Ok(sniff(&source, &inner));
-    }
-    Ok(sniff(&source, &head))
+    Ok(sniff(&source, &crate::gzip::peek_inner(&head, 1024)))
 }
 
 pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -84,15 +77,6 @@ pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<u
         }
     }
     Ok(n)
-}
-
-/// An I/O error in words a user can act on (a cut gzip stream is "truncated").
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => "truncated file".to_string(),
-        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => format!("corrupt data: {e}"),
-        _ => format!("cannot read: {e}"),
-    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 //! corrupt file ends with an error naming the record (`file#N: reason`);
 //! everything before it has already been yielded.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use whosaid_document::Meta;
 
-use crate::{err, parse_date_prefix, Body, ReadError, ReadEvent, Record, MAX_INPUT_BYTES};
+use crate::{err, parse_date_prefix, Body, ReadError, ReadEvent, Reason, Record, MAX_INPUT_BYTES};
 
 const MAX_HEADER_LINE: u64 = 64 * 1024;
 const MAX_HEADER_LINES: usize = 512;
@@ -32,15 +32,8 @@ impl Headers {
 impl WarcReader {
     pub fn open(path: &Path) -> Result<WarcReader, ReadError> {
         let source = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| err(&source, format!("cannot open: {e}")))?;
-        let mut buf = BufReader::with_capacity(256 * 1024, file);
-        let gz = buf.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-        let reader: Box<dyn BufRead + Send> = if gz {
-            Box::new(BufReader::with_capacity(256 * 1024, flate2::read::MultiGzDecoder::new(buf)))
-        } else {
-            Box::new(buf)
-        };
-        Ok(WarcReader::from_reader(source, reader))
+        let file = std::fs::File::open(path).map_err(|e| err(&source, Reason::Open(e)))?;
+        Ok(WarcReader::from_reader(source, crate::gzip::buffered(file, 256 * 1024)))
     }
 
     pub fn from_reader(source: String, reader: Box<dyn BufRead + Send>) -> WarcReader {
@@ -51,19 +44,19 @@ impl WarcReader {
         format!("{}#{}", self.source, self.record)
     }
 
-    fn read_line(&mut self) -> Result<Option<String>, String> {
+    fn read_line(&mut self) -> Result<Option<String>, Reason> {
         let mut line = Vec::new();
         let n = (&mut self.reader).take(MAX_HEADER_LINE).read_until(b'\n', &mut line).map_err(io_reason)?;
         if n == 0 {
             return Ok(None);
         }
         if !line.ends_with(b"\n") && n as u64 >= MAX_HEADER_LINE {
-            return Err("header line too long".into());
+            return Err(Reason::HeaderLineTooLong);
         }
         Ok(Some(String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string()))
     }
 
-    fn next_record(&mut self) -> Result<Option<ReadEvent>, String> {
+    fn next_record(&mut self) -> Result<Option<ReadEvent>, Reason> {
         // Version line, skipping blank separators.
         let version = loop {
             match self.read_line()? {
@@ -74,16 +67,16 @@ impl WarcReader {
         };
         self.record += 1;
         if !version.starts_with("WARC/") {
-            return Err(format!("expected a WARC header, found {:?}", truncate(&version, 40)));
+            return Err(Reason::NotWarcHeader(truncate(&version, 40).to_string()));
         }
         let mut headers = Vec::new();
         loop {
-            let line = self.read_line()?.ok_or("truncated record header")?;
+            let line = self.read_line()?.ok_or(Reason::TruncatedHeader)?;
             if line.is_empty() {
                 break;
             }
             if headers.len() >= MAX_HEADER_LINES {
-                return Err("too many header lines".into());
+                return Err(Reason::TooManyHeaderLines);
             }
             if let Some((k, v)) = line.split_once(':') {
                 headers.push((k.trim().to_string(), v.trim().to_string()));
@@ -92,9 +85,9 @@ impl WarcReader {
         let headers = Headers(headers);
         let len: u64 = headers
             .get("Content-Length")
-            .ok_or("record without Content-Length")?
+            .ok_or(Reason::NoContentLength)?
             .parse()
-            .map_err(|_| "invalid Content-Length".to_string())?;
+            .map_err(|_| Reason::BadContentLength)?;
         let wtype = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
         let ctype = headers.get("Content-Type").unwrap_or("").to_ascii_lowercase();
         let wanted = (wtype == "response" && ctype.contains("application/http"))
@@ -102,14 +95,11 @@ impl WarcReader {
         if !wanted || len > MAX_INPUT_BYTES {
             let copied = std::io::copy(&mut (&mut self.reader).take(len), &mut std::io::sink()).map_err(io_reason)?;
             if copied < len {
-                return Err(format!("truncated record: {copied} of {len} bytes"));
+                return Err(Reason::TruncatedRecord { got: copied, len });
             }
             if wanted {
                 // A page lost to the size limit is a problem, not a deliberate skip.
-                return Ok(Some(ReadEvent::Error(err(
-                    &self.here(),
-                    format!("payload of {len} bytes is over the {} MiB input limit, skipped", MAX_INPUT_BYTES >> 20),
-                ))));
+                return Ok(Some(ReadEvent::Error(err(&self.here(), Reason::PayloadTooLarge { len }))));
             }
             let reason = format!("WARC-Type {wtype} ({ctype})");
             return Ok(Some(ReadEvent::Skipped { source: self.here(), reason }));
@@ -117,7 +107,7 @@ impl WarcReader {
         let mut payload = Vec::with_capacity(len as usize);
         (&mut self.reader).take(len).read_to_end(&mut payload).map_err(io_reason)?;
         if (payload.len() as u64) < len {
-            return Err(format!("truncated record: {} of {len} bytes", payload.len()));
+            return Err(Reason::TruncatedRecord { got: payload.len() as u64, len });
         }
         let meta = Meta {
             id: headers.get("WARC-Record-ID").map(|s| s.trim_matches(['<', '>']).to_string()),
@@ -151,12 +141,8 @@ fn truncate(s: &str, n: usize) -> &str {
     }
 }
 
-fn io_reason(e: std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => "truncated file".to_string(),
-        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => format!("corrupt data: {e}"),
-        _ => format!("read failed: {e}"),
-    }
+fn io_reason(e: std::io::Error) -> Reason {
+    Reason::of_io(e, Reason::ReadFailed)
 }
 
 /// Splits an HTTP response into its (decoded) body and declared charset.
@@ -286,12 +272,7 @@ mod tests {
     }
 
     fn events(bytes: Vec<u8>) -> Vec<ReadEvent> {
-        let gzipped = bytes.starts_with(&[0x1f, 0x8b]);
-        let reader: Box<dyn BufRead + Send> = if gzipped {
-            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(std::io::Cursor::new(bytes))))
-        } else {
-            Box::new(std::io::Cursor::new(bytes))
-        };
+        let reader = crate::gzip::buffered(std::io::Cursor::new(bytes), 8 * 1024);
         WarcReader::from_reader("crawl.warc.gz".into(), reader).collect()
     }
 
@@ -347,7 +328,7 @@ mod tests {
     fn garbage_is_an_error_not_a_panic() {
         let ev = events(b"this is not a warc file\n".to_vec());
         assert_eq!(ev.len(), 1);
-        assert!(matches!(&ev[0], ReadEvent::Error(e) if e.reason.contains("expected a WARC header")));
+        assert!(matches!(&ev[0], ReadEvent::Error(e) if matches!(e.reason, Reason::NotWarcHeader(_))));
     }
 
     #[test]

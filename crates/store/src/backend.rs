@@ -4,7 +4,7 @@
 //!
 //! **Invariants every implementation keeps** (the store-pg parity tests check
 //! them against SQLite):
-//! - *Identity*: a document is known by [`document_key`]; putting a key again
+//! - *Identity*: a document is known by [`document_key`](crate::document_key); putting a key again
 //!   updates it in place, an identical re-put writes nothing, so re-running,
 //!   resuming or racing writers never duplicates a document, statement or actor.
 //! - *Atomicity*: [`StatementStore::ingest_batch`] stores its documents in one
@@ -221,8 +221,9 @@ impl DocumentRow {
         let json = serde_json::to_vec(doc).map_err(|e| Error::Db(format!("{key}: cannot serialise: {e}")))?;
         let json_hash = crate::hash::fnv1a_128_hex(&json);
         let mut compressed = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-        compressed.write_all(&json)?;
-        let compressed = compressed.finish()?;
+        let compress = |e: std::io::Error| Error::Db(format!("{key}: cannot compress: {e}"));
+        compressed.write_all(&json).map_err(compress)?;
+        let compressed = compressed.finish().map_err(compress)?;
         let site = doc.meta.url.as_deref().and_then(crate::url_site);
         let outlet = doc.meta.outlet.clone().filter(|s| !s.trim().is_empty()).or_else(|| site.clone());
         Ok(DocumentRow {

@@ -40,7 +40,6 @@ pub mod auth;
 pub mod backend;
 pub mod export;
 mod hash;
-pub mod input;
 pub mod link;
 pub(crate) mod outlets;
 pub mod query;
@@ -82,6 +81,8 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+/// Only for `serve`'s listener (server.rs); the store itself reads no files
+/// and maps its own I/O (compression) explicitly.
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         Error::Db(e.to_string())
@@ -368,27 +369,8 @@ pub fn url_site(url: &str) -> Option<String> {
     (!host.is_empty() && host.contains('.')).then_some(host)
 }
 
-/// The cross-document key of a name: lowercase, typographic apostrophes and
-/// dashes made plain, dots dropped ("U.S." = "US"), hyphens and runs of
-/// whitespace made one space, a leading "the " dropped. Nothing else: no
-/// stemming, no surname-only matching, no fuzzy similarity.
-pub fn normalise_name(name: &str) -> String {
-    let mut s = String::with_capacity(name.len());
-    for c in name.chars() {
-        match c {
-            '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' => s.push('\''),
-            '.' => {}
-            '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}' => s.push(' '),
-            c if c.is_whitespace() => s.push(' '),
-            c => s.extend(c.to_lowercase()),
-        }
-    }
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    match s.strip_prefix("the ") {
-        Some(rest) if !rest.is_empty() => rest.to_string(),
-        _ => s,
-    }
-}
+/// The actor key (one definition, shared with every other crate).
+pub use whosaid_document::names::normalise_name;
 
 /// Whether an entity is named well enough to be linked across documents.
 fn linkable(e: &whosaid_document::output::JsonEntity) -> bool {
@@ -614,18 +596,6 @@ fn link_actor(conn: &Connection, e: &whosaid_document::output::JsonEntity) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalises_names_conservatively() {
-        assert_eq!(normalise_name("Marco  Rubio"), "marco rubio");
-        assert_eq!(normalise_name("MARCO RUBIO"), "marco rubio");
-        assert_eq!(normalise_name("The Free Press"), normalise_name("Free Press"));
-        assert_eq!(normalise_name("U.S. State Department"), "us state department");
-        assert_eq!(normalise_name("Jean-Luc Mélenchon"), "jean luc mélenchon");
-        assert_eq!(normalise_name("O’Brien"), normalise_name("O'Brien"));
-        assert_ne!(normalise_name("Rubio"), normalise_name("Marco Rubio"));
-        assert_eq!(normalise_name("The"), "the");
-    }
 
     #[test]
     fn url_sites() {

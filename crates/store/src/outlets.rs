@@ -48,7 +48,7 @@ impl Store {
                 id,
                 key,
                 outlet: outlet.filter(|o| !o.trim().is_empty()).unwrap_or_else(|| UNKNOWN_OUTLET.to_string()),
-                published: published.and_then(|p| chrono::NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok()),
+                published: published.as_deref().and_then(|p| whosaid_document::dates::parse_ymd(p).ok()),
                 title,
                 text,
                 ..Article::default()

@@ -8,10 +8,60 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::json;
 
+use whosaid_document::StatementKind;
+
 use crate::{Error, Result, Store};
 
-/// Statement kinds a filter may name.
-pub const KINDS: &[&str] = &["direct", "indirect", "mixed", "belief"];
+/// Longest speaker, outlet or actor name a filter may give, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Why a search or listing filter is refused. The store's API reports it as
+/// [`Error::Invalid`] with this message (the server answers 400 with it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilterError {
+    /// `sort` is not relevance, newest or oldest.
+    Sort(String),
+    /// `in` is not statements or articles.
+    Scope(String),
+    /// A date bound (`since`, `until`) that is not YYYY[-MM[-DD]].
+    DateBound { name: String, value: String },
+    /// A text filter over its limit in characters.
+    TooLong { name: &'static str, max: usize },
+    /// `since` after `until`.
+    SinceAfterUntil { since: String, until: String },
+    /// A statement kind the document model does not have.
+    Kind(String),
+    /// A query with no word the full-text index could search.
+    NoSearchWords(String),
+    /// An entity type not in [`TYPES`].
+    Type(String),
+}
+
+impl std::fmt::Display for FilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FilterError::Sort(s) => write!(f, "sort '{s}': expected relevance, newest or oldest"),
+            FilterError::Scope(s) => write!(f, "in '{s}': expected statements or articles"),
+            FilterError::DateBound { name, value } => {
+                write!(f, "{name} '{value}': expected YYYY-MM-DD, YYYY-MM or YYYY")
+            }
+            FilterError::TooLong { name, max } => write!(f, "{name}: longer than {max} characters"),
+            FilterError::SinceAfterUntil { since, until } => write!(f, "since {since} is after until {until}"),
+            FilterError::Kind(k) => write!(f, "kind '{k}': expected one of {}", StatementKind::list()),
+            FilterError::NoSearchWords(q) => write!(f, "q '{q}': no searchable words"),
+            FilterError::Type(t) => write!(f, "type '{t}': expected one of {}", TYPES.join(", ")),
+        }
+    }
+}
+
+impl std::error::Error for FilterError {}
+
+impl From<FilterError> for Error {
+    fn from(e: FilterError) -> Error {
+        Error::Invalid(e.to_string())
+    }
+}
+
 /// Entity types an actor filter may name.
 pub const TYPES: &[&str] = &["person", "organization", "media", "place", "group"];
 /// Longest free-text query accepted (characters).
@@ -32,7 +82,7 @@ impl Sort {
             "relevance" => Ok(Sort::Relevance),
             "newest" => Ok(Sort::Newest),
             "oldest" => Ok(Sort::Oldest),
-            _ => Err(Error::Invalid(format!("sort '{s}': expected relevance, newest or oldest"))),
+            _ => Err(FilterError::Sort(s.to_string()).into()),
         }
     }
 }
@@ -52,7 +102,7 @@ impl Scope {
         match s {
             "statements" => Ok(Scope::Statements),
             "articles" => Ok(Scope::Articles),
-            _ => Err(Error::Invalid(format!("in '{s}': expected statements or articles"))),
+            _ => Err(FilterError::Scope(s.to_string()).into()),
         }
     }
 }
@@ -170,23 +220,11 @@ pub struct DocumentsQuery {
 
 /// Checks a date bound: YYYY, YYYY-MM or YYYY-MM-DD with plausible numbers.
 pub fn check_date(name: &str, s: &str) -> Result<()> {
-    let bad = || Error::Invalid(format!("{name} '{s}': expected YYYY-MM-DD, YYYY-MM or YYYY"));
-    let parts: Vec<&str> = s.split('-').collect();
-    if parts.is_empty() || parts.len() > 3 {
-        return Err(bad());
+    if whosaid_document::dates::is_date_bound(s) {
+        Ok(())
+    } else {
+        Err(FilterError::DateBound { name: name.to_string(), value: s.to_string() }.into())
     }
-    let widths = [4, 2, 2];
-    let ranges = [(1000, 9999), (1, 12), (1, 31)];
-    for (i, p) in parts.iter().enumerate() {
-        if p.len() != widths[i] || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let n: u32 = p.parse().map_err(|_| bad())?;
-        if n < ranges[i].0 || n > ranges[i].1 {
-            return Err(bad());
-        }
-    }
-    Ok(())
 }
 
 impl SearchQuery {
@@ -194,12 +232,12 @@ impl SearchQuery {
     pub fn validate(&self) -> Result<()> {
         if let Some(t) = &self.text {
             if t.chars().count() > MAX_QUERY_CHARS {
-                return Err(Error::Invalid(format!("q: longer than {MAX_QUERY_CHARS} characters")));
+                return Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into());
             }
         }
         for (name, v) in [("speaker", &self.speaker), ("outlet", &self.outlet)] {
-            if v.as_ref().is_some_and(|v| v.chars().count() > 200) {
-                return Err(Error::Invalid(format!("{name}: longer than 200 characters")));
+            if v.as_ref().is_some_and(|v| v.chars().count() > MAX_NAME_CHARS) {
+                return Err(FilterError::TooLong { name, max: MAX_NAME_CHARS }.into());
             }
         }
         if let Some(s) = &self.since {
@@ -210,12 +248,12 @@ impl SearchQuery {
         }
         if let (Some(s), Some(u)) = (&self.since, &self.until) {
             if s.as_str() > u.as_str() && !u.starts_with(s.as_str()) && !s.starts_with(u.as_str()) {
-                return Err(Error::Invalid(format!("since {s} is after until {u}")));
+                return Err(FilterError::SinceAfterUntil { since: s.clone(), until: u.clone() }.into());
             }
         }
         for k in &self.kinds {
-            if !KINDS.contains(&k.as_str()) {
-                return Err(Error::Invalid(format!("kind '{k}': expected one of {}", KINDS.join(", "))));
+            if StatementKind::parse(k).is_none() {
+                return Err(FilterError::Kind(k.clone()).into());
             }
         }
         Ok(())
@@ -418,7 +456,7 @@ impl Store {
         let mut from = String::from("statements s");
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
         let fts = match text {
-            Some(t) => Some(fts_query(t).ok_or_else(|| Error::Invalid(format!("q '{t}': no searchable words")))?),
+            Some(t) => Some(fts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?),
             None => None,
         };
         let mut ranked = false;
@@ -490,8 +528,8 @@ impl Store {
         let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
         let mut args: Vec<Value> = Vec::new();
         if let Some(n) = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            if n.chars().count() > 200 {
-                return Err(Error::Invalid("name: longer than 200 characters".into()));
+            if n.chars().count() > MAX_NAME_CHARS {
+                return Err(FilterError::TooLong { name: "name", max: MAX_NAME_CHARS }.into());
             }
             args.push(Value::Text(like_contains(n)));
             conds.push(format!(
@@ -501,7 +539,7 @@ impl Store {
         }
         if let Some(t) = &q.etype {
             if !TYPES.contains(&t.as_str()) {
-                return Err(Error::Invalid(format!("type '{t}': expected one of {}", TYPES.join(", "))));
+                return Err(FilterError::Type(t.clone()).into());
             }
             args.push(Value::Text(t.clone()));
             conds.push(format!("a.type = ?{}", args.len()));
@@ -587,9 +625,9 @@ impl Store {
         let mut ranked = false;
         if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             if t.chars().count() > MAX_QUERY_CHARS {
-                return Err(Error::Invalid(format!("q: longer than {MAX_QUERY_CHARS} characters")));
+                return Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into());
             }
-            let f = fts_query(t).ok_or_else(|| Error::Invalid(format!("q '{t}': no searchable words")))?;
+            let f = fts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?;
             args.push(Value::Text(f));
             from.push_str(" JOIN documents_fts ON documents_fts.rowid = d.id");
             conds.push(format!("documents_fts MATCH ?{}", args.len()));
@@ -774,7 +812,7 @@ impl Store {
         Ok(json!({
             "schema_version": self.schema_version()?,
             "documents": documents, "statements": statements, "actors": actors,
-            "first": first, "last": last, "outlets": outlets, "kinds": KINDS,
+            "first": first, "last": last, "outlets": outlets, "kinds": StatementKind::ALL.map(StatementKind::as_str),
         }))
     }
 
@@ -826,6 +864,26 @@ mod tests {
         assert!(check_date("since", "2025-13-01").is_err());
         assert!(check_date("since", "25-04-01").is_err());
         assert!(check_date("since", "2025-04-01'; DROP TABLE x").is_err());
+    }
+
+    #[test]
+    fn filter_errors_are_invalid_with_their_message() {
+        let msg = |e: Error| match e {
+            Error::Invalid(m) => m,
+            Error::Db(m) => panic!("a filter error is not a database error: {m}"),
+        };
+        assert_eq!(
+            msg(check_date("until", "2025-4").unwrap_err()),
+            "until '2025-4': expected YYYY-MM-DD, YYYY-MM or YYYY"
+        );
+        assert_eq!(msg(Sort::parse("best").unwrap_err()), "sort 'best': expected relevance, newest or oldest");
+        let q = SearchQuery { kinds: vec!["rumour".into()], ..SearchQuery::default() };
+        assert_eq!(msg(q.validate().unwrap_err()), "kind 'rumour': expected one of direct, indirect, mixed, belief");
+        let q =
+            SearchQuery { since: Some("2025-05".into()), until: Some("2025-04-30".into()), ..SearchQuery::default() };
+        assert_eq!(msg(q.validate().unwrap_err()), "since 2025-05 is after until 2025-04-30");
+        let q = SearchQuery { speaker: Some("x".repeat(MAX_NAME_CHARS + 1)), ..SearchQuery::default() };
+        assert_eq!(msg(q.validate().unwrap_err()), "speaker: longer than 200 characters");
     }
 
     #[test]

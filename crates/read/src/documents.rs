@@ -1,10 +1,13 @@
 //! Reading `whosaid extract` output back (JSONL, or indented JSON documents one
 //! after another, optionally gzipped) so it is stored without re-extraction.
+//! Errors are [`ReadError`]s naming `source[:line]` and the reason.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::Path;
 
 use whosaid_document::output::{JsonDocument, SCHEMA};
+
+use crate::{err, gzip, ReadError, Reason, SNIFF_BYTES};
 
 /// How a whosaid/1 input is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +17,9 @@ pub enum Layout {
     /// Indented documents one after another: read as a JSON stream.
     Stream,
 }
+
+/// The documents of a whosaid/1 input, or the reason one could not be read.
+pub type Documents = Box<dyn Iterator<Item = Result<JsonDocument, ReadError>> + Send>;
 
 /// Whether the first bytes of an input are a `whosaid/1` document (`schema`
 /// is always the first field), and how it is laid out.
@@ -31,53 +37,38 @@ pub fn sniff_whosaid_path(path: &Path) -> Option<Layout> {
 /// Like [`sniff_whosaid`], through gzip when `head` is gzip (as much as
 /// `head` holds is decompressed): for stdin, where only a peek is possible.
 pub fn sniff_whosaid_head(head: &[u8]) -> Option<Layout> {
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let mut inner = Vec::new();
-        // A peek ends mid-stream: keep what decompressed before the error.
-        let _ = std::io::Read::read_to_end(
-            &mut std::io::Read::take(flate2::read::MultiGzDecoder::new(head), 4096),
-            &mut inner,
-        );
-        return sniff_whosaid(&inner);
-    }
-    sniff_whosaid(head)
+    sniff_whosaid(&gzip::peek_inner(head, SNIFF_BYTES))
 }
 
 fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
-    Ok(buffered(Box::new(std::fs::File::open(path)?)))
+    Ok(gzip::buffered(std::fs::File::open(path)?, DEFAULT_BUFFER))
 }
 
-/// Buffers a stream, unwrapping gzip when it starts with the gzip magic.
-pub fn buffered(r: Box<dyn std::io::Read + Send>) -> Box<dyn BufRead + Send> {
-    let mut buf = BufReader::new(r);
-    let gz = buf.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-    if gz {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(buf)))
-    } else {
-        Box::new(buf)
-    }
+/// std's default `BufReader` capacity.
+const DEFAULT_BUFFER: usize = 8 * 1024;
+
+/// Standard input, buffered, through gzip when it is gzip.
+pub fn stdin() -> Box<dyn BufRead + Send> {
+    gzip::buffered(std::io::stdin(), DEFAULT_BUFFER)
 }
 
 /// Streams the documents of a whosaid/1 input; errors are `source[:line]: reason`.
-pub fn read_documents(
-    source: &str,
-    reader: Box<dyn BufRead + Send>,
-    layout: Layout,
-) -> Box<dyn Iterator<Item = Result<JsonDocument, String>> + Send> {
+pub fn read_documents(source: &str, reader: Box<dyn BufRead + Send>, layout: Layout) -> Documents {
     let source = source.to_string();
     match layout {
         Layout::Lines => {
             let mut line_no = 0usize;
             Box::new(reader.split(b'\n').filter_map(move |line| {
                 line_no += 1;
+                let here = || format!("{source}:{line_no}");
                 let line = match line {
                     Ok(l) => l,
-                    Err(e) => return Some(Err(format!("{source}:{line_no}: read failed: {e}"))),
+                    Err(e) => return Some(Err(err(&here(), Reason::ReadFailed(e)))),
                 };
                 if line.iter().all(u8::is_ascii_whitespace) {
                     return None;
                 }
-                Some(parse(&line).map_err(|e| format!("{source}:{line_no}: {e}")))
+                Some(parse(&line).map_err(|reason| err(&here(), reason)))
             }))
         }
         Layout::Stream => {
@@ -89,35 +80,35 @@ pub fn read_documents(
                 }
                 Some(r.map_err(|e| {
                     failed = true;
-                    format!("{source}: not a whosaid/1 document: {e} (rest of the file skipped)")
+                    err(&source, Reason::NotWhosaid { error: e, rest_skipped: true })
                 }))
             }))
         }
     }
 }
 
-fn parse(line: &[u8]) -> Result<JsonDocument, String> {
-    let doc: JsonDocument = serde_json::from_slice(line).map_err(|e| format!("not a whosaid/1 document: {e}"))?;
+fn parse(line: &[u8]) -> Result<JsonDocument, Reason> {
+    let doc: JsonDocument =
+        serde_json::from_slice(line).map_err(|error| Reason::NotWhosaid { error, rest_skipped: false })?;
     if doc.schema != SCHEMA {
-        return Err(format!("schema '{}', expected '{SCHEMA}'", doc.schema));
+        return Err(Reason::Schema(doc.schema));
     }
     Ok(doc)
 }
 
 /// Opens a whosaid/1 file and streams its documents.
-pub fn read_path(path: &Path, layout: Layout) -> Box<dyn Iterator<Item = Result<JsonDocument, String>> + Send> {
+pub fn read_path(path: &Path, layout: Layout) -> Documents {
     let source = path.display().to_string();
     match open(path) {
         Ok(r) => read_documents(&source, r, layout),
-        Err(e) => Box::new(std::iter::once(Err(format!("{source}: cannot open: {e}")))),
+        Err(e) => Box::new(std::iter::once(Err(err(&source, Reason::Open(e))))),
     }
 }
 
-/// Reads whole input for tests and small tools.
-pub fn read_all(source: &str, bytes: &[u8]) -> Vec<Result<JsonDocument, String>> {
-    let Some(layout) = sniff_whosaid(bytes) else { return vec![Err(format!("{source}: not whosaid/1 JSON"))] };
-    let owned = bytes.to_vec();
-    let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(owned));
+/// Reads a whole whosaid/1 input held in memory (tests and small tools).
+pub fn read_all(source: &str, bytes: &[u8]) -> Vec<Result<JsonDocument, ReadError>> {
+    let Some(layout) = sniff_whosaid(bytes) else { return vec![Err(err(source, Reason::NotWhosaidJson))] };
+    let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
     read_documents(source, reader, layout).collect()
 }
 
@@ -132,5 +123,17 @@ mod tests {
         assert_eq!(sniff_whosaid(b"{\"id\": 1, \"text\": \"Rubio said\"}"), None);
         assert_eq!(sniff_whosaid(b"{\"schema\":\"other/1\"}"), None);
         assert_eq!(sniff_whosaid(b"Plain text"), None);
+    }
+
+    #[test]
+    fn bad_lines_are_named_and_skipped() {
+        let got = read_all("d.jsonl", b"{\"schema\":\"whosaid/1\",\"source\": 5}\n\n{\"schema\":\"whosaid/1\"\n");
+        let errors: Vec<String> = got.iter().map(|r| r.as_ref().unwrap_err().to_string()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("d.jsonl:1: not a whosaid/1 document"), "{}", errors[0]);
+        assert!(errors[1].starts_with("d.jsonl:3: not a whosaid/1 document"), "{}", errors[1]);
+        assert_eq!(read_all("x.txt", b"Rubio said.")[0].as_ref().unwrap_err().to_string(), "x.txt: not whosaid/1 JSON");
+        let missing = read_path(Path::new("/nonexistent/d.jsonl"), Layout::Lines).next().unwrap().unwrap_err();
+        assert!(missing.to_string().starts_with("/nonexistent/d.jsonl: cannot open"), "{missing}");
     }
 }
