@@ -429,6 +429,7 @@ fn main() -> ExitCode {
         .profiles
         .iter()
         .zip(&process_runs)
+        .filter(|(_, runs)| !runs.is_empty())
         .map(|(p, runs)| {
             let s: Vec<f64> = runs.iter().map(|r| r.seconds).collect();
             let med_s = median(&s);
