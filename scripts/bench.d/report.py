@@ -68,6 +68,28 @@ def main():
             ration = wn["mb_per_s"] * 1e3 / sp["kb_per_s"]
             summary["ratio_all_cores"] = ration
             print(f"  ratio whosaid {wn['threads']} threads / spaCy 1 process:       {ration:,.0f}x")
+    proc_ = (w1 or {}).get("process")
+    if proc_:
+        print()
+        print(f"  whole process, -j {proc_['jobs']}: {proc_['command']}")
+        print(f"  (one run per profile after each in-process pass; ratio = process / in-process pipeline)")
+        prow = [("profile", "MB/s", "ratio", "MB/CPU-s", "ratio", "output/input")]
+        prow.append(("in-process", f"{w1['mb_per_s']:.2f}", "1", col(w1, "mb_per_cpu_s", lambda v: f"{v:.2f}"), "1", "-"))
+        bars = {"full": 0.65, "statements": 0.8}
+        for p in proc_["profiles"]:
+            f = lambda k: "n/a" if p.get(k) is None else f"{p[k]:.2f}"
+            prow.append((p["profile"], f("mb_per_s"), f("ratio_wall"), f("mb_per_cpu_s"), f("ratio_cpu"),
+                         f"{p['output_per_input_byte']:.1f}x"))
+        pw = [max(len(r[i]) for r in prow) for i in range(6)]
+        for i, r in enumerate(prow):
+            print("  " + "  ".join(c.rjust(pw[j]) if j else c.ljust(pw[j]) for j, c in enumerate(r)).rstrip())
+            if i == 0:
+                print("  " + "  ".join("-" * w for w in pw))
+        for p in proc_["profiles"]:
+            bar = bars.get(p["profile"])
+            if bar is not None:
+                print(f"  {p['profile']} profile: {p['ratio_wall']:.2f}x the in-process MB/s vs bar {bar}x: "
+                      + ("met" if p["ratio_wall"] >= bar else "NOT met"))
     goal_ok = []
     if w1:
         # Per core = MB per CPU-second when known (robust to other load), else wall clock.

@@ -1,10 +1,19 @@
 //! Batch runs: many inputs through the pipeline, in parallel, output in input order.
 //!
 //! ```text
-//!  reader thread ──records──► N workers ──rendered──► writer (this thread)
-//!   (read crate)   bounded      (HTML → text,          reorders by sequence number,
-//!                  by permits    pipeline, render)     marks near-duplicates, writes
+//!  reader thread ──records──► N workers ──Documents──► writer (this thread) ──&Document──► Sink
+//!   (read crate)   bounded      (HTML → text,           reorders by sequence    (renders a profile,
+//!                  by permits    pipeline, SimHash)      number, sets            writes; or stores;
+//!                                                        duplicate_of            or collects rows)
 //! ```
+//!
+//! The writer hands each [`Document`] to a [`Sink`] with its [`DocInfo`]:
+//! `whosaid extract` renders it ([`Renderer`], one reused buffer per run and
+//! one write call per document), `whosaid ingest` stores it, the export
+//! formats collect its rows. Near-duplicate marking sets
+//! [`Document::duplicate_of`] before the sink sees the document. [`run`] is
+//! the same run with the documents rendered to text (`Options::format` and
+//! `Options::profile`).
 //!
 //! Memory stays flat: at most `4 × jobs` documents are in flight (a permit is
 //! taken before a record is dispatched and returned when it is written), and
@@ -28,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use whosaid::{Document, Pipeline};
-use whosaid_document::output::{to_json_line, to_json_pretty};
+use whosaid_document::output::{write_document, write_statements};
 use whosaid_document::{Meta, OffsetMap, Piece};
 use whosaid_read::{Body, JsonlFields, ReadEvent, Record};
 
@@ -39,10 +48,35 @@ pub enum OutputFormat {
     Table,
 }
 
+/// What of a document is written (`whosaid extract --profile`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// The whole `whosaid/1` document (text, spans, entities, statements, …).
+    #[default]
+    Full,
+    /// Statements only, speakers resolved (`whosaid-statements/1`).
+    Statements,
+    /// One line per statement: `speaker | cue | kind | content`.
+    Table,
+}
+
+impl Profile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Full => "full",
+            Profile::Statements => "statements",
+            Profile::Table => "table",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Options {
     pub jobs: usize,
+    /// How [`run`] renders documents (the [`Sink`] of [`run_documents`] decides for itself).
     pub format: OutputFormat,
+    /// What [`run`] renders of each document.
+    pub profile: Profile,
     pub fields: JsonlFields,
     /// Used when an input carries no publication date of its own.
     pub published: Option<NaiveDate>,
@@ -74,6 +108,7 @@ impl Default for Options {
         Options {
             jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             format: OutputFormat::Jsonl,
+            profile: Profile::Full,
             fields: JsonlFields::default(),
             published: None,
             drop_duplicates: false,
@@ -288,44 +323,129 @@ enum Work {
     Prepared(Prepared),
 }
 
-fn render(doc: &Document, format: OutputFormat) -> String {
-    match format {
-        OutputFormat::Jsonl => to_json_line(doc),
-        OutputFormat::Json => to_json_pretty(doc),
-        OutputFormat::Table => render_table(doc),
+/// Renders documents to bytes in one buffer reused from document to document.
+#[derive(Debug)]
+pub struct Renderer {
+    format: OutputFormat,
+    profile: Profile,
+    buf: Vec<u8>,
+}
+
+impl Renderer {
+    /// `--format table` and `--profile table` are the same table; otherwise
+    /// the format decides compact or indented JSON and the profile its content.
+    pub fn new(format: OutputFormat, profile: Profile) -> Renderer {
+        Renderer { format, profile, buf: Vec::with_capacity(64 * 1024) }
+    }
+
+    /// One document, without a trailing newline.
+    pub fn render(&mut self, doc: &Document) -> &[u8] {
+        self.buf.clear();
+        let pretty = self.format == OutputFormat::Json;
+        match (self.format, self.profile) {
+            (OutputFormat::Table, _) | (_, Profile::Table) => write_table(doc, &mut self.buf),
+            (_, Profile::Full) => write_document(doc, pretty, &mut self.buf),
+            (_, Profile::Statements) => write_statements(doc, pretty, &mut self.buf),
+        }
+        &self.buf
+    }
+
+    /// One document and its newline: what one `write` call should get, so a
+    /// killed run leaves only whole lines.
+    pub fn render_line(&mut self, doc: &Document) -> &[u8] {
+        self.render(doc);
+        self.buf.push(b'\n');
+        &self.buf
+    }
+
+    /// [`Renderer::render`] as text.
+    pub fn render_str(&mut self, doc: &Document) -> &str {
+        self.render(doc);
+        std::str::from_utf8(&self.buf).expect("renderers write UTF-8")
     }
 }
 
-/// Human-readable: one statement per line, `speaker | cue | kind | content`.
+/// Human-readable: one statement per line, `speaker | cue | kind | content`;
+/// a near-duplicate ends with `(duplicate of ID)`.
 pub fn render_table(doc: &Document) -> String {
-    let mut out = format!("# {}\n", doc.source);
-    for s in &doc.statements {
-        let speaker = s.speaker.map(|m| {
-            let written = doc.slice(doc.mentions[m].span);
-            match doc.entity_name(m) {
-                Some(name) if name != written => format!("{name} ({written})"),
-                _ => written.to_string(),
-            }
-        });
-        let cue = s.cue.map(|c| doc.slice(c)).unwrap_or("-");
-        out.push_str(&format!(
-            "{} | {} | {} | {}\n",
-            speaker.as_deref().unwrap_or("?"),
-            cue,
-            s.kind.as_str(),
-            doc.slice(s.content).replace('\n', " ")
-        ));
-    }
-    out.pop();
-    out
+    let mut out = Vec::new();
+    write_table(doc, &mut out);
+    String::from_utf8(out).expect("the table is UTF-8")
 }
 
-struct Rendered {
-    id: String,
-    text: String,
+/// [`render_table`] appended to `out`.
+pub fn write_table(doc: &Document, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.extend_from_slice(b"# ");
+    out.extend_from_slice(doc.source.as_bytes());
+    out.push(b'\n');
+    for s in &doc.statements {
+        match s.speaker {
+            Some(m) => {
+                let written = doc.slice(doc.mentions[m].span);
+                match doc.entity_name(m) {
+                    Some(name) if name != written => {
+                        out.extend_from_slice(name.as_bytes());
+                        out.extend_from_slice(b" (");
+                        out.extend_from_slice(written.as_bytes());
+                        out.push(b')');
+                    }
+                    _ => out.extend_from_slice(written.as_bytes()),
+                }
+            }
+            None => out.push(b'?'),
+        }
+        out.extend_from_slice(b" | ");
+        out.extend_from_slice(s.cue.map(|c| doc.slice(c)).unwrap_or("-").as_bytes());
+        out.extend_from_slice(b" | ");
+        out.extend_from_slice(s.kind.as_str().as_bytes());
+        out.extend_from_slice(b" | ");
+        for (i, line) in doc.slice(s.content).split('\n').enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            out.extend_from_slice(line.as_bytes());
+        }
+        out.push(b'\n');
+    }
+    if out.len() > start {
+        out.pop();
+    }
+    if let Some(first) = &doc.duplicate_of {
+        out.extend_from_slice(b"\n(duplicate of ");
+        out.extend_from_slice(first.as_bytes());
+        out.push(b')');
+    }
+}
+
+/// What the writer knows about a document beside the document itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocInfo {
+    /// Its identity ([`whosaid_document::document_key`]): what `--resume`
+    /// skips and `duplicate_of` names.
+    pub id: String,
+    /// Bytes of input text (or HTML) it was made from.
+    pub bytes: usize,
+}
+
+/// Where a batch run delivers its documents, one by one in input order.
+/// `doc.duplicate_of` is already set for a near-duplicate (dropped ones never
+/// arrive). An error stops the run (the workers drain) and is returned by it.
+pub trait Sink {
+    fn document(&mut self, doc: &Document, info: &DocInfo) -> std::io::Result<()>;
+}
+
+impl<F: FnMut(&Document, &DocInfo) -> std::io::Result<()>> Sink for F {
+    fn document(&mut self, doc: &Document, info: &DocInfo) -> std::io::Result<()> {
+        self(doc, info)
+    }
+}
+
+/// A processed document on its way to the writer.
+struct Processed {
+    doc: Document,
+    info: DocInfo,
     fingerprint: Option<u64>,
-    statements: usize,
-    bytes: usize,
     notes: Notes,
 }
 
@@ -350,16 +470,33 @@ impl Notes {
 
 /// A result on its way to the writer: a document, or an error with the notes
 /// that came before it.
-type Done = Result<Rendered, (String, Notes)>;
+type Done = Result<Processed, (String, Notes)>;
 
-/// Runs the pipeline over `inputs` and hands each rendered document to
-/// `write` in input order (without trailing newline). Problems are reported
-/// through `report` as `file[:line|#record]: reason` and counted.
+/// Runs the pipeline over `inputs` and hands each document, rendered as
+/// `opts.format` and `opts.profile`, to `write` in input order (without
+/// trailing newline). Problems are reported through `report` as
+/// `file[:line|#record]: reason` and counted. [`run_documents`] with a
+/// [`Renderer`] as the sink.
 pub fn run(
     pipeline: &Pipeline,
     inputs: &[PathBuf],
     opts: &Options,
     write: &mut dyn FnMut(&str) -> std::io::Result<()>,
+    report: &mut (dyn FnMut(&str) + Send),
+) -> std::io::Result<Summary> {
+    let mut renderer = Renderer::new(opts.format, opts.profile);
+    let mut sink = |doc: &Document, _: &DocInfo| write(renderer.render_str(doc));
+    run_documents(pipeline, inputs, opts, &mut sink, report)
+}
+
+/// Runs the pipeline over `inputs` and hands each [`Document`] to `sink` in
+/// input order. Problems are reported through `report` as
+/// `file[:line|#record]: reason` and counted.
+pub fn run_documents(
+    pipeline: &Pipeline,
+    inputs: &[PathBuf],
+    opts: &Options,
+    sink: &mut dyn Sink,
     report: &mut (dyn FnMut(&str) + Send),
 ) -> std::io::Result<Summary> {
     let jobs = opts.jobs.max(1);
@@ -474,7 +611,7 @@ pub fn run(
                 };
                 // Everything per record runs under catch_unwind: a record whose
                 // result never arrives would stall the ordered writer.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Rendered, String> {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Processed, String> {
                     let prepared = match work {
                         Work::Record(r) => {
                             let (p, cut) = prepare(r, opts.max_html_bytes)?;
@@ -484,12 +621,11 @@ pub fn run(
                         Work::Prepared(p) => p,
                     };
                     let doc = finish(pipeline, prepared, opts.published);
-                    Ok(Rendered {
-                        id: whosaid_document::document_key(doc.meta.id.as_deref(), &doc.source, &doc.text),
-                        text: render(&doc, opts.format),
+                    let id = whosaid_document::document_key(doc.meta.id.as_deref(), &doc.source, &doc.text);
+                    Ok(Processed {
                         fingerprint: simhash::fingerprint(&doc.text),
-                        statements: doc.statements.len(),
-                        bytes,
+                        doc,
+                        info: DocInfo { id, bytes },
                         notes: Notes::default(),
                     })
                 }))
@@ -508,7 +644,7 @@ pub fn run(
         }
         drop(done_tx);
         let written =
-            write_in_order(done_rx, permit_tx, opts, write, &summary, &say, show_progress, total_bytes, compressed);
+            write_in_order(done_rx, permit_tx, opts, sink, &summary, &say, show_progress, total_bytes, compressed);
         let _ = reader.join();
         written
     })?;
@@ -521,7 +657,7 @@ fn write_in_order(
     done_rx: Receiver<(usize, Done)>,
     permit_tx: std::sync::mpsc::SyncSender<()>,
     opts: &Options,
-    write: &mut dyn FnMut(&str) -> std::io::Result<()>,
+    sink: &mut dyn Sink,
     summary: &Mutex<Summary>,
     say: &dyn Fn(&str),
     show_progress: bool,
@@ -555,26 +691,26 @@ fn write_in_order(
                         s.truncated += usize::from(doc.notes.truncated);
                         s.split += usize::from(doc.notes.split);
                         // Known only after processing (stdin without an id).
-                        if opts.skip_ids.contains(&doc.id) {
+                        if opts.skip_ids.contains(&doc.info.id) {
                             s.resumed_skips += 1;
                             continue;
                         }
                     }
-                    let dup = doc.fingerprint.and_then(|fp| dedupe.check_and_insert(fp, &doc.id));
+                    let dup = doc.fingerprint.and_then(|fp| dedupe.check_and_insert(fp, &doc.info.id));
                     let mut s = summary.lock().expect("summary");
-                    s.input_bytes += doc.bytes;
+                    s.input_bytes += doc.info.bytes;
                     if let Some(first) = dup {
                         s.duplicates += 1;
                         if opts.drop_duplicates {
                             s.dropped_duplicates += 1;
                             continue;
                         }
-                        doc.text = mark_duplicate(doc.text, &first, opts.format);
+                        doc.doc.duplicate_of = Some(first);
                     }
                     s.documents += 1;
-                    s.statements += doc.statements;
+                    s.statements += doc.doc.statements.len();
                     drop(s);
-                    if let Err(e) = write(&doc.text) {
+                    if let Err(e) = sink.document(&doc.doc, &doc.info) {
                         result = Err(e);
                     }
                 }
@@ -589,22 +725,6 @@ fn write_in_order(
         eprint!("\r\x1b[2K");
     }
     result
-}
-
-/// Sets `duplicate_of` in an already rendered document (it is the last field).
-fn mark_duplicate(text: String, first: &str, format: OutputFormat) -> String {
-    let quoted = serde_json::to_string(first).expect("string serialises");
-    match format {
-        OutputFormat::Jsonl => match text.strip_suffix("\"duplicate_of\":null}") {
-            Some(head) => format!("{head}\"duplicate_of\":{quoted}}}"),
-            None => text,
-        },
-        OutputFormat::Json => match text.strip_suffix("\"duplicate_of\": null\n}") {
-            Some(head) => format!("{head}\"duplicate_of\": {quoted}\n}}"),
-            None => text,
-        },
-        OutputFormat::Table => format!("{text}\n(duplicate of {first})"),
-    }
 }
 
 fn draw_progress(s: &Summary, started: Instant, total: u64, compressed: bool) {

@@ -18,6 +18,13 @@ const SHINGLE: usize = 3;
 /// versions (unlike `DefaultHasher`); no allocation per word.
 fn word_hash(word: &str) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
+    if word.is_ascii() {
+        for &b in word.as_bytes() {
+            h ^= b.to_ascii_lowercase() as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        return h;
+    }
     for c in word.chars().flat_map(char::to_lowercase) {
         let mut buf = [0u8; 4];
         for &b in c.encode_utf8(&mut buf).as_bytes() {
@@ -43,6 +50,46 @@ fn shingle_hash(words: &[u64]) -> u64 {
 
 /// The fingerprint of a text, or None when it is too short.
 pub fn fingerprint(text: &str) -> Option<u64> {
+    let words: Vec<u64> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
+    if words.len() < MIN_WORDS {
+        return None;
+    }
+    // A bit of the fingerprint is set when more than half of the shingle
+    // hashes have it set. The ones are counted eight bits at a time: lane j
+    // (byte j) of `lanes[b]` counts bit 8j + b, flushed before a lane can
+    // overflow.
+    let mut ones = [0u32; 64];
+    let mut lanes = [0u64; 8];
+    let mut in_lanes = 0;
+    let mut n = 0u32;
+    let flush = |lanes: &mut [u64; 8], ones: &mut [u32; 64]| {
+        for (b, lane) in lanes.iter_mut().enumerate() {
+            for j in 0..8 {
+                ones[8 * j + b] += ((*lane >> (8 * j)) & 0xff) as u32;
+            }
+            *lane = 0;
+        }
+    };
+    for sh in words.windows(SHINGLE) {
+        let h = shingle_hash(sh);
+        for (b, lane) in lanes.iter_mut().enumerate() {
+            *lane += (h >> b) & 0x0101_0101_0101_0101;
+        }
+        n += 1;
+        in_lanes += 1;
+        if in_lanes == 255 {
+            flush(&mut lanes, &mut ones);
+            in_lanes = 0;
+        }
+    }
+    flush(&mut lanes, &mut ones);
+    Some(ones.iter().enumerate().fold(0u64, |acc, (bit, &c)| if 2 * c > n { acc | 1 << bit } else { acc }))
+}
+
+/// The first definition of [`fingerprint`] (one counter per bit), kept to
+/// check that the counting above gives the same bits.
+#[cfg(test)]
+fn fingerprint_reference(text: &str) -> Option<u64> {
     let words: Vec<u64> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
     if words.len() < MIN_WORDS {
         return None;
@@ -114,6 +161,19 @@ mod tests {
         let mut index = Index::default();
         assert_eq!(index.check_and_insert(a, "first"), None);
         assert_eq!(index.check_and_insert(b, "second").as_deref(), Some("first"), "distance {}", (a ^ b).count_ones());
+    }
+
+    #[test]
+    fn counting_by_lanes_gives_the_reference_bits() {
+        // Long texts cross the lane flush (255 shingles) several times.
+        let long = format!("{WIRE} {WIRE} Ünïcödé ÀBC Straße {WIRE} ").repeat(3);
+        for text in [WIRE, long.as_str(), &WIRE[..WIRE.len() / 2], &long[..long.len() / 3]] {
+            assert_eq!(fingerprint(text), fingerprint_reference(text));
+        }
+        assert!(fingerprint(&long).is_some());
+        // Upper and lower case hash alike on the ASCII fast path and the general one.
+        assert_eq!(word_hash("Rubio"), word_hash("rUBIO"));
+        assert_eq!(word_hash("Straße"), word_hash("STRASSE".to_lowercase().replace("ss", "ß").as_str()));
     }
 
     #[test]

@@ -13,6 +13,12 @@
 //! whosaid-bench --threads 0          # 0 = all cores
 //! ```
 //!
+//! With `--process PATH/TO/whosaid` it also runs the whole process,
+//! `whosaid extract DATA -j 1 -q --profile P > file` for each profile,
+//! interleaved with the in-process passes (so both see the same machine
+//! load), and reports its MB/s and MB per CPU-second beside the in-process
+//! figures, as ratios.
+//!
 //! It reports; it asserts nothing. `scripts/bench` runs both modes and the
 //! spaCy + textacy reference side by side.
 
@@ -40,6 +46,10 @@ options:
   --limit N       use only the first N articles (default: all)
   --json          print one JSON object instead of the human-readable report
   --json-out FILE also write that JSON object to FILE
+  --process BIN   also time the whole process `BIN extract DATA -j N -q --profile P`
+                  (stdout to a file), one run per profile after each in-process pass
+  --profiles LIST profiles for --process (default full,statements,table)
+  --process-jobs N  the -j of those runs (default 1)
   -h, --help      this text
 ";
 
@@ -51,10 +61,24 @@ struct Args {
     limit: Option<usize>,
     json: bool,
     json_out: Option<PathBuf>,
+    process: Option<PathBuf>,
+    profiles: Vec<String>,
+    process_jobs: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { data: None, threads: 1, reps: 5, warmup: 1, limit: None, json: false, json_out: None };
+    let mut args = Args {
+        data: None,
+        threads: 1,
+        reps: 5,
+        warmup: 1,
+        limit: None,
+        json: false,
+        json_out: None,
+        process: None,
+        profiles: ["full", "statements", "table"].map(String::from).to_vec(),
+        process_jobs: 1,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -75,6 +99,16 @@ fn parse_args() -> Result<Args, String> {
             "--limit" => args.limit = Some(number("--limit", value("--limit")?)?),
             "--json" => args.json = true,
             "--json-out" => args.json_out = Some(PathBuf::from(value("--json-out")?)),
+            "--process" => args.process = Some(PathBuf::from(value("--process")?)),
+            "--profiles" => {
+                let list = value("--profiles")?;
+                args.profiles = list.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect();
+                if let Some(bad) = args.profiles.iter().find(|p| !["full", "statements", "table"].contains(&p.as_str()))
+                {
+                    return Err(format!("--profiles: unknown profile {bad:?} (full, statements, table)"));
+                }
+            }
+            "--process-jobs" => args.process_jobs = number("--process-jobs", value("--process-jobs")?)?.max(1),
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);
@@ -220,13 +254,57 @@ fn proc_status_kb(field: &str) -> Option<u64> {
 /// CPU time (user + system, all threads) of this process so far, from
 /// `/proc/self/stat` (in USER_HZ = 100 ticks per second on Linux).
 fn cpu_seconds() -> Option<f64> {
+    stat_seconds(11, 12)
+}
+
+/// CPU time of the waited-for children so far (cutime + cstime).
+fn children_cpu_seconds() -> Option<f64> {
+    stat_seconds(13, 14)
+}
+
+/// The sum of two tick fields of `/proc/self/stat`, counted after the command name.
+fn stat_seconds(a: usize, b: usize) -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    // Fields after the parenthesised command name; utime and stime are fields
+    // 14 and 15, cutime and cstime 16 and 17.
     let rest = &stat[stat.rfind(')')? + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = f.get(11)?.parse().ok()?;
-    let stime: f64 = f.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
+    let x: f64 = f.get(a)?.parse().ok()?;
+    let y: f64 = f.get(b)?.parse().ok()?;
+    Some((x + y) / 100.0)
+}
+
+/// One run of the whole `whosaid extract` process over the corpus file.
+struct ProcessRun {
+    seconds: f64,
+    cpu: Option<f64>,
+    output_bytes: u64,
+}
+
+fn run_process(bin: &Path, data: &Path, profile: &str, jobs: usize, out: &Path) -> Result<ProcessRun, String> {
+    let file = std::fs::File::create(out).map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
+    let cpu_before = children_cpu_seconds();
+    let start = Instant::now();
+    let result = std::process::Command::new(bin)
+        .arg("extract")
+        .arg(data)
+        .args(["-j", &jobs.to_string(), "-q", "--profile", profile])
+        .stdout(file)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .map_err(|e| format!("{}: cannot run: {e}", bin.display()))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let cpu = children_cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
+    if !result.status.success() {
+        return Err(format!(
+            "{} extract --profile {profile} failed ({}): {}",
+            bin.display(),
+            result.status,
+            String::from_utf8_lossy(&result.stderr).trim()
+        ));
+    }
+    let output_bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    Ok(ProcessRun { seconds, cpu, output_bytes })
 }
 
 /// The 1-minute load average at start: a busy machine makes the numbers noisy.
@@ -283,23 +361,57 @@ fn main() -> ExitCode {
     };
     let setup = t.elapsed();
 
+    let out_dir = std::env::temp_dir().join(format!("whosaid-bench-{}", std::process::id()));
+    let out_file = |p: &str| out_dir.join(format!("process-{p}.out"));
+    if args.process.is_some() {
+        if let Err(e) = std::fs::create_dir_all(&out_dir) {
+            eprintln!("whosaid-bench: {}: {e}", out_dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut process_runs: Vec<Vec<ProcessRun>> = args.profiles.iter().map(|_| Vec::new()).collect();
+    // Runs every profile once; the warm-up discards its runs.
+    let mut run_profiles = |keep: bool| -> Result<(), String> {
+        let Some(bin) = &args.process else { return Ok(()) };
+        for (i, p) in args.profiles.iter().enumerate() {
+            let r = run_process(bin, &path, p, args.process_jobs, &out_file(p))?;
+            if keep {
+                process_runs[i].push(r);
+            }
+        }
+        Ok(())
+    };
+
     let mut reference: Option<Counts> = None;
     for _ in 0..args.warmup {
         let (_, c) = pass(&pipeline, &articles, threads);
         reference.get_or_insert(c);
+        if let Err(e) = run_profiles(false) {
+            eprintln!("whosaid-bench: {e}");
+            return ExitCode::from(2);
+        }
     }
     let mut secs = Vec::with_capacity(args.reps);
-    let cpu_before = cpu_seconds();
+    let mut cpu = Some(0.0);
     for _ in 0..args.reps {
+        let cpu_before = cpu_seconds();
         let (d, c) = pass(&pipeline, &articles, threads);
+        cpu = cpu.zip(cpu_seconds().zip(cpu_before)).map(|(sum, (a, b))| sum + a - b);
         if let Some(r) = reference {
             // The pipeline is deterministic: every pass must agree.
             assert_eq!(r, c, "passes disagree: the pipeline is not deterministic");
         }
         reference.get_or_insert(c);
         secs.push(d.as_secs_f64());
+        // The whole process right after, so both see the same machine load.
+        if let Err(e) = run_profiles(true) {
+            eprintln!("whosaid-bench: {e}");
+            return ExitCode::from(2);
+        }
     }
-    let cpu = cpu_seconds().zip(cpu_before).map(|(a, b)| a - b);
+    if args.process.is_some() {
+        let _ = std::fs::remove_dir_all(&out_dir);
+    }
     let counts = reference.unwrap_or_default();
     let peak_kb = proc_status_kb("VmHWM");
 
@@ -311,6 +423,36 @@ fn main() -> ExitCode {
     let mbps_median = mb / med;
     // Throughput per CPU-second: robust when other work shares the machine.
     let mb_per_cpu_s = cpu.filter(|&c| c > 0.0).map(|c| mb * args.reps as f64 / c);
+
+    // The whole process per profile, beside the in-process figures.
+    let process: Vec<(String, Value)> = args
+        .profiles
+        .iter()
+        .zip(&process_runs)
+        .filter(|(_, runs)| !runs.is_empty())
+        .map(|(p, runs)| {
+            let s: Vec<f64> = runs.iter().map(|r| r.seconds).collect();
+            let med_s = median(&s);
+            let cpus: Option<Vec<f64>> = runs.iter().map(|r| r.cpu).collect();
+            let cpu_total: Option<f64> = cpus.as_ref().map(|c| c.iter().sum());
+            let mbps = mb / med_s;
+            let per_cpu = cpu_total.filter(|&c| c > 0.0).map(|c| mb * runs.len() as f64 / c);
+            let out_bytes = runs.last().map(|r| r.output_bytes).unwrap_or(0);
+            let v = json!({
+                "profile": p,
+                "seconds_per_run": s,
+                "seconds_median": med_s,
+                "mb_per_s": mbps,
+                "cpu_seconds": cpu_total,
+                "mb_per_cpu_s": per_cpu,
+                "ratio_wall": mbps / mbps_median,
+                "ratio_cpu": per_cpu.zip(mb_per_cpu_s).map(|(a, b)| a / b),
+                "output_bytes": out_bytes,
+                "output_per_input_byte": out_bytes as f64 / bytes as f64,
+            });
+            (p.clone(), v)
+        })
+        .collect();
 
     let out = json!({
         "tool": "whosaid",
@@ -341,6 +483,12 @@ fn main() -> ExitCode {
             "mentions": counts.mentions,
             "sentences": counts.sentences,
         },
+        "process": args.process.as_ref().map(|bin| json!({
+            "bin": bin.display().to_string(),
+            "command": format!("{} extract {} -j {} -q --profile PROFILE > FILE", bin.display(), path.display(), args.process_jobs),
+            "jobs": args.process_jobs,
+            "profiles": process.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(),
+        })),
     });
     if let Some(p) = &args.json_out {
         if let Err(e) = std::fs::write(p, format!("{out}\n")) {
@@ -387,6 +535,38 @@ fn main() -> ExitCode {
             "  output     {} statements, {} entities, {} mentions, {} sentences per pass",
             counts.statements, counts.entities, counts.mentions, counts.sentences
         );
+        if let Some(bin) = &args.process {
+            println!(
+                "  process    {} extract DATA -j {} -q --profile P > file, one run after each pass; ratio = process / in-process",
+                bin.display(),
+                args.process_jobs
+            );
+            println!(
+                "  {:<10} {:>9} {:>8} {:>11} {:>9} {:>10}",
+                "profile", "MB/s", "ratio", "MB/CPU-s", "ratio", "output"
+            );
+            println!(
+                "  {:<10} {:>9.2} {:>8} {:>11} {:>9} {:>10}",
+                "in-process",
+                mbps_median,
+                "1",
+                mb_per_cpu_s.map_or("n/a".into(), |r| format!("{r:.2}")),
+                "1",
+                "-"
+            );
+            for (p, v) in &process {
+                let f = |k: &str| v[k].as_f64().map_or("n/a".to_string(), |x| format!("{x:.2}"));
+                println!(
+                    "  {:<10} {:>9} {:>8} {:>11} {:>9} {:>9.1}x",
+                    p,
+                    f("mb_per_s"),
+                    f("ratio_wall"),
+                    f("mb_per_cpu_s"),
+                    f("ratio_cpu"),
+                    v["output_per_input_byte"].as_f64().unwrap_or(0.0)
+                );
+            }
+        }
     }
     ExitCode::SUCCESS
 }

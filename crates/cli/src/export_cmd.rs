@@ -129,7 +129,8 @@ pub(crate) fn export(args: ExportArgs) -> Result<ExitCode> {
 }
 
 /// `whosaid extract --format csv|graphml|dna`: documents stream through the
-/// batch runner as JSON lines, are read back into rows, and written at the end.
+/// batch runner, each turned into its rows in memory (no JSON text written or
+/// parsed back), and the export is written at the end.
 pub(crate) fn extract_to(
     pipeline: &Pipeline,
     paths: &[PathBuf],
@@ -141,19 +142,12 @@ pub(crate) fn extract_to(
 ) -> Result<whosaid_batch::Summary> {
     let filter = spec.filter()?;
     let mut corpus = Corpus::default();
-    let mut bad = None;
-    let mut write = |line: &str| -> std::io::Result<()> {
-        match serde_json::from_str::<whosaid_document::output::JsonDocument>(line) {
-            Ok(doc) => corpus.push(&doc, &filter, &|_| None),
-            Err(e) => bad = Some(e.to_string()),
-        }
+    let mut sink = |doc: &whosaid::Document, _: &whosaid_batch::DocInfo| -> std::io::Result<()> {
+        corpus.push(&whosaid_document::output::JsonDocument::from_document(doc), &filter, &|_| None);
         Ok(())
     };
     let mut report = |msg: &str| eprintln!("whosaid: {msg}");
-    let summary = whosaid_batch::run(pipeline, paths, opts, &mut write, &mut report)?;
-    if let Some(e) = bad {
-        anyhow::bail!("internal: a document did not read back: {e}");
-    }
+    let summary = whosaid_batch::run_documents(pipeline, paths, opts, &mut sink, &mut report)?;
     emit(&corpus, target, spec, output, quiet)?;
     Ok(summary)
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use whosaid::Pipeline;
-use whosaid_batch::{Options, OutputFormat};
+use whosaid_batch::{DocInfo, Options, OutputFormat, Profile, Renderer};
 use whosaid_lexicon::Lexicon;
 use whosaid_read::JsonlFields;
 
@@ -30,7 +30,7 @@ mod train_cmd;
 #[derive(Subcommand)]
 enum Command {
     /// Extract entities and attributed statements from articles.
-    Extract(ExtractArgs),
+    Extract(Box<ExtractArgs>),
     /// Score extraction against an annotated corpus (PolNeAR JSONL).
     Eval(eval_cmd::EvalArgs),
     /// Train the attribution model on PolNeAR (dev scores after each epoch).
@@ -77,6 +77,17 @@ enum Format {
     Parquet,
 }
 
+/// What of each document `extract` writes.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+enum ProfileArg {
+    /// The whole whosaid/1 document: text, spans, entities, statements (default).
+    Full,
+    /// Statements only, speakers resolved (whosaid-statements/1): a fraction of the size.
+    Statements,
+    /// One line per statement: speaker | cue | kind | content (as --format table).
+    Table,
+}
+
 #[derive(clap::Args)]
 struct ExtractArgs {
     /// Files (text, HTML, JSONL, WARC, WARC.gz) or directories; "-" reads stdin.
@@ -87,6 +98,9 @@ struct ExtractArgs {
     published: Option<String>,
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// What of each document is written: full, statements or table (see README "Output profiles").
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
     /// Extra lexicon entries (TOML; see README "Extending the lexicons").
     #[arg(long)]
     lexicon: Option<PathBuf>,
@@ -137,7 +151,7 @@ const MAX_JOBS: usize = 256;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Extract(args) => extract(args),
+        Command::Extract(args) => extract(*args),
         Command::Eval(args) => eval_cmd::run(args),
         Command::EvalHtml(args) => eval_html_cmd::run(args),
         Command::Train(args) => train_cmd::run(args),
@@ -238,7 +252,28 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         && args.output.is_none()
         && whosaid_read::sniff::sniff_path(&paths[0])
             .is_ok_and(|f| matches!(f, whosaid_read::Format::Text | whosaid_read::Format::Html));
-    let format = match args.format.unwrap_or(if single_file { Format::Json } else { Format::Jsonl }) {
+    // --profile table is --format table; the JSON formats take the other profiles.
+    let profile = match (args.profile, args.format) {
+        (None, _) => Profile::Full,
+        (Some(ProfileArg::Table), None | Some(Format::Table)) => Profile::Table,
+        (Some(ProfileArg::Table), Some(_)) => {
+            anyhow::bail!("--profile table is a table: it cannot be written as --format json/jsonl or an export format")
+        }
+        (Some(ProfileArg::Full), _) => Profile::Full,
+        (Some(ProfileArg::Statements), Some(Format::Table)) => {
+            anyhow::bail!("--format table is the table profile: use --profile statements with --format json or jsonl")
+        }
+        (Some(ProfileArg::Statements), Some(Format::Csv | Format::Graphml | Format::Dna | Format::Parquet)) => {
+            anyhow::bail!("--profile statements writes JSON; the export formats (csv, graphml, dna, parquet) have their own tables")
+        }
+        (Some(ProfileArg::Statements), _) => Profile::Statements,
+    };
+    let default_format = match profile {
+        Profile::Table => Format::Table,
+        _ if single_file => Format::Json,
+        _ => Format::Jsonl,
+    };
+    let format = match args.format.unwrap_or(default_format) {
         Format::Jsonl => OutputFormat::Jsonl,
         Format::Json => OutputFormat::Json,
         Format::Table => OutputFormat::Table,
@@ -259,6 +294,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
     if args.resume && format != OutputFormat::Jsonl {
         anyhow::bail!("--resume works with --format jsonl only (table and indented JSON cannot be resumed)");
     }
+    // Resume finds where a run stopped by the ids and texts of full documents.
+    if args.resume && profile != Profile::Full {
+        anyhow::bail!("--resume works with --profile full only (the statements profile has no text to resume by)");
+    }
     let resume = match (&args.output, args.resume) {
         (Some(out), true) => {
             whosaid_batch::prepare_resume(out).with_context(|| format!("{}: cannot resume", out.display()))?
@@ -271,6 +310,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
             .clamp(1, MAX_JOBS),
         format,
+        profile,
         fields: JsonlFields {
             text: args.text_field,
             html: args.html_field,
@@ -301,8 +341,9 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
                 .open(out)
                 .with_context(|| format!("{}: cannot open for writing", out.display()))?;
             // One write per document: a killed run leaves whole lines behind.
-            let mut write = |doc: &str| file.write_all(format!("{doc}\n").as_bytes());
-            let summary = whosaid_batch::run(&pipeline, &paths, &opts, &mut write, &mut report)?;
+            let mut renderer = Renderer::new(format, profile);
+            let mut sink = |doc: &whosaid::Document, _: &DocInfo| file.write_all(renderer.render_line(doc));
+            let summary = whosaid_batch::run_documents(&pipeline, &paths, &opts, &mut sink, &mut report)?;
             // Only regular files can be synced (not /dev/null, a pipe or a terminal).
             if file.metadata().is_ok_and(|m| m.is_file()) {
                 file.sync_all().with_context(|| format!("{}: cannot sync", out.display()))?;
@@ -311,9 +352,10 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         }
         (None, None) => {
             let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let mut write = |doc: &str| writeln!(out, "{doc}");
-            let summary = whosaid_batch::run(&pipeline, &paths, &opts, &mut write, &mut report)?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+            let mut renderer = Renderer::new(format, profile);
+            let mut sink = |doc: &whosaid::Document, _: &DocInfo| out.write_all(renderer.render_line(doc));
+            let summary = whosaid_batch::run_documents(&pipeline, &paths, &opts, &mut sink, &mut report)?;
             out.flush()?;
             summary
         }

@@ -203,12 +203,14 @@ fn extract_item(
         };
         let mut messages: Vec<String> = Vec::new();
         let mut report = |m: &str| messages.push(m.to_string());
-        let mut write = |line: &str| -> std::io::Result<()> {
-            docs.push(serde_json::from_str(line).map_err(std::io::Error::other)?);
+        // Documents straight from the batch (duplicate_of set), no JSON text in between.
+        let mut sink = |doc: &whosaid::Document, _: &whosaid_batch::DocInfo| -> std::io::Result<()> {
+            docs.push(JsonDocument::from_document(doc));
             Ok(())
         };
         let inputs = [path.to_path_buf()];
-        match whosaid_batch::run(pipeline.as_ref().expect("loaded"), &inputs, &opts, &mut write, &mut report) {
+        let pipeline = pipeline.as_ref().expect("loaded");
+        match whosaid_batch::run_documents(pipeline, &inputs, &opts, &mut sink, &mut report) {
             Ok(summary) if summary.errors + summary.truncated > 0 => {
                 problems.extend(messages);
                 if problems.is_empty() {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::ValueEnum;
-use whosaid_batch::{Options, OutputFormat};
+use whosaid_batch::{DocInfo, Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
 use whosaid_read::documents::{self as input, Layout};
 use whosaid_read::JsonlFields;
@@ -220,6 +220,36 @@ enum Segment {
     Stored(PathBuf, Layout),
 }
 
+/// A document for the store: read from `whosaid extract` output, or handed
+/// over by a batch run with what it knows about it.
+#[derive(Clone, Copy)]
+enum Put<'a> {
+    Json(&'a JsonDocument),
+    Extracted(&'a whosaid::Document, &'a DocInfo),
+}
+
+impl Put<'_> {
+    fn source(&self) -> &str {
+        match self {
+            Put::Json(d) => &d.source,
+            Put::Extracted(d, _) => &d.source,
+        }
+    }
+    /// The store's key ([`whosaid_store::document_key`]; the batch computed the same one).
+    fn key(&self) -> String {
+        match self {
+            Put::Json(d) => whosaid_store::document_key(d),
+            Put::Extracted(_, info) => info.id.clone(),
+        }
+    }
+    fn statements(&self) -> usize {
+        match self {
+            Put::Json(d) => d.statements.len(),
+            Put::Extracted(d, _) => d.statements.len(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Totals {
     inserted: usize,
@@ -274,13 +304,17 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             );
         }
     };
-    // Puts one document; commits on batch size (inside put) or every 2 seconds.
-    let mut put = |doc: &JsonDocument,
+    // Puts one document (a stored `whosaid/1` one, or one straight from the
+    // pipeline); commits on batch size (inside put) or every 2 seconds.
+    let mut put = |doc: Put<'_>,
                    writer: &mut dyn DocSink,
                    totals: &mut Totals,
                    stored_total: &mut usize|
      -> std::result::Result<(), whosaid_store::Error> {
-        let (outcome, committed) = writer.put(doc)?;
+        let (outcome, committed) = match doc {
+            Put::Json(d) => writer.put(d)?,
+            Put::Extracted(d, _) => writer.put_document(d)?,
+        };
         match outcome {
             whosaid_store::Outcome::Inserted => totals.inserted += 1,
             whosaid_store::Outcome::Updated => totals.updated += 1,
@@ -289,15 +323,15 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                 eprintln!(
                     "whosaid: {}: id '{}' appears again with different content in this ingest: kept the first, \
                      this one is not stored",
-                    doc.source,
-                    whosaid_store::document_key(doc)
+                    doc.source(),
+                    doc.key()
                 );
                 totals.errors += 1;
                 return Ok(());
             }
         }
         if outcome != whosaid_store::Outcome::Unchanged {
-            totals.statements += doc.statements.len();
+            totals.statements += doc.statements();
         }
         let committed = match committed {
             Some(c) => Some(c),
@@ -324,7 +358,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                             if doc.meta.published.is_none() {
                                 doc.meta.published = published.map(whosaid_document::dates::format_ymd);
                             }
-                            put(&doc, writer.as_mut(), &mut totals, &mut stored_total)?;
+                            put(Put::Json(&doc), writer.as_mut(), &mut totals, &mut stored_total)?;
                         }
                         Err(e) => {
                             eprintln!("whosaid: {e}");
@@ -362,13 +396,14 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                     ..Options::default()
                 };
                 let mut report = |msg: &str| eprintln!("whosaid: {msg}");
-                let mut write = |line: &str| -> std::io::Result<()> {
-                    let doc: JsonDocument = serde_json::from_str(line).map_err(std::io::Error::other)?;
-                    put(&doc, writer.as_mut(), &mut totals, &mut stored_total)
+                // The batch hands over each Document (duplicate_of set): stored
+                // as it is, never rendered to JSON text and parsed back.
+                let mut sink = |doc: &whosaid::Document, info: &DocInfo| -> std::io::Result<()> {
+                    put(Put::Extracted(doc, info), writer.as_mut(), &mut totals, &mut stored_total)
                         .map_err(|e| std::io::Error::other(e.to_string()))
                 };
-                let summary =
-                    whosaid_batch::run(pipeline, &paths, &opts, &mut write, &mut report).context("ingest stopped")?;
+                let summary = whosaid_batch::run_documents(pipeline, &paths, &opts, &mut sink, &mut report)
+                    .context("ingest stopped")?;
                 totals.errors += summary.errors + summary.truncated;
             }
         }

@@ -358,10 +358,431 @@ impl JsonDocument {
 
 /// Serialise one document as a single JSON line (no trailing newline).
 pub fn to_json_line(doc: &Document) -> String {
-    serde_json::to_string(&JsonDocument::from_document(doc)).expect("plain data serialises")
+    let mut out = Vec::new();
+    write_document(doc, false, &mut out);
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// Serialise one document as indented JSON.
 pub fn to_json_pretty(doc: &Document) -> String {
-    serde_json::to_string_pretty(&JsonDocument::from_document(doc)).expect("plain data serialises")
+    let mut out = Vec::new();
+    write_document(doc, true, &mut out);
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Appends `doc` as `whosaid/1` JSON (compact, or indented when `pretty`) to
+/// `out`, straight from the [`Document`]: the same bytes as serialising
+/// [`JsonDocument::from_document`], without building it (no `String` per span).
+pub fn write_document(doc: &Document, pretty: bool, out: &mut Vec<u8>) {
+    let view = View::new(doc);
+    write_with(&Full(&view), pretty, out);
+}
+
+/// Schema name of the statements profile ([`write_statements`]).
+pub const STATEMENTS_SCHEMA: &str = "whosaid-statements/1";
+
+/// The statements profile of a document: what was said, by whom, without the
+/// text and the annotation arrays. Each statement is exactly the
+/// `whosaid/1` statement object (speaker and addressee names resolved;
+/// offsets are code points into the full document's `text`; `entity`
+/// indexes the full document's `entities`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct JsonStatements {
+    pub schema: String,
+    pub source: String,
+    pub meta: JsonMeta,
+    pub headline: Option<JsonSpan>,
+    pub statements: Vec<JsonStatement>,
+    pub duplicate_of: Option<String>,
+}
+
+impl JsonStatements {
+    /// The statements profile of a full document.
+    pub fn from_json(doc: &JsonDocument) -> JsonStatements {
+        JsonStatements {
+            schema: STATEMENTS_SCHEMA.to_string(),
+            source: doc.source.clone(),
+            meta: doc.meta.clone(),
+            headline: doc.headline.clone(),
+            statements: doc.statements.clone(),
+            duplicate_of: doc.duplicate_of.clone(),
+        }
+    }
+}
+
+/// Appends the statements profile of `doc` ([`JsonStatements`], schema
+/// [`STATEMENTS_SCHEMA`]) to `out`, straight from the [`Document`].
+pub fn write_statements(doc: &Document, pretty: bool, out: &mut Vec<u8>) {
+    let view = View::new(doc);
+    write_with(&StatementsOnly(&view), pretty, out);
+}
+
+fn write_with<T: Serialize>(value: &T, pretty: bool, out: &mut Vec<u8>) {
+    // Writing plain data into a Vec cannot fail.
+    let r =
+        if pretty { serde_json::to_writer_pretty(&mut *out, value) } else { serde_json::to_writer(&mut *out, value) };
+    r.expect("plain data serialises");
+}
+
+/// A document seen as JSON: the text and its code point map, borrowed.
+struct View<'a> {
+    doc: &'a Document,
+    cm: CharMap<'a>,
+}
+
+impl<'a> View<'a> {
+    fn new(doc: &'a Document) -> View<'a> {
+        View { doc, cm: CharMap::new(&doc.text) }
+    }
+    fn span(&self, s: Span) -> SpanRef<'a> {
+        SpanRef { start: self.cm.chars(s.start), end: self.cm.chars(s.end), text: s.slice(&self.doc.text) }
+    }
+    fn actor(&self, m: usize) -> ActorRef<'a> {
+        let doc = self.doc;
+        let mention = &doc.mentions[m];
+        let entity = mention.entity;
+        ActorRef {
+            start: self.cm.chars(mention.span.start),
+            end: self.cm.chars(mention.span.end),
+            text: mention.span.slice(&doc.text),
+            name: entity.map(|e| doc.entities[e].name.as_str()),
+            entity,
+            etype: entity.map(|e| doc.entities[e].etype).unwrap_or(mention.etype).as_str(),
+        }
+    }
+    fn time(&self, t: usize) -> TimeRef<'a> {
+        let t = &self.doc.times[t];
+        TimeRef {
+            start: self.cm.chars(t.span.start),
+            end: self.cm.chars(t.span.end),
+            text: t.span.slice(&self.doc.text),
+            date: t.date.map(|d| Date(d, matches!(t.kind, crate::TimeKind::Month))),
+        }
+    }
+    fn meta(&self) -> MetaRef<'a> {
+        let m = &self.doc.meta;
+        MetaRef {
+            id: m.id.as_deref(),
+            title: m.title.as_deref(),
+            url: m.url.as_deref(),
+            outlet: m.outlet.as_deref(),
+            byline: m.byline.as_deref(),
+            published: m.published.map(|d| Date(d, false)),
+        }
+    }
+    fn headline(&self) -> Option<SpanRef<'a>> {
+        self.doc.paragraphs.iter().find(|p| p.is_headline).map(|p| self.span(p.span))
+    }
+}
+
+/// The `statements` array.
+struct Statements<'v, 'a>(&'v View<'a>);
+
+impl Serialize for Statements<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        s.collect_seq((0..v.doc.statements.len()).map(|id| StatementRef { view: v, id }))
+    }
+}
+
+/// A sequence serialised from an iterator made on demand (no `Vec`).
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// A date as `YYYY-MM-DD`, or `YYYY-MM` when the flag is set (chrono's `%Y`
+/// form, without going through its formatter for the common years).
+struct Date(chrono::NaiveDate, bool);
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use chrono::Datelike;
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if !(0..=9999).contains(&y) {
+            let f = if self.1 { "%Y-%m" } else { "%Y-%m-%d" };
+            return s.serialize_str(&self.0.format(f).to_string());
+        }
+        let digits = |n: u32, out: &mut [u8]| {
+            let mut n = n;
+            for b in out.iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        let mut buf = *b"0000-00-00";
+        digits(y as u32, &mut buf[0..4]);
+        digits(m, &mut buf[5..7]);
+        digits(d, &mut buf[8..10]);
+        let len = if self.1 { 7 } else { 10 };
+        s.serialize_str(std::str::from_utf8(&buf[..len]).expect("ASCII digits"))
+    }
+}
+
+#[derive(Serialize)]
+struct SpanRef<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct MetaRef<'a> {
+    id: Option<&'a str>,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
+    outlet: Option<&'a str>,
+    byline: Option<&'a str>,
+    published: Option<Date>,
+}
+
+#[derive(Serialize)]
+struct RemovedRef<'a> {
+    raw_start: usize,
+    raw_end: usize,
+    text: &'a str,
+    reason: &'static str,
+}
+
+#[derive(Serialize)]
+struct MentionRef<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct TimeRef<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    date: Option<Date>,
+}
+
+#[derive(Serialize)]
+struct CueRef<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    lemma: &'a str,
+}
+
+#[derive(Serialize)]
+struct ActorRef<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    name: Option<&'a str>,
+    entity: Option<usize>,
+    #[serde(rename = "type")]
+    etype: &'static str,
+}
+
+#[derive(Serialize)]
+struct IssueRef<'a> {
+    issue: &'a str,
+    category: Option<&'a str>,
+    origin: &'static str,
+    term: SpanRef<'a>,
+    stance: &'static str,
+    confidence: f32,
+    evidence: Option<SpanRef<'a>>,
+    rule: &'a str,
+}
+
+#[derive(Serialize)]
+struct TermRef<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    term: &'a str,
+    group: &'a str,
+    kind: &'a str,
+    variant_of: &'a str,
+}
+
+/// `JsonEntity`'s fields, in its order.
+struct EntityRef<'v, 'a> {
+    view: &'v View<'a>,
+    id: usize,
+}
+
+impl Serialize for EntityRef<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let v = self.view;
+        let e = &v.doc.entities[self.id];
+        let mut st = s.serialize_struct("JsonEntity", 6)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("name", &e.name)?;
+        st.serialize_field("type", e.etype.as_str())?;
+        st.serialize_field("titles", &e.titles)?;
+        st.serialize_field("metonym_of", &e.metonym_of)?;
+        st.serialize_field(
+            "mentions",
+            &Seq(|| {
+                e.mentions.iter().map(|&m| {
+                    let m = &v.doc.mentions[m];
+                    MentionRef {
+                        start: v.cm.chars(m.span.start),
+                        end: v.cm.chars(m.span.end),
+                        text: m.span.slice(&v.doc.text),
+                        kind: m.kind.as_str(),
+                    }
+                })
+            }),
+        )?;
+        st.end()
+    }
+}
+
+/// `JsonStatement`'s fields, in its order.
+struct StatementRef<'v, 'a> {
+    view: &'v View<'a>,
+    id: usize,
+}
+
+impl Serialize for StatementRef<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let v = self.view;
+        let doc = v.doc;
+        let id = self.id;
+        let st_ = &doc.statements[id];
+        let mut st = s.serialize_struct("JsonStatement", 13)?;
+        st.serialize_field("id", &id)?;
+        st.serialize_field("kind", st_.kind.as_str())?;
+        st.serialize_field("content", &v.span(st_.content))?;
+        st.serialize_field(
+            "parts",
+            &Seq(|| {
+                let one = st_.parts.is_empty().then_some(st_.content);
+                one.into_iter().chain(st_.parts.iter().copied()).map(|p| v.span(p))
+            }),
+        )?;
+        st.serialize_field(
+            "cue",
+            &st_.cue.map(|c| CueRef {
+                start: v.cm.chars(c.start),
+                end: v.cm.chars(c.end),
+                text: c.slice(&doc.text),
+                lemma: &st_.cue_lemma,
+            }),
+        )?;
+        st.serialize_field("speaker", &st_.speaker.map(|m| v.actor(m)))?;
+        st.serialize_field("addressee", &st_.addressee.map(|m| v.actor(m)))?;
+        st.serialize_field("time", &st_.time.map(|t| v.time(t)))?;
+        st.serialize_field("confidence", &((st_.confidence * 100.0).round() / 100.0))?;
+        st.serialize_field("rule", st_.rule)?;
+        st.serialize_field(
+            "issues",
+            &Seq(|| {
+                let from = doc.codings.partition_point(|c| c.statement < id);
+                doc.codings[from..].iter().take_while(move |c| c.statement == id).map(|c| IssueRef {
+                    issue: &c.issue,
+                    category: c.category.as_deref(),
+                    origin: c.origin.as_str(),
+                    term: v.span(c.term),
+                    stance: c.stance.as_str(),
+                    confidence: (c.confidence * 100.0).round() / 100.0,
+                    evidence: c.evidence.map(|e| v.span(e)),
+                    rule: c.rule,
+                })
+            }),
+        )?;
+        st.serialize_field(
+            "targets",
+            &Seq(|| {
+                let from = doc.references.partition_point(|r| r.statement < id);
+                doc.references[from..].iter().take_while(move |r| r.statement == id).map(|r| v.actor(r.mention))
+            }),
+        )?;
+        st.end()
+    }
+}
+
+/// `JsonDocument`'s fields, in its order.
+struct Full<'v, 'a>(&'v View<'a>);
+
+impl Serialize for Full<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let v = self.0;
+        let doc = v.doc;
+        let mut st = s.serialize_struct("JsonDocument", 15)?;
+        st.serialize_field("schema", SCHEMA)?;
+        st.serialize_field("source", &doc.source)?;
+        st.serialize_field("meta", &v.meta())?;
+        st.serialize_field(
+            "raw_map",
+            &Seq(|| {
+                doc.offsets.pieces.iter().map(|p| {
+                    let start = v.cm.chars(p.clean);
+                    [start, p.raw, v.cm.chars(p.clean + p.len) - start]
+                })
+            }),
+        )?;
+        st.serialize_field("text", &doc.text)?;
+        st.serialize_field(
+            "boilerplate",
+            &Seq(|| {
+                doc.removed.iter().map(|r| RemovedRef {
+                    raw_start: r.raw.start,
+                    raw_end: r.raw.end,
+                    text: &r.text,
+                    reason: r.kind.as_str(),
+                })
+            }),
+        )?;
+        st.serialize_field("headline", &v.headline())?;
+        st.serialize_field("paragraphs", &Seq(|| doc.paragraphs.iter().map(|p| v.span(p.span))))?;
+        st.serialize_field("sentences", &Seq(|| doc.sentences.iter().map(|s| v.span(s.span))))?;
+        st.serialize_field("quotations", &Seq(|| doc.quotations.iter().map(|q| v.span(q.span))))?;
+        st.serialize_field("entities", &Seq(|| (0..doc.entities.len()).map(|id| EntityRef { view: v, id })))?;
+        st.serialize_field("times", &Seq(|| (0..doc.times.len()).map(|t| v.time(t))))?;
+        st.serialize_field("statements", &Statements(v))?;
+        st.serialize_field(
+            "terminology",
+            &Seq(|| {
+                doc.terms.iter().map(|t| TermRef {
+                    start: v.cm.chars(t.span.start),
+                    end: v.cm.chars(t.span.end),
+                    text: t.span.slice(&doc.text),
+                    term: &t.term,
+                    group: &t.group,
+                    kind: &t.kind,
+                    variant_of: &t.variant_of,
+                })
+            }),
+        )?;
+        st.serialize_field("duplicate_of", &doc.duplicate_of)?;
+        st.end()
+    }
+}
+
+/// `JsonStatements`' fields, in its order.
+struct StatementsOnly<'v, 'a>(&'v View<'a>);
+
+impl Serialize for StatementsOnly<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let v = self.0;
+        let mut st = s.serialize_struct("JsonStatements", 6)?;
+        st.serialize_field("schema", STATEMENTS_SCHEMA)?;
+        st.serialize_field("source", &v.doc.source)?;
+        st.serialize_field("meta", &v.meta())?;
+        st.serialize_field("headline", &v.headline())?;
+        st.serialize_field("statements", &Statements(v))?;
+        st.serialize_field("duplicate_of", &v.doc.duplicate_of)?;
+        st.end()
+    }
 }

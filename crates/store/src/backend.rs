@@ -21,6 +21,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use whosaid_document::output::JsonDocument;
+use whosaid_document::Document;
 
 use crate::{
     ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, Outcome, Pending, Result, SearchQuery, SearchResults,
@@ -93,6 +94,12 @@ pub trait DocSink {
     /// Stores one document in the open batch; returns what it did and, when
     /// it filled the batch, the counts of the batch just committed.
     fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)>;
+    /// [`DocSink::put`] of a document straight from the pipeline (a batch
+    /// run's sink): its `whosaid/1` form is built in memory, never rendered
+    /// to JSON text and parsed back. `duplicate_of` is kept as set.
+    fn put_document(&mut self, doc: &Document) -> Result<(Outcome, Option<Pending>)> {
+        self.put(&JsonDocument::from_document(doc))
+    }
     /// Commits the open batch; everything counted is durable when it returns.
     fn commit(&mut self) -> Result<Pending>;
     /// Commits and re-links actors across the store.

@@ -3,7 +3,8 @@
 //! from the CLI and served read-only to a local web app.
 //!
 //! ```text
-//!  JsonDocument ──Writer::put──► documents, entities, mentions, statements
+//!  Document ──Writer::put_document─┐ (in memory, no JSON text parsed)
+//!  JsonDocument ──Writer::put──────┴► documents, entities, mentions, statements
 //!                                 actors (+ aliases) linked by normalised name + type
 //!                                 statements_fts / documents_fts (triggers keep them in step)
 //!  Store::search / actors / document / actor  ◄── CLI (search, actors, show) and server
@@ -323,6 +324,12 @@ impl Writer<'_> {
         }
         let committed = if self.pending.documents() >= self.batch_size { Some(self.commit()?) } else { None };
         Ok((outcome, committed))
+    }
+
+    /// [`Writer::put`] of a document straight from the pipeline: its
+    /// `whosaid/1` form is built in memory (no JSON text parsed back).
+    pub fn put_document(&mut self, doc: &whosaid_document::Document) -> Result<(Outcome, Option<Pending>)> {
+        self.put(&JsonDocument::from_document(doc))
     }
 
     /// Documents put since the last commit.
