@@ -28,7 +28,8 @@ use postgres::{Client, NoTls};
 use whosaid_document::output::JsonDocument;
 use whosaid_store::backend::{redact_url, BatchReport, DocSink, StatementStore, StoreStats};
 use whosaid_store::{
-    ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, Outcome, Pending, Result, SearchQuery, SearchResults,
+    ActorLink, ActorProfile, ActorSummary, ActorsQuery, DocumentPage, DocumentSummary, DocumentView, DocumentsQuery,
+    Error, Outcome, OutletDocuments, Pending, Result, SearchQuery, SearchResults,
 };
 
 pub use schema::SCHEMA_VERSION;
@@ -125,6 +126,20 @@ impl PgStore {
             )));
         }
         Ok(store)
+    }
+
+    /// Cancels any statement of this session running longer than `limit`
+    /// (PostgreSQL's `statement_timeout`; the error then carries SQLSTATE 57014).
+    pub fn set_statement_timeout(&mut self, limit: Duration) -> Result<()> {
+        let name = self.name.clone();
+        self.client
+            .batch_execute(&format!("SET statement_timeout = {}", limit.as_millis().max(1)))
+            .map_err(|e| db_err(&name, e))
+    }
+
+    /// Whether the connection to the server was lost (a pool then reconnects).
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
     }
 
     fn version(&mut self) -> Result<i64> {
@@ -444,6 +459,21 @@ impl StatementStore for PgStore {
     }
     fn actor_links(&mut self) -> Result<Vec<ActorLink>> {
         query::actor_links(self)
+    }
+    fn documents(&mut self, q: &DocumentsQuery) -> Result<DocumentPage> {
+        query::documents(self, q)
+    }
+    fn document_view(&mut self, id: i64) -> Result<Option<DocumentView>> {
+        query::document_view(self, id)
+    }
+    fn actor_profile(&mut self, id: i64, limit: usize, offset: usize) -> Result<Option<ActorProfile>> {
+        query::actor_profile(self, id, limit, offset)
+    }
+    fn outlet_counts(&mut self) -> Result<Vec<OutletDocuments>> {
+        query::outlet_counts(self)
+    }
+    fn state_key(&mut self) -> Result<String> {
+        query::state_key(self)
     }
     fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
         if kind != "merge" && kind != "split" {
