@@ -135,6 +135,7 @@ fn open_conn(target: &Target) -> Result<Slot> {
         Target::Postgres(url) => {
             let mut store = PgStore::open_read_only(url)?;
             store.set_statement_timeout(QUERY_TIMEOUT)?;
+            store.tune_for_serving()?;
             Conn::Pg(Box::new(store))
         }
     };

@@ -44,6 +44,9 @@ pub struct PgStore {
     pub(crate) name: String,
     /// Prepared statements and per-transaction state of `ingest_batch`.
     state: ingest::BatchState,
+    /// The read queries prepared on this connection, by SQL text
+    /// ([`PgStore::prepared`]): parsed once per connection, not per request.
+    read_statements: std::collections::HashMap<String, postgres::Statement>,
 }
 
 /// A database error with the URL (password hidden) and the server's words.
@@ -98,7 +101,7 @@ impl PgStore {
             let why = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
             Error::Db(format!("{name}: cannot connect to PostgreSQL: {why}"))
         })?;
-        Ok(PgStore { client, name, state: ingest::BatchState::default() })
+        Ok(PgStore { client, name, state: ingest::BatchState::default(), read_statements: Default::default() })
     }
 
     /// Connects and migrates the database to the current schema (creating it
@@ -135,6 +138,36 @@ impl PgStore {
         self.client
             .batch_execute(&format!("SET statement_timeout = {}", limit.as_millis().max(1)))
             .map_err(|e| db_err(&name, e))
+    }
+
+    /// Tunes this session for many short interactive reads (the server's
+    /// connections): no parallel workers (on a small machine serving many
+    /// clients a Gather costs more than it saves), no JIT (compiling takes
+    /// longer than these queries run), and a custom plan for every execution
+    /// of a prepared statement (a full-text query's selectivity decides the plan).
+    pub fn tune_for_serving(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.client
+            .batch_execute(
+                "SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan",
+            )
+            .map_err(|e| db_err(&name, e))
+    }
+
+    /// The prepared statement for `sql`, prepared on first use (at most 512
+    /// kept per connection; the filters a search combines give a bounded
+    /// number of texts).
+    pub(crate) fn prepared(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.read_statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let name = self.name.clone();
+        let st = self.client.prepare(sql).map_err(|e| db_err(&name, e))?;
+        if self.read_statements.len() >= 512 {
+            self.read_statements.clear();
+        }
+        self.read_statements.insert(sql.to_string(), st.clone());
+        Ok(st)
     }
 
     /// Whether the connection to the server was lost (a pool then reconnects).

@@ -123,22 +123,37 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
         conds.push(format!("s.kind = ANY(${})", args.len()));
     }
     let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
-    let name = store.name.clone();
-    let e = |e| db_err(&name, e);
-    let total: i64 =
-        store.client.query_one(&format!("SELECT count(*) FROM statements s{where_}"), &refs(&args)).map_err(e)?.get(0);
     let order = match (q.sort, &rank) {
         (Sort::Relevance, Some(r)) => format!("{r}, s.published DESC NULLS LAST, s.id"),
         (Sort::Relevance | Sort::Newest, _) => "s.published DESC NULLS LAST, s.doc_id DESC, s.idx".to_string(),
         (Sort::Oldest, _) => "s.published ASC NULLS FIRST, s.doc_id, s.idx".to_string(),
     };
+    // One pass over the matches: the inner query counts them (a window over
+    // all of them) while it keeps the top LIMIT + OFFSET by the sort key, so
+    // each matching row is read once, not once for the count and again for
+    // the page; only the page's rows are then joined to their documents.
+    args.push(Box::new(q.limit.min(i64::MAX as usize) as i64));
+    let lim = args.len();
+    args.push(Box::new(q.offset.min(i64::MAX as usize) as i64));
+    let off = args.len();
     let sql = format!(
-        "SELECT {HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.doc_id{where_} ORDER BY {order} \
-         LIMIT {} OFFSET {}",
-        q.limit.min(i64::MAX as usize) as i64,
-        q.offset.min(i64::MAX as usize) as i64
+        "SELECT {HIT_COLUMNS}, t.total FROM (SELECT s.id, count(*) OVER () AS total FROM statements s{where_} \
+         ORDER BY {order} LIMIT ${lim} OFFSET ${off}) t JOIN statements s ON s.id = t.id \
+         JOIN documents d ON d.id = s.doc_id ORDER BY {order}"
     );
-    let rows = store.client.query(&sql, &refs(&args)).map_err(e)?;
+    let name = store.name.clone();
+    let e = |e| db_err(&name, e);
+    let st = store.prepared(&sql)?;
+    let rows = store.client.query(&st, &refs(&args)).map_err(e)?;
+    let total: i64 = match rows.first() {
+        Some(r) => r.get(20),
+        None if q.offset == 0 => 0,
+        // A page past the end: count on its own.
+        None => {
+            let st = store.prepared(&format!("SELECT count(*) FROM statements s{where_}"))?;
+            store.client.query_one(&st, &refs(&args[..lim - 1])).map_err(e)?.get(0)
+        }
+    };
     Ok(SearchResults { total, limit: q.limit, offset: q.offset, results: rows.iter().map(hit_from_row).collect() })
 }
 
