@@ -881,6 +881,24 @@ mod tests {
     }
 
     #[test]
+    fn store_errors_map_to_statuses() {
+        let status = |e| error_reply(e).status;
+        assert_eq!(status(Error::Invalid("since".into())), 400);
+        assert_eq!(status(Error::Unsupported("not on postgres yet".into())), 501);
+        assert_eq!(status(Error::Db("database: interrupted".into())), 503);
+        assert_eq!(
+            status(Error::Db("postgres://h/d: 57014: canceling statement due to statement timeout".into())),
+            503
+        );
+        assert_eq!(status(Error::Db("disk I/O error".into())), 500);
+        let r = error_reply(Error::Unsupported("the outlet comparison is not available on postgres yet".into()));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["error"]["status"], 501);
+        assert!(v["error"]["message"].as_str().unwrap().contains("postgres"));
+        assert_eq!(reason(501), "Not Implemented");
+    }
+
+    #[test]
     fn hosts() {
         assert!(host_allowed(Some("127.0.0.1:8377"), 8377));
         assert!(host_allowed(Some("localhost:8377"), 8377));

@@ -15,6 +15,7 @@
 //! linking tables in `SHARE ROW EXCLUSIVE` mode for its transaction, so it sees
 //! a consistent corpus and writers wait for it (and it for them).
 
+mod corpus;
 mod ingest;
 mod query;
 pub mod queue;
@@ -507,6 +508,9 @@ impl StatementStore for PgStore {
     }
     fn state_key(&mut self) -> Result<String> {
         query::state_key(self)
+    }
+    fn corpus(&mut self) -> Result<whosaid_compare::Corpus> {
+        corpus::corpus(self)
     }
     fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
         if kind != "merge" && kind != "split" {
