@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use whosaid_compare::profiles::{OutletProfile, ProfileOptions};
 use whosaid_compare::stories::{Story, StoryOptions};
-use whosaid_store::Store;
 
 use crate::store_cmd::{clip, csv_field, write_table, ListFormat};
 
@@ -65,8 +64,9 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-fn open(db: &std::path::Path) -> Result<Store> {
-    Ok(Store::open_read_only(db)?)
+/// The comparison's input from `--db` (a SQLite file or a postgres:// URL).
+fn corpus(db: &std::path::Path) -> Result<whosaid_compare::Corpus> {
+    Ok(crate::db::open_store_read_only(db)?.corpus()?)
 }
 
 fn top_actors(p: &OutletProfile, n: usize) -> String {
@@ -81,9 +81,8 @@ pub fn outlets(args: OutletsArgs) -> Result<ExitCode> {
     if !(args.prior > 0.0 && args.prior.is_finite()) {
         anyhow::bail!("--prior must be a positive number");
     }
-    let store = open(&args.db)?;
     let opts = ProfileOptions { top_actors: args.top, top_words: args.words, prior: args.prior, ..Default::default() };
-    let report = store.outlet_report(&opts)?;
+    let report = whosaid_compare::profiles::outlet_report(&corpus(&args.db)?, &opts);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let fmt = format(args.format);
@@ -245,14 +244,14 @@ pub fn stories(args: StoriesArgs) -> Result<ExitCode> {
     if args.window_days < 0 {
         anyhow::bail!("--window-days must not be negative");
     }
-    let store = open(&args.db)?;
+    let corpus = corpus(&args.db)?;
     let opts = StoryOptions {
         window_days: args.window_days,
         threshold: args.threshold,
         min_articles: args.min_articles,
         ..StoryOptions::default()
     };
-    let mut all = store.stories(&opts)?;
+    let mut all = whosaid_compare::stories::stories(&corpus, &opts);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let fmt = format(args.format);

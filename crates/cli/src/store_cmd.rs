@@ -200,7 +200,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Port (0 picks a free one; the address is printed on stderr).
-    #[arg(long, default_value_t = whosaid_store::server::DEFAULT_PORT)]
+    #[arg(long, default_value_t = whosaid_server::DEFAULT_PORT)]
     pub port: u16,
     /// Worker threads, each with its own read-only connection.
     #[arg(long, default_value_t = 4)]
@@ -716,21 +716,15 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
-    if let whosaid_store::backend::Target::Postgres(_) = whosaid_store::backend::Target::parse(&args.db)? {
-        anyhow::bail!(
-            "whosaid serve reads a SQLite database only (so far); --db {} is PostgreSQL",
-            crate::db::shown(&args.db)
-        );
-    }
-    let config = whosaid_store::server::Config {
+    let config = whosaid_server::Config {
         db: args.db.clone(),
         host: args.host.clone(),
         port: args.port,
         threads: args.threads.clamp(1, 64),
     };
-    let token = args.token_file.as_deref().map(whosaid_store::auth::Token::from_file).transpose()?;
-    whosaid_store::server::serve_with_token(&config, token, |addr| {
-        eprintln!("whosaid: serving {} on http://{addr}/ (Ctrl-C stops)", args.db.display());
+    let token = args.token_file.as_deref().map(whosaid_server::auth::Token::from_file).transpose()?;
+    whosaid_server::serve_with_token(&config, token, |addr| {
+        eprintln!("whosaid: serving {} on http://{addr}/ (Ctrl-C stops)", crate::db::shown(&args.db));
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -142,3 +142,41 @@ fn extract_json_carries_the_terminology() {
     assert!(terms.contains(&("Kiev", "Kyiv")), "{terms:?}");
     assert!(terms.contains(&("Western-backed coup", "Revolution of Dignity / Maidan protests")), "{terms:?}");
 }
+
+/// Ids (actor, document, story ids) removed: they may differ between backends.
+fn without_ids(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|k, _| k != "id" && k != "actor_id" && k != "doc_id");
+            m.values_mut().for_each(without_ids);
+        }
+        Value::Array(a) => a.iter_mut().for_each(without_ids),
+        _ => {}
+    }
+}
+
+#[test]
+fn outlets_and_stories_over_postgres_equal_sqlite() {
+    let Some(server) = whosaid_store_pg::testing::server("outlets_and_stories_over_postgres_equal_sqlite") else {
+        return;
+    };
+    let dir = TempDir::new("outlets-cli-pg");
+    let lite = db(&dir);
+    let pg = whosaid_store_pg::testing::fresh_db(&server, "cli_outlets");
+    let (code, _, err) = run(&["ingest", fixture().to_str().unwrap(), "--db", &pg, "-q"]);
+    assert_eq!(code, 0, "{err}");
+    for args in [&["outlets"][..], &["outlets", "--actors"], &["stories"], &["stories", "--story", "1"]] {
+        let mut outs = Vec::new();
+        for db in [&lite, &pg] {
+            let mut a = args.to_vec();
+            a.extend(["--db", db.as_str(), "--format", "jsonl"]);
+            let (code, out, err) = run(&a);
+            assert_eq!(code, 0, "{args:?} {err}");
+            let mut v = jsonl(&out);
+            assert!(!v.is_empty(), "{args:?}: no output");
+            v.iter_mut().for_each(without_ids);
+            outs.push(v);
+        }
+        assert_eq!(outs[0], outs[1], "{args:?}");
+    }
+}

@@ -221,7 +221,7 @@ pub(crate) fn put_one<C: GenericClient>(
     const MARKS: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16";
     let (doc_id, updated) = match existing {
         Some((id, _)) => {
-            for table in ["statements", "mentions", "entities"] {
+            for table in ["statements", "mentions", "entities", "terms"] {
                 q_exec(c, st, &format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id]).map_err(&e)?;
             }
             let mut with_id = values.to_vec();
@@ -302,6 +302,28 @@ pub(crate) fn put_one<C: GenericClient>(
         &[&doc_id, &m_entity, &m_start, &m_end, &m_text, &m_kind],
     )
     .map_err(&e)?;
+    // Contested terms, one row per annotation.
+    let (mut t_start, mut t_end, mut t_text, mut t_term, mut t_grp, mut t_kind, mut t_var) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for t in &doc.terminology {
+        t_start.push(t.start as i64);
+        t_end.push(t.end as i64);
+        t_text.push(t.text.clone());
+        t_term.push(t.term.clone());
+        t_grp.push(t.group.clone());
+        t_kind.push(t.kind.clone());
+        t_var.push(t.variant_of.clone());
+    }
+    if !t_start.is_empty() {
+        q_exec(
+            c,
+            st,
+            "INSERT INTO terms (doc_id, start, \"end\", text, term, grp, kind, variant_of)
+             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])",
+            &[&doc_id, &t_start, &t_end, &t_text, &t_term, &t_grp, &t_kind, &t_var],
+        )
+        .map_err(&e)?;
+    }
     let actor_of = |a: &Option<JsonActor>| -> Option<i64> {
         a.as_ref().and_then(|a| a.entity).and_then(|i| entity_actor.get(i).copied().flatten())
     };

@@ -15,6 +15,7 @@
 //! linking tables in `SHARE ROW EXCLUSIVE` mode for its transaction, so it sees
 //! a consistent corpus and writers wait for it (and it for them).
 
+mod corpus;
 mod ingest;
 mod query;
 pub mod queue;
@@ -28,7 +29,8 @@ use postgres::{Client, NoTls};
 use whosaid_document::output::JsonDocument;
 use whosaid_store::backend::{redact_url, BatchReport, DocSink, StatementStore, StoreStats};
 use whosaid_store::{
-    ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, Outcome, Pending, Result, SearchQuery, SearchResults,
+    ActorLink, ActorProfile, ActorSummary, ActorsQuery, DocumentPage, DocumentSummary, DocumentView, DocumentsQuery,
+    Error, Outcome, OutletDocuments, Pending, Result, SearchQuery, SearchResults,
 };
 
 pub use schema::SCHEMA_VERSION;
@@ -43,6 +45,9 @@ pub struct PgStore {
     pub(crate) name: String,
     /// Prepared statements and per-transaction state of `ingest_batch`.
     state: ingest::BatchState,
+    /// The read queries prepared on this connection, by SQL text
+    /// ([`PgStore::prepared`]): parsed once per connection, not per request.
+    read_statements: std::collections::HashMap<String, postgres::Statement>,
 }
 
 /// A database error with the URL (password hidden) and the server's words.
@@ -97,7 +102,7 @@ impl PgStore {
             let why = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
             Error::Db(format!("{name}: cannot connect to PostgreSQL: {why}"))
         })?;
-        Ok(PgStore { client, name, state: ingest::BatchState::default() })
+        Ok(PgStore { client, name, state: ingest::BatchState::default(), read_statements: Default::default() })
     }
 
     /// Connects and migrates the database to the current schema (creating it
@@ -125,6 +130,50 @@ impl PgStore {
             )));
         }
         Ok(store)
+    }
+
+    /// Cancels any statement of this session running longer than `limit`
+    /// (PostgreSQL's `statement_timeout`; the error then carries SQLSTATE 57014).
+    pub fn set_statement_timeout(&mut self, limit: Duration) -> Result<()> {
+        let name = self.name.clone();
+        self.client
+            .batch_execute(&format!("SET statement_timeout = {}", limit.as_millis().max(1)))
+            .map_err(|e| db_err(&name, e))
+    }
+
+    /// Tunes this session for many short interactive reads (the server's
+    /// connections): no parallel workers (on a small machine serving many
+    /// clients a Gather costs more than it saves), no JIT (compiling takes
+    /// longer than these queries run), and a custom plan for every execution
+    /// of a prepared statement (a full-text query's selectivity decides the plan).
+    pub fn tune_for_serving(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.client
+            .batch_execute(
+                "SET max_parallel_workers_per_gather = 0; SET jit = off; SET plan_cache_mode = force_custom_plan",
+            )
+            .map_err(|e| db_err(&name, e))
+    }
+
+    /// The prepared statement for `sql`, prepared on first use (at most 512
+    /// kept per connection; the filters a search combines give a bounded
+    /// number of texts).
+    pub(crate) fn prepared(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.read_statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let name = self.name.clone();
+        let st = self.client.prepare(sql).map_err(|e| db_err(&name, e))?;
+        if self.read_statements.len() >= 512 {
+            self.read_statements.clear();
+        }
+        self.read_statements.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+
+    /// Whether the connection to the server was lost (a pool then reconnects).
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
     }
 
     fn version(&mut self) -> Result<i64> {
@@ -444,6 +493,24 @@ impl StatementStore for PgStore {
     }
     fn actor_links(&mut self) -> Result<Vec<ActorLink>> {
         query::actor_links(self)
+    }
+    fn documents(&mut self, q: &DocumentsQuery) -> Result<DocumentPage> {
+        query::documents(self, q)
+    }
+    fn document_view(&mut self, id: i64) -> Result<Option<DocumentView>> {
+        query::document_view(self, id)
+    }
+    fn actor_profile(&mut self, id: i64, limit: usize, offset: usize) -> Result<Option<ActorProfile>> {
+        query::actor_profile(self, id, limit, offset)
+    }
+    fn outlet_counts(&mut self) -> Result<Vec<OutletDocuments>> {
+        query::outlet_counts(self)
+    }
+    fn state_key(&mut self) -> Result<String> {
+        query::state_key(self)
+    }
+    fn corpus(&mut self) -> Result<whosaid_compare::Corpus> {
+        corpus::corpus(self)
     }
     fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
         if kind != "merge" && kind != "split" {

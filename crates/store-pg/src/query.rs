@@ -10,8 +10,10 @@ use postgres::types::ToSql;
 use postgres::Row;
 use whosaid_document::output::JsonDocument;
 use whosaid_store::{
-    like_contains, outlet_and_date_conditions, ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, FilterArg,
-    FilterDialect, Result, Scope, SearchQuery, SearchResults, Sort, StatementHit, HIT_COLUMNS, TYPES,
+    check_date, like_contains, outlet_and_date_conditions, ActorLink, ActorProfile, ActorSummary, ActorsQuery,
+    DocumentPage, DocumentSummary, DocumentView, DocumentsQuery, Error, FilterArg, FilterDialect, MonthStatements,
+    NameStatements, OutletDocuments, OutletStatements, Result, Scope, SearchQuery, SearchResults, Sort, StatementHit,
+    Variant, HIT_COLUMNS, MAX_QUERY_CHARS, TYPES,
 };
 
 use crate::{db_err, tsquery::ts_query, PgStore};
@@ -121,22 +123,37 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
         conds.push(format!("s.kind = ANY(${})", args.len()));
     }
     let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
-    let name = store.name.clone();
-    let e = |e| db_err(&name, e);
-    let total: i64 =
-        store.client.query_one(&format!("SELECT count(*) FROM statements s{where_}"), &refs(&args)).map_err(e)?.get(0);
     let order = match (q.sort, &rank) {
         (Sort::Relevance, Some(r)) => format!("{r}, s.published DESC NULLS LAST, s.id"),
         (Sort::Relevance | Sort::Newest, _) => "s.published DESC NULLS LAST, s.doc_id DESC, s.idx".to_string(),
         (Sort::Oldest, _) => "s.published ASC NULLS FIRST, s.doc_id, s.idx".to_string(),
     };
+    // One pass over the matches: the inner query counts them (a window over
+    // all of them) while it keeps the top LIMIT + OFFSET by the sort key, so
+    // each matching row is read once, not once for the count and again for
+    // the page; only the page's rows are then joined to their documents.
+    args.push(Box::new(q.limit.min(i64::MAX as usize) as i64));
+    let lim = args.len();
+    args.push(Box::new(q.offset.min(i64::MAX as usize) as i64));
+    let off = args.len();
     let sql = format!(
-        "SELECT {HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.doc_id{where_} ORDER BY {order} \
-         LIMIT {} OFFSET {}",
-        q.limit.min(i64::MAX as usize) as i64,
-        q.offset.min(i64::MAX as usize) as i64
+        "SELECT {HIT_COLUMNS}, t.total FROM (SELECT s.id, count(*) OVER () AS total FROM statements s{where_} \
+         ORDER BY {order} LIMIT ${lim} OFFSET ${off}) t JOIN statements s ON s.id = t.id \
+         JOIN documents d ON d.id = s.doc_id ORDER BY {order}"
     );
-    let rows = store.client.query(&sql, &refs(&args)).map_err(e)?;
+    let name = store.name.clone();
+    let e = |e| db_err(&name, e);
+    let st = store.prepared(&sql)?;
+    let rows = store.client.query(&st, &refs(&args)).map_err(e)?;
+    let total: i64 = match rows.first() {
+        Some(r) => r.get(20),
+        None if q.offset == 0 => 0,
+        // A page past the end: count on its own.
+        None => {
+            let st = store.prepared(&format!("SELECT count(*) FROM statements s{where_}"))?;
+            store.client.query_one(&st, &refs(&args[..lim - 1])).map_err(e)?.get(0)
+        }
+    };
     Ok(SearchResults { total, limit: q.limit, offset: q.offset, results: rows.iter().map(hit_from_row).collect() })
 }
 
@@ -269,4 +286,177 @@ pub(crate) fn actor_links(store: &mut PgStore) -> Result<Vec<ActorLink>> {
         )
         .map_err(|e| db_err(&name, e))?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
+}
+
+fn summary_from_row(r: &Row) -> DocumentSummary {
+    DocumentSummary {
+        id: r.get(0),
+        doc: r.get(1),
+        title: r.get(2),
+        headline: r.get(3),
+        outlet: r.get(4),
+        url: r.get(5),
+        published: r.get(6),
+        statements: r.get(7),
+    }
+}
+
+pub(crate) fn documents(store: &mut PgStore, q: &DocumentsQuery) -> Result<DocumentPage> {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    let mut rank = None;
+    if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if t.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::Invalid(format!("q: longer than {MAX_QUERY_CHARS} characters")));
+        }
+        let f = ts_query(t).ok_or_else(|| Error::Invalid(format!("q '{t}': no searchable words")))?;
+        args.push(Box::new(f));
+        let n = args.len();
+        conds.push(format!("d.tsv @@ to_tsquery('simple', ${n})"));
+        rank = Some(format!("ts_rank(d.tsv, to_tsquery('simple', ${n})) DESC, d.published DESC NULLS LAST, d.id DESC"));
+    }
+    if let Some(s) = &q.since {
+        check_date("since", s)?;
+    }
+    if let Some(u) = &q.until {
+        check_date("until", u)?;
+    }
+    outlet_and_dates("d", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+    let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    let name = store.name.clone();
+    let e = |e| db_err(&name, e);
+    let total: i64 =
+        store.client.query_one(&format!("SELECT count(*) FROM documents d{where_}"), &refs(&args)).map_err(e)?.get(0);
+    let order = rank.unwrap_or_else(|| "d.published DESC NULLS LAST, d.id DESC".to_string());
+    let sql = format!(
+        "SELECT d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements FROM documents d{where_}
+         ORDER BY {order} LIMIT {} OFFSET {}",
+        q.limit.min(i64::MAX as usize) as i64,
+        q.offset.min(i64::MAX as usize) as i64
+    );
+    let rows = store.client.query(&sql, &refs(&args)).map_err(e)?;
+    Ok(DocumentPage { total, limit: q.limit, offset: q.offset, results: rows.iter().map(summary_from_row).collect() })
+}
+
+pub(crate) fn document_view(store: &mut PgStore, id: i64) -> Result<Option<DocumentView>> {
+    let Some(summary) = document_summary(store, id)? else { return Ok(None) };
+    let Some(doc) = load_json(store, id)? else { return Ok(None) };
+    let name = store.name.clone();
+    let rows = store
+        .client
+        .query("SELECT idx, actor_id FROM entities WHERE doc_id = $1", &[&id])
+        .map_err(|e| db_err(&name, e))?;
+    let actors: Vec<(i64, Option<i64>)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    Ok(Some(DocumentView::new(summary, doc, &actors)))
+}
+
+pub(crate) fn actor_profile(store: &mut PgStore, id: i64, limit: usize, offset: usize) -> Result<Option<ActorProfile>> {
+    let name = store.name.clone();
+    let e = |e| db_err(&name, e);
+    let c = &mut store.client;
+    let Some(actor) = c.query_opt("SELECT name, type FROM actors WHERE id = $1", &[&id]).map_err(e)? else {
+        return Ok(None);
+    };
+    let aliases: Vec<String> = c
+        .query("SELECT alias FROM actor_aliases WHERE actor_id = $1 ORDER BY alias COLLATE \"C\"", &[&id])
+        .map_err(e)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let spellings = c
+        .query(
+            "SELECT e.name, d.id, coalesce(d.title, d.doc_key), coalesce(d.outlet, '')
+             FROM entities e JOIN documents d ON d.id = e.doc_id
+             WHERE e.actor_id = $1 ORDER BY e.name COLLATE \"C\", d.id LIMIT 2000",
+            &[&id],
+        )
+        .map_err(e)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    let totals = c
+        .query_one(
+            "SELECT count(*), count(DISTINCT doc_id), min(published COLLATE \"C\"), max(published COLLATE \"C\")
+             FROM statements WHERE speaker_actor = $1",
+            &[&id],
+        )
+        .map_err(e)?;
+    let mentioned_in: i64 =
+        c.query_one("SELECT count(DISTINCT doc_id) FROM entities WHERE actor_id = $1", &[&id]).map_err(e)?.get(0);
+    let by_outlet = c
+        .query(
+            "SELECT coalesce(outlet, '') AS o, count(*) AS n FROM statements WHERE speaker_actor = $1
+             GROUP BY 1 ORDER BY n DESC, coalesce(outlet, '') COLLATE \"C\" LIMIT 50",
+            &[&id],
+        )
+        .map_err(e)?
+        .iter()
+        .map(|r| OutletStatements { outlet: r.get(0), statements: r.get(1) })
+        .collect();
+    let by_month = c
+        .query(
+            "SELECT coalesce(substr(published, 1, 7), '') AS m, coalesce(outlet, '') AS o, count(*) AS n FROM statements
+             WHERE speaker_actor = $1 GROUP BY 1, 2 ORDER BY coalesce(substr(published, 1, 7), '') COLLATE \"C\", n DESC,
+             coalesce(outlet, '') COLLATE \"C\" LIMIT 2000",
+            &[&id],
+        )
+        .map_err(e)?
+        .iter()
+        .map(|r| MonthStatements { month: r.get(0), outlet: r.get(1), statements: r.get(2) })
+        .collect();
+    let addressees = c
+        .query(
+            "SELECT addressee_name, count(*) AS n FROM statements WHERE speaker_actor = $1 AND addressee_name
+             IS NOT NULL GROUP BY 1 ORDER BY n DESC, addressee_name COLLATE \"C\" LIMIT 20",
+            &[&id],
+        )
+        .map_err(e)?
+        .iter()
+        .map(|r| NameStatements { name: r.get(0), statements: r.get(1) })
+        .collect();
+    let page =
+        search(store, &SearchQuery { actor: Some(id), sort: Sort::Oldest, limit, offset, ..Default::default() })?;
+    Ok(Some(ActorProfile {
+        id,
+        name: actor.get(0),
+        etype: actor.get(1),
+        aliases,
+        variants: Variant::group(spellings),
+        statements: totals.get(0),
+        documents: totals.get(1),
+        mentioned_in,
+        first: totals.get(2),
+        last: totals.get(3),
+        by_outlet,
+        by_month,
+        addressees,
+        page,
+    }))
+}
+
+pub(crate) fn outlet_counts(store: &mut PgStore) -> Result<Vec<OutletDocuments>> {
+    let name = store.name.clone();
+    let rows = store
+        .client
+        .query(
+            "SELECT outlet, count(*) AS n FROM documents WHERE outlet IS NOT NULL GROUP BY outlet
+             ORDER BY n DESC, outlet COLLATE \"C\" LIMIT 200",
+            &[],
+        )
+        .map_err(|e| db_err(&name, e))?;
+    Ok(rows.iter().map(|r| OutletDocuments { outlet: r.get(0), documents: r.get(1) }).collect())
+}
+
+pub(crate) fn state_key(store: &mut PgStore) -> Result<String> {
+    let name = store.name.clone();
+    let r = store
+        .client
+        .query_one(
+            "SELECT current_database() || '|' ||
+                    (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(ingested_at), '') FROM documents) || '|' ||
+                    (SELECT count(*) || ':' || coalesce(max(id), 0) FROM actor_overrides)",
+            &[],
+        )
+        .map_err(|e| db_err(&name, e))?;
+    Ok(r.get(0))
 }

@@ -149,6 +149,23 @@ CREATE INDEX statements_speaker_name_trgm ON statements USING gin (speaker_name 
 CREATE INDEX statements_speaker_text_trgm ON statements USING gin (speaker_text gin_trgm_ops);
 CREATE INDEX actor_aliases_alias_trgm ON actor_aliases USING gin (alias gin_trgm_ops);
 "#,
+    // v4: contested terms (the terminology stage's annotations), as the SQLite
+    // store's v3, for the outlet comparison. Documents stored before v4 have
+    // none until re-ingested.
+    r#"
+CREATE TABLE terms (
+    doc_id      BIGINT NOT NULL REFERENCES documents (id),
+    start       BIGINT NOT NULL,
+    "end"       BIGINT NOT NULL,
+    text        TEXT NOT NULL,
+    term        TEXT NOT NULL,
+    grp         TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    variant_of  TEXT NOT NULL
+);
+CREATE INDEX terms_doc ON terms (doc_id);
+CREATE INDEX terms_group ON terms (grp, term);
+"#,
 ];
 
 /// The schema version this build reads and writes.

@@ -41,24 +41,29 @@ pub fn fresh_db(url: &str, name: &str) -> String {
     format!("{}/{db}", &base[..cut])
 }
 
+/// A statement without row ids: (doc key, idx, kind, content, speaker, the
+/// speaker's actor name and type, addressee, date, outlet).
+pub type StatementRow = (
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<(String, String)>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// An actor without its row id: (name, type, statements, documents, first, last).
+pub type ActorRow = (String, String, i64, i64, Option<String>, Option<String>);
+
 /// Everything two stores must agree on, without row ids.
 #[derive(Debug, PartialEq)]
 pub struct Snapshot {
     pub counts: (i64, i64, i64),
-    /// (doc key, idx, kind, content, speaker, speaker's actor name and type, addressee, date, outlet).
-    pub statements: BTreeSet<(
-        String,
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<(String, String)>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )>,
-    /// (name, type, statements, documents, first, last).
-    pub actors: BTreeSet<(String, String, i64, i64, Option<String>, Option<String>)>,
+    pub statements: BTreeSet<StatementRow>,
+    pub actors: BTreeSet<ActorRow>,
     pub links: Vec<(String, String, String, String, String)>,
     pub documents: Vec<JsonDocument>,
 }

@@ -150,6 +150,22 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     assert_eq!(r.outcomes, vec![Outcome::Updated, Outcome::Unchanged]);
     assert_eq!(pg.find_document(&key).unwrap(), Some(before));
     assert_eq!(pg.counts().unwrap(), want.counts);
+    // The outlet comparison reads the same corpus (contested terms
+    // included), and an update replaced the document's terms, not added to them.
+    let terms = |s: &mut dyn StatementStore| -> Vec<(String, Vec<(String, String, String)>)> {
+        s.corpus()
+            .unwrap()
+            .articles
+            .iter()
+            .map(|a| {
+                (a.key.clone(), a.terms.iter().map(|t| (t.group.clone(), t.kind.clone(), t.term.clone())).collect())
+            })
+            .collect()
+    };
+    reference.ingest_batch(&[edited.clone()]).unwrap();
+    let (want_terms, got_terms) = (terms(&mut reference), terms(&mut pg));
+    assert!(want_terms.iter().map(|t| t.1.len()).sum::<usize>() > 0, "the fixtures have contested terms");
+    assert_eq!(got_terms, want_terms);
     let mut other = edited.clone();
     other.meta.title = Some("Yet another title".into());
     assert_eq!(pg.ingest_batch(&[edited, other]).unwrap().outcomes, vec![Outcome::Unchanged, Outcome::Conflict]);

@@ -1,4 +1,4 @@
-//! The store interface: what the CLI (and, later, the server) needs from a
+//! The store interface: what the CLI and the server (`whosaid-server`) need from a
 //! statement database, with typed requests and results, implemented by the
 //! embedded SQLite [`Store`] and by `whosaid-store-pg` (PostgreSQL).
 //!
@@ -23,9 +23,11 @@ use std::path::{Path, PathBuf};
 use whosaid_document::output::JsonDocument;
 use whosaid_document::Document;
 
+use whosaid_compare::Corpus;
+
 use crate::{
-    ActorLink, ActorSummary, ActorsQuery, DocumentSummary, Error, Outcome, Pending, Result, SearchQuery, SearchResults,
-    Store, Writer,
+    ActorLink, ActorProfile, ActorSummary, ActorsQuery, DocumentPage, DocumentSummary, DocumentView, DocumentsQuery,
+    Error, Outcome, OutletDocuments, Pending, Result, SearchQuery, SearchResults, Store, Writer,
 };
 
 /// Where `--db` points: a SQLite file or a PostgreSQL server.
@@ -133,6 +135,25 @@ pub trait StatementStore {
     fn actor_links(&mut self) -> Result<Vec<ActorLink>>;
     /// `merge` or `split` two names, then re-link.
     fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()>;
+
+    // What the web app reads (whosaid-server), typed like the rest.
+
+    /// Documents, newest first (best match first with a text query).
+    fn documents(&mut self, q: &DocumentsQuery) -> Result<DocumentPage>;
+    /// One document for the article page.
+    fn document_view(&mut self, id: i64) -> Result<Option<DocumentView>>;
+    /// One actor's page with a page of its statements in date order.
+    fn actor_profile(&mut self, id: i64, limit: usize, offset: usize) -> Result<Option<ActorProfile>>;
+    /// Outlets by number of documents (at most 200), for the search form.
+    fn outlet_counts(&mut self) -> Result<Vec<OutletDocuments>>;
+    /// Everything the outlet comparison reads ([`Corpus`]); a backend without
+    /// the terminology table answers [`Error::Unsupported`].
+    fn corpus(&mut self) -> Result<Corpus> {
+        Err(Error::Unsupported(format!("the outlet comparison is not available on {} yet", self.backend())))
+    }
+    /// A string that changes whenever what [`StatementStore::corpus`] reads
+    /// changes (documents or actor corrections): the key of the server's cache.
+    fn state_key(&mut self) -> Result<String>;
 }
 
 impl DocSink for Writer<'_> {
@@ -202,6 +223,24 @@ impl StatementStore for Store {
     }
     fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
         Store::correct_actors(self, kind, a, b)
+    }
+    fn documents(&mut self, q: &DocumentsQuery) -> Result<DocumentPage> {
+        Store::documents_page(self, q)
+    }
+    fn document_view(&mut self, id: i64) -> Result<Option<DocumentView>> {
+        Store::document_view(self, id)
+    }
+    fn actor_profile(&mut self, id: i64, limit: usize, offset: usize) -> Result<Option<ActorProfile>> {
+        Store::actor_profile(self, id, limit, offset)
+    }
+    fn outlet_counts(&mut self) -> Result<Vec<OutletDocuments>> {
+        Store::outlet_counts(self)
+    }
+    fn corpus(&mut self) -> Result<Corpus> {
+        Store::corpus(self)
+    }
+    fn state_key(&mut self) -> Result<String> {
+        crate::outlets::state_key(self)
     }
 }
 

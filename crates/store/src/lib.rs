@@ -37,7 +37,6 @@
 //! never link, nor do a person and an organisation of the same name. Mention
 //! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
 
-pub mod auth;
 pub mod backend;
 pub mod export;
 mod hash;
@@ -45,7 +44,6 @@ pub mod link;
 pub(crate) mod outlets;
 pub mod query;
 mod schema;
-pub mod server;
 mod terms;
 
 use std::io::Read;
@@ -64,12 +62,14 @@ pub use schema::SCHEMA_VERSION;
 pub enum Error {
     Invalid(String),
     Db(String),
+    /// This backend cannot answer it yet (the server answers 501).
+    Unsupported(String),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Invalid(m) | Error::Db(m) => f.write_str(m),
+            Error::Invalid(m) | Error::Db(m) | Error::Unsupported(m) => f.write_str(m),
         }
     }
 }
@@ -141,6 +141,14 @@ impl Store {
             )));
         }
         Ok(Store { conn })
+    }
+
+    /// Interrupts any running statement of this connection once `stop`
+    /// returns true (checked every few thousand SQLite VM steps); the
+    /// statement then fails with an error containing "interrupted". The
+    /// server's query timeout.
+    pub fn interrupt_when(&self, stop: impl FnMut() -> bool + Send + 'static) {
+        self.conn.progress_handler(4000, Some(stop));
     }
 
     fn migrate(&self) -> Result<()> {

@@ -128,15 +128,9 @@ impl Store {
     }
 }
 
-/// The comparison of one database state, as the server serves it.
-pub(crate) struct Analysis {
-    pub outlets: serde_json::Value,
-    pub stories: Vec<Story>,
-}
-
 /// What identifies a database state for the cache: the file, its documents
 /// and the actor corrections (a merge or split renames actors).
-fn state_key(store: &Store) -> Result<String> {
+pub(crate) fn state_key(store: &Store) -> Result<String> {
     Ok(store.conn.query_row(
         "SELECT (SELECT ifnull(file, '') FROM pragma_database_list WHERE name = 'main') || '|' ||
                 (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || ifnull(max(ingested_at), '') FROM documents) || '|' ||
@@ -144,63 +138,4 @@ fn state_key(store: &Store) -> Result<String> {
         [],
         |r| r.get(0),
     )?)
-}
-
-/// The comparison of the database, computed once per database state: the
-/// corpus is read whole (about a second for PolNeAR's 924 articles), and
-/// page views must not repeat that.
-pub(crate) fn analysis(store: &Store) -> Result<std::sync::Arc<Analysis>> {
-    static CACHE: std::sync::Mutex<Option<(String, std::sync::Arc<Analysis>)>> = std::sync::Mutex::new(None);
-    let key = state_key(store)?;
-    if let Some((k, a)) = CACHE.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-        if *k == key {
-            return Ok(a.clone());
-        }
-    }
-    let corpus = store.corpus()?;
-    let report = outlet_report(&corpus, &ProfileOptions::default());
-    let a = std::sync::Arc::new(Analysis {
-        outlets: serde_json::to_value(report).map_err(|e| crate::Error::Db(format!("outlets: {e}")))?,
-        stories: stories(&corpus, &StoryOptions::default()),
-    });
-    *CACHE.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, a.clone()));
-    Ok(a)
-}
-
-/// A story without its quotes: what the story list shows.
-pub(crate) fn story_summary(s: &Story) -> serde_json::Value {
-    serde_json::json!({
-        "id": s.id,
-        "title": s.title,
-        "first": s.first,
-        "last": s.last,
-        "keywords": s.keywords,
-        "outlets": s.outlets,
-        "articles": s.articles,
-        "actors": s.actors.iter().take(5).collect::<Vec<_>>(),
-        "quotes": s.quotes.len(),
-        "shared_quotes": s.quotes.iter().filter(|q| q.outlets.len() > 1).count(),
-    })
-}
-
-/// Stories (summaries), optionally only those with an article or quoting an actor.
-pub(crate) fn stories_page(
-    a: &Analysis,
-    doc: Option<i64>,
-    actor: Option<i64>,
-    limit: usize,
-    offset: usize,
-) -> serde_json::Value {
-    let matching: Vec<&Story> = a
-        .stories
-        .iter()
-        .filter(|s| doc.is_none_or(|d| s.articles.iter().any(|x| x.id == d)))
-        .filter(|s| actor.is_none_or(|id| s.actors.iter().any(|x| x.actor_id == id)))
-        .collect();
-    serde_json::json!({
-        "total": matching.len(),
-        "limit": limit,
-        "offset": offset,
-        "results": matching.iter().skip(offset).take(limit).map(|s| story_summary(s)).collect::<Vec<_>>(),
-    })
 }

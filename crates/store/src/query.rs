@@ -6,7 +6,8 @@
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
-use serde_json::json;
+
+use whosaid_document::output::{JsonDocument, JsonMention, JsonSpan, JsonStatement};
 
 use whosaid_document::StatementKind;
 
@@ -216,6 +217,166 @@ pub struct DocumentsQuery {
     pub until: Option<String>,
     pub limit: usize,
     pub offset: usize,
+}
+
+/// A page of documents.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct DocumentPage {
+    pub total: i64,
+    pub limit: usize,
+    pub offset: usize,
+    pub results: Vec<DocumentSummary>,
+}
+
+/// An entity of one document as the article view shows it: the whosaid/1
+/// entity with the cross-document actor it was linked to.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct EntityView {
+    pub id: usize,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub etype: String,
+    pub titles: Vec<String>,
+    pub metonym_of: Option<String>,
+    pub actor_id: Option<i64>,
+    pub mentions: Vec<JsonMention>,
+}
+
+/// One document for display (the web app's article page).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct DocumentView {
+    pub id: i64,
+    pub doc: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<String>,
+    pub headline: Option<JsonSpan>,
+    pub duplicate_of: Option<String>,
+    pub text: String,
+    pub statements: Vec<JsonStatement>,
+    pub entities: Vec<EntityView>,
+}
+
+impl DocumentView {
+    /// Builds the view from the stored summary, the stored JSON and the
+    /// `(entity index, actor id)` rows of the document (the same for every backend).
+    pub fn new(summary: DocumentSummary, doc: JsonDocument, actors: &[(i64, Option<i64>)]) -> DocumentView {
+        let mut actor_of = vec![None; doc.entities.len()];
+        for &(idx, actor) in actors {
+            if let Some(slot) = usize::try_from(idx).ok().and_then(|i| actor_of.get_mut(i)) {
+                *slot = actor;
+            }
+        }
+        let entities = doc
+            .entities
+            .into_iter()
+            .map(|e| EntityView {
+                actor_id: actor_of.get(e.id).copied().flatten(),
+                id: e.id,
+                name: e.name,
+                etype: e.etype,
+                titles: e.titles,
+                metonym_of: e.metonym_of,
+                mentions: e.mentions,
+            })
+            .collect();
+        DocumentView {
+            id: summary.id,
+            doc: summary.doc,
+            source: doc.source,
+            title: doc.meta.title,
+            url: doc.meta.url,
+            outlet: summary.outlet,
+            byline: doc.meta.byline,
+            published: summary.published,
+            headline: doc.headline,
+            duplicate_of: doc.duplicate_of,
+            text: doc.text,
+            statements: doc.statements,
+            entities,
+        }
+    }
+}
+
+/// An article an actor spelling came from.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct VariantDocument {
+    pub id: i64,
+    pub title: String,
+    pub outlet: String,
+}
+
+/// One spelling an actor was stored under, with (at most 20 of) its articles.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub documents: Vec<VariantDocument>,
+}
+
+impl Variant {
+    /// Groups `(spelling, doc id, title, outlet)` rows sorted by spelling.
+    pub fn group(rows: Vec<(String, i64, String, String)>) -> Vec<Variant> {
+        let mut out: Vec<Variant> = Vec::new();
+        for (name, id, title, outlet) in rows {
+            if out.last().is_none_or(|v| v.name != name) {
+                out.push(Variant { name, documents: Vec::new() });
+            }
+            let docs = &mut out.last_mut().expect("pushed above").documents;
+            if docs.len() < 20 {
+                docs.push(VariantDocument { id, title, outlet });
+            }
+        }
+        out
+    }
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct OutletStatements {
+    pub outlet: String,
+    pub statements: i64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct MonthStatements {
+    /// YYYY-MM, empty when undated.
+    pub month: String,
+    pub outlet: String,
+    pub statements: i64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct NameStatements {
+    pub name: String,
+    pub statements: i64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct OutletDocuments {
+    pub outlet: String,
+    pub documents: i64,
+}
+
+/// One actor's page.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ActorProfile {
+    pub id: i64,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub etype: String,
+    pub aliases: Vec<String>,
+    pub variants: Vec<Variant>,
+    pub statements: i64,
+    pub documents: i64,
+    pub mentioned_in: i64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub by_outlet: Vec<OutletStatements>,
+    pub by_month: Vec<MonthStatements>,
+    pub addressees: Vec<NameStatements>,
+    pub page: SearchResults,
 }
 
 /// Checks a date bound: YYYY, YYYY-MM or YYYY-MM-DD with plausible numbers.
@@ -659,52 +820,27 @@ impl Store {
         Ok((total, docs))
     }
 
+    /// Documents as a page: total, limit, offset and the summaries.
+    pub fn documents_page(&self, q: &DocumentsQuery) -> Result<DocumentPage> {
+        let (total, results) = self.documents(q)?;
+        Ok(DocumentPage { total, limit: q.limit, offset: q.offset, results })
+    }
+
     /// One document for display: metadata, text, statements (whosaid/1 shape)
     /// and entities with their mentions and actor ids.
-    pub fn document_view(&self, id: i64) -> Result<Option<serde_json::Value>> {
+    pub fn document_view(&self, id: i64) -> Result<Option<DocumentView>> {
         let Some(summary) = self.document_summary(id)? else { return Ok(None) };
         let Some(doc) = self.load_json(id)? else { return Ok(None) };
         let mut stmt = self.conn.prepare_cached("SELECT idx, actor_id FROM entities WHERE doc_id = ?1")?;
-        let mut actor_of = vec![None; doc.entities.len()];
-        for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
-            let (idx, actor) = row?;
-            if let Some(slot) = actor_of.get_mut(idx as usize) {
-                *slot = actor;
-            }
-        }
-        let entities: Vec<serde_json::Value> = doc
-            .entities
-            .iter()
-            .map(|e| {
-                json!({
-                    "id": e.id, "name": e.name, "type": e.etype, "titles": e.titles, "metonym_of": e.metonym_of,
-                    "actor_id": actor_of.get(e.id).copied().flatten(), "mentions": e.mentions,
-                })
-            })
-            .collect();
-        Ok(Some(json!({
-            "id": summary.id,
-            "doc": summary.doc,
-            "source": doc.source,
-            "title": doc.meta.title,
-            "url": doc.meta.url,
-            "outlet": summary.outlet,
-            "byline": doc.meta.byline,
-            "published": summary.published,
-            "headline": doc.headline,
-            "duplicate_of": doc.duplicate_of,
-            "text": doc.text,
-            // Through text, so f32 confidences read as written (0.9, not 0.8999…).
-            "statements": serde_json::from_str::<serde_json::Value>(
-                &serde_json::to_string(&doc.statements).map_err(|e| Error::Db(e.to_string()))?
-            ).map_err(|e| Error::Db(e.to_string()))?,
-            "entities": entities,
-        })))
+        let rows = stmt
+            .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some(DocumentView::new(summary, doc, &rows)))
     }
 
     /// One actor: names, totals, statements per month and outlet, and a page
     /// of its statements in date order.
-    pub fn actor_profile(&self, id: i64, limit: usize, offset: usize) -> Result<Option<serde_json::Value>> {
+    pub fn actor_profile(&self, id: i64, limit: usize, offset: usize) -> Result<Option<ActorProfile>> {
         let actor: Option<(String, String)> = self
             .conn
             .prepare_cached("SELECT name, type FROM actors WHERE id = ?1")?
@@ -716,36 +852,15 @@ impl Store {
             .prepare_cached("SELECT alias FROM actor_aliases WHERE actor_id = ?1 ORDER BY alias")?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        // Each spelling the actor was stored under, with the articles it came
-        // from (capped), so a reader can check every link.
-        let mut variants: Vec<serde_json::Value> = Vec::new();
-        {
-            let mut q = self.conn.prepare_cached(
+        let spellings: Vec<(String, i64, String, String)> = self
+            .conn
+            .prepare_cached(
                 "SELECT e.name, d.id, coalesce(d.title, d.doc_key), coalesce(d.outlet, '')
                  FROM entities e JOIN documents d ON d.id = e.doc_id
                  WHERE e.actor_id = ?1 ORDER BY e.name, d.id LIMIT 2000",
-            )?;
-            let rows = q.query_map([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-            })?;
-            let mut current: Option<(String, Vec<serde_json::Value>)> = None;
-            for row in rows {
-                let (spelling, doc, title, outlet) = row?;
-                if current.as_ref().is_none_or(|(s, _)| *s != spelling) {
-                    if let Some((s, docs)) = current.take() {
-                        variants.push(json!({"name": s, "documents": docs}));
-                    }
-                    current = Some((spelling, Vec::new()));
-                }
-                let docs = &mut current.as_mut().expect("set above").1;
-                if docs.len() < 20 {
-                    docs.push(json!({"id": doc, "title": title, "outlet": outlet}));
-                }
-            }
-            if let Some((s, docs)) = current {
-                variants.push(json!({"name": s, "documents": docs}));
-            }
-        }
+            )?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let (statements, documents, first, last): (i64, i64, Option<String>, Option<String>) =
             self.conn.prepare_cached(
                 "SELECT count(*), count(DISTINCT doc_id), min(published), max(published) FROM statements WHERE speaker_actor = ?1",
@@ -755,65 +870,60 @@ impl Store {
             .conn
             .prepare_cached("SELECT count(DISTINCT doc_id) FROM entities WHERE actor_id = ?1")?
             .query_row([id], |r| r.get(0))?;
-        let by_outlet: Vec<serde_json::Value> = self
+        let by_outlet: Vec<OutletStatements> = self
             .conn
             .prepare_cached(
                 "SELECT coalesce(outlet, ''), count(*) AS n FROM statements WHERE speaker_actor = ?1
                  GROUP BY 1 ORDER BY n DESC, 1 LIMIT 50",
             )?
-            .query_map([id], |r| Ok(json!({"outlet": r.get::<_, String>(0)?, "statements": r.get::<_, i64>(1)?})))?
+            .query_map([id], |r| Ok(OutletStatements { outlet: r.get(0)?, statements: r.get(1)? }))?
             .collect::<rusqlite::Result<_>>()?;
-        let by_month: Vec<serde_json::Value> = self
+        let by_month: Vec<MonthStatements> = self
             .conn
             .prepare_cached(
                 "SELECT coalesce(substr(published, 1, 7), ''), coalesce(outlet, ''), count(*) FROM statements
-                 WHERE speaker_actor = ?1 GROUP BY 1, 2 ORDER BY 1, 3 DESC LIMIT 2000",
+                 WHERE speaker_actor = ?1 GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2 LIMIT 2000",
             )?
-            .query_map([id], |r| {
-                Ok(json!({"month": r.get::<_, String>(0)?, "outlet": r.get::<_, String>(1)?,
-                          "statements": r.get::<_, i64>(2)?}))
-            })?
+            .query_map([id], |r| Ok(MonthStatements { month: r.get(0)?, outlet: r.get(1)?, statements: r.get(2)? }))?
             .collect::<rusqlite::Result<_>>()?;
         let page =
             self.search(&SearchQuery { actor: Some(id), sort: Sort::Oldest, limit, offset, ..Default::default() })?;
-        let addressed: Vec<serde_json::Value> = self
+        let addressees: Vec<NameStatements> = self
             .conn
             .prepare_cached(
                 "SELECT addressee_name, count(*) AS n FROM statements WHERE speaker_actor = ?1 AND addressee_name
-                 IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT 20",
+                 IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20",
             )?
-            .query_map([id], |r| Ok(json!({"name": r.get::<_, String>(0)?, "statements": r.get::<_, i64>(1)?})))?
+            .query_map([id], |r| Ok(NameStatements { name: r.get(0)?, statements: r.get(1)? }))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(Some(json!({
-            "id": id, "name": name, "type": etype, "aliases": aliases, "variants": variants,
-            "statements": statements, "documents": documents, "mentioned_in": mentioned_in,
-            "first": first, "last": last,
-            "by_outlet": by_outlet, "by_month": by_month, "addressees": addressed,
-            "page": page,
-        })))
+        Ok(Some(ActorProfile {
+            id,
+            name,
+            etype,
+            aliases,
+            variants: Variant::group(spellings),
+            statements,
+            documents,
+            mentioned_in,
+            first,
+            last,
+            by_outlet,
+            by_month,
+            addressees,
+            page,
+        }))
     }
 
-    /// Corpus totals and the outlets (for the search form).
-    pub fn stats(&self) -> Result<serde_json::Value> {
-        let (documents, first, last): (i64, Option<String>, Option<String>) =
-            self.conn.query_row("SELECT count(*), min(published), max(published) FROM documents", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-        let statements: i64 = self.conn.query_row("SELECT count(*) FROM statements", [], |r| r.get(0))?;
-        let actors: i64 = self.conn.query_row("SELECT count(*) FROM actors", [], |r| r.get(0))?;
-        let outlets: Vec<serde_json::Value> = self
+    /// The outlets with their document counts, most documents first (at most 200).
+    pub fn outlet_counts(&self) -> Result<Vec<OutletDocuments>> {
+        Ok(self
             .conn
             .prepare_cached(
                 "SELECT outlet, count(*) AS n FROM documents WHERE outlet IS NOT NULL GROUP BY outlet
                  ORDER BY n DESC, outlet LIMIT 200",
             )?
-            .query_map([], |r| Ok(json!({"outlet": r.get::<_, String>(0)?, "documents": r.get::<_, i64>(1)?})))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(json!({
-            "schema_version": self.schema_version()?,
-            "documents": documents, "statements": statements, "actors": actors,
-            "first": first, "last": last, "outlets": outlets, "kinds": StatementKind::ALL.map(StatementKind::as_str),
-        }))
+            .query_map([], |r| Ok(OutletDocuments { outlet: r.get(0)?, documents: r.get(1)? }))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// Row counts of the main tables (for tests and summaries).

@@ -1,22 +1,32 @@
 //! `whosaid serve`: a small HTTP/1.1 server for the web app and the JSON API
-//! (documented in `docs/api.openapi.yaml`, also served at `/api/openapi.yaml`).
+//! (documented in `docs/api.openapi.yaml`, also served at `/api/openapi.yaml`),
+//! over the store interface ([`StatementStore`]): `--db` is a SQLite file or a
+//! `postgres://` URL and every page reads through the same typed methods.
 //!
-//! Synchronous and dependency-free on purpose: one thread per connection (at
-//! most [`MAX_CONNECTIONS`]), a fixed pool of read-only SQLite connections
-//! shared by them, keep-alive.
+//! Synchronous on purpose: one thread per connection (at most
+//! [`MAX_CONNECTIONS`]), a fixed pool of read-only store connections shared
+//! by them (reused across requests; a lost PostgreSQL connection is reopened),
+//! keep-alive.
 //!
 //! Hardening:
 //! - only `GET` and `HEAD`; request bodies are refused (413), as are request
 //!   heads over [`MAX_HEAD_BYTES`] (431) and targets over [`MAX_TARGET_BYTES`] (414);
 //! - every parameter is validated (unknown ones too) and answered with a JSON
-//!   4xx naming it; result pages are capped ([`MAX_LIMIT`], [`MAX_OFFSET`]);
-//! - SQL is parameterised only; each connection is opened read-only with
-//!   `query_only`, and a query running past [`QUERY_TIMEOUT`] is interrupted (503);
+//!   4xx naming it; control characters (a NUL) are a 400; result pages are
+//!   capped ([`MAX_LIMIT`], [`MAX_OFFSET`]);
+//! - SQL is parameterised only; each connection is read-only (SQLite
+//!   `query_only`, PostgreSQL `default_transaction_read_only`), and a query
+//!   running past [`QUERY_TIMEOUT`] is interrupted (SQLite progress handler,
+//!   PostgreSQL `statement_timeout`) and answered 503;
+//! - a page the backend cannot serve yet is a 501 JSON error naming it;
 //! - slow clients time out; a `Host` header that is not this loopback address
 //!   is refused (421), so a web page elsewhere cannot read the API through DNS
 //!   rebinding;
+//! - with an access token ([`auth`]), every request needs it (401 otherwise);
 //! - responses carry `nosniff`, a strict Content-Security-Policy (assets are
 //!   compiled in; nothing is fetched from the network).
+
+pub mod auth;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -26,9 +36,14 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
-use crate::{ActorsQuery, DocumentsQuery, Error, Result, Scope, SearchQuery, Sort, Store};
+use serde::Serialize;
+use whosaid_compare::profiles::{outlet_report, OutletReport, ProfileOptions};
+use whosaid_compare::stories::{stories, Story, StoryActor, StoryOptions, StoryOutlet};
+use whosaid_store::backend::{StatementStore, Target};
+use whosaid_store::{
+    ActorsQuery, DocumentsQuery, Error, OutletDocuments, Result, Scope, SearchQuery, Sort, Store,
+};
+use whosaid_store_pg::PgStore;
 
 /// The port `whosaid serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8377;
@@ -57,6 +72,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// A SQLite file or a `postgres://` URL (as `--db`).
     pub db: PathBuf,
     pub host: String,
     pub port: u16,
@@ -64,15 +80,41 @@ pub struct Config {
     pub threads: usize,
 }
 
+/// One read-only connection of either backend.
+enum Conn {
+    Sqlite(Store),
+    Pg(Box<PgStore>),
+}
+
+impl Conn {
+    fn store(&mut self) -> &mut dyn StatementStore {
+        match self {
+            Conn::Sqlite(s) => s,
+            Conn::Pg(s) => s.as_mut(),
+        }
+    }
+}
+
 /// A pooled read-only connection with its query deadline.
 struct Slot {
-    store: Store,
+    conn: Conn,
     deadline: Arc<AtomicU64>,
 }
 
+/// The outlet comparison of one database state.
+struct Analysis {
+    outlets: OutletReport,
+    stories: Vec<Story>,
+}
+
 struct Pool {
+    target: Target,
     slots: Mutex<Vec<Slot>>,
     ready: Condvar,
+    /// The outlet comparison, keyed by [`StatementStore::state_key`]: the
+    /// corpus is read whole (about a second for PolNeAR's 924 articles), and
+    /// page views must not repeat that.
+    analysis: Mutex<Option<(String, Arc<Analysis>)>>,
 }
 
 fn clock_ms() -> u64 {
@@ -80,36 +122,78 @@ fn clock_ms() -> u64 {
     START.get_or_init(Instant::now).elapsed().as_millis() as u64
 }
 
+fn open_conn(target: &Target) -> Result<Slot> {
+    let deadline = Arc::new(AtomicU64::new(u64::MAX));
+    let conn = match target {
+        Target::Sqlite(path) => {
+            let store = Store::open_read_only(path)?;
+            let d = deadline.clone();
+            // Past the deadline, SQLite interrupts the statement.
+            store.interrupt_when(move || clock_ms() > d.load(Ordering::Relaxed));
+            Conn::Sqlite(store)
+        }
+        Target::Postgres(url) => {
+            let mut store = PgStore::open_read_only(url)?;
+            store.set_statement_timeout(QUERY_TIMEOUT)?;
+            store.tune_for_serving()?;
+            Conn::Pg(Box::new(store))
+        }
+    };
+    Ok(Slot { conn, deadline })
+}
+
 impl Pool {
     fn open(config: &Config) -> Result<Pool> {
+        let target = Target::parse(&config.db)?;
         let mut slots = Vec::new();
         for _ in 0..config.threads.max(1) {
-            let store = Store::open_read_only(&config.db)?;
-            let deadline = Arc::new(AtomicU64::new(u64::MAX));
-            let d = deadline.clone();
-            // Checked every few thousand VM steps: past the deadline, SQLite
-            // interrupts the statement.
-            store.conn.progress_handler(4000, Some(move || clock_ms() > d.load(Ordering::Relaxed)));
-            slots.push(Slot { store, deadline });
+            slots.push(open_conn(&target)?);
         }
-        Ok(Pool { slots: Mutex::new(slots), ready: Condvar::new() })
+        Ok(Pool { target, slots: Mutex::new(slots), ready: Condvar::new(), analysis: Mutex::new(None) })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&Store) -> T) -> Option<T> {
+    fn with<T>(&self, f: impl FnOnce(&mut dyn StatementStore) -> T) -> Option<T> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
         while slots.is_empty() {
             let left = POOL_WAIT.checked_sub(started.elapsed())?;
             slots = self.ready.wait_timeout(slots, left).unwrap_or_else(|e| e.into_inner()).0;
         }
-        let slot = slots.pop().expect("not empty");
+        let mut slot = slots.pop().expect("not empty");
         drop(slots);
+        // A PostgreSQL server restarted since: reconnect (else keep the old
+        // slot, and the query below reports the error).
+        if let Conn::Pg(pg) = &slot.conn {
+            if pg.is_closed() {
+                match open_conn(&self.target) {
+                    Ok(fresh) => slot = fresh,
+                    Err(e) => eprintln!("whosaid serve: reconnecting: {e}"),
+                }
+            }
+        }
         slot.deadline.store(clock_ms() + QUERY_TIMEOUT.as_millis() as u64, Ordering::Relaxed);
-        let out = f(&slot.store);
+        let out = f(slot.conn.store());
         slot.deadline.store(u64::MAX, Ordering::Relaxed);
         self.slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
         self.ready.notify_one();
         Some(out)
+    }
+
+    /// The outlet comparison of the database as it is now (cached).
+    fn analysis(&self, store: &mut dyn StatementStore) -> Result<Arc<Analysis>> {
+        let key = store.state_key()?;
+        if let Some((k, a)) = self.analysis.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            if *k == key {
+                return Ok(a.clone());
+            }
+        }
+        let corpus = store.corpus()?;
+        let a = Arc::new(Analysis {
+            outlets: outlet_report(&corpus, &ProfileOptions::default()),
+            stories: stories(&corpus, &StoryOptions::default()),
+        });
+        *self.analysis.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, a.clone()));
+        Ok(a)
     }
 }
 
@@ -155,7 +239,7 @@ impl Server {
             if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
                 let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
                 let body = error_body(503, "too many connections, try again");
-                let _ = write_response(&mut stream, &Reply::json(503, body), false, true);
+                let _ = write_response(&mut stream, &Reply::json(503, &body), false, true);
                 continue;
             }
             active.fetch_add(1, Ordering::SeqCst);
@@ -208,11 +292,11 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn json(status: u16, body: serde_json::Value) -> Reply {
+    fn json(status: u16, body: &impl Serialize) -> Reply {
         Reply {
             status,
             content_type: "application/json; charset=utf-8",
-            body: serde_json::to_vec(&body).unwrap_or_default(),
+            body: serde_json::to_vec(body).unwrap_or_default(),
             cache: "no-store",
             extra: Vec::new(),
         }
@@ -223,12 +307,24 @@ impl Reply {
     }
 
     fn error(status: u16, message: impl Into<String>) -> Reply {
-        Reply::json(status, error_body(status, &message.into()))
+        Reply::json(status, &error_body(status, &message.into()))
     }
 }
 
-fn error_body(status: u16, message: &str) -> serde_json::Value {
-    json!({"error": {"status": status, "message": message}})
+/// Every error answer: `{"error": {"status": N, "message": "…"}}`.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    status: u16,
+    message: &'a str,
+}
+
+fn error_body(status: u16, message: &str) -> ErrorBody<'_> {
+    ErrorBody { error: ErrorDetail { status, message } }
 }
 
 fn reason(status: u16) -> &'static str {
@@ -245,6 +341,7 @@ fn reason(status: u16) -> &'static str {
         421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
         503 => "Service Unavailable",
         505 => "HTTP Version Not Supported",
         _ => "Unknown",
@@ -506,23 +603,122 @@ impl Params {
     }
 }
 
-fn store_reply(r: Option<Result<serde_json::Value>>) -> Reply {
+fn store_reply<T: Serialize>(r: Option<Result<T>>) -> Reply {
     match r {
         None => Reply::error(503, "server busy, try again"),
-        Some(Ok(v)) => Reply::json(200, v),
-        Some(Err(Error::Invalid(m))) => Reply::error(400, m),
-        Some(Err(Error::Db(m))) if m.contains("interrupted") => {
+        Some(Ok(v)) => Reply::json(200, &v),
+        Some(Err(e)) => error_reply(e),
+    }
+}
+
+/// A store error as an answer: the caller's fault 400, not available on
+/// this backend 501, a query past the timeout 503 (SQLite "interrupted",
+/// PostgreSQL SQLSTATE 57014), anything else 500 (logged, not shown).
+fn error_reply(e: Error) -> Reply {
+    match e {
+        Error::Invalid(m) => Reply::error(400, m),
+        Error::Unsupported(m) => Reply::error(501, m),
+        Error::Db(m) if m.contains("interrupted") || m.contains("57014") => {
             Reply::error(503, format!("query took longer than {} s; narrow it down", QUERY_TIMEOUT.as_secs()))
         }
-        Some(Err(Error::Db(m))) => {
+        Error::Db(m) => {
             eprintln!("whosaid serve: {m}");
             Reply::error(500, "internal error (see the server log)")
         }
     }
 }
 
+/// Either the value, or 404 naming what was not found.
+fn found<T: Serialize>(r: Option<Result<Option<T>>>, what: &str) -> Reply {
+    match r {
+        Some(Ok(None)) => not_found(what),
+        Some(Ok(Some(v))) => Reply::json(200, &v),
+        Some(Err(e)) => error_reply(e),
+        None => store_reply::<()>(None),
+    }
+}
+
 fn not_found(what: &str) -> Reply {
     Reply::error(404, format!("{what} not found"))
+}
+
+#[derive(Serialize)]
+struct Health {
+    ok: bool,
+}
+
+/// `/api/stats`: corpus totals, the outlets and the kinds (the search form).
+#[derive(Serialize)]
+struct ApiStats {
+    backend: &'static str,
+    schema_version: i64,
+    documents: i64,
+    statements: i64,
+    actors: i64,
+    first: Option<String>,
+    last: Option<String>,
+    outlets: Vec<OutletDocuments>,
+    kinds: [&'static str; 4],
+}
+
+fn api_stats(s: &mut dyn StatementStore) -> Result<ApiStats> {
+    let st = s.stats()?;
+    Ok(ApiStats {
+        backend: s.backend(),
+        schema_version: st.schema_version,
+        documents: st.documents,
+        statements: st.statements,
+        actors: st.actors,
+        first: st.first,
+        last: st.last,
+        outlets: s.outlet_counts()?,
+        kinds: whosaid_document::StatementKind::ALL.map(whosaid_document::StatementKind::as_str),
+    })
+}
+
+#[derive(Serialize)]
+struct Page<T> {
+    results: Vec<T>,
+}
+
+/// A story without its quotes: what the story list shows.
+#[derive(Serialize)]
+struct StorySummary<'a> {
+    id: usize,
+    title: &'a str,
+    first: &'a Option<String>,
+    last: &'a Option<String>,
+    keywords: &'a [String],
+    outlets: &'a [StoryOutlet],
+    articles: &'a [whosaid_compare::stories::StoryArticle],
+    actors: &'a [StoryActor],
+    quotes: usize,
+    shared_quotes: usize,
+}
+
+impl<'a> StorySummary<'a> {
+    fn of(s: &'a Story) -> StorySummary<'a> {
+        StorySummary {
+            id: s.id,
+            title: &s.title,
+            first: &s.first,
+            last: &s.last,
+            keywords: &s.keywords,
+            outlets: &s.outlets,
+            articles: &s.articles,
+            actors: &s.actors[..s.actors.len().min(5)],
+            quotes: s.quotes.len(),
+            shared_quotes: s.quotes.iter().filter(|q| q.outlets.len() > 1).count(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StoriesPage<'a> {
+    total: usize,
+    limit: usize,
+    offset: usize,
+    results: Vec<StorySummary<'a>>,
 }
 
 /// Dispatches a request target to an asset or an API handler.
@@ -532,6 +728,9 @@ fn route(pool: &Pool, target: &str) -> Reply {
         Ok(p) => p,
         Err(e) => return Reply::error(400, format!("path: {e}")),
     };
+    if path.chars().any(char::is_control) {
+        return Reply::error(400, "path: control characters are not allowed");
+    }
     let params = |allowed: &[&str]| Params::parse(query, allowed);
     let result: std::result::Result<Reply, Reply> = (|| {
         Ok(match path.as_str() {
@@ -547,11 +746,11 @@ fn route(pool: &Pool, target: &str) -> Reply {
             "/api/openapi.yaml" => Reply::asset("application/yaml; charset=utf-8", OPENAPI),
             "/api/health" => {
                 params(&[])?;
-                Reply::json(200, json!({"ok": true}))
+                Reply::json(200, &Health { ok: true })
             }
             "/api/stats" => {
                 params(&[])?;
-                store_reply(pool.with(|s| s.stats()))
+                store_reply(pool.with(api_stats))
             }
             "/api/search" => {
                 let p = params(&[
@@ -577,7 +776,7 @@ fn route(pool: &Pool, target: &str) -> Reply {
                     offset: p.number("offset", 0, 0, MAX_OFFSET)?,
                 };
                 q.validate().map_err(bad)?;
-                store_reply(pool.with(|s| s.search(&q).map(|r| serde_json::to_value(r).unwrap_or_default())))
+                store_reply(pool.with(|s| s.search(&q)))
             }
             "/api/documents" => {
                 let p = params(&["q", "outlet", "since", "until", "limit", "offset"])?;
@@ -589,11 +788,7 @@ fn route(pool: &Pool, target: &str) -> Reply {
                     limit: p.number("limit", 50, 1, MAX_LIMIT)?,
                     offset: p.number("offset", 0, 0, MAX_OFFSET)?,
                 };
-                store_reply(pool.with(|s| {
-                    s.documents(&q).map(
-                        |(total, docs)| json!({"total": total, "limit": q.limit, "offset": q.offset, "results": docs}),
-                    )
-                }))
+                store_reply(pool.with(|s| s.documents(&q)))
             }
             "/api/actors" => {
                 let p = params(&["q", "type", "limit", "offset"])?;
@@ -603,50 +798,68 @@ fn route(pool: &Pool, target: &str) -> Reply {
                     limit: p.number("limit", 50, 1, MAX_LIMIT)?,
                     offset: p.number("offset", 0, 0, MAX_OFFSET)?,
                 };
-                store_reply(pool.with(|s| s.actors(&q).map(|a| json!({"results": a}))))
+                store_reply(pool.with(|s| s.actors(&q).map(|results| Page { results })))
             }
-            // The outlet comparison (crates/store/src/outlets.rs, cached per database state).
+            // The outlet comparison (whosaid-compare over StatementStore::corpus, cached per database state).
             "/api/outlets" => {
                 params(&[])?;
-                store_reply(pool.with(|s| crate::outlets::analysis(s).map(|a| a.outlets.clone())))
+                match pool.with(|s| pool.analysis(s)) {
+                    Some(Ok(a)) => Reply::json(200, &a.outlets),
+                    other => store_reply::<()>(other.map(|r| r.map(|_| ()))),
+                }
             }
             "/api/stories" => {
                 let p = params(&["doc", "actor", "limit", "offset"])?;
                 let (doc, actor) = (p.id("doc")?, p.id("actor")?);
                 let limit = p.number("limit", 50, 1, MAX_LIMIT)?;
                 let offset = p.number("offset", 0, 0, MAX_OFFSET)?;
-                store_reply(pool.with(|s| {
-                    crate::outlets::analysis(s).map(|a| crate::outlets::stories_page(&a, doc, actor, limit, offset))
-                }))
+                match pool.with(|s| pool.analysis(s)) {
+                    Some(Ok(a)) => {
+                        let matching: Vec<&Story> = a
+                            .stories
+                            .iter()
+                            .filter(|s| doc.is_none_or(|d| s.articles.iter().any(|x| x.id == d)))
+                            .filter(|s| actor.is_none_or(|id| s.actors.iter().any(|x| x.actor_id == id)))
+                            .collect();
+                        Reply::json(
+                            200,
+                            &StoriesPage {
+                                total: matching.len(),
+                                limit,
+                                offset,
+                                results: matching
+                                    .iter()
+                                    .skip(offset)
+                                    .take(limit)
+                                    .map(|s| StorySummary::of(s))
+                                    .collect(),
+                            },
+                        )
+                    }
+                    other => store_reply::<()>(other.map(|r| r.map(|_| ()))),
+                }
             }
             _ => {
                 if let Some(id) = path.strip_prefix("/api/stories/") {
                     params(&[])?;
                     let id: usize = id.parse().map_err(|_| Reply::error(400, "story id must be a number"))?;
-                    match pool.with(crate::outlets::analysis) {
+                    match pool.with(|s| pool.analysis(s)) {
                         Some(Ok(a)) => match a.stories.iter().find(|s| s.id == id) {
-                            Some(story) => Reply::json(200, serde_json::to_value(story).unwrap_or_default()),
+                            Some(story) => Reply::json(200, story),
                             None => not_found(&format!("story {id}")),
                         },
-                        Some(Err(e)) => store_reply(Some(Err(e))),
-                        None => store_reply(None),
+                        other => store_reply::<()>(other.map(|r| r.map(|_| ()))),
                     }
                 } else if let Some(id) = path.strip_prefix("/api/documents/") {
                     params(&[])?;
                     let id: i64 = id.parse().map_err(|_| Reply::error(400, "document id must be a number"))?;
-                    match pool.with(|s| s.document_view(id)) {
-                        Some(Ok(None)) => not_found(&format!("document {id}")),
-                        other => store_reply(other.map(|r| r.map(Option::unwrap_or_default))),
-                    }
+                    found(pool.with(|s| s.document_view(id)), &format!("document {id}"))
                 } else if let Some(id) = path.strip_prefix("/api/actors/") {
                     let p = params(&["limit", "offset"])?;
                     let id: i64 = id.parse().map_err(|_| Reply::error(400, "actor id must be a number"))?;
                     let limit = p.number("limit", 100, 1, MAX_LIMIT * 5)?;
                     let offset = p.number("offset", 0, 0, MAX_OFFSET)?;
-                    match pool.with(|s| s.actor_profile(id, limit, offset)) {
-                        Some(Ok(None)) => not_found(&format!("actor {id}")),
-                        other => store_reply(other.map(|r| r.map(Option::unwrap_or_default))),
-                    }
+                    found(pool.with(|s| s.actor_profile(id, limit, offset)), &format!("actor {id}"))
                 } else {
                     not_found(&path)
                 }
@@ -665,6 +878,24 @@ mod tests {
         assert_eq!(decode("a+b%20c%C3%A9").unwrap(), "a b cé");
         assert!(decode("%zz").is_err());
         assert!(decode("%ff").is_err());
+    }
+
+    #[test]
+    fn store_errors_map_to_statuses() {
+        let status = |e| error_reply(e).status;
+        assert_eq!(status(Error::Invalid("since".into())), 400);
+        assert_eq!(status(Error::Unsupported("not on postgres yet".into())), 501);
+        assert_eq!(status(Error::Db("database: interrupted".into())), 503);
+        assert_eq!(
+            status(Error::Db("postgres://h/d: 57014: canceling statement due to statement timeout".into())),
+            503
+        );
+        assert_eq!(status(Error::Db("disk I/O error".into())), 500);
+        let r = error_reply(Error::Unsupported("the outlet comparison is not available on postgres yet".into()));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["error"]["status"], 501);
+        assert!(v["error"]["message"].as_str().unwrap().contains("postgres"));
+        assert_eq!(reason(501), "Not Implemented");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
 
-use crate::{Error, Result};
+use whosaid_store::{Error, Result};
 
 /// Shortest token accepted (characters).
 pub const MIN_TOKEN_CHARS: usize = 16;
