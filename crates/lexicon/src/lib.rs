@@ -25,7 +25,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 4;
+pub const LEXICON_VERSION: u32 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CueClass {
@@ -61,6 +61,10 @@ impl Cue {
         Cue { lemma: lemma.into(), class, takes_object: false, needs_clause: false }
     }
 }
+
+/// The `pronouns` type of relative pronouns ("who", "which"): a mention only
+/// right after what it refers back to.
+pub const RELATIVE_PRONOUN: &str = "relative";
 
 #[derive(Debug)]
 pub struct LexiconError {
@@ -353,6 +357,12 @@ impl Lexicon {
         let mut holders = self.public_figures.get(role)?.iter().filter(|f| f.holds_on(date)).map(|f| f.name.as_str());
         let first = holders.next()?;
         holders.all(|h| h == first).then_some(first)
+    }
+
+    /// Whether a lower-case word is a relative pronoun that can speak
+    /// (`pronouns` type `relative`: "who", "which").
+    pub fn is_relative_pronoun(&self, word_lower: &str) -> bool {
+        self.pronouns.get(word_lower).is_some_and(|t| t == RELATIVE_PRONOUN)
     }
 
     /// Whether a lower-case word is an adverb that may sit between a speaker

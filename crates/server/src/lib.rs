@@ -40,9 +40,7 @@ use serde::Serialize;
 use whosaid_compare::profiles::{outlet_report, OutletReport, ProfileOptions};
 use whosaid_compare::stories::{stories, Story, StoryActor, StoryOptions, StoryOutlet};
 use whosaid_store::backend::{StatementStore, Target};
-use whosaid_store::{
-    ActorsQuery, DocumentsQuery, Error, OutletDocuments, Result, Scope, SearchQuery, Sort, Store,
-};
+use whosaid_store::{ActorsQuery, DocumentsQuery, Error, OutletDocuments, Result, Scope, SearchQuery, Sort, Store};
 use whosaid_store_pg::PgStore;
 
 /// The port `whosaid serve` listens on unless told otherwise.

@@ -25,6 +25,8 @@ pub struct Words {
     adverbs: Vec<bool>,
     /// Per token: introduces a medium when "with"/"to" follows (`medium_leads`).
     medium_leads: Vec<bool>,
+    /// Per token: a relative pronoun that can speak ("who", "which").
+    relatives: Vec<bool>,
 }
 
 fn push_lower(out: &mut String, s: &str) {
@@ -51,9 +53,11 @@ impl Words {
             push_lower(&mut buf, doc.slice(t.span));
             ends.push(buf.len() as u32);
         }
-        let mut words = Words { buf, ends, cues: Vec::new(), adverbs: Vec::new(), medium_leads: Vec::new() };
+        let mut words =
+            Words { buf, ends, cues: Vec::new(), adverbs: Vec::new(), medium_leads: Vec::new(), relatives: Vec::new() };
         words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
         words.adverbs = (0..doc.tokens.len()).map(|i| lexicon.is_adverb(words.get(i))).collect();
+        words.relatives = (0..doc.tokens.len()).map(|i| lexicon.is_relative_pronoun(words.get(i))).collect();
         let cues = (0..doc.tokens.len()).map(|i| find_cue(doc, &words, lexicon, i)).collect();
         words.cues = cues;
         words
@@ -62,6 +66,10 @@ impl Words {
     /// cue ("also", "later", "reportedly"); false past the end.
     pub fn is_adverb(&self, i: usize) -> bool {
         self.adverbs.get(i).copied().unwrap_or(false)
+    }
+    /// Whether token `i` is a relative pronoun that can speak; false past the end.
+    pub fn is_relative(&self, i: usize) -> bool {
+        self.relatives.get(i).copied().unwrap_or(false)
     }
     /// Whether token `i` introduces a medium ("interview" in "in an
     /// interview with The Free Press"); false past the end.

@@ -650,9 +650,9 @@ fn resolve_pronoun(
 ) -> Option<usize> {
     let m = &doc.mentions[mi];
     // A relative pronoun is its antecedent ("Mr. Kamin, who …").
-    if lex.pronouns.get(&doc.slice(m.span).to_lowercase()).is_some_and(|t| t == crate::mentions::RELATIVE) {
+    if lex.is_relative_pronoun(&doc.slice(m.span).to_lowercase()) {
         let i = doc.token_at(m.span.start);
-        return crate::mentions::relative_antecedent(doc, &doc.mentions[..mi], i).and_then(|a| assign[a]);
+        return crate::mentions::relative_referent(doc, &doc.mentions[..mi], i).and_then(|a| assign[a]);
     }
     let want_group = m.etype == EntityType::Group;
     let want_thing = matches!(m.etype, EntityType::Organization | EntityType::Media);

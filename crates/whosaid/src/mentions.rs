@@ -381,7 +381,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         }
         let w = words.get(i);
         if let Some(t) = lex.pronouns.get(w) {
-            if t == RELATIVE {
+            if t == whosaid_lexicon::RELATIVE_PRONOUN {
                 // Only with an antecedent: see `relative_pronouns`.
                 i += 1;
                 continue;
@@ -513,9 +513,6 @@ pub fn transcript_turn(doc: &Document, words: &Words, p: usize) -> Option<(usize
     (is_colon && said).then_some((a, b, colon))
 }
 
-/// The `pronouns` lexicon type of relative pronouns ("who", "which").
-pub const RELATIVE: &str = "relative";
-
 /// The mention a relative pronoun at token `i` refers back to: the mention
 /// ending right before it, or before a comma right before it ("Mr. Kamin, who
 /// …"); the outermost when several end there.
@@ -547,10 +544,10 @@ fn relative_pronouns(cx: &Ctx, out: &mut Vec<Mention>) {
     let mut found = Vec::new();
     for i in 1..cx.n() {
         let w = cx.words.get(i);
-        if cx.lex.pronouns.get(w).is_none_or(|t| t != RELATIVE) || cx.is_cap(i) {
+        if !cx.words.is_relative(i) || cx.is_cap(i) {
             continue;
         }
-        let Some(a) = relative_antecedent(doc, out, i) else {
+        let Some(a) = relative_referent(doc, out, i) else {
             continue;
         };
         let ante = &out[a];
@@ -566,6 +563,37 @@ fn relative_pronouns(cx: &Ctx, out: &mut Vec<Mention>) {
     }
     out.extend(found);
 }
+
+/// What the relative pronoun at token `i` stands for: its antecedent, or for
+/// "who" after an apposition ("David Kamin, a professor at New York
+/// University, who said") the person the apposition describes.
+pub fn relative_referent(doc: &Document, mentions: &[Mention], i: usize) -> Option<usize> {
+    let a = relative_antecedent(doc, mentions, i)?;
+    let who = doc.slice(doc.tokens[i].span).eq_ignore_ascii_case("who");
+    if who && mentions[a].etype != EntityType::Person {
+        return apposed_person(doc, mentions, a);
+    }
+    Some(a)
+}
+
+/// The person mention an apposition ending in mention `a` describes: the
+/// name before the apposition's opening comma, within one clause.
+fn apposed_person(doc: &Document, out: &[Mention], a: usize) -> Option<usize> {
+    let end = doc.token_at(out[a].span.start);
+    let sentence = doc.tokens.get(end)?.sentence;
+    let lo = end.saturating_sub(MAX_APPOSITION);
+    let comma =
+        (lo..end).rev().find(|&k| doc.tokens[k].sentence == sentence && doc.slice(doc.tokens[k].span) == ",")?;
+    let at = doc.tokens[comma].span.start;
+    out.iter()
+        .enumerate()
+        .filter(|(_, m)| m.etype == EntityType::Person && m.kind == MentionKind::Name)
+        .find(|(_, m)| m.span.end <= at && doc.slice(Span::new(m.span.end, at)).trim().is_empty())
+        .map(|(k, _)| k)
+}
+
+/// How many tokens an apposition may span ("a law professor at New York University").
+const MAX_APPOSITION: usize = 12;
 
 fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
     let doc = cx.doc;

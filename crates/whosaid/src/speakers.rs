@@ -101,8 +101,7 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
         }
         let m = &doc.mentions[sm];
         let here = (sm, m.entity);
-        let relative =
-            lex.pronouns.get(&doc.slice(m.span).to_lowercase()).is_some_and(|t| t == crate::mentions::RELATIVE);
+        let relative = lex.is_relative_pronoun(&doc.slice(m.span).to_lowercase());
         if m.kind == MentionKind::Pronoun && m.etype == EntityType::Person && !m.in_quote && !relative {
             if let Some((pm, pe)) = prev {
                 // An entity is never emptied (every entity keeps a mention).

@@ -97,3 +97,32 @@ fn every_fixture_article_meets_its_expectation() {
         assert!(failures.is_empty(), "{name}: {} failures:\n{}", failures.len(), failures.join("\n"));
     }
 }
+
+/// A transcript turn quoted paragraph by paragraph is one statement of the
+/// speaker in capitals, linked to the article's full name, over both paragraphs.
+#[test]
+fn a_transcript_turn_continues_over_the_next_quoted_paragraph() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles/54_transcript_turns.txt");
+    let raw = std::fs::read_to_string(path).unwrap();
+    let doc = Pipeline::rules(whosaid::Lexicon::builtin()).extract(&raw, "54", Meta::default());
+    let out = JsonDocument::from_document(&doc);
+    let turn = out
+        .statements
+        .iter()
+        .find(|s| s.speaker.as_ref().is_some_and(|sp| sp.text == "PENCE"))
+        .unwrap_or_else(|| panic!("no PENCE turn: {:?}", contents(&out.statements)));
+    assert_eq!(turn.speaker.as_ref().unwrap().name.as_deref(), Some("Mike Pence"));
+    let parts: Vec<&str> = turn.parts.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        parts,
+        [
+            "Well, Gennifer Flowers will not be attending the debate.",
+            "The campaign is focused on the issues that matter to the American people"
+        ]
+    );
+    assert!(
+        out.statements.iter().all(|s| !s.content.text.contains("WALLACE:")),
+        "a speaker label inside content: {:?}",
+        contents(&out.statements)
+    );
+}

@@ -273,10 +273,16 @@ fn propose_in(cx: &Ctx) -> Vec<Statement> {
     let mut contents: Vec<Span> = found.iter().map(|s| s.content).collect();
     let in_content = inside(&mut contents);
     found.retain(|s| s.rule != "shared-subject" || !in_content(s.cue.unwrap_or(s.content), s.content));
+    // A transcript's turns say who speaks: no unattributed quotation over them.
+    let turns: Vec<Span> = found.iter().filter(|s| s.rule == TRANSCRIPT_RULE).map(|s| s.content).collect();
+    found.retain(|s| s.rule != "quote-unattributed" || !turns.iter().any(|t| t.overlaps(s.content)));
     found.sort_by(|a, b| a.content.start.cmp(&b.content.start).then(a.content.end.cmp(&b.content.end)));
     found.dedup_by(|a, b| a.content == b.content && a.speaker == b.speaker);
     found
 }
+
+/// The rule name of transcript turns.
+const TRANSCRIPT_RULE: &str = "transcript-turn";
 
 fn merge_content(st: &mut Statement, more: Span) {
     if st.parts.is_empty() {
@@ -817,6 +823,10 @@ fn transcript_pass(cx: &Ctx, found: &mut Vec<Statement>, used: &mut UsedCues) {
                 q += 1;
             }
         }
+        // The turn's final full stop is punctuation, not speech (as elsewhere).
+        if let Some(last) = parts.last_mut() {
+            *last = trim_content(doc, *last, true);
+        }
         parts.retain(|s| !s.is_empty());
         let Some(first) = parts.first().copied() else {
             continue;
@@ -836,7 +846,7 @@ fn transcript_pass(cx: &Ctx, found: &mut Vec<Statement>, used: &mut UsedCues) {
             addressee: None,
             time: None,
             confidence: confidence_for(cx, Some(sp), 0.8),
-            rule: "transcript-turn",
+            rule: TRANSCRIPT_RULE,
         });
     }
 }
@@ -1097,7 +1107,15 @@ fn main_clause(cx: &Ctx, cm: &CueMatch, first: usize, last: usize) -> Option<Sta
         let (sp_start, _) = cx.ranges[sp];
         let content_follows = a < last && !cx.is_punct(a, ",") && !cx.is_close_quote(a);
         if content_follows {
-            let e = content_end(cx, a, last);
+            let mut e = content_end(cx, a, last);
+            // "the Center, which said the changes would raise revenue, published
+            // …": a relative clause between commas ends at the next comma.
+            let relative = cx.words.is_relative(sp_start);
+            if relative && sp_start > first && cx.is_punct(sp_start - 1, ",") {
+                if let Some(c) = (a..e).find(|&i| cx.is_punct(i, ",") && !in_quotation(doc, doc.tokens[i].span)) {
+                    e = c;
+                }
+            }
             if e > a {
                 let mut st = make_reported(
                     cx,

@@ -297,6 +297,18 @@ pub fn candidates(
             if before {
                 parts.retain(|p| !to_follows(p));
             }
+            // A content never contains its own cue ("WALLACE: Will …" tagged
+            // as one run): keep the larger side.
+            for p in parts.iter_mut() {
+                if p.a <= cue.a && cue.b <= p.b {
+                    if p.b - cue.b >= cue.a - p.a {
+                        p.a = cue.b;
+                    } else {
+                        p.b = cue.a;
+                    }
+                }
+            }
+            parts.retain(|p| p.a < p.b);
         }
         for (ci, cue) in cues.iter().enumerate() {
             let parts = &parts_of[ci];
@@ -379,6 +391,15 @@ pub fn candidates(
                             if tb <= cue.a {
                                 b = tb;
                             }
+                        }
+                    } else if b > p.a && b < n && p.a >= cue.b && words.get(b - 1).ends_with("ed") {
+                        // "praised the ceasefire announced on Sunday": a content
+                        // ending in a participle keeps the time phrase that
+                        // modifies it.
+                        let at = doc.tokens[b].span.start;
+                        let ti = doc.times.partition_point(|t| t.span.start < at);
+                        if let Some(t) = doc.times.get(ti).filter(|t| t.span.start == at) {
+                            b = doc.token_at(t.span.end).max(b);
                         }
                     }
                     normalise_piece(doc, extend_to_quotation(doc, token_span(doc, p.a, b)))
