@@ -980,7 +980,7 @@ mod tests {
     fn filter_errors_are_invalid_with_their_message() {
         let msg = |e: Error| match e {
             Error::Invalid(m) => m,
-            Error::Db(m) => panic!("a filter error is not a database error: {m}"),
+            other => panic!("a filter error is neither a database error nor unsupported: {other}"),
         };
         assert_eq!(
             msg(check_date("until", "2025-4").unwrap_err()),

@@ -59,7 +59,11 @@ fn quote_kind(c: char, prev: Option<char>, next: Option<char>) -> Option<TokenKi
     let k = |open, close| Some(TokenKind::Quote { open, close });
     match c {
         '“' | '«' | '‹' | '„' | '‚' => k(true, c == '“'),
-        '”' | '»' | '›' => k(false, true),
+        // ”Mr. Trump …” at a paragraph start: a closing mark typed as the
+        // opener (it opens when a word follows it, not a space).
+        '”' if before_is_open && next.is_some_and(char::is_alphanumeric) => k(true, false),
+        '”' => k(false, true),
+        '»' | '›' => k(false, true),
         '"' => k(before_is_open, !before_is_open || after_is_open),
         '‘' => k(true, false),
         '’' => k(false, true),
@@ -279,6 +283,7 @@ fn closes(open_char: char, close_char: char) -> bool {
     matches!(
         (open_char, close_char),
         ('“', '”')
+            | ('”', '”')
             | ('\'', '\'')
             | ('`', '\'')
             | ('“', '"')
@@ -428,6 +433,13 @@ mod tests {
         let d = doc("''It's more tinkering,'' said Alan Cole. ``Fine,'' he added.");
         let qs: Vec<&str> = d.quotations.iter().map(|q| d.slice(q.inner)).collect();
         assert_eq!(qs, vec!["It's more tinkering,", "Fine,"]);
+    }
+
+    #[test]
+    fn a_closing_mark_typed_as_the_opener_opens() {
+        let d = doc("Getty.\n\n”Fear. I am afraid.” ― Edwin G. Monroy\n");
+        assert_eq!(d.quotations.len(), 1, "{:?}", d.quotations);
+        assert_eq!(d.slice(d.quotations[0].inner), "Fear. I am afraid.");
     }
 
     #[test]

@@ -273,6 +273,28 @@ fn propose_in(cx: &Ctx) -> Vec<Statement> {
     let mut contents: Vec<Span> = found.iter().map(|s| s.content).collect();
     let in_content = inside(&mut contents);
     found.retain(|s| s.rule != "shared-subject" || !in_content(s.cue.unwrap_or(s.content), s.content));
+    // "AGRA, India — He said the monument …, the minister told reporters": a
+    // content before its cue that contains another statement's speaker and
+    // cue is that statement's content ("the monument …").
+    let inner: Vec<(Span, Span, Span)> = found
+        .iter()
+        .filter_map(|s| {
+            let m = s.speaker.map(|m| doc.mentions[m].span)?;
+            Some((m, s.cue?, s.content))
+        })
+        .filter(|(m, c, k)| m.end <= c.start && c.end <= k.start)
+        .collect();
+    for st in found.iter_mut() {
+        let Some(cue) = st.cue else { continue };
+        if !st.parts.is_empty() || st.content.end > cue.start {
+            continue;
+        }
+        if let Some(&(_, _, k)) =
+            inner.iter().find(|(m, c, k)| st.content.start <= m.start && *c != cue && k.end == st.content.end)
+        {
+            st.content = k;
+        }
+    }
     // A transcript's turns say who speaks: no unattributed quotation over them.
     let turns: Vec<Span> = found.iter().filter(|s| s.rule == TRANSCRIPT_RULE).map(|s| s.content).collect();
     found.retain(|s| s.rule != "quote-unattributed" || !turns.iter().any(|t| t.overlaps(s.content)));

@@ -3,7 +3,7 @@
 //! cue to the nearest source, and the source to a mention of the mention stage
 //! (so the speaker resolves to an entity like every other speaker).
 
-use whosaid_document::{Document, Span, Statement, StatementKind, TokenKind};
+use whosaid_document::{Document, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::CueClass;
 
 use super::rules::{trim_content, Rules};
@@ -252,6 +252,29 @@ pub fn candidates(
                 if joined {
                     contents.push(Segment { b: rc.a - 1, ..k });
                     k.a = rc.b;
+                }
+            }
+            // …and one that swallowed a rule's speaker and cue ("AGRA, India —
+            // He said the monument …") starts after them.
+            for r in &local {
+                let (Some(c), Some(m)) = (r.cue, r.speaker) else {
+                    continue;
+                };
+                let (ca, cb) = (doc.token_at(c.start), doc.token_at(c.end));
+                let ma = ranges[m].0;
+                let mention = &doc.mentions[m];
+                let person = matches!(mention.kind, MentionKind::Pronoun | MentionKind::Name);
+                // The rule's content is a clause after the cue ("said the
+                // monument …"), not an object ("had added jobs").
+                let clause_follows = r.content.start >= doc.tokens[cb.min(n - 1)].span.start
+                    && (words.get(cb) == "that"
+                        || matches!(doc.tokens.get(cb).map(|t| t.kind), Some(TokenKind::Quote { .. }))
+                        || matches!(words.get(cb), "the" | "a" | "an" | "he" | "she" | "they" | "it" | "we" | "i"));
+                if person && clause_follows && k.a <= ma && ma < ca && cb < k.b && ranges[m].1 <= ca {
+                    if ma > k.a {
+                        contents.push(Segment { b: ma, ..k });
+                    }
+                    k.a = cb;
                 }
             }
             contents.push(k);
