@@ -152,7 +152,9 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     assert_eq!(pg.counts().unwrap(), want.counts);
     // The outlet comparison reads the same corpus (contested terms
     // included), and an update replaced the document's terms, not added to them.
-    let terms = |s: &mut dyn StatementStore| -> Vec<(String, Vec<(String, String, String)>)> {
+    /// Per article key: its (term, variant, use) triples.
+    type Terms = Vec<(String, Vec<(String, String, String)>)>;
+    let terms = |s: &mut dyn StatementStore| -> Terms {
         s.corpus()
             .unwrap()
             .articles

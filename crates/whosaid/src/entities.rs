@@ -768,7 +768,7 @@ fn known_holder(text: &str, doc: &Document, entities: &[Entity], lex: &Lexicon) 
     let key = |name: &str| -> (String, String) {
         let ws: Vec<String> = name
             .split_whitespace()
-            .filter(|w| !NAME_SUFFIXES.contains(w) && !(w.len() <= 2 && w.ends_with('.')))
+            .filter(|w| !NAME_SUFFIXES.contains(w) && (w.len() > 2 || !w.ends_with('.')))
             .map(str::to_lowercase)
             .collect();
         (ws.first().cloned().unwrap_or_default(), ws.last().cloned().unwrap_or_default())

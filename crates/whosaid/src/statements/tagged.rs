@@ -53,14 +53,9 @@ pub fn segments(seq: &Sequence, tags: &[Label]) -> Vec<Segment> {
     out
 }
 
+/// Tokens between two segments (0 when they overlap).
 fn gap(a: &Segment, b: &Segment) -> usize {
-    if a.b <= b.a {
-        b.a - a.b
-    } else if b.b <= a.a {
-        a.a - b.b
-    } else {
-        0
-    }
+    b.a.saturating_sub(a.b).max(a.a.saturating_sub(b.b))
 }
 
 fn sentence(doc: &Document, t: usize) -> usize {
@@ -71,13 +66,7 @@ fn sentence(doc: &Document, t: usize) -> usize {
 fn sentence_distance(doc: &Document, t: usize, seg: &Segment) -> usize {
     let s = sentence(doc, t);
     let (lo, hi) = (sentence(doc, seg.a), sentence(doc, seg.b.saturating_sub(1).max(seg.a)));
-    if s < lo {
-        lo - s
-    } else if s > hi {
-        s - hi
-    } else {
-        0
-    }
+    lo.saturating_sub(s).max(s.saturating_sub(hi))
 }
 
 fn token_span(doc: &Document, a: usize, b: usize) -> Span {

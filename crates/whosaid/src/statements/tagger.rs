@@ -266,7 +266,7 @@ impl TokenFacts {
             let w = words.get(i);
             word.push(fnv(w.as_bytes()));
             let start = w.char_indices().rev().nth(2).map(|(b, _)| b).unwrap_or(0);
-            suffix.push(fnv(w[start..].as_bytes()));
+            suffix.push(fnv(&w.as_bytes()[start..]));
             shapes.push(shape(doc, i));
         }
         let mut quote = vec![0u8; n];
@@ -313,8 +313,8 @@ impl TokenFacts {
             let pieces: Vec<_> = if st.parts.is_empty() { vec![st.content] } else { st.parts.clone() };
             for p in pieces {
                 let (a, b) = (doc.token_at(p.start), doc.token_at(p.end));
-                for k in a..b.min(n) {
-                    rule[k] |= 1;
+                for slot in rule.iter_mut().take(b.min(n)).skip(a) {
+                    *slot |= 1;
                 }
                 if a < n {
                     rule[a] |= 2;
@@ -329,8 +329,8 @@ impl TokenFacts {
             }
             if let Some(m) = st.speaker.and_then(|m| doc.mentions.get(m)) {
                 let (a, b) = (doc.token_at(m.span.start), doc.token_at(m.span.end));
-                for k in a..b.min(n) {
-                    rule[k] |= 8;
+                for slot in rule.iter_mut().take(b.min(n)).skip(a) {
+                    *slot |= 8;
                 }
             }
         }
@@ -639,7 +639,7 @@ mod tests {
     fn perceptron_learns_a_separable_sequence() {
         let seq = Sequence { first: 0, feats: (0..2 * FEATURES as u32).collect() };
         let ex = Example { seq, gold: vec![Label::CueBegin, Label::ContentBegin] };
-        let w = train(&[ex.clone()], TrainConfig { bits: 8, epochs: 3, seed: 1 }, |_, _| true);
+        let w = train(std::slice::from_ref(&ex), TrainConfig { bits: 8, epochs: 3, seed: 1 }, |_, _| true);
         assert_eq!(viterbi(&w, &ex.seq), ex.gold);
     }
 }
