@@ -48,6 +48,92 @@ pub struct Article {
     pub statements: Vec<Quote>,
 }
 
+/// A stored document as a store's row gives it, for [`CorpusBuilder`].
+#[derive(Clone, Debug, Default)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub key: String,
+    pub outlet: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub title: Option<String>,
+    pub headline: Option<String>,
+    pub text: String,
+    /// Key of the document this one copies.
+    pub duplicate_of: Option<String>,
+}
+
+/// Builds a [`Corpus`] from rows, so every store (SQLite, PostgreSQL) turns
+/// its tables into the comparison's input the same way: documents first (in
+/// id order), then actor links, statements and terms by document id (rows of
+/// unknown documents are ignored).
+#[derive(Debug, Default)]
+pub struct CorpusBuilder {
+    by_key: BTreeMap<String, i64>,
+    dup_keys: Vec<(usize, String)>,
+    pos: BTreeMap<i64, usize>,
+    articles: Vec<Article>,
+}
+
+impl CorpusBuilder {
+    /// Adds a document: the title falls back to the headline, then to the
+    /// text's first line (100 characters); a blank outlet is [`UNKNOWN_OUTLET`].
+    pub fn document(&mut self, row: DocumentRow) {
+        self.by_key.insert(row.key.clone(), row.id);
+        if let Some(d) = row.duplicate_of {
+            self.dup_keys.push((self.articles.len(), d));
+        }
+        let title = row
+            .title
+            .filter(|t| !t.trim().is_empty())
+            .or(row.headline)
+            .unwrap_or_else(|| row.text.lines().next().unwrap_or("").chars().take(100).collect());
+        self.pos.insert(row.id, self.articles.len());
+        self.articles.push(Article {
+            id: row.id,
+            key: row.key,
+            outlet: row.outlet.filter(|o| !o.trim().is_empty()).unwrap_or_else(|| UNKNOWN_OUTLET.to_string()),
+            published: row.published,
+            title,
+            text: row.text,
+            ..Article::default()
+        });
+    }
+
+    fn article(&mut self, doc_id: i64) -> Option<&mut Article> {
+        let i = *self.pos.get(&doc_id)?;
+        self.articles.get_mut(i)
+    }
+
+    /// A cross-document actor named in document `doc_id` (rows sorted by actor).
+    pub fn actor(&mut self, doc_id: i64, actor: i64) {
+        if let Some(a) = self.article(doc_id) {
+            a.actors.push(actor);
+        }
+    }
+
+    /// A statement of document `doc_id`, in the document's order.
+    pub fn statement(&mut self, doc_id: i64, quote: Quote) {
+        if let Some(a) = self.article(doc_id) {
+            a.statements.push(quote);
+        }
+    }
+
+    /// A contested term used in document `doc_id`, in text order.
+    pub fn term(&mut self, doc_id: i64, term: TermUse) {
+        if let Some(a) = self.article(doc_id) {
+            a.terms.push(term);
+        }
+    }
+
+    /// The corpus, duplicates resolved to the ids of the documents they copy.
+    pub fn finish(mut self, actor_names: BTreeMap<i64, String>) -> Corpus {
+        for (i, key) in std::mem::take(&mut self.dup_keys) {
+            self.articles[i].duplicate_of = self.by_key.get(&key).copied();
+        }
+        Corpus::new(self.articles, actor_names)
+    }
+}
+
 /// One contested term as used in an article.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TermUse {

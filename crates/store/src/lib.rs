@@ -53,6 +53,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use whosaid_document::output::{JsonActor, JsonDocument};
 
 pub use hash::content_hash;
+pub use outlets::CORPUS_STATEMENTS_SQL;
 pub use query::*;
 pub use schema::SCHEMA_VERSION;
 
