@@ -455,15 +455,15 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
 
     // 5. Relative pronouns that can speak: "Mr. Kamin, who emphasized that …",
     //    and transcript speakers ("PENCE: Well, look, …").
+    out.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
     relative_pronouns(&cx, &mut out);
     let mut turns = Vec::new();
     for p in 0..doc.paragraphs.len() {
         if let Some((a, b, _)) = transcript_turn(doc, words, p) {
             let span = cx.span(a, b);
             turns.push(span);
-            if !out.iter().any(|m| m.span == span) {
-                out.push(mention(span, MentionKind::Name, EntityType::Person));
-            }
+            // A mention already there wins: the stable sort and dedup below keep the first.
+            out.push(mention(span, MentionKind::Name, EntityType::Person));
         }
     }
 
@@ -472,7 +472,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     for m in &mut out {
         let qi = quotes.partition_point(|q| q.span.start <= m.span.start);
         // A transcript speaker opens the quoted turn but is not quoted.
-        m.in_quote = qi > 0 && quotes[qi - 1].span.contains(m.span) && !turns.contains(&m.span);
+        m.in_quote = qi > 0 && quotes[qi - 1].span.contains(m.span) && turns.binary_search(&m.span).is_err();
         if m.etype == EntityType::Place && m.kind == MentionKind::Name {
             let last_tok = doc.tokens.partition_point(|t| t.span.start < m.span.end) - 1;
             let place = doc.slice(m.name.unwrap_or(m.span));
@@ -515,7 +515,7 @@ pub fn transcript_turn(doc: &Document, words: &Words, p: usize) -> Option<(usize
 
 /// The mention a relative pronoun at token `i` refers back to: the mention
 /// ending right before it, or before a comma right before it ("Mr. Kamin, who
-/// …"); the outermost when several end there.
+/// …"); the outermost when several end there. `mentions` are sorted by start.
 pub fn relative_antecedent(doc: &Document, mentions: &[Mention], i: usize) -> Option<usize> {
     let at = |k: usize| doc.tokens.get(k).map(|t| t.span.start);
     let before = i.checked_sub(1)?;
@@ -523,9 +523,11 @@ pub fn relative_antecedent(doc: &Document, mentions: &[Mention], i: usize) -> Op
     let end_tok = if comma { before } else { i };
     let end = at(end_tok)?;
     let sentence = doc.tokens[i].sentence;
-    mentions
+    let (lo, hi) = starting_in(doc, mentions, sentence, end);
+    mentions[lo..hi]
         .iter()
         .enumerate()
+        .map(|(k, m)| (lo + k, m))
         .filter(|(_, m)| {
             let last = doc.token_at(m.span.end).saturating_sub(1);
             doc.tokens.get(last).is_some_and(|t| t.span.end <= end && t.sentence == sentence)
@@ -585,11 +587,23 @@ fn apposed_person(doc: &Document, out: &[Mention], a: usize) -> Option<usize> {
     let comma =
         (lo..end).rev().find(|&k| doc.tokens[k].sentence == sentence && doc.slice(doc.tokens[k].span) == ",")?;
     let at = doc.tokens[comma].span.start;
-    out.iter()
+    let (lo, hi) = starting_in(doc, out, sentence, at);
+    out[lo..hi]
+        .iter()
         .enumerate()
+        .map(|(k, m)| (lo + k, m))
         .filter(|(_, m)| m.etype == EntityType::Person && m.kind == MentionKind::Name)
         .find(|(_, m)| m.span.end <= at && doc.slice(Span::new(m.span.end, at)).trim().is_empty())
         .map(|(k, _)| k)
+}
+
+/// The index range of `mentions` (sorted by start) that start in sentence
+/// `sentence` before byte `end`: bounded work per relative pronoun.
+fn starting_in(doc: &Document, mentions: &[Mention], sentence: usize, end: usize) -> (usize, usize) {
+    let from = doc.sentences.get(sentence).map_or(0, |s| s.span.start);
+    let lo = mentions.partition_point(|m| m.span.start < from);
+    let hi = mentions.partition_point(|m| m.span.start < end).max(lo);
+    (lo, hi)
 }
 
 /// How many tokens an apposition may span ("a law professor at New York University").
