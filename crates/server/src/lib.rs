@@ -140,6 +140,23 @@ struct Slot {
     deadline: Arc<AtomicU64>,
 }
 
+/// A slot taken from the pool, given back when dropped: also when the
+/// handler using it panics (answered 500), so the pool never shrinks.
+struct Lease<'a> {
+    pool: &'a Pool,
+    slot: Option<Slot>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            slot.deadline.store(u64::MAX, Ordering::Relaxed);
+            self.pool.slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
+            self.pool.ready.notify_one();
+        }
+    }
+}
+
 /// The outlet comparison of one database state.
 struct Analysis {
     outlets: OutletReport,
@@ -211,10 +228,8 @@ impl Pool {
             }
         }
         slot.deadline.store(clock_ms() + QUERY_TIMEOUT.as_millis() as u64, Ordering::Relaxed);
-        let out = f(slot.conn.store());
-        slot.deadline.store(u64::MAX, Ordering::Relaxed);
-        self.slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
-        self.ready.notify_one();
+        let mut lease = Lease { pool: self, slot: Some(slot) };
+        let out = f(lease.slot.as_mut().expect("leased").conn.store());
         Some(out)
     }
 
@@ -986,6 +1001,25 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(v["error"]["status"], 501);
         assert!(v["error"]["message"].as_str().unwrap().contains("postgres"));
+    }
+
+    #[test]
+    fn a_panicking_handler_gives_its_connection_back() {
+        let dir = std::env::temp_dir().join(format!("whosaid-server-lease-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("news.db");
+        drop(Store::open(&db).unwrap());
+        let config = Config { db, host: "127.0.0.1".into(), port: 0, threads: 1 };
+        let pool = Pool::open(&config).unwrap();
+        let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.with(|_| panic!("handler bug"));
+        }));
+        assert!(crashed.is_err());
+        // The only connection is back (else this waits POOL_WAIT and gets None).
+        assert_eq!(pool.with(|s| s.backend()), Some("sqlite"));
+        // And its query deadline was lifted.
+        assert_eq!(pool.slots.lock().unwrap()[0].deadline.load(Ordering::Relaxed), u64::MAX);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
