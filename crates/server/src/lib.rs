@@ -90,8 +90,8 @@ pub const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 const POOL_WAIT: Duration = Duration::from_secs(10);
 /// The deadline of one request, past the pool wait and the query timeout: it
-/// also bounds the outlet comparison's computing, which no query deadline
-/// interrupts. The work goes on in the background (and fills the cache).
+/// also bounds the wait for the outlet comparison's computing, which no query
+/// deadline interrupts (that work goes on in the background and fills the cache).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Threads driving hyper's connections (the queries run on the blocking pool).
 const IO_THREADS: usize = 2;
@@ -286,7 +286,8 @@ impl Server {
 
     /// Serves until the process ends, on a tokio runtime of its own: a few
     /// threads drive hyper's connections, and the store calls (blocking)
-    /// run on its blocking pool, at most one per connection.
+    /// run on its blocking pool. Call it from a plain thread: it blocks, and
+    /// tokio refuses to start a runtime inside another.
     pub fn run(self) -> Result<()> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(IO_THREADS)
