@@ -470,16 +470,21 @@ fn request_host_allowed(req: &Request<Incoming>, port: u16) -> bool {
 }
 
 /// Runs `route` on the blocking pool (the store calls block) under the
-/// request deadline; a handler that panicked is a 500, not a lost connection.
+/// request deadline.
 async fn route_blocking(pool: Arc<Pool>, target: String) -> Reply {
-    let work = tokio::task::spawn_blocking(move || route(&pool, &target));
-    match tokio::time::timeout(REQUEST_TIMEOUT, work).await {
+    blocking_within(REQUEST_TIMEOUT, move || route(&pool, &target)).await
+}
+
+/// `work` on the blocking pool, answered 503 past `deadline` (it goes on in
+/// the background); a `work` that panicked is a 500, not a lost connection.
+async fn blocking_within(deadline: Duration, work: impl FnOnce() -> Reply + Send + 'static) -> Reply {
+    match tokio::time::timeout(deadline, tokio::task::spawn_blocking(work)).await {
         Ok(Ok(reply)) => reply,
         Ok(Err(e)) => {
             eprintln!("whosaid serve: request handler failed: {e}");
             Reply::error(500, "internal error (see the server log)")
         }
-        Err(_) => Reply::error(503, format!("request took longer than {} s; try again", REQUEST_TIMEOUT.as_secs())),
+        Err(_) => Reply::error(503, format!("request took longer than {} s; try again", deadline.as_secs())),
     }
 }
 
@@ -1021,6 +1026,24 @@ mod tests {
         // And its query deadline was lifted.
         assert_eq!(pool.slots.lock().unwrap()[0].deadline.load(Ordering::Relaxed), u64::MAX);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn slow_or_failing_handlers_get_json_errors() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let status = |deadline: Duration, work: fn() -> Reply| {
+            let r = rt.block_on(blocking_within(deadline, work));
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            assert_eq!(v["error"]["status"], r.status);
+            r.status
+        };
+        let slow = || {
+            std::thread::sleep(Duration::from_millis(500));
+            Reply::error(400, "too late to matter")
+        };
+        assert_eq!(status(Duration::from_millis(20), slow), 503);
+        assert_eq!(status(Duration::from_secs(30), || panic!("handler bug")), 500);
+        assert_eq!(status(Duration::from_secs(30), || Reply::error(404, "x not found")), 404);
     }
 
     #[test]
