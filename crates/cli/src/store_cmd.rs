@@ -202,7 +202,7 @@ pub struct ServeArgs {
     /// Port (0 picks a free one; the address is printed on stderr).
     #[arg(long, default_value_t = whosaid_server::DEFAULT_PORT)]
     pub port: u16,
-    /// Worker threads, each with its own read-only connection.
+    /// Read-only database connections, i.e. queries answered at a time.
     #[arg(long, default_value_t = 4)]
     pub threads: usize,
     /// A file holding an access token (16+ visible ASCII characters): every

@@ -3,14 +3,21 @@
 //! over the store interface ([`StatementStore`]): `--db` is a SQLite file or a
 //! `postgres://` URL and every page reads through the same typed methods.
 //!
-//! Synchronous on purpose: one thread per connection (at most
-//! [`MAX_CONNECTIONS`]), a fixed pool of read-only store connections shared
-//! by them (reused across requests; a lost PostgreSQL connection is reopened),
-//! keep-alive.
+//! HTTP/1.1 is hyper's (`hyper::server::conn::http1`) on a small tokio
+//! runtime of the server's own: hyper parses request heads, keeps connections
+//! alive, and times out heads; the handlers below see parsed requests only.
+//! The store calls block (rusqlite, the postgres crate), so every routed
+//! request runs on tokio's blocking pool (`spawn_blocking`) over a fixed pool
+//! of read-only store connections (reused across requests; a lost PostgreSQL
+//! connection is reopened): at most `--threads` queries at a time, the rest
+//! wait for a connection (up to 10 s, then 503).
 //!
 //! Hardening:
-//! - only `GET` and `HEAD`; request bodies are refused (413), as are request
-//!   heads over [`MAX_HEAD_BYTES`] (431) and targets over [`MAX_TARGET_BYTES`] (414);
+//! - only `GET` and `HEAD` (405); request bodies are refused (413), as are
+//!   request heads over [`MAX_HEAD_BYTES`] or [`MAX_HEADERS`] fields (431) and
+//!   targets over [`MAX_TARGET_BYTES`] (414), with JSON bodies; heads hyper's
+//!   parser refuses outright (malformed, over [`PARSER_MAX_HEAD_BYTES`], not
+//!   HTTP/1.x) get hyper's bodiless 4xx and a closed connection;
 //! - every parameter is validated (unknown ones too) and answered with a JSON
 //!   4xx naming it; control characters (a NUL) are a 400; result pages are
 //!   capped ([`MAX_LIMIT`], [`MAX_OFFSET`]);
@@ -19,9 +26,13 @@
 //!   running past [`QUERY_TIMEOUT`] is interrupted (SQLite progress handler,
 //!   PostgreSQL `statement_timeout`) and answered 503;
 //! - a page the backend cannot serve yet is a 501 JSON error naming it;
-//! - slow clients time out; a `Host` header that is not this loopback address
-//!   is refused (421), so a web page elsewhere cannot read the API through DNS
-//!   rebinding;
+//! - slow clients time out: a request head not in within [`IDLE_TIMEOUT`] (and a
+//!   keep-alive connection idle that long) is closed, a write that makes no
+//!   progress that long fails, a request unanswered after [`REQUEST_TIMEOUT`] is
+//!   a 503; at most [`MAX_CONNECTIONS`] connections are served (more get 503);
+//! - a `Host` header (or absolute-form target) that is not this loopback
+//!   address is refused (421), so a web page elsewhere cannot read the API
+//!   through DNS rebinding;
 //! - with an access token ([`auth`]), every request needs it (401 otherwise);
 //! - responses carry `nosniff`, a strict Content-Security-Policy (assets are
 //!   compiled in; nothing is fetched from the network).
@@ -29,14 +40,28 @@
 pub mod auth;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use http_body_util::Full;
+use hyper::body::{Body, Bytes, Incoming};
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use whosaid_compare::profiles::{outlet_report, OutletReport, ProfileOptions};
 use whosaid_compare::stories::{stories, Story, StoryActor, StoryOptions, StoryOutlet};
 use whosaid_store::backend::{StatementStore, Target};
@@ -45,8 +70,13 @@ use whosaid_store_pg::PgStore;
 
 /// The port `whosaid serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8377;
+/// Largest request head answered (431 with a JSON body past it).
 pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// hyper's own cap on a head and on a connection's read buffer: past it the
+/// parser answers 431 itself, before any handler runs.
+pub const PARSER_MAX_HEAD_BYTES: usize = 2 * MAX_HEAD_BYTES;
 pub const MAX_TARGET_BYTES: usize = 4 * 1024;
+/// Most header fields answered (hyper's parser stops at 100).
 pub const MAX_HEADERS: usize = 64;
 pub const MAX_CONNECTIONS: usize = 128;
 pub const MAX_REQUESTS_PER_CONNECTION: usize = 10_000;
@@ -55,8 +85,19 @@ pub const MAX_LIMIT: usize = 200;
 /// Deepest page start (use filters rather than paging further).
 pub const MAX_OFFSET: usize = 10_000;
 pub const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
-const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request head may take to arrive, a keep-alive connection may
+/// sit idle, and a write may make no progress.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 const POOL_WAIT: Duration = Duration::from_secs(10);
+/// The deadline of one request, past the pool wait and the query timeout: it
+/// also bounds the wait for the outlet comparison's computing, which no query
+/// deadline interrupts (that work goes on in the background and fills the cache).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Threads driving hyper's connections (the queries run on the blocking pool).
+const IO_THREADS: usize = 2;
+/// How long a connection over [`MAX_CONNECTIONS`] may take to get its 503.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(20);
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
@@ -97,6 +138,23 @@ impl Conn {
 struct Slot {
     conn: Conn,
     deadline: Arc<AtomicU64>,
+}
+
+/// A slot taken from the pool, given back when dropped: also when the
+/// handler using it panics (answered 500), so the pool never shrinks.
+struct Lease<'a> {
+    pool: &'a Pool,
+    slot: Option<Slot>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            slot.deadline.store(u64::MAX, Ordering::Relaxed);
+            self.pool.slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
+            self.pool.ready.notify_one();
+        }
+    }
 }
 
 /// The outlet comparison of one database state.
@@ -170,10 +228,8 @@ impl Pool {
             }
         }
         slot.deadline.store(clock_ms() + QUERY_TIMEOUT.as_millis() as u64, Ordering::Relaxed);
-        let out = f(slot.conn.store());
-        slot.deadline.store(u64::MAX, Ordering::Relaxed);
-        self.slots.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
-        self.ready.notify_one();
+        let mut lease = Lease { pool: self, slot: Some(slot) };
+        let out = f(lease.slot.as_mut().expect("leased").conn.store());
         Some(out)
     }
 
@@ -197,11 +253,11 @@ impl Pool {
 
 /// A bound server, ready to run.
 pub struct Server {
-    listener: TcpListener,
+    listener: std::net::TcpListener,
     pool: Arc<Pool>,
     addr: SocketAddr,
     loopback: bool,
-    token: Option<Arc<crate::auth::Token>>,
+    token: Option<crate::auth::Token>,
 }
 
 impl Server {
@@ -215,13 +271,12 @@ impl Server {
     pub fn bind_with_token(config: &Config, token: Option<crate::auth::Token>) -> Result<Server> {
         crate::auth::require_token(&config.host, token.as_ref())?;
         let pool = Pool::open(config)?;
-        let listener = TcpListener::bind((config.host.as_str(), config.port))
+        let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
             .map_err(|e| Error::Db(format!("cannot listen on {}:{}: {e}", config.host, config.port)))?;
         let addr = listener.local_addr()?;
         if !addr.ip().is_loopback() && token.is_none() {
             return Err(Error::Invalid(format!("{addr} is not loopback: an access token (--token-file) is required")));
         }
-        let token = token.map(Arc::new);
         Ok(Server { listener, pool: Arc::new(pool), addr, loopback: addr.ip().is_loopback(), token })
     }
 
@@ -229,32 +284,26 @@ impl Server {
         self.addr
     }
 
-    /// Serves until the process ends.
+    /// Serves until the process ends, on a tokio runtime of its own: a few
+    /// threads drive hyper's connections, and the store calls (blocking)
+    /// run on its blocking pool. Call it from a plain thread: it blocks, and
+    /// tokio refuses to start a runtime inside another.
     pub fn run(self) -> Result<()> {
-        let active = Arc::new(AtomicUsize::new(0));
-        for stream in self.listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-                let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-                let body = error_body(503, "too many connections, try again");
-                let _ = write_response(&mut stream, &Reply::json(503, &body), false, true);
-                continue;
-            }
-            active.fetch_add(1, Ordering::SeqCst);
-            let pool = self.pool.clone();
-            let active_undo = active.clone();
-            let active = active.clone();
-            let ctx = Ctx { port: self.addr.port(), loopback: self.loopback, token: self.token.clone() };
-            let spawned = std::thread::Builder::new().name("whosaid-http".into()).spawn(move || {
-                serve_connection(stream, &pool, &ctx);
-                active.fetch_sub(1, Ordering::SeqCst);
-            });
-            if spawned.is_err() {
-                // The closure was dropped without running: undo its count.
-                active_undo.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-        Ok(())
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(IO_THREADS)
+            .max_blocking_threads(MAX_CONNECTIONS)
+            .thread_name("whosaid-http")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let shared = Arc::new(Shared {
+            pool: self.pool,
+            port: self.addr.port(),
+            loopback: self.loopback,
+            token: self.token,
+            http: http1_builder(),
+        });
+        runtime.block_on(accept(self.listener, shared))
     }
 }
 
@@ -274,19 +323,265 @@ pub fn serve_with_token(
     server.run()
 }
 
-struct Ctx {
+/// What every connection of a server shares.
+struct Shared {
+    pool: Arc<Pool>,
     port: u16,
     loopback: bool,
-    token: Option<Arc<crate::auth::Token>>,
+    token: Option<crate::auth::Token>,
+    http: http1::Builder,
 }
 
-/// A response before it is written.
+/// hyper's HTTP/1.1 settings: the parser's hard limits and the header-read
+/// timer. hyper starts that timer whenever it waits for a request head, so it
+/// cuts off both a head trickled in slowly (slowloris) and a keep-alive
+/// connection left idle; either is closed without an answer.
+fn http1_builder() -> http1::Builder {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(IDLE_TIMEOUT)
+        .max_buf_size(PARSER_MAX_HEAD_BYTES)
+        .max_header_size(PARSER_MAX_HEAD_BYTES)
+        .keep_alive(true);
+    http
+}
+
+/// Accepts connections until the process ends: up to [`MAX_CONNECTIONS`]
+/// served, as many again answered 503, the rest closed unanswered.
+async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) -> Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let served = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let refused = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection reset before it was
+            // accepted: pause rather than spin.
+            Err(_) => {
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let (permit, busy) = match served.clone().try_acquire_owned() {
+            Ok(permit) => (permit, false),
+            Err(_) => match refused.clone().try_acquire_owned() {
+                Ok(permit) => (permit, true),
+                Err(_) => continue,
+            },
+        };
+        tokio::spawn(connection(stream, shared.clone(), permit, busy));
+    }
+}
+
+/// One connection through hyper; `busy` ones get a 503 to their first
+/// request and are dropped after [`BUSY_TIMEOUT`] at the latest. The permit
+/// is the connection's slot, given back when it ends.
+async fn connection(stream: TcpStream, shared: Arc<Shared>, _permit: OwnedSemaphorePermit, busy: bool) {
+    let requests = AtomicUsize::new(0);
+    let handler = shared.clone();
+    let service = service_fn(move |req: Request<Incoming>| {
+        let nth = requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let shared = handler.clone();
+        async move { Ok::<_, Infallible>(respond(req, &shared, nth, busy).await) }
+    });
+    let conn = shared.http.serve_connection(TokioIo::new(WriteDeadline::new(stream)), service);
+    // A connection's errors are its client's (reset, timed out, a malformed
+    // head hyper has answered): nothing to report or recover.
+    if busy {
+        let _ = tokio::time::timeout(BUSY_TIMEOUT, conn).await;
+    } else {
+        let _ = conn.await;
+    }
+}
+
+/// The answer to one request: a refusal by the hardening rules, else the
+/// route's reply. The last request a connection may make closes it.
+async fn respond(req: Request<Incoming>, shared: &Shared, nth: usize, busy: bool) -> Response<Full<Bytes>> {
+    let (reply, close) = match refusal(&req, shared, busy) {
+        Some(refused) => refused,
+        None => {
+            let target = req.uri().path_and_query().map_or("/", |t| t.as_str()).to_string();
+            (route_blocking(shared.pool.clone(), target).await, false)
+        }
+    };
+    response(reply, close || nth >= MAX_REQUESTS_PER_CONNECTION)
+}
+
+/// The hardening rules hyper leaves to us, checked before routing: the reply
+/// refusing `req`, and whether to close the connection after it.
+fn refusal(req: &Request<Incoming>, shared: &Shared, busy: bool) -> Option<(Reply, bool)> {
+    if busy {
+        return Some((Reply::error(503, "too many connections, try again"), true));
+    }
+    let (method, headers) = (req.method(), req.headers());
+    if head_bytes(req) > MAX_HEAD_BYTES {
+        return Some((Reply::error(431, "request head too large"), true));
+    }
+    if headers.len() > MAX_HEADERS {
+        return Some((Reply::error(431, "too many header fields"), true));
+    }
+    let allowed = method == Method::GET || method == Method::HEAD;
+    if !req.body().is_end_stream() {
+        // The API takes no request bodies; not reading one means closing.
+        let reply = if allowed { Reply::error(413, "request bodies are not accepted") } else { method_not_allowed() };
+        return Some((reply, true));
+    }
+    if !allowed {
+        return Some((method_not_allowed(), false));
+    }
+    if target_bytes(req.uri()) > MAX_TARGET_BYTES {
+        return Some((Reply::error(414, format!("request target longer than {MAX_TARGET_BYTES} bytes")), false));
+    }
+    if shared.loopback && !request_host_allowed(req, shared.port) {
+        return Some((Reply::error(421, "unexpected Host header: use http://127.0.0.1 or http://localhost"), false));
+    }
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if shared.token.as_ref().is_some_and(|t| !crate::auth::bearer_matches(authorization, t)) {
+        let mut r = Reply::error(401, "missing or wrong access token: send Authorization: Bearer <token>");
+        r.extra.push((header::WWW_AUTHENTICATE, "Bearer"));
+        return Some((r, false));
+    }
+    None
+}
+
+/// The request target's length as sent (origin or absolute form).
+fn target_bytes(uri: &hyper::Uri) -> usize {
+    uri.scheme_str().map_or(0, |s| s.len() + 3)
+        + uri.authority().map_or(0, |a| a.as_str().len())
+        + uri.path_and_query().map_or(0, |p| p.as_str().len())
+}
+
+/// The request head's size as parsed: request line and header fields with
+/// their separators (what [`MAX_HEAD_BYTES`] bounds).
+fn head_bytes(req: &Request<Incoming>) -> usize {
+    let line = req.method().as_str().len() + 1 + target_bytes(req.uri()) + " HTTP/1.1\r\n".len();
+    let fields: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + 2 + v.len() + 2).sum();
+    line + fields + 2
+}
+
+/// The Host check (DNS-rebinding guard) over every `Host` field and the
+/// authority of an absolute-form target.
+fn request_host_allowed(req: &Request<Incoming>, port: u16) -> bool {
+    let fields_ok =
+        req.headers().get_all(header::HOST).iter().all(|v| host_allowed(Some(v.to_str().unwrap_or("")), port));
+    fields_ok && req.uri().authority().is_none_or(|a| host_allowed(Some(a.as_str()), port))
+}
+
+/// Runs `route` on the blocking pool (the store calls block) under the
+/// request deadline.
+async fn route_blocking(pool: Arc<Pool>, target: String) -> Reply {
+    blocking_within(REQUEST_TIMEOUT, move || route(&pool, &target)).await
+}
+
+/// `work` on the blocking pool, answered 503 past `deadline` (it goes on in
+/// the background); a `work` that panicked is a 500, not a lost connection.
+async fn blocking_within(deadline: Duration, work: impl FnOnce() -> Reply + Send + 'static) -> Reply {
+    match tokio::time::timeout(deadline, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(reply)) => reply,
+        Ok(Err(e)) => {
+            eprintln!("whosaid serve: request handler failed: {e}");
+            Reply::error(500, "internal error (see the server log)")
+        }
+        Err(_) => Reply::error(503, format!("request took longer than {} s; try again", deadline.as_secs())),
+    }
+}
+
+/// A [`Reply`] as hyper's response, with the security headers every answer carries.
+fn response(r: Reply, close: bool) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(r.body)));
+    *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(r.content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(r.cache));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    for (name, value) in r.extra {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    if close {
+        h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    resp
+}
+
+/// A TCP stream whose writes give up after [`IDLE_TIMEOUT`] without progress,
+/// so a client that stops reading its answer does not keep its connection
+/// slot (hyper has no write timeout of its own).
+struct WriteDeadline {
+    stream: TcpStream,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl WriteDeadline {
+    fn new(stream: TcpStream) -> WriteDeadline {
+        WriteDeadline { stream, stalled: None }
+    }
+
+    /// A write's outcome, or a timeout once it has been pending too long.
+    fn bounded<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let stalled = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(IDLE_TIMEOUT)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client stopped reading"))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for WriteDeadline {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for WriteDeadline {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.bounded(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.bounded(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_flush(cx);
+        this.bounded(cx, poll)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_shutdown(cx);
+        this.bounded(cx, poll)
+    }
+}
+
+/// A response before it is sent.
 pub struct Reply {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
     cache: &'static str,
-    extra: Vec<(&'static str, String)>,
+    extra: Vec<(HeaderName, &'static str)>,
 }
 
 impl Reply {
@@ -325,190 +620,9 @@ fn error_body(status: u16, message: &str) -> ErrorBody<'_> {
     ErrorBody { error: ErrorDetail { status, message } }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        413 => "Content Too Large",
-        414 => "URI Too Long",
-        421 => "Misdirected Request",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        503 => "Service Unavailable",
-        505 => "HTTP Version Not Supported",
-        _ => "Unknown",
-    }
-}
-
-fn write_response(stream: &mut TcpStream, r: &Reply, head_only: bool, close: bool) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: {}\r\n\
-         X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n\
-         Content-Security-Policy: {CSP}\r\nConnection: {}\r\n",
-        r.status,
-        reason(r.status),
-        r.content_type,
-        r.body.len(),
-        r.cache,
-        if close { "close" } else { "keep-alive" }
-    );
-    for (k, v) in &r.extra {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let mut buf = head.into_bytes();
-    if !head_only {
-        buf.extend_from_slice(&r.body);
-    }
-    stream.write_all(&buf)?;
-    stream.flush()
-}
-
-/// A parsed request head.
-struct Head {
-    method: String,
-    target: String,
-    version: String,
-    headers: Vec<(String, String)>,
-}
-
-impl Head {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-enum ReadHead {
-    Head(Head),
-    /// The client closed (or went idle) between requests.
-    Closed,
-    /// A malformed or oversized head: answer with this status, then close.
-    Bad(u16, &'static str),
-}
-
-fn read_head(reader: &mut BufReader<TcpStream>) -> ReadHead {
-    let mut raw = Vec::with_capacity(512);
-    let mut lines: Vec<String> = Vec::new();
-    let started = Instant::now();
-    loop {
-        // A head trickled in slowly (slowloris) is cut off, whatever the pace.
-        if !raw.is_empty() && started.elapsed() > IDLE_TIMEOUT {
-            return ReadHead::Bad(408, "request head too slow");
-        }
-        let mut line = Vec::new();
-        let limit = (MAX_HEAD_BYTES + 1).saturating_sub(raw.len()) as u64;
-        match reader.by_ref().take(limit).read_until(b'\n', &mut line) {
-            Ok(0) => {
-                return if raw.is_empty() { ReadHead::Closed } else { ReadHead::Bad(400, "incomplete request") };
-            }
-            Ok(_) => {}
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
-                return if raw.is_empty() { ReadHead::Closed } else { ReadHead::Bad(408, "request head too slow") };
-            }
-            Err(_) => return ReadHead::Closed,
-        }
-        raw.extend_from_slice(&line);
-        if raw.len() > MAX_HEAD_BYTES || !line.ends_with(b"\n") {
-            return ReadHead::Bad(431, "request head too large");
-        }
-        let text = match String::from_utf8(line) {
-            Ok(t) => t,
-            Err(_) => return ReadHead::Bad(400, "request head is not UTF-8"),
-        };
-        let text = text.trim_end_matches(['\r', '\n']).to_string();
-        if text.is_empty() {
-            if lines.is_empty() {
-                raw.clear(); // tolerate blank lines before a request
-                continue;
-            }
-            break;
-        }
-        lines.push(text);
-        if lines.len() > MAX_HEADERS + 1 {
-            return ReadHead::Bad(431, "too many header fields");
-        }
-    }
-    let mut first = lines[0].split(' ');
-    let (Some(method), Some(target), Some(version), None) = (first.next(), first.next(), first.next(), first.next())
-    else {
-        return ReadHead::Bad(400, "malformed request line");
-    };
-    if !version.starts_with("HTTP/1.") {
-        return ReadHead::Bad(505, "only HTTP/1.x is spoken here");
-    }
-    let mut headers = Vec::new();
-    for l in &lines[1..] {
-        let Some((k, v)) = l.split_once(':') else { return ReadHead::Bad(400, "malformed header field") };
-        if k.is_empty() || k.contains(' ') {
-            return ReadHead::Bad(400, "malformed header field");
-        }
-        headers.push((k.to_string(), v.trim().to_string()));
-    }
-    ReadHead::Head(Head {
-        method: method.to_string(),
-        target: target.to_string(),
-        version: version.to_string(),
-        headers,
-    })
-}
-
-fn serve_connection(stream: TcpStream, pool: &Pool, ctx: &Ctx) {
-    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
-    let _ = stream.set_nodelay(true);
-    let Ok(mut writer) = stream.try_clone() else { return };
-    let mut reader = BufReader::with_capacity(8 * 1024, stream);
-    for _ in 0..MAX_REQUESTS_PER_CONNECTION {
-        let head = match read_head(&mut reader) {
-            ReadHead::Head(h) => h,
-            ReadHead::Closed => return,
-            ReadHead::Bad(status, msg) => {
-                let _ = write_response(&mut writer, &Reply::error(status, msg), false, true);
-                return;
-            }
-        };
-        let head_only = head.method == "HEAD";
-        let connection = head.header("Connection").map(str::to_ascii_lowercase).unwrap_or_default();
-        let mut close =
-            connection.contains("close") || (head.version == "HTTP/1.0" && !connection.contains("keep-alive"));
-        let has_body = head.header("Transfer-Encoding").is_some()
-            || head.header("Content-Length").is_some_and(|v| v.trim().parse::<u64>().map_or(true, |n| n > 0));
-        let reply = if has_body {
-            // The API takes no request bodies; not reading one means closing.
-            close = true;
-            if head.method == "GET" || head.method == "HEAD" {
-                Reply::error(413, "request bodies are not accepted")
-            } else {
-                method_not_allowed()
-            }
-        } else if head.method != "GET" && head.method != "HEAD" {
-            method_not_allowed()
-        } else if head.target.len() > MAX_TARGET_BYTES {
-            Reply::error(414, format!("request target longer than {MAX_TARGET_BYTES} bytes"))
-        } else if ctx.loopback && !host_allowed(head.header("Host"), ctx.port) {
-            Reply::error(421, "unexpected Host header: use http://127.0.0.1 or http://localhost")
-        } else if ctx.token.as_ref().is_some_and(|t| !crate::auth::bearer_matches(head.header("Authorization"), t)) {
-            let mut r = Reply::error(401, "missing or wrong access token: send Authorization: Bearer <token>");
-            r.extra.push(("WWW-Authenticate", "Bearer".into()));
-            r
-        } else {
-            route(pool, &head.target)
-        };
-        if write_response(&mut writer, &reply, head_only, close).is_err() || close {
-            return;
-        }
-    }
-}
-
 fn method_not_allowed() -> Reply {
     let mut r = Reply::error(405, "only GET and HEAD are allowed");
-    r.extra.push(("Allow", "GET, HEAD".into()));
+    r.extra.push((header::ALLOW, "GET, HEAD"));
     r
 }
 
@@ -893,7 +1007,43 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(v["error"]["status"], 501);
         assert!(v["error"]["message"].as_str().unwrap().contains("postgres"));
-        assert_eq!(reason(501), "Not Implemented");
+    }
+
+    #[test]
+    fn a_panicking_handler_gives_its_connection_back() {
+        let dir = std::env::temp_dir().join(format!("whosaid-server-lease-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("news.db");
+        drop(Store::open(&db).unwrap());
+        let config = Config { db, host: "127.0.0.1".into(), port: 0, threads: 1 };
+        let pool = Pool::open(&config).unwrap();
+        let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.with(|_| panic!("handler bug"));
+        }));
+        assert!(crashed.is_err());
+        // The only connection is back (else this waits POOL_WAIT and gets None).
+        assert_eq!(pool.with(|s| s.backend()), Some("sqlite"));
+        // And its query deadline was lifted.
+        assert_eq!(pool.slots.lock().unwrap()[0].deadline.load(Ordering::Relaxed), u64::MAX);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn slow_or_failing_handlers_get_json_errors() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let status = |deadline: Duration, work: fn() -> Reply| {
+            let r = rt.block_on(blocking_within(deadline, work));
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            assert_eq!(v["error"]["status"], r.status);
+            r.status
+        };
+        let slow = || {
+            std::thread::sleep(Duration::from_millis(500));
+            Reply::error(400, "too late to matter")
+        };
+        assert_eq!(status(Duration::from_millis(20), slow), 503);
+        assert_eq!(status(Duration::from_secs(30), || panic!("handler bug")), 500);
+        assert_eq!(status(Duration::from_secs(30), || Reply::error(404, "x not found")), 404);
     }
 
     #[test]

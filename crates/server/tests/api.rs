@@ -12,7 +12,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{get, raw, start};
+use common::{get, header, raw, start};
 use serde_json::Value;
 
 /// One server per backend over the same corpus, for the whole test binary.
@@ -126,47 +126,91 @@ fn bad_requests_get_clear_json_errors_on_every_backend() {
 fn hardening_rules_hold_on_every_backend() {
     for &(backend, addr) in servers() {
         let host = format!("127.0.0.1:{}", addr.port());
+        // A head left unfinished (read at the end, when the idle timeout has passed).
+        let mut slow = TcpStream::connect(addr).unwrap();
+        slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        slow.write_all(b"GET /api/health HTTP/1.1\r\n").unwrap();
         let (status, head, _) = raw(
             addr,
             &format!("POST /api/search HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
         );
         assert_eq!(status, 405, "{backend}");
-        assert!(head.contains("Allow: GET, HEAD"), "{head}");
+        assert_eq!(header(&head, "allow").as_deref(), Some("GET, HEAD"), "{head}");
         let (status, _, _) = raw(addr, &format!("DELETE / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
         assert_eq!(status, 405, "{backend}");
-        let (status, _, _) =
+        let (status, _, body) =
             raw(addr, &format!("GET /api/search HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999\r\n\r\n"));
         assert_eq!(status, 413, "{backend}");
-        let (status, _, _) = raw(
+        assert!(body.contains("\"status\":413"), "{body}");
+        let (status, _, _) =
+            raw(addr, &format!("GET /api/search HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assert_eq!(status, 413, "{backend}");
+        let (status, _, body) = raw(
             addr,
             &format!("GET /api/search?q={} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n", "a".repeat(5000)),
         );
         assert_eq!(status, 414, "{backend}");
-        let (status, _, _) = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nX: {}\r\n\r\n", "a".repeat(20_000)));
+        assert!(body.contains("\"status\":414"), "{body}");
+        // Over MAX_HEAD_BYTES (16 KiB) or MAX_HEADERS fields: a JSON 431; over
+        // hyper's own cap (32 KiB, 100 fields) its parser answers 431, bodiless.
+        let (status, _, body) =
+            raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nX: {}\r\n\r\n", "a".repeat(20_000)));
+        assert_eq!(status, 431, "{backend}");
+        assert!(body.contains("\"status\":431"), "{body}");
+        let many: String = (0..70).map(|i| format!("X-{i}: 1\r\n")).collect();
+        let (status, _, body) = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n{many}\r\n"));
+        assert_eq!(status, 431, "{backend}");
+        assert!(body.contains("too many header fields"), "{body}");
+        let (status, _, _) = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nX: {}\r\n\r\n", "a".repeat(40_000)));
+        assert_eq!(status, 431, "{backend}");
+        let many: String = (0..120).map(|i| format!("X-{i}: 1\r\n")).collect();
+        let (status, _, _) = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n{many}\r\n"));
         assert_eq!(status, 431, "{backend}");
         let (status, _, body) =
             raw(addr, "GET /api/stats HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n");
         assert_eq!(status, 421, "{backend}");
         assert!(body.contains("\"status\":421"), "{body}");
+        // The authority of an absolute-form target is checked like Host.
+        let (status, _, _) = raw(
+            addr,
+            &format!("GET http://attacker.example/api/stats HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status, 421, "{backend}");
+        let (status, _, _) = raw(
+            addr,
+            &format!("GET /api/stats HTTP/1.1\r\nHost: {host}\r\nHost: attacker.example\r\nConnection: close\r\n\r\n"),
+        );
+        assert_eq!(status, 421, "{backend}");
+        // Not HTTP/1.x: hyper's parser refuses the request line (400; the
+        // hand-written loop answered 505).
         let (status, _, _) = raw(addr, &format!("GET / HTTP/2.0\r\nHost: {host}\r\n\r\n"));
-        assert_eq!(status, 505, "{backend}");
+        assert_eq!(status, 400, "{backend}");
+        // A raw `"` in the query is outside the URI grammar: hyper's parser
+        // refuses it (the hand-written loop passed it on); `%22` is the way.
+        let (status, _, _) =
+            raw(addr, &format!("GET /api/search?q=\"a\" HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(status, 400, "{backend}");
+        assert_eq!(get(addr, "/api/search?q=%22root+causes%22").0, 200, "{backend}");
+        // Malformed heads get a 400 or a closed connection, never a hang.
+        for junk in ["GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nno colon here\r\n\r\n", "\0\0\0\0\r\n\r\n", "GET\r\n\r\n"] {
+            let (status, _, _) = raw(addr, junk);
+            assert!(status == 0 || status == 400, "{backend} {junk:?}: {status}");
+        }
         // Every answer carries the security headers.
         let (status, head, body) =
             raw(addr, &format!("HEAD /api/stats HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
         assert_eq!(status, 200, "{backend}");
         assert!(body.is_empty(), "HEAD has no body: {body}");
-        for h in
-            ["Content-Security-Policy: default-src 'none'", "X-Content-Type-Options: nosniff", "X-Frame-Options: DENY"]
-        {
-            assert!(head.contains(h), "{backend}: {h} missing in {head}");
+        assert!(header(&head, "content-length").is_some_and(|n| n != "0"), "{head}");
+        for (name, value) in [
+            ("content-security-policy", "default-src 'none'"),
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "no-referrer"),
+        ] {
+            let got = header(&head, name).unwrap_or_default();
+            assert!(got.starts_with(value), "{backend}: {name} missing in {head}");
         }
-        // A head trickled in byte by byte past the idle timeout is cut off (408), not served.
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        s.write_all(b"GET /api/health HTTP/1.1\r\n").unwrap();
-        let mut buf = String::new();
-        let _ = s.read_to_string(&mut buf);
-        assert!(buf.starts_with("HTTP/1.1 408"), "{backend}: {buf}");
         // Keep-alive: several requests on one connection, one pooled store connection reused.
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -192,6 +236,16 @@ fn hardening_rules_hold_on_every_backend() {
             let v: Value = serde_json::from_slice(&body).unwrap();
             assert!(v["total"].as_i64().unwrap() > 0);
         }
+        // Then left idle, it is closed (end of stream well before the client's 30 s).
+        let mut rest = Vec::new();
+        let ended = reader.read_to_end(&mut rest);
+        assert!(ended.is_ok() && rest.is_empty(), "{backend}: idle connection not closed: {ended:?}");
+        // The unfinished head was cut off (hyper closes without an answer;
+        // the hand-written loop sent a 408), not served.
+        let mut buf = String::new();
+        let ended = slow.read_to_string(&mut buf);
+        assert!(ended.is_ok(), "{backend}: the connection stayed open: {ended:?}");
+        assert!(buf.is_empty() || buf.starts_with("HTTP/1.1 408"), "{backend}: {buf}");
     }
 }
 

@@ -124,3 +124,12 @@ pub fn get(addr: SocketAddr, target: &str) -> (u16, serde_json::Value) {
         raw(addr, &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", addr.port()));
     (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)))
 }
+
+/// The value of the field `name` in a response head (names compare without
+/// case, as HTTP has them; hyper writes them in lower case).
+pub fn header(head: &str, name: &str) -> Option<String> {
+    head.lines().skip(1).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
