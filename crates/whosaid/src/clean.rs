@@ -78,7 +78,12 @@ pub fn clean(doc: &mut Document, raw: &str, lexicon: &Lexicon) {
     if let Some(first) = paragraphs.first_mut() {
         let line = first.span.slice(&text);
         let ends_like_sentence = line.ends_with(['.', '!', '?', '"', '”', '»', ':', ';']);
-        let title_matches = doc.meta.title.as_deref().is_some_and(|t| t.trim() == line);
+        // Corpora often print the title with a full stop after it.
+        let title_matches = doc
+            .meta
+            .title
+            .as_deref()
+            .is_some_and(|t| t.trim() == line || line.strip_suffix('.').is_some_and(|l| t.trim() == l.trim_end()));
         if title_matches
             || (paragraphs_len_gt_one(&text, first.span) && !ends_like_sentence && line.len() <= MAX_HEADLINE_BYTES)
         {
@@ -110,6 +115,21 @@ mod tests {
         assert!(!doc.paragraphs[1].is_headline);
         let body = doc.text.find("Body").unwrap();
         assert_eq!(&raw[doc.offsets.to_raw(body)..doc.offsets.to_raw(body) + 4], "Body");
+    }
+
+    #[test]
+    fn the_title_with_a_full_stop_is_the_headline() {
+        let mut doc = Document::default();
+        doc.meta.title = Some("Clinton Hid Past Health Problems, Doctor Says".into());
+        clean(&mut doc, "Clinton Hid Past Health Problems, Doctor Says.\n\nThe doctor said so.", &Lexicon::builtin());
+        assert!(doc.paragraphs[0].is_headline);
+        let mut untitled = Document::default();
+        clean(
+            &mut untitled,
+            "Clinton Hid Past Health Problems, Doctor Says.\n\nThe doctor said so.",
+            &Lexicon::builtin(),
+        );
+        assert!(!untitled.paragraphs[0].is_headline);
     }
 
     #[test]

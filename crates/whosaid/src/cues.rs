@@ -27,6 +27,9 @@ pub struct Words {
     medium_leads: Vec<bool>,
     /// Per token: a relative pronoun that can speak ("who", "which").
     relatives: Vec<bool>,
+    /// Per token: an auxiliary (see [`AUXILIARIES`]) — not when capitalised
+    /// inside a sentence, where "May" and "Will" are names.
+    auxiliaries: Vec<bool>,
 }
 
 fn push_lower(out: &mut String, s: &str) {
@@ -53,8 +56,23 @@ impl Words {
             push_lower(&mut buf, doc.slice(t.span));
             ends.push(buf.len() as u32);
         }
-        let mut words =
-            Words { buf, ends, cues: Vec::new(), adverbs: Vec::new(), medium_leads: Vec::new(), relatives: Vec::new() };
+        let mut words = Words {
+            buf,
+            ends,
+            cues: Vec::new(),
+            adverbs: Vec::new(),
+            medium_leads: Vec::new(),
+            relatives: Vec::new(),
+            auxiliaries: Vec::new(),
+        };
+        words.auxiliaries = (0..doc.tokens.len())
+            .map(|i| {
+                let t = &doc.tokens[i];
+                let inside = i > 0 && doc.tokens[i - 1].sentence == t.sentence;
+                let capitalised = doc.slice(t.span).chars().next().is_some_and(char::is_uppercase);
+                AUXILIARIES.contains(&words.get(i)) && !(inside && capitalised)
+            })
+            .collect();
         words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
         words.adverbs = (0..doc.tokens.len()).map(|i| lexicon.is_adverb(words.get(i))).collect();
         words.relatives = (0..doc.tokens.len()).map(|i| lexicon.is_relative_pronoun(words.get(i))).collect();
@@ -66,6 +84,11 @@ impl Words {
     /// cue ("also", "later", "reportedly"); false past the end.
     pub fn is_adverb(&self, i: usize) -> bool {
         self.adverbs.get(i).copied().unwrap_or(false)
+    }
+    /// Whether token `i` is an auxiliary that may sit between a speaker and a
+    /// cue ("has said"); false past the end.
+    pub fn is_auxiliary(&self, i: usize) -> bool {
+        self.auxiliaries.get(i).copied().unwrap_or(false)
     }
     /// Whether token `i` is a relative pronoun that can speak; false past the end.
     pub fn is_relative(&self, i: usize) -> bool {

@@ -34,6 +34,7 @@
 
 use whosaid_lexicon::{HashMap, HashSet};
 
+use whosaid_document::names::fold_words;
 use whosaid_document::{Document, Entity, EntityType, MentionKind};
 use whosaid_lexicon::{Gender, Lexicon};
 
@@ -346,15 +347,18 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
         }
     }
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+    // Keyed by the folded word, so "O'Neill" finds "James O’Neill" and a
+    // transcript's "PENCE" finds "Mike Pence".
+    let described = described_words(doc, &assign, &entities, lex);
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
     let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
     for (e, f) in facts.iter().enumerate() {
         if positions[e].is_empty() {
             continue;
         }
-        by_name.entry(f.last.as_str()).or_default().push(e);
+        by_name.entry(fold_words(&f.last).join(" ")).or_default().push(e);
         if f.first != f.last {
-            by_name.entry(f.first.as_str()).or_default().push(e);
+            by_name.entry(fold_words(&f.first).join(" ")).or_default().push(e);
         }
         for t in &f.titles {
             if let Some(head) = t.split_whitespace().last() {
@@ -399,17 +403,8 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .as_deref()
                     .and_then(|t| text_gender(t, lex))
                     .or_else(|| text_gender(doc.slice(m.span), lex));
-                // "PENCE: Well, …" in a transcript is Pence.
-                let capitals = word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase());
-                let titled: String = if capitals {
-                    let mut cs = word.chars();
-                    cs.next().map(|f| f.to_string() + &cs.as_str().to_lowercase()).unwrap_or_default()
-                } else {
-                    String::new()
-                };
                 let candidates: Vec<usize> = by_name
-                    .get(word)
-                    .or_else(|| by_name.get(titled.as_str()).filter(|_| capitals))
+                    .get(&fold_words(word).join(" "))
                     .map(|c| {
                         c.iter()
                             .copied()
@@ -431,14 +426,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
             MentionKind::Title => {
                 // "the mayor, Ana Ruiz," — an apposed name says who it is.
-                let apposed = doc.text[m.span.end..].starts_with(", ").then(|| m.span.end + 2).and_then(|at| {
-                    (mi + 1..doc.mentions.len())
-                        .take_while(|&k| doc.mentions[k].span.start <= at)
-                        .find(|&k| doc.mentions[k].span.start == at && doc.mentions[k].kind == MentionKind::Name)
-                        .and_then(|k| assign[k])
-                        .filter(|&e| entities[e].etype == EntityType::Person)
-                });
-                if let Some(e) = apposed {
+                if let Some(e) = apposed_name(doc, mi, &assign, &entities) {
                     assign[mi] = Some(e);
                     last_of_type.insert(EntityType::Person, e);
                     continue;
@@ -494,7 +482,8 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let found = nearest(&candidates, pos)
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex))
                     .or_else(later_holder)
-                    .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex));
+                    .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex))
+                    .or_else(|| described_person(doc.slice(m.span), pos, &described, &positions, lex));
                 match found {
                     Some(e) => e,
                     None => continue,
@@ -502,8 +491,22 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
             MentionKind::Nominal => {
                 let text = doc.slice(m.span);
-                // "Retired Lt. Gen. Michael Flynn" read as a phrase: the name in it.
-                if let Some(e) = embedded_person(text, &by_person, lex) {
+                // "Retired Lt. Gen. Michael Flynn" read as a phrase: the name in
+                // it, as written or as the mention inside it ("the Rev. Peter
+                // Wherry", "South Korean President Park Geun-hye").
+                let inner = (mi + 1..doc.mentions.len())
+                    .take_while(|&k| doc.mentions[k].span.start < m.span.end)
+                    .find(|&k| {
+                        let inner = &doc.mentions[k];
+                        inner.kind == MentionKind::Name && inner.span.end == m.span.end
+                    })
+                    .and_then(|k| assign[k])
+                    .filter(|&e| entities[e].etype == EntityType::Person);
+                let inner = inner
+                    .or_else(|| embedded_person(text, &by_person, lex))
+                    // "Pagliano's lawyer, Mark MacDougall, said".
+                    .or_else(|| apposed_name(doc, mi, &assign, &entities));
+                if let Some(e) = inner {
                     assign[mi] = Some(e);
                     last_of_type.insert(EntityType::Person, e);
                     continue;
@@ -516,8 +519,12 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     continue;
                 }
                 // "the New York businessman": the public figure who held that
-                // role on the publication date, when the article names them.
-                if let Some(e) = known_holder(text, doc, &entities, lex) {
+                // role on the publication date, when the article names them;
+                // else the person the article describes so ("Obama's former
+                // campaign strategist").
+                if let Some(e) = known_holder(text, doc, &entities, lex)
+                    .or_else(|| described_person(text, pos, &described, &positions, lex))
+                {
                     assign[mi] = Some(e);
                     last_of_type.insert(EntityType::Person, e);
                     continue;
@@ -612,6 +619,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 alias_of[e] = Some(full[0]);
             }
         }
+    }
+    for (e, full) in shorter_person_names(&entities) {
+        alias_of[e].get_or_insert(full);
     }
     for a in assign.iter_mut() {
         if let Some(e) = *a {
@@ -878,6 +888,163 @@ fn role_nominal(
     let found =
         holders.iter().copied().filter(|&e| before(e) > 0).min_by_key(|&e| (pos - positions[e][before(e) - 1], e));
     found.or_else(|| role_holder(text, pos, entity_words, positions, lex))
+}
+
+/// Person entities that name, in fewer words, a person the article names in
+/// full, paired with that person: the words are the end of the full name
+/// ("Mr. Guajardo Villarreal" of "Ildefonso Guajardo Villarreal", "Suu Kyi"
+/// of "Aung San Suu Kyi"), or given name and surname where the full name has
+/// that given name as a quoted nickname ("Bobby Scott" of `Robert C. "Bobby"
+/// Scott`). Only when exactly one fuller name fits.
+fn shorter_person_names(entities: &[Entity]) -> Vec<(usize, usize)> {
+    let words: Vec<Vec<String>> = entities
+        .iter()
+        .map(|e| {
+            let mut w = fold_words(&e.name);
+            while w.len() > 1 && w.last().is_some_and(|x| matches!(x.as_str(), "jr" | "sr" | "ii" | "iii" | "iv")) {
+                w.pop();
+            }
+            w
+        })
+        .collect();
+    let nickname = |name: &str| -> Option<String> {
+        let (_, rest) = name.split_once(['"', '“'])?;
+        let (nick, _) = rest.split_once(['"', '”'])?;
+        let folded = fold_words(nick);
+        (folded.len() == 1).then(|| folded[0].clone())
+    };
+    let nicknames: Vec<Option<String>> = entities.iter().map(|e| nickname(&e.name)).collect();
+    let mut out = Vec::new();
+    for (e, ent) in entities.iter().enumerate() {
+        let short = &words[e];
+        if ent.etype != EntityType::Person || short.len() < 2 || nicknames[e].is_some() {
+            continue;
+        }
+        let fits: Vec<usize> = (0..entities.len())
+            .filter(|&f| f != e && entities[f].etype == EntityType::Person)
+            .filter(|&f| {
+                let full = &words[f];
+                let suffix = full.len() > short.len() && full.ends_with(short);
+                let by_nickname = short.len() == 2
+                    && nicknames[f].as_deref() == Some(short[0].as_str())
+                    && full.last() == short.last();
+                suffix || by_nickname
+            })
+            .collect();
+        if let [full] = fits[..] {
+            out.push((e, full));
+        }
+    }
+    out
+}
+
+/// The person named right after mention `mi` and a comma ("the mayor, Ana
+/// Ruiz,"), when pass 1 knows who that is.
+fn apposed_name(doc: &Document, mi: usize, assign: &[Option<usize>], entities: &[Entity]) -> Option<usize> {
+    let m = &doc.mentions[mi];
+    let at = doc.text[m.span.end..].starts_with(", ").then(|| m.span.end + 2)?;
+    (mi + 1..doc.mentions.len())
+        .take_while(|&k| doc.mentions[k].span.start <= at)
+        .find(|&k| doc.mentions[k].span.start == at && doc.mentions[k].kind == MentionKind::Name)
+        .and_then(|k| assign[k])
+        .filter(|&e| entities[e].etype == EntityType::Person)
+}
+
+/// Words a description of a person may take up, past the name.
+const DESCRIPTION_WORDS: usize = 10;
+
+/// Per person entity (of pass 1), the folded words the article describes it
+/// with: its name mentions, up to five words before each in the clause
+/// ("Obama's former campaign strategist David Axelrod") and an apposition
+/// after it ("David Axelrod, Obama's former campaign strategist, said").
+fn described_words(
+    doc: &Document,
+    assign: &[Option<usize>],
+    entities: &[Entity],
+    lex: &Lexicon,
+) -> Vec<HashSet<String>> {
+    let mut out: Vec<HashSet<String>> = vec![HashSet::default(); entities.len()];
+    let clause_end = |c: char| matches!(c, '.' | ',' | ';' | ':' | '(' | ')' | '\n' | '"' | '“' | '”');
+    for (mi, e) in assign.iter().enumerate() {
+        let Some(e) = *e else { continue };
+        let m = &doc.mentions[mi];
+        if entities[e].etype != EntityType::Person || m.kind != MentionKind::Name {
+            continue;
+        }
+        let words = &mut out[e];
+        words.extend(fold_words(doc.slice(m.span)));
+        let mut from = m.span.start.saturating_sub(60);
+        while !doc.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = doc.text[from..m.span.start].rsplit(clause_end).next().unwrap_or("");
+        // The modifiers only: a determiner, a verb or a function word ends them
+        // ("A former chairman says President Barack Obama" says nothing of Obama).
+        for w in before.split_whitespace().rev().take(5) {
+            let lower = w.to_lowercase();
+            let mut chars = lower.chars();
+            let capitalised: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            if lex.function_words.contains(capitalised.as_str()) || lex.verb_forms.contains_key(lower.as_str()) {
+                break;
+            }
+            words.extend(fold_words(w));
+        }
+        let after = &doc.text[m.span.end..];
+        if let Some(rest) = after.strip_prefix(", ") {
+            let apposition = rest.split(clause_end).next().unwrap_or("");
+            let ws: Vec<&str> = apposition.split_whitespace().collect();
+            if ws.len() <= DESCRIPTION_WORDS {
+                for w in ws {
+                    words.extend(fold_words(w));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The person a role phrase describes ("Obama's former campaign strategist",
+/// "Pagliano's lawyer", "the New York state attorney general"): its head is a
+/// title, and the head and at least half of its other words (one at least)
+/// are among the words the article describes that person with (see
+/// [`described_words`]). Most words matched first, then the nearest mention,
+/// one after the phrase costing double (ledes describe before they name).
+fn described_person(
+    text: &str,
+    pos: usize,
+    described: &[HashSet<String>],
+    positions: &[Vec<usize>],
+    lex: &Lexicon,
+) -> Option<usize> {
+    let mut words = fold_words(text);
+    if words.first().is_some_and(|w| matches!(w.as_str(), "a" | "an")) {
+        words.remove(0);
+    }
+    let head = words.pop()?;
+    let head_full = lex.title_expansions.get(&head).cloned().unwrap_or(head.clone());
+    if words.is_empty() || !(lex.titles.contains(&head_full) || lex.titles.contains(&head)) {
+        return None;
+    }
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (e, ws) in described.iter().enumerate() {
+        if !ws.contains(&head) || positions[e].is_empty() {
+            continue;
+        }
+        let matched = words.iter().filter(|w| ws.contains(*w)).count();
+        if matched == 0 || 2 * matched < words.len() {
+            continue;
+        }
+        let ps = &positions[e];
+        let i = ps.partition_point(|&p| p <= pos);
+        let before = i.checked_sub(1).map(|j| pos - ps[j]);
+        let after = ps.get(i).map(|&p| 2 * (p - pos));
+        let Some(cost) = before.into_iter().chain(after).min() else { continue };
+        let key = (usize::MAX - matched, cost, e);
+        if best.is_none_or(|b| key < b) {
+            best = Some(key);
+        }
+    }
+    best.map(|(_, _, e)| e)
 }
 
 /// A person named inside a phrase the mention stage read as a nominal

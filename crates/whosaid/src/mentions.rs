@@ -116,6 +116,8 @@ struct Ctx<'d> {
     lex: &'d Lexicon,
     /// Per token: a capitalised word (asked many times per token).
     caps: Vec<bool>,
+    /// Lower-cased words written capitalised outside headlines.
+    body_caps: HashSet<&'d str>,
 }
 
 impl Ctx<'_> {
@@ -130,6 +132,10 @@ impl Ctx<'_> {
     }
     fn is_cap(&self, i: usize) -> bool {
         self.caps.get(i).copied().unwrap_or(false)
+    }
+    fn in_headline(&self, i: usize) -> bool {
+        let s = self.doc.tokens[i].sentence;
+        self.doc.sentences.get(s).and_then(|s| self.doc.paragraphs.get(s.paragraph)).is_some_and(|p| p.is_headline)
     }
     fn same_sentence(&self, i: usize, j: usize) -> bool {
         j < self.n() && self.doc.tokens[i].sentence == self.doc.tokens[j].sentence
@@ -150,6 +156,59 @@ impl Ctx<'_> {
         after_org_head
             || CONNECTORS.contains(&w)
             || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
+    }
+    /// Where a capitalised run `[i, j)` continues past token `j` although `j`
+    /// is not capitalised: a hyphenated given name ("Ban Ki-moon", "Park
+    /// Geun-hye": two short parts after a capitalised word), a nickname in
+    /// quotation marks between given name and surname (`Robert C. "Bobby"
+    /// Scott`), or "and" inside an organisation's name ("United States
+    /// Citizenship and Immigration Services": the part after it ends in an
+    /// organisation head).
+    fn name_continuation(&self, i: usize, j: usize) -> Option<usize> {
+        if !self.same_sentence(i, j + 1) {
+            return None;
+        }
+        let short = |k: usize, upper: bool| {
+            let w = self.raw(k);
+            let n = w.chars().count();
+            self.is_word(k)
+                && (1..=4).contains(&n)
+                && w.chars().all(char::is_alphabetic)
+                && w.chars().next().is_some_and(|c| c.is_uppercase() == upper)
+        };
+        let raw = self.raw(j);
+        if raw == "-"
+            && j >= i + 2
+            && self.adjacent(j - 1, j)
+            && self.adjacent(j, j + 1)
+            && short(j - 1, true)
+            && short(j + 1, false)
+            && self.is_cap(j - 2)
+            && !self.lex.function_words.contains(self.raw(j - 2))
+        {
+            return Some(j + 2);
+        }
+        // The full stop of a middle initial ("C.") may be a token of its own.
+        let q = if raw == "." && self.adjacent(j - 1, j) && self.raw(j - 1).chars().count() == 1 { j + 1 } else { j };
+        if self.same_sentence(i, q + 3)
+            && matches!(self.doc.tokens[q].kind, TokenKind::Quote { .. })
+            && self.is_cap(q + 1)
+            && matches!(self.doc.tokens[q + 2].kind, TokenKind::Quote { .. })
+            && self.is_cap(q + 3)
+            && (i..j).any(|k| self.lex.first_names.contains_key(self.words.get(k)))
+        {
+            return Some(q + 4);
+        }
+        if matches!(raw, "and" | "&") && self.is_cap(j + 1) && !self.lex.first_names.contains_key(self.words.get(i)) {
+            let mut k = j + 1;
+            while self.same_sentence(i, k) && self.is_cap(k) && k - i < 10 {
+                k += 1;
+            }
+            if k - (j + 1) >= 1 && k - (j + 1) <= 3 && self.lex.org_heads.contains(self.raw(k - 1)) {
+                return Some(k);
+            }
+        }
+        None
     }
     /// Is `[a, b)` a title, optionally led by a country or demonym ("US Secretary of State")?
     fn title_len_at(&self, a: usize, limit: usize) -> usize {
@@ -216,11 +275,10 @@ impl Ctx<'_> {
         let mut j = i + 1;
         let mut skipped = 0;
         while j < self.n() && self.same_sentence(i, j) && skipped < 3 {
-            let w = self.words.get(j);
             if let Some(m) = self.words.cue(j) {
                 return &*m.cue.lemma != "according to" && is_verbal_use(self.words, j);
             }
-            if AUXILIARIES.contains(&w) || self.words.is_adverb(j) {
+            if self.words.is_auxiliary(j) || self.words.is_adverb(j) {
                 j += 1;
                 skipped += 1;
             } else {
@@ -254,7 +312,9 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 && doc.slice(t.span).chars().next().is_some_and(char::is_uppercase)
         })
         .collect();
-    let cx = Ctx { doc, words, lex, caps };
+    let mut cx = Ctx { doc, words, lex, caps, body_caps: HashSet::default() };
+    let body_caps = (0..cx.n()).filter(|&i| cx.caps[i] && !cx.in_headline(i)).map(|i| words.get(i)).collect();
+    cx.body_caps = body_caps;
     let n = cx.n();
     let mut out: Vec<Mention> = Vec::new();
     let mut covered = vec![false; n];
@@ -273,6 +333,8 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 j += 1;
             } else if cx.same_sentence(i, j + 1) && cx.is_connector(j) && cx.is_cap(j + 1) {
                 j += 2;
+            } else if let Some(k) = cx.name_continuation(i, j) {
+                j = k;
             } else {
                 break;
             }
@@ -642,9 +704,8 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             }
         } else if is_verbal_use(cx.words, i) {
             let mut p = i;
-            while p > 0 && cx.same_sentence(p - 1, i) && i - p < 4 {
-                let w = cx.words.get(p - 1);
-                if AUXILIARIES.contains(&w) || cx.words.is_adverb(p - 1) {
+            while p > 0 && cx.same_sentence(p - 1, i) && i - p < 4 && !inside[p - 1] {
+                if cx.words.is_auxiliary(p - 1) || cx.words.is_adverb(p - 1) {
                     p -= 1;
                 } else {
                     break;
@@ -883,15 +944,19 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             ce -= 1;
         }
         let mut chunk_title = if p == name_start { title.clone() } else { None };
-        let chunk_start = if p == name_start { mention_start } else { cs };
+        let mut chunk_start = if p == name_start { mention_start } else { cs };
         // A title inside the chunk ("Air Force Gen. Norman Ham" after
         // "Retired U.S."): the name is what follows the last one.
         if let Some((t, tl)) = (cs + 1..ce).rev().map(|t| (t, cx.title_len_at(t, ce))).find(|&(t, tl)| {
             // Two or more name words, none a verb ("Retired General Reveals").
             tl > 0
                 && t + tl + 1 < ce
-                && (t + tl..ce)
-                    .all(|k| !cx.is_word(k) || (cx.is_cap(k) && !lex.verb_forms.contains_key(cx.words.get(k))))
+                && (t + tl..ce).all(|k| {
+                    !cx.is_word(k)
+                        || (cx.is_cap(k) && !lex.verb_forms.contains_key(cx.words.get(k)))
+                        // "Geun-hye"
+                        || (k > 0 && cx.raw(k - 1) == "-")
+                })
         }) {
             if chunk_title.is_none() {
                 chunk_title = Some(cx.text(t, t + tl).to_string());
@@ -906,18 +971,44 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 chunk_title = None;
             }
         }
+        // In a headline, capitals say little: a name keeps only the words the
+        // body capitalises too ("Clinton Hid Past Health Problems" → "Clinton",
+        // "Lindsey Graham Says" → "Lindsey Graham").
+        if cx.in_headline(cs) && (cs..ce).filter(|&t| cx.is_word(t)).count() <= 4 {
+            let seen = |t: usize| !cx.is_word(t) || cx.body_caps.contains(cx.words.get(t));
+            if (cs..ce).any(|t| cx.is_word(t) && seen(t)) {
+                while ce > cs && !seen(ce - 1) {
+                    ce -= 1;
+                }
+                let from = cs;
+                while cs < ce && !seen(cs) && !lex.first_names.contains_key(cx.words.get(cs)) {
+                    cs += 1;
+                }
+                if cs != from {
+                    chunk_start = cs;
+                    chunk_title = None;
+                }
+            }
+        }
         if ce - cs >= 2 && !lex.demonyms.contains_key(cx.raw(cs)) {
             // Title-case headlines ("Obama Says Museum Will Tell") are not names.
-            let looks_like_name = ce - cs <= 4
+            // A capitalised auxiliary after a given name is a surname ("Theresa May").
+            let surname_after_given = |t: usize| {
+                t > cs
+                    && lex.first_names.contains_key(cx.words.get(t - 1))
+                    && !lex.verb_forms.contains_key(cx.words.get(t))
+            };
+            let looks_like_name = (cs..ce).filter(|&t| cx.is_word(t)).count() <= 4
                 && (cs..ce).all(|t| {
                     let w = cx.raw(t);
                     let lower = cx.words.get(t);
                     !cx.is_word(t)
                         || cx.is_connector(t)
                         || (w.chars().count() > 1
-                            && !lex.function_words.contains(w)
-                            && !lex.verb_forms.contains_key(lower)
-                            && !AUXILIARIES.contains(&lower))
+                            && ((!lex.function_words.contains(w)
+                                && !lex.verb_forms.contains_key(lower)
+                                && !AUXILIARIES.contains(&lower))
+                                || surname_after_given(t)))
                 });
             if looks_like_name {
                 push_name(cx, out, covered, chunk_start, cs, ce, EntityType::Person, chunk_title);
@@ -935,7 +1026,10 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 };
                 let mut t = cs;
                 while t + 1 < ce {
-                    if lex.first_names.contains_key(cx.words.get(t)) && name_word(t) && name_word(t + 1) {
+                    // In a headline, the surname must be one the body capitalises.
+                    let surname_seen = !cx.in_headline(t) || cx.body_caps.contains(cx.words.get(t + 1));
+                    if lex.first_names.contains_key(cx.words.get(t)) && name_word(t) && name_word(t + 1) && surname_seen
+                    {
                         push_name(cx, out, covered, t, t, t + 2, EntityType::Person, None);
                         t += 2;
                     } else {

@@ -187,7 +187,13 @@ fn is_middle_initial(text: &str, i: usize, j: usize) -> bool {
     let prev_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     let prev_ok = before.len() < i && prev_word.chars().next().is_some_and(char::is_uppercase) && prev_word.len() > 1;
     let after = text[j + 1..].strip_prefix(' ').unwrap_or("");
-    let next_ok = after.len() < text.len() - j - 1 && after.chars().next().is_some_and(char::is_uppercase);
+    // A nickname may come between: `Robert C. "Bobby" Scott`.
+    let nickname = after.strip_prefix(['"', '“']).filter(|rest| {
+        let nick = rest.split(['"', '”']).next().unwrap_or("");
+        nick.len() < rest.len() && !nick.is_empty() && !nick.contains(' ')
+    });
+    let next_ok =
+        after.len() < text.len() - j - 1 && nickname.unwrap_or(after).chars().next().is_some_and(char::is_uppercase);
     prev_ok && next_ok
 }
 
@@ -378,6 +384,12 @@ mod tests {
 
     fn sentences(d: &Document) -> Vec<&str> {
         d.sentences.iter().map(|s| d.slice(s.span)).collect()
+    }
+
+    #[test]
+    fn a_nickname_after_a_middle_initial_does_not_split() {
+        let d = doc("Rep. Robert C. \"Bobby\" Scott threw open his farm. He said so.");
+        assert_eq!(sentences(&d), vec!["Rep. Robert C. \"Bobby\" Scott threw open his farm.", "He said so."]);
     }
 
     #[test]

@@ -16,7 +16,7 @@
 use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::CueClass;
 
-use crate::cues::{is_verbal_use, CueMatch, Words, AUXILIARIES};
+use crate::cues::{is_verbal_use, CueMatch, Words};
 
 /// Cue tokens already turned into a statement (one flag per token).
 struct UsedCues(Vec<bool>);
@@ -451,9 +451,9 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
 fn cue_left_extent(cx: &Ctx, k: usize, floor: usize) -> (usize, usize) {
     let mut j = k;
     let mut cue_start = k;
-    while j > floor && (AUXILIARIES.contains(&cx.w(j - 1)) || cx.words.is_adverb(j - 1)) && k - j < 4 {
+    while j > floor && (cx.words.is_auxiliary(j - 1) || cx.words.is_adverb(j - 1)) && k - j < 4 {
         j -= 1;
-        if AUXILIARIES.contains(&cx.w(j)) {
+        if cx.words.is_auxiliary(j) {
             cue_start = j;
         }
     }
@@ -588,14 +588,14 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
         k = cx.skip_time_fwd(k, cx.n());
         let cue_start_guess = k;
         let mut j = k;
-        while same(j) && (AUXILIARIES.contains(&cx.w(j)) || cx.words.is_adverb(j)) && j - k < 3 {
+        while same(j) && (cx.words.is_auxiliary(j) || cx.words.is_adverb(j)) && j - k < 3 {
             j += 1;
         }
         if same(j) {
             if let Some(cm) = cx.words.cue(j) {
                 if cm.cue.class == CueClass::Speech && &*cm.cue.lemma != "according to" && !used.contains(&cm.start) {
                     let cue_start =
-                        if (cue_start_guess..j).any(|x| AUXILIARIES.contains(&cx.w(x))) { cue_start_guess } else { j };
+                        if (cue_start_guess..j).any(|x| cx.words.is_auxiliary(x)) { cue_start_guess } else { j };
                     return Some(finish_direct(cx, mi, cm.clone(), cue_start, content, used, "quote-then-speaker-cue"));
                 }
             }
@@ -937,7 +937,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         // same speaker starts its own statement.
         if matches!(cx.w(i), "and" | "but") && i > from {
             let mut j = i + 1;
-            while j < last && (cx.words.is_adverb(j) || AUXILIARIES.contains(&cx.w(j))) && j - i < 3 {
+            while j < last && (cx.words.is_adverb(j) || cx.words.is_auxiliary(j)) && j - i < 3 {
                 j += 1;
             }
             if cx.words.cue(j).is_some_and(|c| &*c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
