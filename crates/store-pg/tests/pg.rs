@@ -335,6 +335,8 @@ fn a_v4_database_migrates_and_its_speakers_stay_searchable() {
     assert_eq!(find(&mut pg, "secretary", Some("2025-06-30"), Some("2025")), (1, vec!["old".to_string()]));
     assert_eq!(find(&mut pg, "secretary", None, Some("2025-06-29")).0, 0);
     assert_eq!(find(&mut pg, "rubio", Some("2025-07"), None).0, 0);
+    let deal = pg.search(&SearchQuery { text: Some("deal".into()), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(deal.results.iter().map(|h| h.doc.as_str()).collect::<Vec<_>>(), ["old"]);
     // Documents stored after the migration add their speakers' names.
     {
         let mut w = StatementStore::writer(&mut pg, 2);
@@ -355,4 +357,22 @@ fn a_v4_database_migrates_and_its_speakers_stay_searchable() {
     let names: i64 = c.query_one("SELECT count(*) FROM speaker_names", &[]).unwrap().get(0);
     assert_eq!(missing, 0);
     assert!(names > 2, "the new documents' speakers were added: {names}");
+    // Re-putting a changed document replaces its statements: their text rows follow.
+    let mut changed = analysed()[1].clone();
+    changed.statements.truncate(1);
+    {
+        let mut w = StatementStore::writer(&mut pg, 2);
+        assert_eq!(w.put(&changed).unwrap().0, Outcome::Updated);
+        w.finish().unwrap();
+    }
+    let unmatched: i64 = c
+        .query_one(
+            "SELECT count(*) FROM statements s FULL JOIN statement_text t ON t.id = s.id
+             WHERE t.id IS NULL OR s.id IS NULL OR t.tsv IS DISTINCT FROM s.tsv OR t.kind <> s.kind
+                OR t.published IS DISTINCT FROM s.published",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(unmatched, 0, "statement_text mirrors statements");
 }
