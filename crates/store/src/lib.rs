@@ -128,7 +128,10 @@ impl Store {
 
     /// Migrates to [`SCHEMA_VERSION`]; `name` (the file) is for messages.
     fn migrate(&self, name: &str) -> Result<()> {
-        let version = user_version(&self.conn)?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| error::sqlite_error(format!("{name}: cannot read the schema version"), e))?;
         if version > SCHEMA_VERSION {
             return Err(Error::Schema { database: name.to_string(), found: version, expected: SCHEMA_VERSION });
         }
