@@ -571,3 +571,26 @@ impl StatementStore for PgStore {
         self.relink()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement cancelled by `statement_timeout` is the typed
+    /// interruption the server answers 503; any other server error is a
+    /// database error that keeps its SQLSTATE in the message.
+    #[test]
+    fn a_statement_timeout_is_interrupted_and_other_errors_keep_their_sqlstate() {
+        let Some(url) = testing::server("a_statement_timeout_is_interrupted_and_other_errors_keep_their_sqlstate")
+        else {
+            return;
+        };
+        let mut c = Client::connect(&url, NoTls).unwrap();
+        c.batch_execute("SET statement_timeout = 50").unwrap();
+        let e = db_err("db", c.batch_execute("SELECT pg_sleep(5)").unwrap_err());
+        assert!(matches!(e, Error::Interrupted { backend: Backend::Postgres }), "{e:?}");
+        let e = db_err("db", c.batch_execute("SELECT * FROM no_such_table").unwrap_err());
+        assert!(matches!(e, Error::Database { backend: Backend::Postgres, .. }), "{e:?}");
+        assert!(e.to_string().starts_with("db: 42P01: relation \"no_such_table\" does not exist"), "{e}");
+    }
+}
