@@ -466,8 +466,9 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
     if format == ListFormat::Table {
         writeln!(
             out,
-            "{} of {} statements{}",
+            "{} of {}{} statements{}",
             res.results.len(),
+            if res.total_capped { "more than " } else { "" },
             res.total,
             if res.total as usize > args.offset + res.results.len() { " (--limit/--offset for more)" } else { "" }
         )?;

@@ -144,7 +144,8 @@ async function runSearch(container, query, offset, terms) {
   }
   if (offset === 0) {
     fill(container, h("p", { class: "summary", id: "summary",
-      text: data.total === 0 ? "No statements match." : plural(data.total, "statement") }));
+      text: data.total === 0 ? "No statements match."
+        : (data.total_capped ? "More than " : "") + plural(data.total, "statement") }));
     container.append(h("ol", { class: "hits", id: "hits" }));
   }
   const list = container.querySelector("#hits");

@@ -8,7 +8,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::path::Path;
 
-use whosaid_store::{Error, Result};
+use whosaid_store::{Error, InvalidReason, Result};
 
 /// Shortest token accepted (characters).
 pub const MIN_TOKEN_CHARS: usize = 16;
@@ -27,9 +27,10 @@ impl Token {
     /// Reads a token file: its content without surrounding whitespace, at
     /// least [`MIN_TOKEN_CHARS`] visible ASCII characters.
     pub fn from_file(path: &Path) -> Result<Token> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Invalid(format!("--token-file {}: cannot read: {e}", path.display())))?;
-        Token::new(text.trim()).map_err(|why| Error::Invalid(format!("--token-file {}: {why}", path.display())))
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io(format!("--token-file {}", path.display()), e))?;
+        Token::new(text.trim())
+            .map_err(|why| Error::Invalid(InvalidReason::Config(format!("--token-file {}: {why}", path.display()))))
     }
 
     /// A token from its text (see [`Token::from_file`] for the rules).
@@ -72,10 +73,10 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// Refuses a non-loopback `host` without a token.
 pub fn require_token(host: &str, token: Option<&Token>) -> Result<()> {
     if token.is_none() && !is_loopback_host(host) {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Invalid(InvalidReason::Config(format!(
             "--host {host} is reachable from other machines: give an access token with --token-file FILE \
              (clients then send `Authorization: Bearer <token>`), or listen on 127.0.0.1"
-        )));
+        ))));
     }
     Ok(())
 }

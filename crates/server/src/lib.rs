@@ -65,7 +65,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use whosaid_compare::profiles::{outlet_report, OutletReport, ProfileOptions};
 use whosaid_compare::stories::{stories, Story, StoryActor, StoryOptions, StoryOutlet};
 use whosaid_store::backend::{StatementStore, Target};
-use whosaid_store::{ActorsQuery, DocumentsQuery, Error, OutletDocuments, Result, Scope, SearchQuery, Sort, Store};
+use whosaid_store::{
+    ActorsQuery, DocumentsQuery, Error, InvalidReason, OutletDocuments, Result, Scope, SearchQuery, Sort, Store,
+};
 use whosaid_store_pg::PgStore;
 
 /// The port `whosaid serve` listens on unless told otherwise.
@@ -272,10 +274,12 @@ impl Server {
         crate::auth::require_token(&config.host, token.as_ref())?;
         let pool = Pool::open(config)?;
         let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))
-            .map_err(|e| Error::Db(format!("cannot listen on {}:{}: {e}", config.host, config.port)))?;
-        let addr = listener.local_addr()?;
+            .map_err(|e| Error::io(format!("cannot listen on {}:{}", config.host, config.port), e))?;
+        let addr = listener.local_addr().map_err(|e| Error::io(format!("{}:{}", config.host, config.port), e))?;
         if !addr.ip().is_loopback() && token.is_none() {
-            return Err(Error::Invalid(format!("{addr} is not loopback: an access token (--token-file) is required")));
+            return Err(Error::Invalid(InvalidReason::Config(format!(
+                "{addr} is not loopback: an access token (--token-file) is required"
+            ))));
         }
         Ok(Server { listener, pool: Arc::new(pool), addr, loopback: addr.ip().is_loopback(), token })
     }
@@ -295,7 +299,8 @@ impl Server {
             .thread_name("whosaid-http")
             .enable_io()
             .enable_time()
-            .build()?;
+            .build()
+            .map_err(|e| Error::io("the server's runtime", e))?;
         let shared = Arc::new(Shared {
             pool: self.pool,
             port: self.addr.port(),
@@ -349,8 +354,9 @@ fn http1_builder() -> http1::Builder {
 /// Accepts connections until the process ends: up to [`MAX_CONNECTIONS`]
 /// served, as many again answered 503, the rest closed unanswered.
 async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) -> Result<()> {
-    listener.set_nonblocking(true)?;
-    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| "the listening socket".into());
+    listener.set_nonblocking(true).map_err(|e| Error::io(addr.clone(), e))?;
+    let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::io(addr, e))?;
     let served = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let refused = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
@@ -724,17 +730,17 @@ fn store_reply<T: Serialize>(r: Option<Result<T>>) -> Reply {
 }
 
 /// A store error as an answer: the caller's fault 400, not available on
-/// this backend 501, a query past the timeout 503 (SQLite "interrupted",
-/// PostgreSQL SQLSTATE 57014), anything else 500 (logged, not shown).
+/// this backend 501, a query cancelled at the timeout 503 (each backend
+/// reports it as [`Error::Interrupted`]), anything else 500 (logged, not shown).
 fn error_reply(e: Error) -> Reply {
     match e {
-        Error::Invalid(m) => Reply::error(400, m),
+        Error::Invalid(r) => Reply::error(400, r.to_string()),
         Error::Unsupported(m) => Reply::error(501, m),
-        Error::Db(m) if m.contains("interrupted") || m.contains("57014") => {
+        Error::Interrupted { .. } => {
             Reply::error(503, format!("query took longer than {} s; narrow it down", QUERY_TIMEOUT.as_secs()))
         }
-        Error::Db(m) => {
-            eprintln!("whosaid serve: {m}");
+        e @ (Error::Io { .. } | Error::Database { .. } | Error::Schema { .. } | Error::Data { .. }) => {
+            eprintln!("whosaid serve: {e}");
             Reply::error(500, "internal error (see the server log)")
         }
     }
@@ -995,14 +1001,21 @@ mod tests {
     #[test]
     fn store_errors_map_to_statuses() {
         let status = |e| error_reply(e).status;
-        assert_eq!(status(Error::Invalid("since".into())), 400);
+        let since = whosaid_store::FilterError::DateBound { name: "since".into(), value: "x".into() };
+        assert_eq!(status(since.into()), 400);
+        assert_eq!(status(Error::Invalid(InvalidReason::Config("no token".into()))), 400);
         assert_eq!(status(Error::Unsupported("not on postgres yet".into())), 501);
-        assert_eq!(status(Error::Db("database: interrupted".into())), 503);
-        assert_eq!(
-            status(Error::Db("postgres://h/d: 57014: canceling statement due to statement timeout".into())),
-            503
-        );
-        assert_eq!(status(Error::Db("disk I/O error".into())), 500);
+        assert_eq!(status(Error::Interrupted { backend: whosaid_store::Backend::Sqlite }), 503);
+        assert_eq!(status(Error::Interrupted { backend: whosaid_store::Backend::Postgres }), 503);
+        // A message that merely mentions an interruption is not one.
+        let db = Error::database(whosaid_store::Backend::Sqlite, "database", "disk I/O error (interrupted)");
+        assert_eq!(status(db), 500);
+        assert_eq!(status(Error::io("a.db", std::io::Error::other("gone"))), 500);
+        let schema = Error::Schema { database: "a.db".into(), found: 1, expected: 5 };
+        assert_eq!(status(schema), 500);
+        let r = error_reply(Error::Invalid(InvalidReason::Config("--host 0.0.0.0 needs a token".into())));
+        let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["error"]["message"], "--host 0.0.0.0 needs a token");
         let r = error_reply(Error::Unsupported("the outlet comparison is not available on postgres yet".into()));
         let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(v["error"]["status"], 501);

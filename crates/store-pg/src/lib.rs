@@ -29,8 +29,8 @@ use postgres::{Client, NoTls};
 use whosaid_document::output::JsonDocument;
 use whosaid_store::backend::{redact_url, BatchReport, DocSink, StatementStore, StoreStats};
 use whosaid_store::{
-    ActorLink, ActorProfile, ActorSummary, ActorsQuery, DocumentPage, DocumentSummary, DocumentView, DocumentsQuery,
-    Error, Outcome, OutletDocuments, Pending, Result, SearchQuery, SearchResults,
+    ActorLink, ActorProfile, ActorSummary, ActorsQuery, Backend, DocumentPage, DocumentSummary, DocumentView,
+    DocumentsQuery, Error, InvalidReason, Outcome, OutletDocuments, Pending, Result, SearchQuery, SearchResults,
 };
 
 pub use schema::SCHEMA_VERSION;
@@ -50,12 +50,41 @@ pub struct PgStore {
     read_statements: std::collections::HashMap<String, postgres::Statement>,
 }
 
-/// A database error with the URL (password hidden) and the server's words.
-pub(crate) fn db_err(name: &str, e: postgres::Error) -> Error {
-    match e.as_db_error() {
-        Some(d) => Error::Db(format!("{name}: {}: {}", d.code().code(), d.message())),
-        None => Error::Db(format!("{name}: {e}")),
+/// A PostgreSQL client error as the store's [`Error::Database`] source: shown
+/// as the server's SQLSTATE and words (`23505: duplicate key value …`), the
+/// client's error kept inside for callers that downcast.
+#[derive(Debug)]
+pub struct PgError(pub postgres::Error);
+
+impl std::fmt::Display for PgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_db_error() {
+            Some(d) => write!(f, "{}: {}", d.code().code(), d.message()),
+            None => self.0.fmt(f),
+        }
     }
+}
+
+impl std::error::Error for PgError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// A database error with the URL (password hidden) and the server's words;
+/// a statement cancelled by `statement_timeout` (SQLSTATE 57014,
+/// query_canceled) is [`Error::Interrupted`].
+pub(crate) fn db_err(name: &str, e: postgres::Error) -> Error {
+    if e.code() == Some(&postgres::error::SqlState::QUERY_CANCELED) {
+        return Error::Interrupted { backend: Backend::Postgres };
+    }
+    Error::database(Backend::Postgres, name, PgError(e))
+}
+
+/// A transaction retried [`MAX_ATTEMPTS`] times against racing writers;
+/// `last` is the last race's message.
+fn gave_up(name: &str, what: &str, last: String) -> Error {
+    Error::database(Backend::Postgres, format!("{name}: {what}gave up after {MAX_ATTEMPTS} attempts"), last)
 }
 
 /// Whether a failed transaction may succeed when run again (a racing writer).
@@ -92,15 +121,21 @@ pub(crate) fn tx(name: &str) -> impl Fn(postgres::Error) -> TxError + '_ {
 impl PgStore {
     fn connect(url: &str) -> Result<PgStore> {
         let name = redact_url(url);
-        let mut config: postgres::Config =
-            url.parse().map_err(|e| Error::Invalid(format!("--db {name}: not a valid postgres URL: {e}")))?;
+        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+            Error::Invalid(InvalidReason::Target { db: name.clone(), reason: format!("not a valid postgres URL: {e}") })
+        })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
         config.application_name("whosaid");
         let client = config.connect(NoTls).map_err(|e| {
-            let why = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.to_string());
-            Error::Db(format!("{name}: cannot connect to PostgreSQL: {why}"))
+            // The client's own words ("error connecting to server") add
+            // nothing to the cause (connection refused, bad password).
+            let context = format!("{name}: cannot connect to PostgreSQL");
+            match std::error::Error::source(&e) {
+                Some(why) => Error::database(Backend::Postgres, context, why.to_string()),
+                None => Error::database(Backend::Postgres, context, PgError(e)),
+            }
         })?;
         Ok(PgStore { client, name, state: ingest::BatchState::default(), read_statements: Default::default() })
     }
@@ -124,16 +159,14 @@ impl PgStore {
             .map_err(|e| db_err(&name, e))?;
         let version = store.version()?;
         if version != SCHEMA_VERSION {
-            return Err(Error::Db(format!(
-                "{name}: schema version {version}, this whosaid reads version {SCHEMA_VERSION}{}",
-                if version < SCHEMA_VERSION { " (run `whosaid ingest` on it once to migrate)" } else { "" }
-            )));
+            return Err(Error::Schema { database: name, found: version, expected: SCHEMA_VERSION });
         }
         Ok(store)
     }
 
     /// Cancels any statement of this session running longer than `limit`
-    /// (PostgreSQL's `statement_timeout`; the error then carries SQLSTATE 57014).
+    /// (PostgreSQL's `statement_timeout`; the query then fails with
+    /// [`Error::Interrupted`]).
     pub fn set_statement_timeout(&mut self, limit: Duration) -> Result<()> {
         let name = self.name.clone();
         self.client
@@ -209,14 +242,16 @@ impl PgStore {
             }
         };
         if version > SCHEMA_VERSION {
-            return Err(Error::Db(format!(
-                "{name}: database schema version {version} is newer than this whosaid (version {SCHEMA_VERSION})"
-            )));
+            return Err(Error::Schema { database: name, found: version, expected: SCHEMA_VERSION });
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             let to = i as i64 + 1;
             t.batch_execute(sql).map_err(|err| {
-                Error::Db(format!("{name}: migration to schema version {to} failed: {}", db_err(&name, err)))
+                Error::database(
+                    Backend::Postgres,
+                    format!("{name}: migration to schema version {to} failed"),
+                    PgError(err),
+                )
             })?;
             t.execute("UPDATE whosaid_schema SET version = $1", &[&to]).map_err(e)?;
         }
@@ -252,10 +287,7 @@ impl PgStore {
                 Err(TxError::Fatal(e)) => return Err(e),
             }
         }
-        Err(match last {
-            Some(e) => Error::Db(format!("{name}: gave up after {MAX_ATTEMPTS} attempts: {e}")),
-            None => Error::Db(format!("{name}: transaction failed")),
-        })
+        Err(gave_up(&name, "", last.unwrap_or_else(|| "transaction failed".to_string())))
     }
 
     /// Stores `docs` and runs `then` in the same transaction (the queue marks
@@ -341,7 +373,7 @@ impl PgWriter<'_> {
             }
         }
         self.rollback();
-        Err(Error::Db(format!("{name}: gave up after {MAX_ATTEMPTS} attempts: {last}")))
+        Err(gave_up(&name, "", last))
     }
 
     fn put_retrying(&mut self, doc: &JsonDocument) -> Result<Outcome> {
@@ -376,7 +408,7 @@ impl PgWriter<'_> {
             }
         }
         self.rollback();
-        Err(Error::Db(format!("{name}: {what}gave up after {MAX_ATTEMPTS} attempts: {last}")))
+        Err(gave_up(name, what, last))
     }
 }
 
@@ -514,11 +546,13 @@ impl StatementStore for PgStore {
     }
     fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
         if kind != "merge" && kind != "split" {
-            return Err(Error::Invalid(format!("unknown correction {kind:?} (merge or split)")));
+            return Err(Error::Invalid(InvalidReason::Correction(format!(
+                "unknown correction {kind:?} (merge or split)"
+            ))));
         }
         let (a, b) = (whosaid_store::normalise_name(a), whosaid_store::normalise_name(b));
         if a == b {
-            return Err(Error::Invalid(format!("{kind}: both names are {a:?}")));
+            return Err(Error::Invalid(InvalidReason::Correction(format!("{kind}: both names are {a:?}"))));
         }
         let other = if kind == "merge" { "split" } else { "merge" };
         self.in_tx(|t, name| {
@@ -535,5 +569,28 @@ impl StatementStore for PgStore {
             Ok(())
         })?;
         self.relink()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement cancelled by `statement_timeout` is the typed
+    /// interruption the server answers 503; any other server error is a
+    /// database error that keeps its SQLSTATE in the message.
+    #[test]
+    fn a_statement_timeout_is_interrupted_and_other_errors_keep_their_sqlstate() {
+        let Some(url) = testing::server("a_statement_timeout_is_interrupted_and_other_errors_keep_their_sqlstate")
+        else {
+            return;
+        };
+        let mut c = Client::connect(&url, NoTls).unwrap();
+        c.batch_execute("SET statement_timeout = 50").unwrap();
+        let e = db_err("db", c.batch_execute("SELECT pg_sleep(5)").unwrap_err());
+        assert!(matches!(e, Error::Interrupted { backend: Backend::Postgres }), "{e:?}");
+        let e = db_err("db", c.batch_execute("SELECT * FROM no_such_table").unwrap_err());
+        assert!(matches!(e, Error::Database { backend: Backend::Postgres, .. }), "{e:?}");
+        assert!(e.to_string().starts_with("db: 42P01: relation \"no_such_table\" does not exist"), "{e}");
     }
 }

@@ -10,10 +10,10 @@ use postgres::types::ToSql;
 use postgres::Row;
 use whosaid_document::output::JsonDocument;
 use whosaid_store::{
-    check_date, like_contains, outlet_and_date_conditions, ActorLink, ActorProfile, ActorSummary, ActorsQuery,
-    DocumentPage, DocumentSummary, DocumentView, DocumentsQuery, Error, FilterArg, FilterDialect, MonthStatements,
-    NameStatements, OutletDocuments, OutletStatements, Result, Scope, SearchQuery, SearchResults, Sort, StatementHit,
-    Variant, HIT_COLUMNS, MAX_QUERY_CHARS, TYPES,
+    check_date, like_contains, outlet_and_date_conditions, search_total, ActorLink, ActorProfile, ActorSummary,
+    ActorsQuery, DocumentPage, DocumentSummary, DocumentView, DocumentsQuery, Error, FilterArg, FilterDialect,
+    FilterError, MonthStatements, NameStatements, OutletDocuments, OutletStatements, Result, Scope, SearchQuery,
+    SearchResults, Sort, StatementHit, Variant, HIT_COLUMNS, MAX_NAME_CHARS, MAX_QUERY_CHARS, TYPES,
 };
 
 use crate::{db_err, tsquery::ts_query, PgStore};
@@ -37,6 +37,9 @@ impl FilterDialect for PgDialect<'_> {
     }
     fn eq_nocase(&self, column: &str, p: &str) -> String {
         format!("lower({column}) = lower({p})")
+    }
+    fn code_point(&self, column: &str) -> String {
+        format!("{column} COLLATE \"C\"")
     }
 }
 
@@ -76,23 +79,40 @@ fn hit_from_row(r: &Row) -> StatementHit {
     }
 }
 
+/// Whether a text filter is given (blank counts as absent, as the filters read it).
+fn given(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|v| !v.trim().is_empty())
+}
+
 pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResults> {
     q.validate()?;
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let tsq = match text {
-        Some(t) => Some(ts_query(t).ok_or_else(|| Error::Invalid(format!("q '{t}': no searchable words")))?),
+        Some(t) => Some(ts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?),
         None => None,
     };
+    // A statement text search filtered at most by dates and kinds (the web
+    // app's common case) finds and ranks its matches in `statement_text`
+    // (schema v5), a third of a statements row wide: ranking reads every
+    // match's tsvector, and there it costs far fewer pages. Any other filter
+    // has its indexes on statements, so such a search stays there.
+    let narrow = tsq.is_some()
+        && q.scope == Scope::Statements
+        && !given(&q.speaker)
+        && !given(&q.outlet)
+        && q.actor.is_none()
+        && q.doc.is_none();
+    let (from, a) = if narrow { ("statement_text n", "n") } else { ("statements s", "s") };
     let mut rank = None;
     if let Some(f) = tsq {
         args.push(Box::new(f));
         let n = args.len();
         match q.scope {
             Scope::Statements => {
-                conds.push(format!("s.tsv @@ to_tsquery('simple', ${n})"));
-                rank = Some(format!("ts_rank(s.tsv, to_tsquery('simple', ${n})) DESC"));
+                conds.push(format!("{a}.tsv @@ to_tsquery('simple', ${n})"));
+                rank = Some(n);
             }
             Scope::Articles => {
                 conds.push(format!("s.doc_id IN (SELECT id FROM documents WHERE tsv @@ to_tsquery('simple', ${n}))"))
@@ -103,66 +123,81 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
         args.push(Box::new(like_contains(sp)));
         let n = args.len();
         conds.push(format!(
+            // The substring is matched against the few distinct names
+            // (`speaker_names`, schema v5), not every statement: a speaker
+            // name or text ILIKE it exactly when it is one of those names.
             // `= ANY (ARRAY(…))` rather than `IN (…)`: the planner can then OR
-            // three bitmap index scans (trigram indexes, schema v3).
-            "(s.speaker_name ILIKE ${n} ESCAPE '\\' OR s.speaker_text ILIKE ${n} ESCAPE '\\' OR s.speaker_actor = ANY \
-             (ARRAY(SELECT actor_id FROM actor_aliases WHERE alias ILIKE ${n} ESCAPE '\\')))"
+            // three bitmap index scans, each with the date range.
+            "(s.speaker_name = ANY (ARRAY(SELECT name FROM speaker_names WHERE name ILIKE ${n} ESCAPE '\\')) \
+             OR s.speaker_text = ANY (ARRAY(SELECT name FROM speaker_names WHERE name ILIKE ${n} ESCAPE '\\')) \
+             OR s.speaker_actor = ANY (ARRAY(SELECT actor_id FROM actor_aliases WHERE alias ILIKE ${n} ESCAPE '\\')))"
         ));
     }
-    if let Some(a) = q.actor {
-        args.push(Box::new(a));
+    if let Some(id) = q.actor {
+        args.push(Box::new(id));
         conds.push(format!("s.speaker_actor = ${}", args.len()));
     }
     if let Some(d) = q.doc {
         args.push(Box::new(d));
         conds.push(format!("s.doc_id = ${}", args.len()));
     }
-    outlet_and_dates("s", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+    outlet_and_dates(a, &q.outlet, &q.since, &q.until, &mut conds, &mut args);
     if !q.kinds.is_empty() {
         args.push(Box::new(q.kinds.clone()));
-        conds.push(format!("s.kind = ANY(${})", args.len()));
+        conds.push(format!("{a}.kind = ANY(${})", args.len()));
     }
     let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
-    let order = match (q.sort, &rank) {
-        (Sort::Relevance, Some(r)) => format!("{r}, s.published DESC NULLS LAST, s.id"),
-        (Sort::Relevance | Sort::Newest, _) => "s.published DESC NULLS LAST, s.doc_id DESC, s.idx".to_string(),
-        (Sort::Oldest, _) => "s.published ASC NULLS FIRST, s.doc_id, s.idx".to_string(),
+    // Dates compare and sort by code point (SQLite's order), so the v5
+    // indexes on `published COLLATE "C"` serve the ORDER BY … LIMIT of a
+    // search without a text query (and of a text query the planner finds
+    // cheaper to walk in date order than to rank).
+    let order = |t: &str| match (q.sort, rank) {
+        (Sort::Relevance, Some(n)) => format!(
+            "ts_rank({t}.tsv, to_tsquery('simple', ${n})) DESC, {t}.published COLLATE \"C\" DESC NULLS LAST, {t}.id"
+        ),
+        (Sort::Relevance | Sort::Newest, _) => {
+            format!("{t}.published COLLATE \"C\" DESC NULLS LAST, {t}.doc_id DESC, {t}.idx")
+        }
+        (Sort::Oldest, _) => format!("{t}.published COLLATE \"C\" ASC NULLS FIRST, {t}.doc_id, {t}.idx"),
     };
-    // One pass over the matches: the inner query counts them (a window over
-    // all of them) while it keeps the top LIMIT + OFFSET by the sort key, so
-    // each matching row is read once, not once for the count and again for
-    // the page; only the page's rows are then joined to their documents.
+    // The page first (only its rows are joined to their documents), then
+    // the total: none needed when the page is short, else a count that
+    // stops at the cap (`search_total`), never a pass over every match.
     args.push(Box::new(q.limit.min(i64::MAX as usize) as i64));
     let lim = args.len();
     args.push(Box::new(q.offset.min(i64::MAX as usize) as i64));
     let off = args.len();
     let sql = format!(
-        "SELECT {HIT_COLUMNS}, t.total FROM (SELECT s.id, count(*) OVER () AS total FROM statements s{where_} \
-         ORDER BY {order} LIMIT ${lim} OFFSET ${off}) t JOIN statements s ON s.id = t.id \
-         JOIN documents d ON d.id = s.doc_id ORDER BY {order}"
+        "SELECT {HIT_COLUMNS} FROM (SELECT {a}.id FROM {from}{where_} ORDER BY {} LIMIT ${lim} OFFSET ${off}) t \
+         JOIN statements s ON s.id = t.id JOIN documents d ON d.id = s.doc_id ORDER BY {}",
+        order(a),
+        order("s")
     );
     let name = store.name.clone();
-    let e = |e| db_err(&name, e);
     let st = store.prepared(&sql)?;
-    let rows = store.client.query(&st, &refs(&args)).map_err(e)?;
-    let total: i64 = match rows.first() {
-        Some(r) => r.get(20),
-        None if q.offset == 0 => 0,
-        // A page past the end: count on its own.
-        None => {
-            let st = store.prepared(&format!("SELECT count(*) FROM statements s{where_}"))?;
-            store.client.query_one(&st, &refs(&args[..lim - 1])).map_err(e)?.get(0)
-        }
-    };
-    Ok(SearchResults { total, limit: q.limit, offset: q.offset, results: rows.iter().map(hit_from_row).collect() })
+    let rows = store.client.query(&st, &refs(&args)).map_err(|e| db_err(&name, e))?;
+    args.truncate(lim - 1);
+    let (total, total_capped) = search_total(q.offset, q.limit, rows.len(), |n| {
+        args.push(Box::new(n));
+        let st =
+            store.prepared(&format!("SELECT count(*) FROM (SELECT 1 FROM {from}{where_} LIMIT ${}) c", args.len()))?;
+        store.client.query_one(&st, &refs(&args)).map(|r| r.get(0)).map_err(|e| db_err(&name, e))
+    })?;
+    Ok(SearchResults {
+        total,
+        total_capped,
+        limit: q.limit,
+        offset: q.offset,
+        results: rows.iter().map(hit_from_row).collect(),
+    })
 }
 
 pub(crate) fn actors(store: &mut PgStore, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
     let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
     let mut args: Vec<Arg> = Vec::new();
     if let Some(n) = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        if n.chars().count() > 200 {
-            return Err(Error::Invalid("name: longer than 200 characters".into()));
+        if n.chars().count() > MAX_NAME_CHARS {
+            return Err(FilterError::TooLong { name: "name", max: MAX_NAME_CHARS }.into());
         }
         args.push(Box::new(like_contains(n)));
         conds.push(format!(
@@ -172,7 +207,7 @@ pub(crate) fn actors(store: &mut PgStore, q: &ActorsQuery) -> Result<Vec<ActorSu
     }
     if let Some(t) = &q.etype {
         if !TYPES.contains(&t.as_str()) {
-            return Err(Error::Invalid(format!("type '{t}': expected one of {}", TYPES.join(", "))));
+            return Err(FilterError::Type(t.clone()).into());
         }
         args.push(Box::new(t.clone()));
         conds.push(format!("a.type = ${}", args.len()));
@@ -259,8 +294,10 @@ pub(crate) fn load_json(store: &mut PgStore, id: i64) -> Result<Option<JsonDocum
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(&blob[..])
         .read_to_end(&mut json)
-        .map_err(|e| Error::Db(format!("document {id}: stored JSON is damaged: {e}")))?;
-    serde_json::from_slice(&json).map(Some).map_err(|e| Error::Db(format!("document {id}: stored JSON: {e}")))
+        .map_err(|e| Error::Data { what: format!("document {id}"), reason: format!("stored JSON is damaged: {e}") })?;
+    serde_json::from_slice(&json)
+        .map(Some)
+        .map_err(|e| Error::Data { what: format!("document {id}"), reason: format!("stored JSON: {e}") })
 }
 
 pub(crate) fn counts(store: &mut PgStore) -> Result<(i64, i64, i64)> {
@@ -307,13 +344,15 @@ pub(crate) fn documents(store: &mut PgStore, q: &DocumentsQuery) -> Result<Docum
     let mut rank = None;
     if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if t.chars().count() > MAX_QUERY_CHARS {
-            return Err(Error::Invalid(format!("q: longer than {MAX_QUERY_CHARS} characters")));
+            return Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into());
         }
-        let f = ts_query(t).ok_or_else(|| Error::Invalid(format!("q '{t}': no searchable words")))?;
+        let f = ts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?;
         args.push(Box::new(f));
         let n = args.len();
         conds.push(format!("d.tsv @@ to_tsquery('simple', ${n})"));
-        rank = Some(format!("ts_rank(d.tsv, to_tsquery('simple', ${n})) DESC, d.published DESC NULLS LAST, d.id DESC"));
+        rank = Some(format!(
+            "ts_rank(d.tsv, to_tsquery('simple', ${n})) DESC, d.published COLLATE \"C\" DESC NULLS LAST, d.id DESC"
+        ));
     }
     if let Some(s) = &q.since {
         check_date("since", s)?;
@@ -327,7 +366,7 @@ pub(crate) fn documents(store: &mut PgStore, q: &DocumentsQuery) -> Result<Docum
     let e = |e| db_err(&name, e);
     let total: i64 =
         store.client.query_one(&format!("SELECT count(*) FROM documents d{where_}"), &refs(&args)).map_err(e)?.get(0);
-    let order = rank.unwrap_or_else(|| "d.published DESC NULLS LAST, d.id DESC".to_string());
+    let order = rank.unwrap_or_else(|| "d.published COLLATE \"C\" DESC NULLS LAST, d.id DESC".to_string());
     let sql = format!(
         "SELECT d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements FROM documents d{where_}
          ORDER BY {order} LIMIT {} OFFSET {}",

@@ -212,7 +212,12 @@ impl PgStore {
                     s.statements += r.get::<_, i64>(4);
                 }
                 ("failed", _) => s.failed += n,
-                (other, _) => return Err(Error::Db(format!("{name}: unknown work item state {other:?}"))),
+                (other, _) => {
+                    return Err(Error::Data {
+                        what: name.clone(),
+                        reason: format!("unknown work item state {other:?}"),
+                    })
+                }
             }
         }
         s.failures = self

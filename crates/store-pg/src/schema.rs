@@ -166,6 +166,88 @@ CREATE TABLE terms (
 CREATE INDEX terms_doc ON terms (doc_id);
 CREATE INDEX terms_group ON terms (grp, term);
 "#,
+    // v5: searches served by indexes in their own order and ranges (query.rs).
+    // Dates compare by code point (`COLLATE "C"`, as SQLite compares them):
+    // the newest-first and oldest-first orders, a date range and the actor
+    // profile's (actor, date) range each have an index on `published COLLATE
+    // "C"`, so an ORDER BY … LIMIT reads the page's rows from an index
+    // instead of sorting every match. A speaker substring is looked up in
+    // `speaker_names` (every distinct speaker name and mention text, kept by
+    // a trigger; a name is never removed, a stale one matches no statement)
+    // and the statements found by (name, date) indexes, not by trigram
+    // bitmaps over every statement of a common name; the statement trigram
+    // indexes go. `statement_text` holds what a text-only search ranks.
+    // Then fresh statistics.
+    r#"
+CREATE INDEX statements_newest ON statements (published COLLATE "C" DESC NULLS LAST, doc_id DESC, idx);
+CREATE INDEX statements_oldest ON statements (published COLLATE "C" ASC NULLS FIRST, doc_id, idx);
+CREATE INDEX statements_actor_date ON statements (speaker_actor, published COLLATE "C");
+DROP INDEX statements_published;
+DROP INDEX statements_actor;
+CREATE INDEX documents_newest ON documents (published COLLATE "C" DESC NULLS LAST, id DESC);
+DROP INDEX documents_published;
+
+CREATE TABLE speaker_names (name TEXT PRIMARY KEY);
+INSERT INTO speaker_names (name)
+    SELECT DISTINCT v FROM statements, LATERAL (VALUES (speaker_name), (speaker_text)) AS x (v) WHERE v IS NOT NULL;
+CREATE INDEX speaker_names_trgm ON speaker_names USING gin (name gin_trgm_ops);
+-- Sorted, so writers adding the same new names take their locks in one order.
+CREATE FUNCTION whosaid_add_speaker_names() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    INSERT INTO speaker_names (name)
+        SELECT DISTINCT v FROM new_rows, LATERAL (VALUES (speaker_name), (speaker_text)) AS x (v)
+        WHERE v IS NOT NULL ORDER BY v
+        ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$body$;
+CREATE TRIGGER statements_speaker_names AFTER INSERT ON statements
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION whosaid_add_speaker_names();
+-- The full-text side of each statement, narrow (about a third of a
+-- statements row), for text searches filtered at most by date and kind:
+-- ranking reads every match's tsvector, here from far fewer pages. Kept in
+-- step by triggers: rows come with their statements, follow updates of
+-- these columns, and go with them (the foreign key cascades).
+CREATE TABLE statement_text (
+    id         BIGINT PRIMARY KEY REFERENCES statements (id) ON DELETE CASCADE,
+    published  TEXT COLLATE "C",
+    doc_id     BIGINT NOT NULL,
+    idx        BIGINT NOT NULL,
+    kind       TEXT NOT NULL,
+    tsv        tsvector NOT NULL
+);
+INSERT INTO statement_text (id, published, doc_id, idx, kind, tsv)
+    SELECT id, published, doc_id, idx, kind, tsv FROM statements;
+CREATE INDEX statement_text_tsv ON statement_text USING gin (tsv);
+CREATE FUNCTION whosaid_add_statement_text() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    INSERT INTO statement_text (id, published, doc_id, idx, kind, tsv)
+        SELECT id, published, doc_id, idx, kind, tsv FROM new_rows;
+    RETURN NULL;
+END
+$body$;
+CREATE TRIGGER statements_text AFTER INSERT ON statements
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION whosaid_add_statement_text();
+CREATE FUNCTION whosaid_update_statement_text() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    UPDATE statement_text SET published = NEW.published, doc_id = NEW.doc_id, idx = NEW.idx, kind = NEW.kind,
+        tsv = NEW.tsv WHERE id = NEW.id;
+    RETURN NULL;
+END
+$body$;
+CREATE TRIGGER statements_text_update AFTER UPDATE OF published, doc_id, idx, kind, content ON statements
+    FOR EACH ROW EXECUTE FUNCTION whosaid_update_statement_text();
+
+CREATE INDEX statements_speaker_name_date ON statements (speaker_name, published COLLATE "C");
+CREATE INDEX statements_speaker_text_date ON statements (speaker_text, published COLLATE "C");
+DROP INDEX statements_speaker_name_trgm;
+DROP INDEX statements_speaker_text_trgm;
+
+ANALYZE statements;
+ANALYZE documents;
+ANALYZE speaker_names;
+ANALYZE statement_text;
+"#,
 ];
 
 /// The schema version this build reads and writes.

@@ -49,10 +49,10 @@ impl Target {
         }
         if let Some((scheme, _)) = s.split_once("://") {
             if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
-                return Err(Error::Invalid(format!(
-                    "--db {}: unsupported URL scheme {scheme:?} (a SQLite file path or a postgres:// URL)",
-                    redact_url(s)
-                )));
+                return Err(Error::Invalid(crate::InvalidReason::Target {
+                    db: redact_url(s),
+                    reason: format!("unsupported URL scheme {scheme:?} (a SQLite file path or a postgres:// URL)"),
+                }));
             }
         }
         Ok(Target::Sqlite(db.to_path_buf()))
@@ -264,10 +264,11 @@ impl DocumentRow {
     /// Encodes `doc` (its `duplicate_of` already decided by the caller).
     pub fn new(doc: &JsonDocument) -> Result<DocumentRow> {
         let key = crate::document_key(doc);
-        let json = serde_json::to_vec(doc).map_err(|e| Error::Db(format!("{key}: cannot serialise: {e}")))?;
+        let json = serde_json::to_vec(doc)
+            .map_err(|e| Error::Data { what: key.clone(), reason: format!("cannot serialise: {e}") })?;
         let json_hash = crate::hash::fnv1a_128_hex(&json);
         let mut compressed = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-        let compress = |e: std::io::Error| Error::Db(format!("{key}: cannot compress: {e}"));
+        let compress = |e: std::io::Error| Error::Data { what: key.clone(), reason: format!("cannot compress: {e}") };
         compressed.write_all(&json).map_err(compress)?;
         let compressed = compressed.finish().map_err(compress)?;
         let site = doc.meta.url.as_deref().and_then(crate::url_site);

@@ -38,6 +38,7 @@
 //! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
 
 pub mod backend;
+mod error;
 pub mod export;
 mod hash;
 pub mod link;
@@ -52,44 +53,11 @@ use std::path::Path;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use whosaid_document::output::{JsonActor, JsonDocument};
 
+pub use error::{Backend, Error, InvalidReason};
 pub use hash::content_hash;
 pub use outlets::CORPUS_STATEMENTS_SQL;
 pub use query::*;
 pub use schema::SCHEMA_VERSION;
-
-/// A store error: what failed, in words. `Invalid` is the caller's fault (a
-/// bad filter, an unknown id format): the server answers it with a 4xx.
-#[derive(Debug)]
-pub enum Error {
-    Invalid(String),
-    Db(String),
-    /// This backend cannot answer it yet (the server answers 501).
-    Unsupported(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Invalid(m) | Error::Db(m) | Error::Unsupported(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Error {
-        Error::Db(format!("database: {e}"))
-    }
-}
-
-/// Only for `serve`'s listener (server.rs); the store itself reads no files
-/// and maps its own I/O (compression) explicitly.
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Error {
-        Error::Db(e.to_string())
-    }
-}
 
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -105,18 +73,22 @@ impl Store {
     /// Opens (creating if needed) a database for writing and migrates it to the
     /// current schema.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn =
-            Connection::open(path).map_err(|e| Error::Db(format!("{}: cannot open database: {e}", path.display())))?;
+        let conn = Connection::open(path)
+            .map_err(|e| error::sqlite_error(format!("{}: cannot open database", path.display()), e))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // WAL lets `whosaid serve` read while an ingest writes; FULL makes every
         // commit durable before it is reported.
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-            return Err(Error::Db(format!("{}: cannot switch to WAL mode (got {mode})", path.display())));
+            return Err(Error::database(
+                Backend::Sqlite,
+                path.display().to_string(),
+                format!("cannot switch to WAL mode (got {mode})"),
+            ));
         }
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         let store = Store { conn };
-        store.migrate().map_err(|e| Error::Db(format!("{}: {e}", path.display())))?;
+        store.migrate(&path.display().to_string())?;
         Ok(store)
     }
 
@@ -124,40 +96,44 @@ impl Store {
     /// refuses every write on this connection.
     pub fn open_read_only(path: &Path) -> Result<Store> {
         if !path.is_file() {
-            return Err(Error::Db(format!("{}: no such database (create it with `whosaid ingest`)", path.display())));
+            let missing =
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such database (create it with `whosaid ingest`)");
+            return Err(Error::io(path.display().to_string(), missing));
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| Error::Db(format!("{}: cannot open database: {e}", path.display())))?;
+            .map_err(|e| error::sqlite_error(format!("{}: cannot open database", path.display()), e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // Readers map the file (shared OS page cache, fewer copies) and keep a
         // 32 MB page cache each.
         conn.execute_batch("PRAGMA query_only = ON; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768;")?;
         let version = user_version(&conn)?;
         if version != SCHEMA_VERSION {
-            return Err(Error::Db(format!(
-                "{}: schema version {version}, this whosaid reads version {SCHEMA_VERSION}{}",
-                path.display(),
-                if version < SCHEMA_VERSION { " (run `whosaid ingest` on it once to migrate)" } else { "" }
-            )));
+            return Err(Error::Schema {
+                database: path.display().to_string(),
+                found: version,
+                expected: SCHEMA_VERSION,
+            });
         }
         Ok(Store { conn })
     }
 
     /// Interrupts any running statement of this connection once `stop`
     /// returns true (checked every few thousand SQLite VM steps); the
-    /// statement then fails with an error containing "interrupted". The
-    /// server's query timeout.
+    /// statement then fails with [`Error::Interrupted`]. The server's query
+    /// timeout.
     pub fn interrupt_when(&self, stop: impl FnMut() -> bool + Send + 'static) {
         self.conn.progress_handler(4000, Some(stop));
     }
 
-    fn migrate(&self) -> Result<()> {
-        let version = user_version(&self.conn)?;
+    /// Migrates to [`SCHEMA_VERSION`]; `name` (the file) is for messages.
+    fn migrate(&self, name: &str) -> Result<()> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| error::sqlite_error(format!("{name}: cannot read the schema version"), e))?;
         if version > SCHEMA_VERSION {
-            return Err(Error::Db(format!(
-                "database schema version {version} is newer than this whosaid (version {SCHEMA_VERSION})"
-            )));
+            return Err(Error::Schema { database: name.to_string(), found: version, expected: SCHEMA_VERSION });
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             let to = i as i64 + 1;
@@ -165,7 +141,7 @@ impl Store {
                 .execute_batch(&format!("BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {to};\nCOMMIT;"))
                 .map_err(|e| {
                     let _ = self.conn.execute_batch("ROLLBACK");
-                    Error::Db(format!("migration to schema version {to} failed: {e}"))
+                    error::sqlite_error(format!("{name}: migration to schema version {to} failed"), e)
                 })?;
         }
         Ok(())
@@ -221,7 +197,9 @@ impl Store {
     /// actors of two names, `split` keeps them apart. Re-links at once.
     pub fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()> {
         if kind != "merge" && kind != "split" {
-            return Err(Error::Invalid(format!("unknown correction {kind:?} (merge or split)")));
+            return Err(Error::Invalid(InvalidReason::Correction(format!(
+                "unknown correction {kind:?} (merge or split)"
+            ))));
         }
         link::add_override(&self.conn, kind, a, b)?;
         link::relink(&self.conn, &whosaid_lexicon::Lexicon::builtin())
@@ -254,10 +232,13 @@ impl Store {
             self.conn.query_row("SELECT json FROM documents WHERE id = ?1", [doc_id], |r| r.get(0)).optional()?;
         let Some(blob) = blob else { return Ok(None) };
         let mut json = Vec::new();
-        flate2::read::DeflateDecoder::new(&blob[..])
-            .read_to_end(&mut json)
-            .map_err(|e| Error::Db(format!("document {doc_id}: stored JSON is damaged: {e}")))?;
-        serde_json::from_slice(&json).map(Some).map_err(|e| Error::Db(format!("document {doc_id}: stored JSON: {e}")))
+        flate2::read::DeflateDecoder::new(&blob[..]).read_to_end(&mut json).map_err(|e| Error::Data {
+            what: format!("document {doc_id}"),
+            reason: format!("stored JSON is damaged: {e}"),
+        })?;
+        serde_json::from_slice(&json)
+            .map(Some)
+            .map_err(|e| Error::Data { what: format!("document {doc_id}"), reason: format!("stored JSON: {e}") })
     }
 }
 

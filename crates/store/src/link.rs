@@ -393,7 +393,7 @@ pub fn plan(
 pub fn add_override(conn: &Connection, kind: &str, a: &str, b: &str) -> Result<()> {
     let (a, b) = (normalise_name(a), normalise_name(b));
     if a == b {
-        return Err(crate::Error::Invalid(format!("{kind}: both names are {a:?}")));
+        return Err(crate::Error::Invalid(crate::InvalidReason::Correction(format!("{kind}: both names are {a:?}"))));
     }
     // A merge undoes an earlier split of the same pair and vice versa.
     let other = if kind == "merge" { "split" } else { "merge" };

@@ -11,13 +11,13 @@ use whosaid_document::output::{JsonDocument, JsonMention, JsonSpan, JsonStatemen
 
 use whosaid_document::StatementKind;
 
-use crate::{Error, Result, Store};
+use crate::{Result, Store};
 
 /// Longest speaker, outlet or actor name a filter may give, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// Why a search or listing filter is refused. The store's API reports it as
-/// [`Error::Invalid`] with this message (the server answers 400 with it).
+/// [`Error::Invalid`] ([`crate::InvalidReason::Filter`]) with this message (the server answers 400 with it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FilterError {
     /// `sort` is not relevance, newest or oldest.
@@ -57,10 +57,26 @@ impl std::fmt::Display for FilterError {
 
 impl std::error::Error for FilterError {}
 
-impl From<FilterError> for Error {
-    fn from(e: FilterError) -> Error {
-        Error::Invalid(e.to_string())
+/// How many matches past the offset a search counts at least (see
+/// [`SearchResults::total`]).
+pub const TOTAL_CAP: usize = 1000;
+
+/// A search's (total, capped) for a page of `page` rows at `offset` and
+/// `limit`, one rule for both backends: a short page (fewer rows than the
+/// limit) ends the matches, so its total is known without counting; else
+/// `count(n)` counts the matches, stopping at `n` (a `LIMIT n` subquery).
+pub fn search_total(
+    offset: usize,
+    limit: usize,
+    page: usize,
+    count: impl FnOnce(i64) -> Result<i64>,
+) -> Result<(i64, bool)> {
+    if limit > 0 && page < limit && (page > 0 || offset == 0) {
+        return Ok(((offset + page) as i64, false));
     }
+    let cap = offset.saturating_add(limit.max(TOTAL_CAP)).min(i64::MAX as usize - 1) as i64;
+    let n = count(cap + 1)?;
+    Ok(if n > cap { (cap, true) } else { (n, false) })
 }
 
 /// Entity types an actor filter may name.
@@ -169,8 +185,13 @@ pub struct StatementHit {
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct SearchResults {
-    /// Number of matches (before limit and offset).
+    /// Number of matches (before limit and offset), counted only up to
+    /// `offset + max(limit, TOTAL_CAP)`: past that, that number with
+    /// `total_capped` set (the web app shows "1000+"), so a broad query does
+    /// not read every match just to count it.
     pub total: i64,
+    /// Whether more statements match than `total` says.
+    pub total_capped: bool,
     pub limit: usize,
     pub offset: usize,
     pub results: Vec<StatementHit>,
@@ -518,6 +539,21 @@ pub trait FilterDialect {
     fn bind(&mut self, arg: FilterArg) -> String;
     /// `column` equals placeholder `p`, ignoring case.
     fn eq_nocase(&self, column: &str, p: &str) -> String;
+    /// `column` compared by code point (SQLite's BINARY, PostgreSQL's
+    /// `COLLATE "C"`), so date bounds mean the same on both and whatever
+    /// the database's default collation.
+    fn code_point(&self, column: &str) -> String;
+}
+
+/// The least string above every string whose first `u.len()` characters
+/// are at most `u` (code point order): `u` with its last character
+/// incremented ("2025-06" → "2025-07"). So `substr(p, 1, n) <= u` is
+/// exactly `p < until_bound(u)`, a range an index on `p` serves. None for
+/// an empty `u` or a last character without a successor.
+pub fn until_bound(u: &str) -> Option<String> {
+    let last = u.chars().next_back()?;
+    let next = char::from_u32(last as u32 + 1)?;
+    Some(format!("{}{next}", &u[..u.len() - last.len_utf8()]))
 }
 
 /// The outlet and date conditions on table alias `t`, one definition for
@@ -537,14 +573,23 @@ pub fn outlet_and_date_conditions(
         let b = dialect.bind(FilterArg::Text(site));
         conds.push(format!("({} OR {t}.site = {b})", dialect.eq_nocase(&format!("{t}.outlet"), &a)));
     }
+    let published = dialect.code_point(&format!("{t}.published"));
     if let Some(s) = since {
         let p = dialect.bind(FilterArg::Text(s.clone()));
-        conds.push(format!("{t}.published >= {p}"));
+        conds.push(format!("{published} >= {p}"));
     }
     if let Some(u) = until {
-        let n = dialect.bind(FilterArg::Int(u.len() as i64));
-        let p = dialect.bind(FilterArg::Text(u.clone()));
-        conds.push(format!("substr({t}.published, 1, {n}) <= {p}"));
+        match until_bound(u) {
+            Some(b) => {
+                let p = dialect.bind(FilterArg::Text(b));
+                conds.push(format!("{published} < {p}"));
+            }
+            None => {
+                let n = dialect.bind(FilterArg::Int(u.chars().count() as i64));
+                let p = dialect.bind(FilterArg::Text(u.clone()));
+                conds.push(format!("substr({published}, 1, {n}) <= {p}"));
+            }
+        }
     }
 }
 
@@ -561,6 +606,9 @@ impl FilterDialect for SqliteDialect<'_> {
     }
     fn eq_nocase(&self, column: &str, p: &str) -> String {
         format!("{column} = {p} COLLATE NOCASE")
+    }
+    fn code_point(&self, column: &str) -> String {
+        column.to_string()
     }
 }
 
@@ -663,10 +711,6 @@ impl Store {
             conds.push(format!("s.kind IN ({})", marks.join(", ")));
         }
         let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!("SELECT count(*) FROM {from}{where_}"))?
-            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
         let order = match q.sort {
             Sort::Relevance if ranked => "statements_fts.rank, s.published DESC, s.id",
             Sort::Relevance | Sort::Newest => "s.published DESC, s.doc_id DESC, s.idx",
@@ -679,9 +723,15 @@ impl Store {
             q.offset as i64
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let results =
+        let results: Vec<StatementHit> =
             stmt.query_map(rusqlite::params_from_iter(args.iter()), hit_from_row)?.collect::<rusqlite::Result<_>>()?;
-        Ok(SearchResults { total, limit: q.limit, offset: q.offset, results })
+        let (total, total_capped) = search_total(q.offset, q.limit, results.len(), |n| {
+            let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from}{where_} LIMIT ?{})", args.len() + 1);
+            let n = Value::Integer(n);
+            let mut count = self.conn.prepare_cached(&sql)?;
+            Ok(count.query_row(rusqlite::params_from_iter(args.iter().chain([&n])), |r| r.get(0))?)
+        })?;
+        Ok(SearchResults { total, total_capped, limit: q.limit, offset: q.offset, results })
     }
 
     /// Top speakers: actors by number of statements.
@@ -952,6 +1002,7 @@ fn doc_summary_from_row(r: &Row) -> rusqlite::Result<DocumentSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn fts_queries_are_quoted() {
@@ -979,7 +1030,7 @@ mod tests {
     #[test]
     fn filter_errors_are_invalid_with_their_message() {
         let msg = |e: Error| match e {
-            Error::Invalid(m) => m,
+            Error::Invalid(crate::InvalidReason::Filter(f)) => f.to_string(),
             other => panic!("a filter error is neither a database error nor unsupported: {other}"),
         };
         assert_eq!(
@@ -994,6 +1045,41 @@ mod tests {
         assert_eq!(msg(q.validate().unwrap_err()), "since 2025-05 is after until 2025-04-30");
         let q = SearchQuery { speaker: Some("x".repeat(MAX_NAME_CHARS + 1)), ..SearchQuery::default() };
         assert_eq!(msg(q.validate().unwrap_err()), "speaker: longer than 200 characters");
+    }
+
+    #[test]
+    fn until_bounds_are_the_prefix_comparison_as_a_range() {
+        assert_eq!(until_bound("2025-06").as_deref(), Some("2025-07"));
+        assert_eq!(until_bound("2025-09-30").as_deref(), Some("2025-09-31"));
+        assert_eq!(until_bound("2019").as_deref(), Some("201:"));
+        assert_eq!(until_bound(""), None);
+        assert_eq!(until_bound("x\u{10FFFF}"), None);
+        // `p < until_bound(u)` holds exactly when `p`'s first |u| characters are at most `u`.
+        let u = "2025-06";
+        let b = until_bound(u).unwrap();
+        for p in
+            ["2025-06", "2025-06-30", "2025-06z", "2025-0", "2025-05-31", "2025-07", "2025-07-01", "2026", "2025-6"]
+        {
+            let prefix: String = p.chars().take(u.chars().count()).collect();
+            assert_eq!(p < b.as_str(), prefix.as_str() <= u, "{p}");
+        }
+    }
+
+    #[test]
+    fn totals_are_exact_for_short_pages_and_capped_past_the_cap() {
+        let never = |_: i64| -> Result<i64> { panic!("a short page needs no count") };
+        assert_eq!(search_total(0, 50, 7, never).unwrap(), (7, false));
+        assert_eq!(search_total(100, 50, 7, never).unwrap(), (107, false));
+        assert_eq!(search_total(0, 50, 0, never).unwrap(), (0, false));
+        // A full page counts, at most up to offset + max(limit, TOTAL_CAP) + 1.
+        let matches = |m: i64| move |n: i64| -> Result<i64> { Ok(m.min(n)) };
+        assert_eq!(search_total(0, 50, 50, matches(400)).unwrap(), (400, false));
+        assert_eq!(search_total(0, 50, 50, matches(TOTAL_CAP as i64)).unwrap(), (TOTAL_CAP as i64, false));
+        assert_eq!(search_total(0, 50, 50, matches(5000)).unwrap(), (TOTAL_CAP as i64, true));
+        assert_eq!(search_total(2000, 50, 50, matches(5000)).unwrap(), (2000 + TOTAL_CAP as i64, true));
+        assert_eq!(search_total(0, 4000, 4000, matches(5000)).unwrap(), (4000, true));
+        // A page past the end counts what there is.
+        assert_eq!(search_total(900, 50, 0, matches(120)).unwrap(), (120, false));
     }
 
     #[test]
