@@ -165,7 +165,7 @@ fn load(path: &Path, limit: Option<usize>) -> Result<Vec<Article>, String> {
         let published = v
             .get("published")
             .and_then(Value::as_str)
-            .and_then(|s| chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok());
+            .and_then(whosaid_document::dates::parse_date_prefix);
         out.push(Article { id, text: text.to_string(), published });
     }
     if out.is_empty() {
