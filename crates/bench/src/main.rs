@@ -162,10 +162,7 @@ fn load(path: &Path, limit: Option<usize>) -> Result<Vec<Article>, String> {
             return Err(format!("{}:{}: no \"text\" field", path.display(), n + 1));
         };
         let id = v.get("id").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| format!("line-{}", n + 1));
-        let published = v
-            .get("published")
-            .and_then(Value::as_str)
-            .and_then(whosaid_document::dates::parse_date_prefix);
+        let published = v.get("published").and_then(Value::as_str).and_then(whosaid_document::dates::parse_date_prefix);
         out.push(Article { id, text: text.to_string(), published });
     }
     if out.is_empty() {

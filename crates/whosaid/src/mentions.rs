@@ -1076,6 +1076,18 @@ fn left_title(cx: &Ctx, name_start: usize) -> Option<(usize, String)> {
                 p -= 1;
             }
             start = p;
+        } else if start >= 1 && cx.is_cap(start - 1) && cx.same_sentence(start - 1, end) {
+            // An employer before the title: "MSNBC host Chris Matthews" is one
+            // speaker (the outlet stays a mention of its own inside it).
+            let mut p = start - 1;
+            while p > 0 && cx.is_cap(p - 1) && cx.same_sentence(p - 1, end) && start - p < 4 {
+                p -= 1;
+            }
+            let employer = (p..start)
+                .find(|&q| matches!(cx.known_name(q, start), Some((EntityType::Media | EntityType::Organization, _))));
+            if let Some(q) = employer {
+                start = q;
+            }
         }
         return Some((start, cx.text(title_start, end).to_string()));
     }
