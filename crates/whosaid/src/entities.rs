@@ -349,7 +349,6 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     }
     // Keyed by the folded word, so "O'Neill" finds "James O’Neill" and a
     // transcript's "PENCE" finds "Mike Pence".
-    let described = described_words(doc, &assign, &entities, lex);
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
     let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
     for (e, f) in facts.iter().enumerate() {
@@ -482,8 +481,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let found = nearest(&candidates, pos)
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex))
                     .or_else(later_holder)
-                    .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex))
-                    .or_else(|| described_person(doc.slice(m.span), pos, &described, &positions, lex));
+                    .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex));
                 match found {
                     Some(e) => e,
                     None => continue,
@@ -519,12 +517,8 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     continue;
                 }
                 // "the New York businessman": the public figure who held that
-                // role on the publication date, when the article names them;
-                // else the person the article describes so ("Obama's former
-                // campaign strategist").
-                if let Some(e) = known_holder(text, doc, &entities, lex)
-                    .or_else(|| described_person(text, pos, &described, &positions, lex))
-                {
+                // role on the publication date, when the article names them.
+                if let Some(e) = known_holder(text, doc, &entities, lex) {
                     assign[mi] = Some(e);
                     last_of_type.insert(EntityType::Person, e);
                     continue;
@@ -948,103 +942,6 @@ fn apposed_name(doc: &Document, mi: usize, assign: &[Option<usize>], entities: &
         .find(|&k| doc.mentions[k].span.start == at && doc.mentions[k].kind == MentionKind::Name)
         .and_then(|k| assign[k])
         .filter(|&e| entities[e].etype == EntityType::Person)
-}
-
-/// Words a description of a person may take up, past the name.
-const DESCRIPTION_WORDS: usize = 10;
-
-/// Per person entity (of pass 1), the folded words the article describes it
-/// with: its name mentions, up to five words before each in the clause
-/// ("Obama's former campaign strategist David Axelrod") and an apposition
-/// after it ("David Axelrod, Obama's former campaign strategist, said").
-fn described_words(
-    doc: &Document,
-    assign: &[Option<usize>],
-    entities: &[Entity],
-    lex: &Lexicon,
-) -> Vec<HashSet<String>> {
-    let mut out: Vec<HashSet<String>> = vec![HashSet::default(); entities.len()];
-    let clause_end = |c: char| matches!(c, '.' | ',' | ';' | ':' | '(' | ')' | '\n' | '"' | '“' | '”');
-    for (mi, e) in assign.iter().enumerate() {
-        let Some(e) = *e else { continue };
-        let m = &doc.mentions[mi];
-        if entities[e].etype != EntityType::Person || m.kind != MentionKind::Name {
-            continue;
-        }
-        let words = &mut out[e];
-        words.extend(fold_words(doc.slice(m.span)));
-        let mut from = m.span.start.saturating_sub(60);
-        while !doc.text.is_char_boundary(from) {
-            from += 1;
-        }
-        let before = doc.text[from..m.span.start].rsplit(clause_end).next().unwrap_or("");
-        // The modifiers only: a determiner, a verb or a function word ends them
-        // ("A former chairman says President Barack Obama" says nothing of Obama).
-        for w in before.split_whitespace().rev().take(5) {
-            let lower = w.to_lowercase();
-            let mut chars = lower.chars();
-            let capitalised: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
-            if lex.function_words.contains(capitalised.as_str()) || lex.verb_forms.contains_key(lower.as_str()) {
-                break;
-            }
-            words.extend(fold_words(w));
-        }
-        let after = &doc.text[m.span.end..];
-        if let Some(rest) = after.strip_prefix(", ") {
-            let apposition = rest.split(clause_end).next().unwrap_or("");
-            let ws: Vec<&str> = apposition.split_whitespace().collect();
-            if ws.len() <= DESCRIPTION_WORDS {
-                for w in ws {
-                    words.extend(fold_words(w));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The person a role phrase describes ("Obama's former campaign strategist",
-/// "Pagliano's lawyer", "the New York state attorney general"): its head is a
-/// title, and the head and at least half of its other words (one at least)
-/// are among the words the article describes that person with (see
-/// [`described_words`]). Most words matched first, then the nearest mention,
-/// one after the phrase costing double (ledes describe before they name).
-fn described_person(
-    text: &str,
-    pos: usize,
-    described: &[HashSet<String>],
-    positions: &[Vec<usize>],
-    lex: &Lexicon,
-) -> Option<usize> {
-    let mut words = fold_words(text);
-    if words.first().is_some_and(|w| matches!(w.as_str(), "a" | "an")) {
-        words.remove(0);
-    }
-    let head = words.pop()?;
-    let head_full = lex.title_expansions.get(&head).cloned().unwrap_or(head.clone());
-    if words.is_empty() || !(lex.titles.contains(&head_full) || lex.titles.contains(&head)) {
-        return None;
-    }
-    let mut best: Option<(usize, usize, usize)> = None;
-    for (e, ws) in described.iter().enumerate() {
-        if !ws.contains(&head) || positions[e].is_empty() {
-            continue;
-        }
-        let matched = words.iter().filter(|w| ws.contains(*w)).count();
-        if matched == 0 || 2 * matched < words.len() {
-            continue;
-        }
-        let ps = &positions[e];
-        let i = ps.partition_point(|&p| p <= pos);
-        let before = i.checked_sub(1).map(|j| pos - ps[j]);
-        let after = ps.get(i).map(|&p| 2 * (p - pos));
-        let Some(cost) = before.into_iter().chain(after).min() else { continue };
-        let key = (usize::MAX - matched, cost, e);
-        if best.is_none_or(|b| key < b) {
-            best = Some(key);
-        }
-    }
-    best.map(|(_, _, e)| e)
 }
 
 /// A person named inside a phrase the mention stage read as a nominal
