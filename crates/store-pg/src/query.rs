@@ -274,16 +274,7 @@ pub(crate) fn document_summary(store: &mut PgStore, id: i64) -> Result<Option<Do
             &[&id],
         )
         .map_err(|e| db_err(&name, e))?;
-    Ok(r.map(|r| DocumentSummary {
-        id: r.get(0),
-        doc: r.get(1),
-        title: r.get(2),
-        headline: r.get(3),
-        outlet: r.get(4),
-        url: r.get(5),
-        published: r.get(6),
-        statements: r.get(7),
-    }))
+    Ok(r.as_ref().map(summary_from_row))
 }
 
 pub(crate) fn load_json(store: &mut PgStore, id: i64) -> Result<Option<JsonDocument>> {

@@ -891,11 +891,12 @@ fn role_nominal(
 /// that given name as a quoted nickname ("Bobby Scott" of `Robert C. "Bobby"
 /// Scott`). Only when exactly one fuller name fits.
 fn shorter_person_names(entities: &[Entity]) -> Vec<(usize, usize)> {
+    let suffixes: Vec<String> = NAME_SUFFIXES.iter().map(|s| fold_words(s).join(" ")).collect();
     let words: Vec<Vec<String>> = entities
         .iter()
         .map(|e| {
-            let mut w = fold_words(&e.name);
-            while w.len() > 1 && w.last().is_some_and(|x| matches!(x.as_str(), "jr" | "sr" | "ii" | "iii" | "iv")) {
+            let mut w = if e.etype == EntityType::Person { fold_words(&e.name) } else { Vec::new() };
+            while w.len() > 1 && w.last().is_some_and(|x| suffixes.contains(x)) {
                 w.pop();
             }
             w
@@ -908,20 +909,27 @@ fn shorter_person_names(entities: &[Entity]) -> Vec<(usize, usize)> {
         (folded.len() == 1).then(|| folded[0].clone())
     };
     let nicknames: Vec<Option<String>> = entities.iter().map(|e| nickname(&e.name)).collect();
+    // Both readings need the same surname: compare only within a surname.
+    let mut by_last: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (e, w) in words.iter().enumerate() {
+        if let Some(last) = w.last() {
+            by_last.entry(last.as_str()).or_default().push(e);
+        }
+    }
     let mut out = Vec::new();
-    for (e, ent) in entities.iter().enumerate() {
-        let short = &words[e];
-        if ent.etype != EntityType::Person || short.len() < 2 || nicknames[e].is_some() {
+    for (e, short) in words.iter().enumerate() {
+        if short.len() < 2 || nicknames[e].is_some() {
             continue;
         }
-        let fits: Vec<usize> = (0..entities.len())
-            .filter(|&f| f != e && entities[f].etype == EntityType::Person)
+        let same_surname = by_last.get(short[short.len() - 1].as_str()).map(Vec::as_slice).unwrap_or_default();
+        let fits: Vec<usize> = same_surname
+            .iter()
+            .copied()
+            .filter(|&f| f != e)
             .filter(|&f| {
                 let full = &words[f];
                 let suffix = full.len() > short.len() && full.ends_with(short);
-                let by_nickname = short.len() == 2
-                    && nicknames[f].as_deref() == Some(short[0].as_str())
-                    && full.last() == short.last();
+                let by_nickname = short.len() == 2 && nicknames[f].as_deref() == Some(short[0].as_str());
                 suffix || by_nickname
             })
             .collect();
