@@ -87,21 +87,35 @@ struct DeciderDoc {
     feats: Vec<Vec<u32>>,
     labels: Vec<bool>,
     candidates: Vec<Statement>,
+    family: Vec<usize>,
     gold: Vec<Vec<Span>>,
 }
 
+/// How much better (in Jaccard) another reading of the same candidate must
+/// match a gold content for a matching reading to count as wrong.
+const READING_MARGIN: f64 = 0.0;
+
 fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
     let (tagged, rules) = candidates(&p.doc, &p.words, tagger);
-    let mut is_tagged = vec![true; tagged.len()];
-    is_tagged.resize(tagged.len() + rules.len(), false);
-    let mut all = tagged;
-    all.extend(rules);
-    let near = select::neighbour_lists(&all);
+    let pool = select::Pool::new(&p.doc, &p.words, tagged, rules);
+    let feats = pool.features(&p.doc, &p.words, bits);
     let gold: Vec<Vec<Span>> = p.gold.iter().map(|g| g.content.clone()).filter(|c| !c.is_empty()).collect();
-    let feats =
-        (0..all.len()).map(|i| select::features(&p.doc, &p.words, &all, &is_tagged, &near[i], i, bits)).collect();
-    let labels = all.iter().map(|c| gold.iter().any(|g| select::span_jaccard(&select::pieces(c), g) >= 0.5)).collect();
-    DeciderDoc { feats, labels, candidates: all, gold }
+    // A candidate is right when it matches a gold content and no other reading
+    // of the same candidate matches it clearly better: the decider learns
+    // where a content ends, not only whether it overlaps enough.
+    let best: Vec<f64> = pool
+        .all
+        .iter()
+        .map(|c| gold.iter().map(|g| select::span_jaccard(&select::pieces(c), g)).fold(0.0, f64::max))
+        .collect();
+    let mut family_best = vec![0.0f64; pool.all.len()];
+    for (i, &f) in pool.family.iter().enumerate() {
+        family_best[f] = family_best[f].max(best[i]);
+    }
+    let labels = (0..pool.all.len())
+        .map(|i| best[i] >= 0.5 && best[i] + READING_MARGIN >= family_best[pool.family[i]])
+        .collect();
+    DeciderDoc { feats, labels, candidates: pool.all, family: pool.family, gold }
 }
 
 /// Logistic regression by SGD, examples in a seeded shuffled order.
@@ -138,7 +152,7 @@ fn selection_f1(docs: &[DeciderDoc], decider: &Decider, threshold: f32, alone: f
     for d in docs {
         let scored: Vec<(f32, Statement)> =
             d.feats.iter().map(|f| decider.probability(f)).zip(d.candidates.iter().cloned()).collect();
-        let kept = select::choose(scored, threshold, alone);
+        let kept = select::choose(scored, &d.family, threshold, alone);
         let mut used = vec![false; d.gold.len()];
         for k in &kept {
             let best = (0..d.gold.len())
@@ -184,8 +198,9 @@ pub const DECIDER_EPOCHS: usize = 6;
 
 /// Trains the model on `train`:
 /// 1. the tagger on each jackknife fold's complement, tagging the held-out fold;
-/// 2. the decider on those held-out candidates (features and match with gold),
-///    and its threshold by the best content F1 of the selection on them;
+/// 2. the decider on those held-out candidates and their shorter readings
+///    (features and match with gold), and its threshold by the best content
+///    F1 of the selection on them;
 /// 3. the final tagger on all of `train`, scoring `dev` after each epoch.
 pub fn train(
     pipeline: &Pipeline,

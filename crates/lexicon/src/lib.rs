@@ -211,6 +211,9 @@ pub struct Lexicon {
     pub group_modifiers: HashSet<String>,
     /// Words that introduce a medium when "with"/"to" follows ("interview").
     pub medium_leads: HashSet<String>,
+    /// Words that can open the clause after a content ("which", "but"): where
+    /// a shorter reading of a content may end.
+    pub clause_links: HashSet<String>,
     /// Month names and abbreviations (lower case) → 1..12.
     pub months: HashMap<String, u8>,
     /// Weekday names (lower case) → 1..7, Monday = 1.
@@ -289,6 +292,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "cue_frames",
     "group_modifiers",
     "medium_leads",
+    "clause_links",
     "calendar",
     "place_heads",
 );
@@ -592,6 +596,9 @@ impl Lexicon {
                 "medium_leads" => {
                     self.medium_leads.insert(f[0].to_lowercase());
                 }
+                "clause_links" => {
+                    self.clause_links.insert(f[0].to_lowercase());
+                }
                 "group_modifiers" => {
                     self.group_modifiers.insert(f[0].to_lowercase());
                 }
@@ -679,6 +686,7 @@ mod tests {
         assert_eq!(lex.months.get("sept."), Some(&9));
         assert_eq!(lex.weekdays.get("sunday"), Some(&7));
         assert!(lex.group_modifiers.contains("western") && lex.medium_leads.contains("interview"));
+        assert!(lex.clause_links.contains("which") && !lex.clause_links.contains("said"));
         assert!(Lexicon::with_extension("calendar = [\"smarch | month | 13\"]").is_err());
         assert!(Lexicon::with_extension("cue_frames = [\"opine | loud\"]").is_err());
         let ext =

@@ -30,6 +30,8 @@ pub struct Words {
     /// Per token: an auxiliary (see [`AUXILIARIES`]) — not when capitalised
     /// inside a sentence, where "May" and "Will" are names.
     auxiliaries: Vec<bool>,
+    /// Per token: a clause link or preposition (`clause_links`, `prepositions`).
+    tail_openers: Vec<bool>,
 }
 
 fn push_lower(out: &mut String, s: &str) {
@@ -64,6 +66,7 @@ impl Words {
             medium_leads: Vec::new(),
             relatives: Vec::new(),
             auxiliaries: Vec::new(),
+            tail_openers: Vec::new(),
         };
         words.auxiliaries = (0..doc.tokens.len())
             .map(|i| {
@@ -76,6 +79,9 @@ impl Words {
         words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
         words.adverbs = (0..doc.tokens.len()).map(|i| lexicon.is_adverb(words.get(i))).collect();
         words.relatives = (0..doc.tokens.len()).map(|i| lexicon.is_relative_pronoun(words.get(i))).collect();
+        words.tail_openers = (0..doc.tokens.len())
+            .map(|i| lexicon.clause_links.contains(words.get(i)) || lexicon.prepositions.contains(words.get(i)))
+            .collect();
         let cues = (0..doc.tokens.len()).map(|i| find_cue(doc, &words, lexicon, i)).collect();
         words.cues = cues;
         words
@@ -93,6 +99,11 @@ impl Words {
     /// Whether token `i` is a relative pronoun that can speak; false past the end.
     pub fn is_relative(&self, i: usize) -> bool {
         self.relatives.get(i).copied().unwrap_or(false)
+    }
+    /// Whether token `i` can open the clause or phrase after a content
+    /// ("which", "but", "in"): a clause link or a preposition; false past the end.
+    pub fn opens_tail(&self, i: usize) -> bool {
+        self.tail_openers.get(i).copied().unwrap_or(false)
     }
     /// Whether token `i` introduces a medium ("interview" in "in an
     /// interview with The Free Press"); false past the end.

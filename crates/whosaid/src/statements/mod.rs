@@ -20,6 +20,7 @@
 //! sorted by content start, their spans lie inside the text, and their speaker
 //! and addressee are indices of existing mentions.
 
+pub mod cuts;
 pub mod model;
 pub mod rules;
 pub mod select;

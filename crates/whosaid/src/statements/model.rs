@@ -1,4 +1,5 @@
-//! The attribution model file: the tagger's weights, quantised and compressed.
+//! The attribution model file: the tagger's weights (quantised) and the
+//! decider's, compressed.
 //!
 //! Layout (all integers little-endian):
 //!
@@ -9,6 +10,8 @@
 //!   u32 feature version   u32 bits   u32 labels   f32 scale
 //!   f32 × (labels+1)·labels          transitions (row `labels` = start)
 //!   i16 × 2^bits · labels            emission weights, `weight = i16 · scale`
+//!   u32 decider feature version  u32 bits   f32 threshold  f32 threshold alone
+//!   f32 × 2^bits                     decider weights
 //!   u64                              FNV-1a of everything above in the payload
 //! )
 //! ```

@@ -10,13 +10,14 @@
 
 use whosaid_document::{Document, EntityType, Span, Statement, StatementKind};
 
+use super::cuts::{Cut, Readings};
 use super::model::Decider;
 use super::tagged;
 use super::tagger::{fnv, mix};
 use crate::cues::Words;
 
 /// Version of the decider's features (a model with others cannot be read).
-pub const DECIDER_FEATURE_VERSION: u32 = 1;
+pub const DECIDER_FEATURE_VERSION: u32 = 2;
 /// log2 of the decider's hashed feature table.
 pub const DECIDER_BITS: u32 = 18;
 /// A candidate "covers" another when their contents overlap at least this much
@@ -75,17 +76,9 @@ fn bucket(n: usize) -> u64 {
     }
 }
 
-/// Hashed features of candidate `i` among `all` (tagger and rule candidates
-/// together). `is_tagged[i]` says where it came from.
-pub fn features(
-    doc: &Document,
-    words: &Words,
-    all: &[Statement],
-    is_tagged: &[bool],
-    neighbours: &[usize],
-    i: usize,
-    bits: u32,
-) -> Vec<u32> {
+/// Hashed features of candidate `i` of the pool.
+pub fn features(doc: &Document, words: &Words, pool: &Pool, i: usize, bits: u32) -> Vec<u32> {
+    let (all, is_tagged, neighbours, cut) = (&pool.all, &pool.is_tagged, &pool.near[i], pool.cuts[i]);
     let c = &all[i];
     let shift = 64 - bits;
     let origin = fnv(c.rule.as_bytes());
@@ -137,7 +130,16 @@ pub fn features(
     let kind = c.kind as u64;
     let quoted = doc.slice(c.content).contains(['“', '”', '"']) as u64;
     let org_speaker = speaker.is_some_and(|m| m.etype != EntityType::Person) as u64;
-    let templates: [u64; 26] = [
+    // Where the content ends: what follows it (for a shorter reading, the
+    // boundary), its last word, and what the cut dropped.
+    let n = doc.tokens.len();
+    let word_at = |t: usize| if t < n { fnv(words.get(t).as_bytes()) } else { 2 };
+    let (next, after_next) = (word_at(cb), word_at(cb + 1));
+    let last_word = if cb > 0 { word_at(cb - 1) } else { 2 };
+    let sentence_ends = (cb >= n || cb == 0 || doc.tokens[cb].sentence != doc.tokens[cb - 1].sentence) as u64;
+    let cut_code = cut.rank.min(6) as u64;
+    let cut_tail = (cut.at.is_some() as u64) << 2 | (cut.tail_cue as u64) << 1 | cut.tail_quote as u64;
+    let templates: [u64; 34] = [
         mix(1, 0),
         mix(2, origin),
         mix(3, lemma),
@@ -164,6 +166,14 @@ pub fn features(
         mix(24, mix(before_cue, lemma)),
         mix(25, mix(origin, cue_class)),
         mix(26, mix(first_word, cue_pos)),
+        mix(27, mix(next, cut_code.min(1))),
+        mix(28, mix(next, after_next)),
+        mix(29, cut_code << 8 | bucket(cut.dropped)),
+        mix(30, mix(mix(origin, next), cut_tail)),
+        mix(31, last_word),
+        mix(32, mix(kind, next)),
+        mix(33, cut_tail << 8 | sentence_ends),
+        mix(34, mix(lemma, next)),
     ];
     templates.iter().map(|&h| (h >> shift) as u32).collect()
 }
@@ -192,30 +202,53 @@ pub fn neighbour_lists(all: &[Statement]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// Every candidate scored: `(probability, candidate)`, tagger ones first.
+/// The candidates the decider chooses from: every reading of every
+/// candidate (see [`cuts`]), with where each came from, the reading as
+/// proposed, and the candidates it overlaps.
+pub struct Pool {
+    pub all: Vec<Statement>,
+    pub is_tagged: Vec<bool>,
+    pub cuts: Vec<Cut>,
+    /// For each candidate, the index of its reading as proposed.
+    pub family: Vec<usize>,
+    pub near: Vec<Vec<usize>>,
+}
+
+impl Pool {
+    pub fn new(doc: &Document, words: &Words, tagged: Vec<Statement>, rules: Vec<Statement>) -> Pool {
+        let r = Readings::new(doc, words, tagged, rules);
+        let near = neighbour_lists(&r.all);
+        Pool { all: r.all, is_tagged: r.is_tagged, cuts: r.cuts, family: r.family, near }
+    }
+
+    /// Every candidate's features.
+    pub fn features(&self, doc: &Document, words: &Words, bits: u32) -> Vec<Vec<u32>> {
+        (0..self.all.len()).map(|i| features(doc, words, self, i, bits)).collect()
+    }
+}
+
+/// Every candidate scored: `(probability, candidate)`, tagger ones first, and
+/// each one's family (see [`Pool::family`]).
 pub fn score(
     doc: &Document,
     words: &Words,
     decider: &Decider,
     tagged: Vec<Statement>,
     rules: Vec<Statement>,
-) -> Vec<(f32, Statement)> {
-    let mut is_tagged = vec![true; tagged.len()];
-    is_tagged.resize(tagged.len() + rules.len(), false);
-    let mut all = tagged;
-    all.extend(rules);
-    let near = neighbour_lists(&all);
-    let probs: Vec<f32> = (0..all.len())
-        .map(|i| decider.probability(&features(doc, words, &all, &is_tagged, &near[i], i, decider.bits)))
-        .collect();
-    probs.into_iter().zip(all).collect()
+) -> (Vec<(f32, Statement)>, Vec<usize>) {
+    let pool = Pool::new(doc, words, tagged, rules);
+    let probs: Vec<f32> = pool.features(doc, words, decider.bits).iter().map(|f| decider.probability(f)).collect();
+    (probs.into_iter().zip(pool.all).collect(), pool.family)
 }
 
 /// Keeps candidates best first while they cover none already kept; tagger
 /// candidates must also clear `threshold`, and those no rule candidate
 /// supports `threshold_alone` and have a speaker. Kept tagger candidates carry their
-/// probability as confidence.
-pub fn choose(scored: Vec<(f32, Statement)>, threshold: f32, threshold_alone: f32) -> Vec<Statement> {
+/// probability as confidence. `family[i]` is the index of candidate `i` as
+/// proposed: a shorter reading, once kept, also blocks what its full reading
+/// covers, so a cut never lets a second statement in over the same
+/// attribution.
+pub fn choose(scored: Vec<(f32, Statement)>, family: &[usize], threshold: f32, threshold_alone: f32) -> Vec<Statement> {
     // Which tagger candidates cover a rule candidate.
     let rules: Vec<&Statement> = scored.iter().map(|(_, s)| s).filter(|s| s.rule != tagged::RULE).collect();
     let has_twin: Vec<bool> =
@@ -224,6 +257,7 @@ pub fn choose(scored: Vec<(f32, Statement)>, threshold: f32, threshold_alone: f3
     // Ties: the tagger's first (they come first), then position: deterministic.
     order.sort_by(|&a, &b| scored[b].0.total_cmp(&scored[a].0).then(a.cmp(&b)));
     let mut kept: Vec<Statement> = Vec::new();
+    let mut kept_full: Vec<&Statement> = Vec::new();
     for i in order {
         let (p, st) = &scored[i];
         // Rule candidates are never dropped for a low score alone, only for a
@@ -235,9 +269,15 @@ pub fn choose(scored: Vec<(f32, Statement)>, threshold: f32, threshold_alone: f3
                 continue;
             }
         }
-        if kept.iter().any(|k| covers(k, st)) {
+        let full_st = family.get(i).map_or(st, |&f| &scored[f].1);
+        let blocked = kept
+            .iter()
+            .zip(&kept_full)
+            .any(|(k, kf)| covers(k, st) || covers(kf, st) || covers(k, full_st) || covers(kf, full_st));
+        if blocked {
             continue;
         }
+        kept_full.push(full_st);
         let mut st = st.clone();
         if st.rule == tagged::RULE {
             st.confidence = (*p * 100.0).round() / 100.0;
@@ -255,7 +295,8 @@ pub fn learned(
     tagged: Vec<Statement>,
     rules: Vec<Statement>,
 ) -> Vec<Statement> {
-    choose(score(doc, words, decider, tagged, rules), decider.threshold, decider.threshold_alone)
+    let (scored, family) = score(doc, words, decider, tagged, rules);
+    choose(scored, &family, decider.threshold, decider.threshold_alone)
 }
 
 /// Sorted by content, one statement per content and speaker.
@@ -297,7 +338,7 @@ mod tests {
         let far = st(100, 140, Some((90, 94)));
         let mut low = st(200, 230, None);
         low.rule = tagged::RULE;
-        let kept = choose(vec![(0.6, a), (0.9, b.clone()), (0.7, far.clone()), (0.2, low)], 0.5, 0.5);
+        let kept = choose(vec![(0.6, a), (0.9, b.clone()), (0.7, far.clone()), (0.2, low)], &[], 0.5, 0.5);
         assert_eq!(kept.len(), 2);
         assert_eq!(kept[0].content, b.content);
         assert_eq!(kept[1].content, far.content);

@@ -90,7 +90,13 @@ fn normalise_piece(doc: &Document, s: Span) -> Span {
         let start = s.end - inner.len();
         let inner = inner.trim_end_matches(quote);
         s = Span::new(start, start + inner.len());
-        s = trim_content(doc, s, false);
+        // A partial quotation the sentence runs into ("expressing hope to
+        // “bring the two sides closer.”") is reported without its final full
+        // stop, as the rules report it; a quoted sentence keeps it.
+        let before = doc.token_at(s.start).checked_sub(2).map(|b| &doc.tokens[b]);
+        let embedded = before
+            .is_some_and(|b| b.kind == TokenKind::Word && doc.slice(b.span).starts_with(|c: char| c.is_lowercase()));
+        s = trim_content(doc, s, embedded);
     } else if let Some(q) = doc
         .quotations
         .iter()
