@@ -286,6 +286,20 @@ impl DocumentRow {
     }
 }
 
+impl DocumentRow {
+    /// Reads back the JSON blob [`DocumentRow::new`] stored for document row
+    /// `doc_id`, one decoding for every backend (a damaged blob is
+    /// [`Error::Data`], never a panic).
+    pub fn decode(doc_id: i64, blob: &[u8]) -> Result<JsonDocument> {
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(blob), &mut json).map_err(|e| {
+            Error::Data { what: format!("document {doc_id}"), reason: format!("stored JSON is damaged: {e}") }
+        })?;
+        serde_json::from_slice(&json)
+            .map_err(|e| Error::Data { what: format!("document {doc_id}"), reason: format!("stored JSON: {e}") })
+    }
+}
+
 /// Whether an entity is named well enough to be linked across documents
 /// (the rule both backends use at ingest).
 pub fn linkable(e: &whosaid_document::output::JsonEntity) -> bool {

@@ -47,7 +47,6 @@ pub mod query;
 mod schema;
 mod terms;
 
-use std::io::Read;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -231,14 +230,7 @@ impl Store {
         let blob: Option<Vec<u8>> =
             self.conn.query_row("SELECT json FROM documents WHERE id = ?1", [doc_id], |r| r.get(0)).optional()?;
         let Some(blob) = blob else { return Ok(None) };
-        let mut json = Vec::new();
-        flate2::read::DeflateDecoder::new(&blob[..]).read_to_end(&mut json).map_err(|e| Error::Data {
-            what: format!("document {doc_id}"),
-            reason: format!("stored JSON is damaged: {e}"),
-        })?;
-        serde_json::from_slice(&json)
-            .map(Some)
-            .map_err(|e| Error::Data { what: format!("document {doc_id}"), reason: format!("stored JSON: {e}") })
+        backend::DocumentRow::decode(doc_id, &blob).map(Some)
     }
 }
 

@@ -422,12 +422,7 @@ impl SearchQuery {
                 return Err(FilterError::TooLong { name, max: MAX_NAME_CHARS }.into());
             }
         }
-        if let Some(s) = &self.since {
-            check_date("since", s)?;
-        }
-        if let Some(u) = &self.until {
-            check_date("until", u)?;
-        }
+        check_date_bounds(&self.since, &self.until)?;
         if let (Some(s), Some(u)) = (&self.since, &self.until) {
             if s.as_str() > u.as_str() && !u.starts_with(s.as_str()) && !s.starts_with(u.as_str()) {
                 return Err(FilterError::SinceAfterUntil { since: s.clone(), until: u.clone() }.into());
@@ -522,6 +517,179 @@ pub fn like_contains(x: &str) -> String {
     }
     s.push('%');
     s
+}
+
+/// A text filter as the queries read it: trimmed, and absent when blank.
+pub fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// A limit or offset as SQL takes it (a `BIGINT`), saturating rather than
+/// wrapping for sizes past `i64::MAX`.
+pub fn sql_count(n: usize) -> i64 {
+    n.min(i64::MAX as usize) as i64
+}
+
+/// ` WHERE a AND b …`, or nothing when there are no conditions.
+pub fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    }
+}
+
+/// Checks both date bounds of a filter (`since` first, as the messages name them).
+pub fn check_date_bounds(since: &Option<String>, until: &Option<String>) -> Result<()> {
+    if let Some(s) = since {
+        check_date("since", s)?;
+    }
+    if let Some(u) = until {
+        check_date("until", u)?;
+    }
+    Ok(())
+}
+
+/// A result row of either backend read by column position, so that each
+/// result type is decoded from its columns in one place (the `from_columns`
+/// constructors) whichever database the row came from.
+pub trait Columns {
+    /// What reading a column of an unexpected type gives.
+    type Error;
+    /// A non-null integer column.
+    fn int(&self, i: usize) -> std::result::Result<i64, Self::Error>;
+    /// A nullable integer column.
+    fn opt_int(&self, i: usize) -> std::result::Result<Option<i64>, Self::Error>;
+    /// A non-null floating-point column.
+    fn real(&self, i: usize) -> std::result::Result<f64, Self::Error>;
+    /// A non-null text column.
+    fn text(&self, i: usize) -> std::result::Result<String, Self::Error>;
+    /// A nullable text column.
+    fn opt_text(&self, i: usize) -> std::result::Result<Option<String>, Self::Error>;
+}
+
+impl Columns for Row<'_> {
+    type Error = rusqlite::Error;
+    fn int(&self, i: usize) -> rusqlite::Result<i64> {
+        self.get(i)
+    }
+    fn opt_int(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
+    fn real(&self, i: usize) -> rusqlite::Result<f64> {
+        self.get(i)
+    }
+    fn text(&self, i: usize) -> rusqlite::Result<String> {
+        self.get(i)
+    }
+    fn opt_text(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.get(i)
+    }
+}
+
+/// A result type decoded from a row of [`Columns`], the same way on both backends.
+pub trait FromColumns: Sized {
+    /// Decodes one row of the columns the type's query selects.
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<Self, R::Error>;
+}
+
+/// Decodes a row of [`HIT_COLUMNS`] (confidence rounded to two places).
+impl FromColumns for StatementHit {
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<StatementHit, R::Error> {
+        Ok(StatementHit {
+            id: r.int(0)?,
+            doc_id: r.int(1)?,
+            doc: r.text(2)?,
+            idx: r.int(3)?,
+            date: r.opt_text(4)?,
+            outlet: r.opt_text(5)?,
+            title: r.opt_text(6)?,
+            url: r.opt_text(7)?,
+            speaker: r.opt_text(8)?,
+            speaker_text: r.opt_text(9)?,
+            speaker_type: r.opt_text(10)?,
+            actor_id: r.opt_int(11)?,
+            cue: r.opt_text(12)?,
+            kind: r.text(13)?,
+            content: r.text(14)?,
+            addressee: r.opt_text(15)?,
+            said_on: r.opt_text(16)?,
+            confidence: (r.real(17)? * 100.0).round() / 100.0,
+            start: r.int(18)?,
+            end: r.int(19)?,
+        })
+    }
+}
+
+/// The columns a document summary is read from (`d` documents).
+pub const SUMMARY_COLUMNS: &str = "d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements";
+
+/// Decodes a row of [`SUMMARY_COLUMNS`].
+impl FromColumns for DocumentSummary {
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<DocumentSummary, R::Error> {
+        Ok(DocumentSummary {
+            id: r.int(0)?,
+            doc: r.text(1)?,
+            title: r.opt_text(2)?,
+            headline: r.opt_text(3)?,
+            outlet: r.opt_text(4)?,
+            url: r.opt_text(5)?,
+            published: r.opt_text(6)?,
+            statements: r.int(7)?,
+        })
+    }
+}
+
+/// The columns an actor summary is read from (`a` actors, `s` its
+/// statements, grouped by actor; `n` the statement count to order by).
+pub const ACTOR_SUMMARY_COLUMNS: &str =
+    "a.id, a.name, a.type, count(*) AS n, count(DISTINCT s.doc_id), min(s.published), max(s.published)";
+
+/// Decodes a row of [`ACTOR_SUMMARY_COLUMNS`].
+impl FromColumns for ActorSummary {
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<ActorSummary, R::Error> {
+        Ok(ActorSummary {
+            id: r.int(0)?,
+            name: r.text(1)?,
+            etype: r.text(2)?,
+            statements: r.int(3)?,
+            documents: r.int(4)?,
+            first: r.opt_text(5)?,
+            last: r.opt_text(6)?,
+        })
+    }
+}
+
+impl ActorsQuery {
+    /// The name filter, trimmed (None when blank).
+    pub fn name_filter(&self) -> Option<&str> {
+        given(&self.name)
+    }
+
+    /// Rejects a name filter over [`MAX_NAME_CHARS`] and a type not in [`TYPES`].
+    pub fn validate(&self) -> Result<()> {
+        if self.name_filter().is_some_and(|n| n.chars().count() > MAX_NAME_CHARS) {
+            return Err(FilterError::TooLong { name: "name", max: MAX_NAME_CHARS }.into());
+        }
+        if let Some(t) = &self.etype {
+            if !TYPES.contains(&t.as_str()) {
+                return Err(FilterError::Type(t.clone()).into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DocumentsQuery {
+    /// The text query, trimmed (None when blank), refused over [`MAX_QUERY_CHARS`].
+    pub fn text_filter(&self) -> Result<Option<&str>> {
+        match given(&self.text) {
+            Some(t) if t.chars().count() > MAX_QUERY_CHARS => {
+                Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into())
+            }
+            t => Ok(t),
+        }
+    }
 }
 
 /// A value bound to a filter condition, whichever SQL dialect binds it.
@@ -631,31 +799,6 @@ pub const HIT_COLUMNS: &str =
      s.speaker_text, s.speaker_type, s.speaker_actor, s.cue, s.kind, s.content, s.addressee_name, s.time_date, \
      s.confidence, s.content_start, s.content_end";
 
-fn hit_from_row(r: &Row) -> rusqlite::Result<StatementHit> {
-    Ok(StatementHit {
-        id: r.get(0)?,
-        doc_id: r.get(1)?,
-        doc: r.get(2)?,
-        idx: r.get(3)?,
-        date: r.get(4)?,
-        outlet: r.get(5)?,
-        title: r.get(6)?,
-        url: r.get(7)?,
-        speaker: r.get(8)?,
-        speaker_text: r.get(9)?,
-        speaker_type: r.get(10)?,
-        actor_id: r.get(11)?,
-        cue: r.get(12)?,
-        kind: r.get(13)?,
-        content: r.get(14)?,
-        addressee: r.get(15)?,
-        said_on: r.get(16)?,
-        confidence: (r.get::<_, f64>(17)? * 100.0).round() / 100.0,
-        start: r.get(18)?,
-        end: r.get(19)?,
-    })
-}
-
 impl Store {
     /// Statements matching every filter of `q`, with the total count.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
@@ -663,7 +806,7 @@ impl Store {
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<Value> = Vec::new();
         let mut from = String::from("statements s");
-        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let text = given(&q.text);
         let fts = match text {
             Some(t) => Some(fts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?),
             None => None,
@@ -685,7 +828,7 @@ impl Store {
                 }
             }
         }
-        if let Some(sp) = q.speaker.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(sp) = given(&q.speaker) {
             args.push(Value::Text(like_contains(sp)));
             let n = args.len();
             conds.push(format!(
@@ -710,21 +853,22 @@ impl Store {
             }
             conds.push(format!("s.kind IN ({})", marks.join(", ")));
         }
-        let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let where_ = where_clause(&conds);
         let order = match q.sort {
             Sort::Relevance if ranked => "statements_fts.rank, s.published DESC, s.id",
             Sort::Relevance | Sort::Newest => "s.published DESC, s.doc_id DESC, s.idx",
             Sort::Oldest => "s.published ASC, s.doc_id, s.idx",
         };
-        let limit = q.limit.min(i64::MAX as usize) as i64;
+        let limit = sql_count(q.limit);
         let sql = format!(
             "SELECT {HIT_COLUMNS} FROM {from} JOIN documents d ON d.id = s.doc_id{where_} ORDER BY {order} \
              LIMIT {limit} OFFSET {}",
             q.offset as i64
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let results: Vec<StatementHit> =
-            stmt.query_map(rusqlite::params_from_iter(args.iter()), hit_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let results: Vec<StatementHit> = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| StatementHit::from_columns(r))?
+            .collect::<rusqlite::Result<_>>()?;
         let (total, total_capped) = search_total(q.offset, q.limit, results.len(), |n| {
             let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from}{where_} LIMIT ?{})", args.len() + 1);
             let n = Value::Integer(n);
@@ -736,12 +880,10 @@ impl Store {
 
     /// Top speakers: actors by number of statements.
     pub fn actors(&self, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
+        q.validate()?;
         let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
         let mut args: Vec<Value> = Vec::new();
-        if let Some(n) = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            if n.chars().count() > MAX_NAME_CHARS {
-                return Err(FilterError::TooLong { name: "name", max: MAX_NAME_CHARS }.into());
-            }
+        if let Some(n) = q.name_filter() {
             args.push(Value::Text(like_contains(n)));
             conds.push(format!(
                 "s.speaker_actor IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?{} ESCAPE '\\')",
@@ -749,32 +891,19 @@ impl Store {
             ));
         }
         if let Some(t) = &q.etype {
-            if !TYPES.contains(&t.as_str()) {
-                return Err(FilterError::Type(t.clone()).into());
-            }
             args.push(Value::Text(t.clone()));
             conds.push(format!("a.type = ?{}", args.len()));
         }
         let sql = format!(
-            "SELECT a.id, a.name, a.type, count(*) AS n, count(DISTINCT s.doc_id), min(s.published), max(s.published)
+            "SELECT {ACTOR_SUMMARY_COLUMNS}
              FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE {}
              GROUP BY a.id ORDER BY n DESC, a.name LIMIT {} OFFSET {}",
             conds.join(" AND "),
-            q.limit.min(i64::MAX as usize) as i64,
+            sql_count(q.limit),
             q.offset as i64
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            Ok(ActorSummary {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                etype: r.get(2)?,
-                statements: r.get(3)?,
-                documents: r.get(4)?,
-                first: r.get(5)?,
-                last: r.get(6)?,
-            })
-        })?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| ActorSummary::from_columns(r))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -821,10 +950,8 @@ impl Store {
     pub fn document_summary(&self, id: i64) -> Result<Option<DocumentSummary>> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT id, doc_key, title, headline, outlet, url, published, n_statements FROM documents WHERE id = ?1",
-            )?
-            .query_row([id], doc_summary_from_row)
+            .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM documents d WHERE d.id = ?1"))?
+            .query_row([id], |r| DocumentSummary::from_columns(r))
             .optional()?)
     }
 
@@ -834,38 +961,30 @@ impl Store {
         let mut args: Vec<Value> = Vec::new();
         let mut from = String::from("documents d");
         let mut ranked = false;
-        if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            if t.chars().count() > MAX_QUERY_CHARS {
-                return Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into());
-            }
+        if let Some(t) = q.text_filter()? {
             let f = fts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?;
             args.push(Value::Text(f));
             from.push_str(" JOIN documents_fts ON documents_fts.rowid = d.id");
             conds.push(format!("documents_fts MATCH ?{}", args.len()));
             ranked = true;
         }
-        if let Some(s) = &q.since {
-            check_date("since", s)?;
-        }
-        if let Some(u) = &q.until {
-            check_date("until", u)?;
-        }
+        check_date_bounds(&q.since, &q.until)?;
         outlet_and_dates("d", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
-        let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let where_ = where_clause(&conds);
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT count(*) FROM {from}{where_}"))?
             .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
         let order = if ranked { "documents_fts.rank, d.published DESC" } else { "d.published DESC, d.id DESC" };
         let sql = format!(
-            "SELECT d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements FROM {from}{where_}
+            "SELECT {SUMMARY_COLUMNS} FROM {from}{where_}
              ORDER BY {order} LIMIT {} OFFSET {}",
-            q.limit.min(i64::MAX as usize) as i64,
+            sql_count(q.limit),
             q.offset as i64
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let docs = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), doc_summary_from_row)?
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| DocumentSummary::from_columns(r))?
             .collect::<rusqlite::Result<_>>()?;
         Ok((total, docs))
     }
@@ -984,19 +1103,6 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)
     }
-}
-
-fn doc_summary_from_row(r: &Row) -> rusqlite::Result<DocumentSummary> {
-    Ok(DocumentSummary {
-        id: r.get(0)?,
-        doc: r.get(1)?,
-        title: r.get(2)?,
-        headline: r.get(3)?,
-        outlet: r.get(4)?,
-        url: r.get(5)?,
-        published: r.get(6)?,
-        statements: r.get(7)?,
-    })
 }
 
 #[cfg(test)]
