@@ -25,11 +25,26 @@ pub enum FilterError {
     /// `in` is not statements or articles.
     Scope(String),
     /// A date bound (`since`, `until`) that is not YYYY[-MM[-DD]].
-    DateBound { name: String, value: String },
+    DateBound {
+        /// `since` or `until`.
+        name: String,
+        /// The value given.
+        value: String,
+    },
     /// A text filter over its limit in characters.
-    TooLong { name: &'static str, max: usize },
+    TooLong {
+        /// The filter's name (`q`, `speaker`, …).
+        name: &'static str,
+        /// Its limit.
+        max: usize,
+    },
     /// `since` after `until`.
-    SinceAfterUntil { since: String, until: String },
+    SinceAfterUntil {
+        /// The lower bound given.
+        since: String,
+        /// The upper bound given.
+        until: String,
+    },
     /// A statement kind the document model does not have.
     Kind(String),
     /// A query with no word the full-text index could search.
@@ -84,16 +99,20 @@ pub const TYPES: &[&str] = &["person", "organization", "media", "place", "group"
 /// Longest free-text query accepted (characters).
 pub const MAX_QUERY_CHARS: usize = 500;
 
+/// The order of search results (`sort=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Sort {
     /// Best full-text match first (newest when there is no text query).
     #[default]
     Relevance,
+    /// Latest publication date first.
     Newest,
+    /// Earliest publication date first (an actor's page).
     Oldest,
 }
 
 impl Sort {
+    /// Reads a `sort` value; anything else is a [`FilterError::Sort`].
     pub fn parse(s: &str) -> Result<Sort> {
         match s {
             "relevance" => Ok(Sort::Relevance),
@@ -115,6 +134,7 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Reads an `in` value; anything else is a [`FilterError::Scope`].
     pub fn parse(s: &str) -> Result<Scope> {
         match s {
             "statements" => Ok(Scope::Statements),
@@ -129,6 +149,7 @@ impl Scope {
 pub struct SearchQuery {
     /// Full text: words (all must occur), "a phrase", prefix*, OR between terms.
     pub text: Option<String>,
+    /// Where the text query looks.
     pub scope: Scope,
     /// Substring of the speaker's name, an alias of its actor, or the mention as written.
     pub speaker: Option<String>,
@@ -138,13 +159,17 @@ pub struct SearchQuery {
     pub outlet: Option<String>,
     /// Publication date bounds, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     pub since: Option<String>,
+    /// The upper bound (see `since`): "2025-04" includes all of April.
     pub until: Option<String>,
     /// Any of these kinds (empty: all).
     pub kinds: Vec<String>,
     /// Only statements of this document.
     pub doc: Option<i64>,
+    /// Result order.
     pub sort: Sort,
+    /// Page size.
     pub limit: usize,
+    /// Matches skipped before the page.
     pub offset: usize,
 }
 
@@ -161,28 +186,39 @@ pub struct StatementHit {
     pub idx: i64,
     /// Publication date of the article.
     pub date: Option<String>,
+    /// The outlet the article counts for.
     pub outlet: Option<String>,
     /// The article's title, else its recognised headline.
     pub title: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
     /// Resolved speaker name, else the mention as written.
     pub speaker: Option<String>,
     /// The mention as written ("he").
     pub speaker_text: Option<String>,
+    /// The speaker entity's type (person, organization, …).
     pub speaker_type: Option<String>,
+    /// The speaker's cross-document actor, when linked.
     pub actor_id: Option<i64>,
+    /// The cue as written ("said").
     pub cue: Option<String>,
+    /// direct, indirect, mixed or belief.
     pub kind: String,
+    /// What was said.
     pub content: String,
+    /// Whom it was said to, if the article says.
     pub addressee: Option<String>,
     /// When it was said, if the article says ("on Wednesday" → date).
     pub said_on: Option<String>,
+    /// The pipeline's confidence (two decimals).
     pub confidence: f64,
     /// Code point offsets of the content in the article text.
     pub start: i64,
+    /// Where the content ends (code points, exclusive).
     pub end: i64,
 }
 
+/// A page of statements with the total the page belongs to.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct SearchResults {
     /// Number of matches (before limit and offset), counted only up to
@@ -192,60 +228,95 @@ pub struct SearchResults {
     pub total: i64,
     /// Whether more statements match than `total` says.
     pub total_capped: bool,
+    /// The page size asked for.
     pub limit: usize,
+    /// The page start asked for.
     pub offset: usize,
+    /// The page's statements in the requested order.
     pub results: Vec<StatementHit>,
 }
 
+/// An actor as the speaker list shows it.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ActorSummary {
+    /// The actor's row id (its page, the `actor` filter).
     pub id: i64,
+    /// The display name.
     pub name: String,
+    /// Entity type (one of [`TYPES`]).
     #[serde(rename = "type")]
     pub etype: String,
+    /// Statements it is the speaker of.
     pub statements: i64,
+    /// Documents with such statements.
     pub documents: i64,
+    /// Earliest publication date of those.
     pub first: Option<String>,
+    /// Latest publication date of those.
     pub last: Option<String>,
 }
 
+/// A speaker listing (`whosaid actors`, `/api/actors`).
 #[derive(Clone, Debug, Default)]
 pub struct ActorsQuery {
     /// Substring of the name or an alias.
     pub name: Option<String>,
+    /// Only actors of this type (one of [`TYPES`]).
     pub etype: Option<String>,
+    /// Page size.
     pub limit: usize,
+    /// Actors skipped before the page.
     pub offset: usize,
 }
 
+/// A stored document as lists show it.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DocumentSummary {
+    /// The document's row id.
     pub id: i64,
+    /// The document key (`meta.id`, else its source).
     pub doc: String,
+    /// The metadata title.
     pub title: Option<String>,
+    /// The recognised headline.
     pub headline: Option<String>,
+    /// The outlet it counts for.
     pub outlet: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
+    /// Publication date.
     pub published: Option<String>,
+    /// Statements in it.
     pub statements: i64,
 }
 
+/// A document listing (`/api/documents`); filters combine with AND.
 #[derive(Clone, Debug, Default)]
 pub struct DocumentsQuery {
+    /// Full text over title and text (best match first).
     pub text: Option<String>,
+    /// Outlet name or site, as in [`SearchQuery::outlet`].
     pub outlet: Option<String>,
+    /// Publication date bounds, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     pub since: Option<String>,
+    /// The upper bound (see `since`): "2025-04" includes all of April.
     pub until: Option<String>,
+    /// Page size.
     pub limit: usize,
+    /// Documents skipped before the page.
     pub offset: usize,
 }
 
 /// A page of documents.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DocumentPage {
+    /// Matching documents (counted exactly).
     pub total: i64,
+    /// The page size asked for.
     pub limit: usize,
+    /// The page start asked for.
     pub offset: usize,
+    /// The page's documents.
     pub results: Vec<DocumentSummary>,
 }
 
@@ -253,31 +324,51 @@ pub struct DocumentPage {
 /// entity with the cross-document actor it was linked to.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct EntityView {
+    /// Its index in the document's `entities`.
     pub id: usize,
+    /// Canonical name.
     pub name: String,
+    /// Entity type.
     #[serde(rename = "type")]
     pub etype: String,
+    /// Titles or roles given to it.
     pub titles: Vec<String>,
+    /// For a place standing for its government: the government.
     pub metonym_of: Option<String>,
+    /// The cross-document actor it was linked to.
     pub actor_id: Option<i64>,
+    /// Where the article mentions it.
     pub mentions: Vec<JsonMention>,
 }
 
 /// One document for display (the web app's article page).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DocumentView {
+    /// The document's row id.
     pub id: i64,
+    /// The document key.
     pub doc: String,
+    /// The input it was read from.
     pub source: String,
+    /// The metadata title.
     pub title: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
+    /// The outlet it counts for.
     pub outlet: Option<String>,
+    /// Who wrote it.
     pub byline: Option<String>,
+    /// Publication date.
     pub published: Option<String>,
+    /// The recognised headline, as a span of `text`.
     pub headline: Option<JsonSpan>,
+    /// Key of the earlier document this one copies.
     pub duplicate_of: Option<String>,
+    /// The cleaned article text the spans index.
     pub text: String,
+    /// Its statements as `whosaid/1` has them.
     pub statements: Vec<JsonStatement>,
+    /// Its entities with their actors.
     pub entities: Vec<EntityView>,
 }
 
@@ -325,15 +416,20 @@ impl DocumentView {
 /// An article an actor spelling came from.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct VariantDocument {
+    /// The document's row id.
     pub id: i64,
+    /// Title, else the document key.
     pub title: String,
+    /// The outlet ('' when none).
     pub outlet: String,
 }
 
 /// One spelling an actor was stored under, with (at most 20 of) its articles.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Variant {
+    /// The spelling.
     pub name: String,
+    /// Articles using it, at most 20.
     pub documents: Vec<VariantDocument>,
 }
 
@@ -354,49 +450,75 @@ impl Variant {
     }
 }
 
+/// Statements of one actor in one outlet.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct OutletStatements {
+    /// The outlet ('' when none).
     pub outlet: String,
+    /// How many.
     pub statements: i64,
 }
 
+/// Statements of one actor per month and outlet (its timeline).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct MonthStatements {
     /// YYYY-MM, empty when undated.
     pub month: String,
+    /// The outlet ('' when none).
     pub outlet: String,
+    /// How many.
     pub statements: i64,
 }
 
+/// How often one actor addressed one name.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct NameStatements {
+    /// The addressee.
     pub name: String,
+    /// Statements addressed to it.
     pub statements: i64,
 }
 
+/// One outlet's document count (the outlet list).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct OutletDocuments {
+    /// The outlet.
     pub outlet: String,
+    /// Documents it has.
     pub documents: i64,
 }
 
 /// One actor's page.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ActorProfile {
+    /// The actor's row id.
     pub id: i64,
+    /// The display name.
     pub name: String,
+    /// Entity type.
     #[serde(rename = "type")]
     pub etype: String,
+    /// Every alias, sorted.
     pub aliases: Vec<String>,
+    /// The spellings it was stored under, with their articles.
     pub variants: Vec<Variant>,
+    /// Statements it is the speaker of.
     pub statements: i64,
+    /// Documents with such statements.
     pub documents: i64,
+    /// Documents mentioning it at all.
     pub mentioned_in: i64,
+    /// Earliest publication date of its statements.
     pub first: Option<String>,
+    /// Latest publication date of its statements.
     pub last: Option<String>,
+    /// Statements per outlet, most first (at most 50).
     pub by_outlet: Vec<OutletStatements>,
+    /// Statements per month and outlet.
     pub by_month: Vec<MonthStatements>,
+    /// Whom it addressed, most first (at most 20).
     pub addressees: Vec<NameStatements>,
+    /// A page of its statements, oldest first.
     pub page: SearchResults,
 }
 
@@ -695,7 +817,9 @@ impl DocumentsQuery {
 /// A value bound to a filter condition, whichever SQL dialect binds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FilterArg {
+    /// A text value.
     Text(String),
+    /// An integer value.
     Int(i64),
 }
 
