@@ -835,6 +835,32 @@ pub trait FilterDialect {
     /// `COLLATE "C"`), so date bounds mean the same on both and whatever
     /// the database's default collation.
     fn code_point(&self, column: &str) -> String;
+    /// `column` is the actor of an alias matching LIKE pattern `p` (any
+    /// case, `\` escapes), written so the backend's indexes serve it.
+    fn alias_like(&self, column: &str, p: &str) -> String;
+}
+
+/// The speaker listing's SQL for `q` (already validated), one definition for
+/// every backend: actors by statement count, then name by code point.
+pub fn actors_sql(q: &ActorsQuery, dialect: &mut impl FilterDialect) -> String {
+    let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
+    if let Some(n) = q.name_filter() {
+        let p = dialect.bind(FilterArg::Text(like_contains(n)));
+        conds.push(dialect.alias_like("s.speaker_actor", &p));
+    }
+    if let Some(t) = &q.etype {
+        let p = dialect.bind(FilterArg::Text(t.clone()));
+        conds.push(format!("a.type = {p}"));
+    }
+    format!(
+        "SELECT {ACTOR_SUMMARY_COLUMNS}
+         FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE {}
+         GROUP BY a.id ORDER BY n DESC, {} LIMIT {} OFFSET {}",
+        conds.join(" AND "),
+        dialect.code_point("a.name"),
+        sql_count(q.limit),
+        sql_count(q.offset)
+    )
 }
 
 /// The least string above every string whose first `u.len()` characters
@@ -901,6 +927,9 @@ impl FilterDialect for SqliteDialect<'_> {
     }
     fn code_point(&self, column: &str) -> String {
         column.to_string()
+    }
+    fn alias_like(&self, column: &str, p: &str) -> String {
+        format!("{column} IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE {p} ESCAPE '\\')")
     }
 }
 
@@ -1005,27 +1034,8 @@ impl Store {
     /// Top speakers: actors by number of statements.
     pub fn actors(&self, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
         q.validate()?;
-        let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
         let mut args: Vec<Value> = Vec::new();
-        if let Some(n) = q.name_filter() {
-            args.push(Value::Text(like_contains(n)));
-            conds.push(format!(
-                "s.speaker_actor IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?{} ESCAPE '\\')",
-                args.len()
-            ));
-        }
-        if let Some(t) = &q.etype {
-            args.push(Value::Text(t.clone()));
-            conds.push(format!("a.type = ?{}", args.len()));
-        }
-        let sql = format!(
-            "SELECT {ACTOR_SUMMARY_COLUMNS}
-             FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE {}
-             GROUP BY a.id ORDER BY n DESC, a.name LIMIT {} OFFSET {}",
-            conds.join(" AND "),
-            sql_count(q.limit),
-            q.offset as i64
-        );
+        let sql = actors_sql(q, &mut SqliteDialect(&mut args));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| ActorSummary::from_columns(r))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
