@@ -24,6 +24,7 @@
 //! over [`whosaid_html::MAX_HTML_BYTES`] is cut at a tag boundary (reported
 //! and counted as lost). Output order is the input order whatever the job
 //! count, so runs are deterministic.
+#![deny(missing_docs)]
 
 pub mod simhash;
 
@@ -41,10 +42,14 @@ use whosaid_document::output::{write_document, write_statements};
 use whosaid_document::{Meta, OffsetMap, Piece};
 use whosaid_read::{Body, JsonlFields, ReadEvent, Record};
 
+/// How [`run`] writes the documents it renders (`whosaid extract --format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// One JSON document a line (resumable).
     Jsonl,
+    /// Each document as indented JSON.
     Json,
+    /// A plain-text table of statements for reading at a terminal.
     Table,
 }
 
@@ -61,6 +66,7 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// The `--profile` value that names this profile.
     pub fn as_str(self) -> &'static str {
         match self {
             Profile::Full => "full",
@@ -70,13 +76,16 @@ impl Profile {
     }
 }
 
+/// How a batch run reads, analyses and writes; [`Options::default`] is `whosaid extract`'s defaults.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// Worker threads running the pipeline (output order does not depend on it).
     pub jobs: usize,
     /// How [`run`] renders documents (the [`Sink`] of [`run_documents`] decides for itself).
     pub format: OutputFormat,
     /// What [`run`] renders of each document.
     pub profile: Profile,
+    /// Which JSONL fields hold the text, id, title, … of a record.
     pub fields: JsonlFields,
     /// Used when an input carries no publication date of its own.
     pub published: Option<NaiveDate>,
@@ -125,11 +134,17 @@ impl Default for Options {
 /// What a run did, for the final summary and the exit code.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// Documents written (or handed to the sink).
     pub documents: usize,
+    /// Statements in those documents.
     pub statements: usize,
+    /// Bytes of article text analysed (for the throughput line).
     pub input_bytes: usize,
+    /// Documents skipped because an earlier run wrote them (`--resume`).
     pub resumed_skips: usize,
+    /// Documents marked as near-duplicates of an earlier one.
     pub duplicates: usize,
+    /// Near-duplicates dropped (`--drop-duplicates`) rather than written.
     pub dropped_duplicates: usize,
     /// Records deliberately not processed (non-HTML WARC records, …).
     pub skipped_records: usize,
@@ -432,6 +447,7 @@ pub struct DocInfo {
 /// `doc.duplicate_of` is already set for a near-duplicate (dropped ones never
 /// arrive). An error stops the run (the workers drain) and is returned by it.
 pub trait Sink {
+    /// Takes the next finished document (render it, store it, …).
     fn document(&mut self, doc: &Document, info: &DocInfo) -> std::io::Result<()>;
 }
 
@@ -748,18 +764,23 @@ fn draw_progress(s: &Summary, started: Instant, total: u64, compressed: bool) {
 /// written is still marked or dropped).
 #[derive(Debug, Default)]
 pub struct Resume {
+    /// Ids of the documents already written.
     pub ids: HashSet<String>,
+    /// Their fingerprints, in file order.
     pub index: simhash::Index,
 }
 
 /// Why an earlier output file cannot be resumed.
 #[derive(Debug)]
 pub enum ResumeError {
+    /// The file could not be read.
     Io(std::io::Error),
     /// A complete line that is not a whosaid/1 JSONL document (e.g. table or
     /// indented JSON output, which cannot be resumed).
     NotJsonl {
+        /// Its line number (from 1).
         line: usize,
+        /// Why it is not one.
         reason: String,
     },
 }

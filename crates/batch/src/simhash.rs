@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+/// Fingerprints at most this many bits apart are near-duplicates.
 pub const MAX_DISTANCE: u32 = 3;
 /// Texts shorter than this (in words) are too small to fingerprint reliably.
 pub const MIN_WORDS: usize = 40;

@@ -7,22 +7,7 @@ use serde_json::Value;
 use whosaid::Pipeline;
 use whosaid_batch::{prepare_resume, run, split_points, Options, OutputFormat, Summary};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!("whosaid-batch-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use whosaid_testkit::TempDir;
 
 const ARTICLE: &str = "Washington has gained a much better understanding of Russia’s position on the Ukraine conflict, \
 now that it has engaged with Moscow after three years of diplomatic refusal, US Secretary of State Marco Rubio has said. \
@@ -86,7 +71,7 @@ fn warc_gz(path: &Path, truncated_tail: bool) {
 
 #[test]
 fn mixed_inputs_bad_records_are_reported_and_the_rest_processed() {
-    let dir = TempDir::new("mixed");
+    let dir = TempDir::new("batch-mixed");
     let jsonl = dir.0.join("a.jsonl");
     std::fs::write(
         &jsonl,
@@ -121,7 +106,7 @@ fn mixed_inputs_bad_records_are_reported_and_the_rest_processed() {
 
 #[test]
 fn output_order_does_not_depend_on_jobs() {
-    let dir = TempDir::new("order");
+    let dir = TempDir::new("batch-order");
     let jsonl = dir.0.join("many.jsonl");
     let mut body = String::new();
     for i in 0..40 {
@@ -141,7 +126,7 @@ fn output_order_does_not_depend_on_jobs() {
 
 #[test]
 fn near_duplicates_are_marked_or_dropped() {
-    let dir = TempDir::new("dup");
+    let dir = TempDir::new("batch-dup");
     let jsonl = dir.0.join("wire.jsonl");
     let copy = format!("By a staff reporter. {ARTICLE} Rubio spoke for an hour.");
     std::fs::write(
@@ -166,7 +151,7 @@ fn near_duplicates_are_marked_or_dropped() {
 
 #[test]
 fn resume_skips_written_documents_and_cuts_a_partial_line() {
-    let dir = TempDir::new("resume");
+    let dir = TempDir::new("batch-resume");
     let jsonl = dir.0.join("in.jsonl");
     let mut body = String::new();
     for i in 0..5 {
@@ -190,7 +175,7 @@ fn resume_skips_written_documents_and_cuts_a_partial_line() {
 /// Issue 9.2: HTML over the limit is cut before a tag, reported and counted.
 #[test]
 fn oversized_html_is_cut_at_a_tag_and_counted() {
-    let dir = TempDir::new("cut");
+    let dir = TempDir::new("batch-cut");
     let page = dir.0.join("page.html");
     let para = "<p>“We will win the vote,” Senator Maria Lopez said on Tuesday.</p>";
     let html = format!("<html><body><article>{}</article></body></html>", para.repeat(40));
@@ -212,7 +197,7 @@ fn oversized_html_is_cut_at_a_tag_and_counted() {
 /// the parts keep every statement and map back into the whole input.
 #[test]
 fn oversized_documents_are_split_into_parts() {
-    let dir = TempDir::new("split");
+    let dir = TempDir::new("batch-split");
     let input = dir.0.join("big.txt");
     let para = "“We will win the vote,” Senator Maria Lopez said on Tuesday.\n\n";
     let text = para.repeat(100);

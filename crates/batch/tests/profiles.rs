@@ -10,13 +10,7 @@ use whosaid_document::output::{
     to_json_line, to_json_pretty, write_statements, JsonDocument, JsonStatements, STATEMENTS_SCHEMA,
 };
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../whosaid/tests/fixtures"))
-}
-
-fn seed_path() -> PathBuf {
-    fixtures().join("seed/000_a94861bdbd30db23.txt")
-}
+use whosaid_testkit::{fixtures, seed as seed_path, txt_files};
 
 fn seed(pipeline: &Pipeline) -> Document {
     let text = std::fs::read_to_string(seed_path()).unwrap();
@@ -29,12 +23,7 @@ fn seed(pipeline: &Pipeline) -> Document {
 fn documents() -> Vec<Document> {
     let pipeline = Pipeline::default();
     let mut docs = vec![seed(&pipeline)];
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures().join("articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
+    let paths = txt_files(&fixtures().join("articles"));
     assert!(paths.len() > 20, "fixture articles found: {}", paths.len());
     for (i, p) in paths.iter().enumerate() {
         let text = std::fs::read_to_string(p).unwrap();

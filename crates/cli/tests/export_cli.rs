@@ -6,16 +6,12 @@ mod common;
 
 use std::process::Command;
 
-use common::TempDir;
+use common::{seed, TempDir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
 
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn seed() -> std::path::PathBuf {
-    root().join("crates/whosaid/tests/fixtures/seed/000_a94861bdbd30db23.txt")
 }
 
 fn codebook() -> std::path::PathBuf {

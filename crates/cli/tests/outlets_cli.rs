@@ -3,23 +3,12 @@
 //! (crates/store/tests/fixtures/stories), every output format, and errors.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
-
 mod common;
-use common::TempDir;
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).args(args).output().expect("run whosaid");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{run, TempDir};
+use whosaid_testkit::without_ids;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/tests/fixtures/stories/articles.jsonl")
@@ -141,18 +130,6 @@ fn extract_json_carries_the_terminology() {
         .collect();
     assert!(terms.contains(&("Kiev", "Kyiv")), "{terms:?}");
     assert!(terms.contains(&("Western-backed coup", "Revolution of Dignity / Maidan protests")), "{terms:?}");
-}
-
-/// Ids (actor, document, story ids) removed: they may differ between backends.
-fn without_ids(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.retain(|k, _| k != "id" && k != "actor_id" && k != "doc_id");
-            m.values_mut().for_each(without_ids);
-        }
-        Value::Array(a) => a.iter_mut().for_each(without_ids),
-        _ => {}
-    }
 }
 
 #[test]

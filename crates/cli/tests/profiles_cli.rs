@@ -1,24 +1,9 @@
 //! `whosaid extract --profile full|statements|table` as a user runs it.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_whosaid"))
-}
-
-fn seed() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../whosaid/tests/fixtures/seed/000_a94861bdbd30db23.txt"))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("whosaid-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{bin, seed, temp_dir};
 
 fn extract(args: &[&str]) -> std::process::Output {
     bin().arg("extract").arg(seed()).args(["--published", "2025-04-23"]).args(args).output().unwrap()

@@ -19,19 +19,11 @@ use whosaid_store_pg::PgStore;
 
 const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn temp(name: &str) -> TempDir {
-    let p = std::env::temp_dir().join(format!("whosaid-queue-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&p);
-    std::fs::create_dir_all(&p).unwrap();
-    TempDir(p)
+    TempDir::new(&format!("queue-{name}"))
 }
 
 /// `n` distinct articles (fixture texts, each with its own id, outlet and

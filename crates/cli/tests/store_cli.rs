@@ -2,9 +2,9 @@
 //! real binary, real SQLite files in a temporary directory, a killed ingest,
 //! and the HTTP API over loopback.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ use whosaid_store::Store;
 const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
 
 mod common;
-use common::TempDir;
+use common::{fixtures, run, seed, txt_files, TempDir};
 
 /// Kills the child when the test ends, whatever happens.
 struct Guard(Child);
@@ -26,33 +26,11 @@ impl Drop for Guard {
     }
 }
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../whosaid/tests/fixtures")
-}
-
-fn seed() -> PathBuf {
-    fixtures().join("seed/000_a94861bdbd30db23.txt")
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).args(args).output().expect("run whosaid");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// `n` distinct raw articles as JSONL (text, id, outlet, date), made from the
 /// seed and the fixture articles.
 fn raw_corpus(path: &Path, n: usize) {
     let mut texts = vec![std::fs::read_to_string(seed()).unwrap()];
-    let mut articles: Vec<PathBuf> = std::fs::read_dir(fixtures().join("articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    articles.sort();
+    let articles = txt_files(&fixtures().join("articles"));
     texts.extend(articles.iter().map(|p| std::fs::read_to_string(p).unwrap()));
     let outlets = ["RT", "BBC News", "AFP", "Reuters"];
     let mut out = String::new();
@@ -225,14 +203,7 @@ fn ingest_search_actors_show() {
 
 /// One HTTP/1.1 exchange: (status, body).
 fn http(addr: &str, request: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let (status, _, body) = whosaid_testkit::http_raw(addr, request);
     (status, body)
 }
 
@@ -317,22 +288,8 @@ fn serve_answers_the_api_and_refuses_bad_requests() {
     let mut reader = BufReader::new(s.try_clone().unwrap());
     for _ in 0..3 {
         s.write_all(format!("GET /api/health HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes()).unwrap();
-        let mut status = String::new();
-        reader.read_line(&mut status).unwrap();
+        let (status, _) = whosaid_testkit::read_response(&mut reader);
         assert!(status.starts_with("HTTP/1.1 200"), "{status}");
-        let mut len = 0;
-        loop {
-            let mut h = String::new();
-            reader.read_line(&mut h).unwrap();
-            if h == "\r\n" {
-                break;
-            }
-            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
-                len = v.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body).unwrap();
     }
     // The server never wrote to the database.
     assert_eq!(std::fs::metadata(&db).unwrap().modified().unwrap(), mtime);

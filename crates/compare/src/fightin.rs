@@ -39,6 +39,7 @@ pub const MIN_COUNT: u64 = 3;
 /// One distinctive word or phrase of one outlet.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Distinctive {
+    /// The word or phrase (lower case, words joined by spaces).
     pub ngram: String,
     /// Uses by the outlet.
     pub count: u64,
@@ -46,6 +47,7 @@ pub struct Distinctive {
     pub rest: u64,
     /// The weighted log-odds ratio δ (rounded to 4 digits in output).
     pub delta: f64,
+    /// δ's z-score: how sure the difference is, not how large (the list's order).
     pub z: f64,
 }
 

@@ -16,6 +16,7 @@
 //!
 //! **Determinism.** Every output is sorted by explicit keys; no hash-map
 //! iteration order reaches it (maps here are `BTreeMap`).
+#![deny(missing_docs)]
 
 use std::collections::BTreeMap;
 
@@ -36,27 +37,40 @@ pub struct Article {
     pub id: i64,
     /// The document key (`meta.id` or source).
     pub key: String,
+    /// The outlet it counts for ([`UNKNOWN_OUTLET`] when the store has none).
     pub outlet: String,
+    /// Publication date (stories group articles by it).
     pub published: Option<NaiveDate>,
+    /// Title, else headline, else the text's first line.
     pub title: String,
+    /// The cleaned article text (story similarity and distinctive words).
     pub text: String,
     /// Id of the document this one copies, if any.
     pub duplicate_of: Option<i64>,
     /// Cross-document actors named in the article (linked entities), sorted, unique.
     pub actors: Vec<i64>,
+    /// Contested terms found in it, for the terminology choices.
     pub terms: Vec<TermUse>,
+    /// Its statements, for the quote figures and the story quotes.
     pub statements: Vec<Quote>,
 }
 
 /// A stored document as a store's row gives it, for [`CorpusBuilder`].
 #[derive(Clone, Debug, Default)]
 pub struct DocumentRow {
+    /// The store's document id.
     pub id: i64,
+    /// The document key (`meta.id` or source).
     pub key: String,
+    /// The stored outlet, if any.
     pub outlet: Option<String>,
+    /// Publication date, if known.
     pub published: Option<NaiveDate>,
+    /// The metadata title.
     pub title: Option<String>,
+    /// The recognised headline (stands in for a missing title).
     pub headline: Option<String>,
+    /// The cleaned article text.
     pub text: String,
     /// Key of the document this one copies.
     pub duplicate_of: Option<String>,
@@ -137,8 +151,11 @@ impl CorpusBuilder {
 /// One contested term as used in an article.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TermUse {
+    /// The group of terms naming the same contested referent.
     pub group: String,
+    /// `place`, `name` or `phrase`.
     pub kind: String,
+    /// The term as listed.
     pub term: String,
 }
 
@@ -149,11 +166,13 @@ pub struct Quote {
     pub id: i64,
     /// direct, indirect, mixed or belief.
     pub kind: String,
+    /// What was said.
     pub content: String,
     /// Cross-document actor of the speaker, when it has one.
     pub actor: Option<i64>,
     /// The speaker's name (or the mention as written), when there is a speaker.
     pub speaker: Option<String>,
+    /// Who speaks, by kind (the speaker-type shares).
     pub speaker_kind: SpeakerKind,
 }
 
@@ -180,6 +199,7 @@ pub enum SpeakerKind {
 }
 
 impl SpeakerKind {
+    /// Every kind, in report order.
     pub const ALL: [SpeakerKind; 7] = [
         SpeakerKind::Person,
         SpeakerKind::Organization,
@@ -190,6 +210,7 @@ impl SpeakerKind {
         SpeakerKind::None,
     ];
 
+    /// The name reports and the JSON use.
     pub fn as_str(self) -> &'static str {
         match self {
             SpeakerKind::Person => "person",
@@ -224,10 +245,12 @@ impl SpeakerKind {
 pub struct Corpus {
     /// Sorted by id.
     pub articles: Vec<Article>,
+    /// Actor id → display name.
     pub actor_names: BTreeMap<i64, String>,
 }
 
 impl Corpus {
+    /// A corpus of `articles` (sorted here by id) and their actors' names.
     pub fn new(mut articles: Vec<Article>, actor_names: BTreeMap<i64, String>) -> Corpus {
         articles.sort_by_key(|a| a.id);
         Corpus { articles, actor_names }
@@ -267,6 +290,7 @@ impl Corpus {
         o
     }
 
+    /// The actor's display name (`actor N` when it has none).
     pub fn actor_name(&self, id: i64) -> String {
         self.actor_names.get(&id).cloned().unwrap_or_else(|| format!("actor {id}"))
     }
@@ -284,6 +308,7 @@ pub fn stopwords() -> &'static std::collections::BTreeSet<&'static str> {
     })
 }
 
+/// Whether `w` (lower case) is a function word, left out of distinctive words.
 pub fn is_stopword(w: &str) -> bool {
     stopwords().contains(w)
 }

@@ -18,9 +18,13 @@ use crate::{round, Corpus, SpeakerKind};
 /// How many actors, words and phrases a profile lists.
 #[derive(Clone, Copy, Debug)]
 pub struct ProfileOptions {
+    /// Actors listed per outlet.
     pub top_actors: usize,
+    /// Distinctive words, and as many phrases, listed per outlet.
     pub top_words: usize,
+    /// Strength of the log-odds prior (see [`fightin`]).
     pub prior: f64,
+    /// Least uses by the outlet for a word to be listed.
     pub min_count: u64,
 }
 
@@ -30,17 +34,25 @@ impl Default for ProfileOptions {
     }
 }
 
+/// A name with its count and its share of the whole.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Share {
+    /// What is counted (a speaker type, a kind, a term).
     pub name: String,
+    /// How many.
     pub count: usize,
+    /// Of the whole it belongs to (0..1).
     pub share: f64,
 }
 
+/// An actor an outlet quotes, against the corpus.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ActorShare {
+    /// The store's actor id.
     pub actor_id: i64,
+    /// The actor's display name.
     pub name: String,
+    /// Statements by the actor in the outlet.
     pub statements: usize,
     /// Of the outlet's statements.
     pub share: f64,
@@ -53,19 +65,26 @@ pub struct ActorShare {
 /// One contested referent as an outlet names it: uses per term.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TermChoice {
+    /// The contested referent's group.
     pub group: String,
+    /// `place`, `name` or `phrase`.
     pub kind: String,
+    /// Uses of each term of the group by the outlet.
     pub terms: Vec<Share>,
 }
 
+/// One outlet's figures: whom and how it quotes, and the words it chooses.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutletProfile {
+    /// The outlet's name.
     pub outlet: String,
     /// Articles that count for the outlet (see `Corpus::counted`).
     pub articles: usize,
     /// Of those, copies of another outlet's article.
     pub copies: usize,
+    /// Statements in the counted articles.
     pub statements: usize,
+    /// `statements / articles`.
     pub statements_per_article: f64,
     /// Every [`SpeakerKind`], in its order.
     pub speaker_types: Vec<Share>,
@@ -78,16 +97,22 @@ pub struct OutletProfile {
     /// Statements by unnamed sources among statements with a speaker
     /// (unresolved pronouns are not unnamed sources, and not counted here).
     pub unnamed_share: f64,
+    /// The most quoted actors, most statements first.
     pub top_actors: Vec<ActorShare>,
+    /// How the outlet names each contested referent it mentions.
     pub terminology: Vec<TermChoice>,
+    /// Words the outlet uses more than the others (fightin' words).
     pub distinctive_words: Vec<Distinctive>,
+    /// Two-word phrases, likewise.
     pub distinctive_phrases: Vec<Distinctive>,
 }
 
 /// One outlet quoting one actor.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutletShare {
+    /// The outlet's name.
     pub outlet: String,
+    /// Statements by the actor in the outlet.
     pub statements: usize,
     /// Of the outlet's statements.
     pub share: f64,
@@ -98,17 +123,26 @@ pub struct OutletShare {
 /// An actor and the outlets quoting them, most (by ratio to the corpus) first.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ActorReach {
+    /// The store's actor id.
     pub actor_id: i64,
+    /// The actor's display name.
     pub name: String,
+    /// Statements by the actor in the corpus.
     pub statements: usize,
+    /// Of all statements in the corpus.
     pub corpus_share: f64,
+    /// The outlets quoting the actor.
     pub outlets: Vec<OutletShare>,
 }
 
+/// The outlet comparison (`whosaid outlets`, `/api/outlets`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutletReport {
+    /// Articles counted (copies once per outlet).
     pub articles: usize,
+    /// Statements in them.
     pub statements: usize,
+    /// Each outlet's profile.
     pub outlets: Vec<OutletProfile>,
     /// The most quoted actors of the corpus.
     pub actors: Vec<ActorReach>,

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use crate::{is_stopword, round, word_runs, Corpus};
 
+/// How articles are grouped into stories and quotes matched across them.
 #[derive(Clone, Copy, Debug)]
 pub struct StoryOptions {
     /// Largest distance in days between two articles of one story.
@@ -48,27 +49,40 @@ impl Default for StoryOptions {
     }
 }
 
+/// One article of a story.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoryArticle {
+    /// The store's document id.
     pub id: i64,
+    /// The document key.
     pub key: String,
+    /// The outlet it counts for.
     pub outlet: String,
+    /// Publication date (YYYY-MM-DD).
     pub published: Option<String>,
+    /// Title, else headline.
     pub title: String,
     /// For a copy: the id of the original it copies.
     pub copy_of: Option<i64>,
 }
 
+/// One outlet's part in a story.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoryOutlet {
+    /// The outlet's name.
     pub outlet: String,
+    /// Its articles in the story.
     pub articles: usize,
+    /// Their statements.
     pub statements: usize,
 }
 
+/// An actor quoted in a story.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoryActor {
+    /// The store's actor id.
     pub actor_id: i64,
+    /// The actor's display name.
     pub name: String,
     /// Statements by the actor in the story.
     pub statements: usize,
@@ -79,38 +93,53 @@ pub struct StoryActor {
 /// One statement as carried by one article.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Carried {
+    /// The carrying article's outlet.
     pub outlet: String,
+    /// The carrying article's document id.
     pub article_id: i64,
+    /// The statement's id in the store.
     pub statement_id: i64,
+    /// direct, indirect, mixed or belief, as this article has it.
     pub kind: String,
+    /// The content as this article has it.
     pub content: String,
 }
 
 /// One quote of a story and every article that carried it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StoryQuote {
+    /// The speaker's name, when there is one.
     pub speaker: Option<String>,
+    /// The speaker's actor, when linked.
     pub actor_id: Option<i64>,
     /// The content as the first article carrying it has it.
     pub text: String,
     /// Outlets carrying it, sorted.
     pub outlets: Vec<String>,
+    /// Every article carrying it, with its own wording.
     pub carried: Vec<Carried>,
 }
 
+/// One event as several outlets reported it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Story {
     /// 1-based rank in the story list (most outlets first).
     pub id: usize,
     /// The headline of the article closest to the rest of the story.
     pub title: String,
+    /// Earliest publication date among its articles.
     pub first: Option<String>,
+    /// Latest publication date among its articles.
     pub last: Option<String>,
     /// Highest-weighted words of the story.
     pub keywords: Vec<String>,
+    /// Its articles, copies included.
     pub articles: Vec<StoryArticle>,
+    /// The outlets reporting it.
     pub outlets: Vec<StoryOutlet>,
+    /// The actors quoted in it.
     pub actors: Vec<StoryActor>,
+    /// The quotes it carries, matched across articles.
     pub quotes: Vec<StoryQuote>,
 }
 

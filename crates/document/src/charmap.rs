@@ -6,12 +6,14 @@
 
 const BLOCK: usize = 64;
 
+/// Converts byte offsets of one text to code-point offsets (the JSON's unit) without a table per byte.
 pub struct CharMap<'t> {
     text: &'t str,
     blocks: Vec<u32>,
 }
 
 impl<'t> CharMap<'t> {
+    /// Indexes `text` once (one entry per 64-byte block).
     pub fn new(text: &'t str) -> CharMap<'t> {
         let bytes = text.as_bytes();
         let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 1);

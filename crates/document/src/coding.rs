@@ -12,12 +12,16 @@ use crate::Span;
 /// default: the coder only says support or oppose on explicit evidence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stance {
+    /// The speaker is for it.
     Support,
+    /// The speaker is against it.
     Oppose,
+    /// No explicit evidence either way.
     Unknown,
 }
 
 impl Stance {
+    /// The `stance` written in output.
     pub fn as_str(self) -> &'static str {
         match self {
             Stance::Support => "support",
@@ -26,6 +30,7 @@ impl Stance {
         }
     }
 
+    /// The stance named by [`Stance::as_str`]'s word.
     pub fn parse(s: &str) -> Option<Stance> {
         match s {
             "support" => Some(Stance::Support),
@@ -49,12 +54,16 @@ impl Stance {
 /// (a named entity or a key noun phrase of the content).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum IssueOrigin {
+    /// An issue of the user's codebook.
     Codebook,
+    /// A named entity of the content (no codebook).
     Entity,
+    /// A key noun phrase of the content (no codebook).
     Phrase,
 }
 
 impl IssueOrigin {
+    /// The `origin` written in output.
     pub fn as_str(self) -> &'static str {
         match self {
             IssueOrigin::Codebook => "codebook",
@@ -73,9 +82,11 @@ pub struct Coding {
     pub issue: String,
     /// The codebook categories above the issue, outermost first, joined by " / ".
     pub category: Option<String>,
+    /// Where the issue came from.
     pub origin: IssueOrigin,
     /// The first place in the content where the issue was recognised.
     pub term: Span,
+    /// The speaker's agreement with the issue.
     pub stance: Stance,
     /// Confidence in `stance` (0 for unknown).
     pub confidence: f32,

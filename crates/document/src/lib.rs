@@ -11,6 +11,7 @@
 //!   boundaries;
 //! - annotation vectors are sorted by start offset (statements by content start);
 //! - indices between vectors (mention → entity, statement → mention) are valid.
+#![deny(missing_docs)]
 
 pub mod charmap;
 pub mod coding;
@@ -24,27 +25,35 @@ use chrono::NaiveDate;
 /// A half-open byte range `[start, end)` into the cleaned text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
+    /// First byte.
     pub start: usize,
+    /// One past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// `[start, end)`; `start <= end` (checked in debug builds).
     pub fn new(start: usize, end: usize) -> Span {
         debug_assert!(start <= end);
         Span { start, end }
     }
+    /// Length in bytes.
     pub fn len(&self) -> usize {
         self.end - self.start
     }
+    /// Whether it covers no byte.
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
+    /// Whether `other` lies wholly inside this span.
     pub fn contains(&self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
+    /// Whether the two share at least one byte.
     pub fn overlaps(&self, other: Span) -> bool {
         self.start < other.end && other.start < self.end
     }
+    /// The text it covers (`text` must be the text it indexes).
     pub fn slice<'t>(&self, text: &'t str) -> &'t str {
         &text[self.start..self.end]
     }
@@ -53,8 +62,11 @@ impl Span {
 /// One contiguous piece of cleaned text copied from the raw input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Piece {
+    /// Where the piece starts in the cleaned text.
     pub clean: usize,
+    /// Where it starts in the raw input.
     pub raw: usize,
+    /// Its length in bytes (the same in both).
     pub len: usize,
 }
 
@@ -65,6 +77,7 @@ pub struct Piece {
 /// an inserted separator maps to the raw offset just after the previous piece.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OffsetMap {
+    /// Sorted by `clean`, non-overlapping.
     pub pieces: Vec<Piece>,
 }
 
@@ -164,29 +177,45 @@ pub fn lookup<P: Copy>(pieces: &[P], at: usize, parts: impl Fn(P) -> (usize, usi
 /// Metadata known about the input before extraction (from the reader or flags).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Meta {
+    /// The document id (`--id`, a JSONL `id`): the store's key when given.
     pub id: Option<String>,
+    /// The article's title.
     pub title: Option<String>,
+    /// The article's URL (gives the outlet's site).
     pub url: Option<String>,
+    /// The outlet's name.
     pub outlet: Option<String>,
+    /// Who wrote it.
     pub byline: Option<String>,
+    /// Publication date: the anchor of relative time expressions.
     pub published: Option<NaiveDate>,
 }
 
 /// Why a raw line was dropped by cleaning.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BoilerplateKind {
+    /// "Click here if you are not redirected".
     Redirect,
+    /// A newsletter sign-up.
     Newsletter,
+    /// An advertisement marker.
     Advertisement,
+    /// A cookie notice.
     Cookies,
+    /// Share buttons ("Share on Facebook").
     Share,
+    /// A photo credit line.
     PhotoCredit,
+    /// "Read more" links.
     ReadMore,
+    /// Site navigation, and any boilerplate line of no other kind.
     Navigation,
+    /// The byline line.
     Byline,
 }
 
 impl BoilerplateKind {
+    /// The `reason` written in `whosaid/1` output.
     pub fn as_str(self) -> &'static str {
         match self {
             BoilerplateKind::Redirect => "redirect",
@@ -205,40 +234,58 @@ impl BoilerplateKind {
 /// A raw-input line that cleaning removed (raw byte offsets).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Removed {
+    /// Where the line was in the raw input.
     pub raw: Span,
+    /// Why it was removed.
     pub kind: BoilerplateKind,
+    /// The line as it was.
     pub text: String,
 }
 
+/// A paragraph of the cleaned text (one kept line).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paragraph {
+    /// Where it is in the cleaned text.
     pub span: Span,
     /// A title or standfirst line: no final punctuation, first in the text.
     pub is_headline: bool,
 }
 
+/// A sentence; sentences never cross paragraphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sentence {
+    /// Where it is in the cleaned text.
     pub span: Span,
+    /// Index of its paragraph in `Document::paragraphs`.
     pub paragraph: usize,
 }
 
+/// What a token is, for the stages that read tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
+    /// A word (letters, possibly with inner apostrophes or hyphens).
     Word,
+    /// A number.
     Number,
     /// Quotation mark; `open`/`close` says how it can act, both for `"`.
     Quote {
+        /// It can open a quotation.
         open: bool,
+        /// It can close a quotation.
         close: bool,
     },
+    /// Any other punctuation.
     Punct,
 }
 
+/// A token of the cleaned text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
+    /// Where it is in the cleaned text.
     pub span: Span,
+    /// What it is.
     pub kind: TokenKind,
+    /// Index of its sentence in `Document::sentences`.
     pub sentence: usize,
 }
 
@@ -247,21 +294,31 @@ pub struct Token {
 /// paragraph when that one opens with a quotation mark (news convention).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Quotation {
+    /// The passage with its quotation marks.
     pub span: Span,
+    /// The passage without them.
     pub inner: Span,
+    /// Whether a closing mark was found (else it ends at its paragraph).
     pub closed: bool,
 }
 
+/// What kind of actor an entity or mention is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntityType {
+    /// A person.
     Person,
+    /// A company, party, ministry, agency, ….
     Organization,
+    /// A news outlet.
     Media,
+    /// A country, city or region (or its government, by metonymy).
     Place,
+    /// A plural actor ("Russian officials").
     Group,
 }
 
 impl EntityType {
+    /// The `type` written in `whosaid/1` output.
     pub fn as_str(self) -> &'static str {
         match self {
             EntityType::Person => "person",
@@ -273,6 +330,7 @@ impl EntityType {
     }
 }
 
+/// How a mention refers to its entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MentionKind {
     /// A proper name, possibly with a title before it ("President Donald Trump").
@@ -281,12 +339,14 @@ pub enum MentionKind {
     Title,
     /// A common-noun phrase for an entity named elsewhere ("the outlet").
     Nominal,
+    /// A personal or relative pronoun ("he", "who").
     Pronoun,
     /// A plural actor defined by a description ("Russian officials").
     Group,
 }
 
 impl MentionKind {
+    /// The `kind` written in `whosaid/1` output.
     pub fn as_str(self) -> &'static str {
         match self {
             MentionKind::Name => "name",
@@ -298,10 +358,14 @@ impl MentionKind {
     }
 }
 
+/// A span of text that refers to an actor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mention {
+    /// The whole mention, title included.
     pub span: Span,
+    /// How it refers.
     pub kind: MentionKind,
+    /// What kind of actor it refers to.
     pub etype: EntityType,
     /// The name part of a Name mention (without title or possessor).
     pub name: Option<Span>,
@@ -315,10 +379,14 @@ pub struct Mention {
     pub in_quote: bool,
 }
 
+/// One actor of the article: its mentions joined by coreference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entity {
+    /// Canonical name: the fullest name mention.
     pub name: String,
+    /// What kind of actor it is.
     pub etype: EntityType,
+    /// Titles and roles its mentions give it.
     pub titles: Vec<String>,
     /// Indices into `Document::mentions`, ascending.
     pub mentions: Vec<usize>,
@@ -326,28 +394,41 @@ pub struct Entity {
     pub metonym_of: Option<String>,
 }
 
+/// What form a time expression has (how its date was resolved).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeKind {
+    /// A weekday ("on Wednesday", "last Friday").
     Weekday,
+    /// Relative to the publication date ("yesterday", "last week").
     Relative,
+    /// A month ("in March", "last month").
     Month,
+    /// A full calendar date ("April 23, 2025").
     Absolute,
+    /// "later", "earlier" next to a cue: a time without a date.
     Vague,
 }
 
+/// A time expression of the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeExpr {
+    /// Where it is in the cleaned text.
     pub span: Span,
+    /// Its form.
     pub kind: TimeKind,
     /// For `Month`, the date is the first of the month and is written `YYYY-MM`.
     /// Resolved calendar date (with a publication date or an absolute date).
     pub date: Option<NaiveDate>,
 }
 
+/// How a statement reports what was said.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StatementKind {
+    /// Quoted word for word.
     Direct,
+    /// Reported speech, not quoted ("he said that …").
     Indirect,
+    /// Reported speech with a quoted part.
     Mixed,
     /// An attributed belief or intention ("Trump believes …", "Clinton wants …"):
     /// not speech, kept apart so speech-only users can filter it out.
@@ -369,6 +450,7 @@ impl StatementKind {
         StatementKind::ALL.map(StatementKind::as_str).join(", ")
     }
 
+    /// The `kind` written in output and taken by filters.
     pub fn as_str(self) -> &'static str {
         match self {
             StatementKind::Direct => "direct",
@@ -379,8 +461,10 @@ impl StatementKind {
     }
 }
 
+/// Who said what: an attribution found in the article.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
+    /// How it is reported.
     pub kind: StatementKind,
     /// What was said. For a quotation split by its attribution (“A,” he said,
     /// “B.”) this runs from A to B and `parts` lists the pieces.
@@ -398,6 +482,7 @@ pub struct Statement {
     pub addressee: Option<usize>,
     /// Index into `Document::times`.
     pub time: Option<usize>,
+    /// How sure the pipeline is, 0..1 (the decider's probability under the learned selector).
     pub confidence: f32,
     /// Which rule produced it; useful when reading errors.
     pub rule: &'static str,
@@ -460,6 +545,7 @@ mod tests {
 /// apart from mentions: it records a wording choice, not an actor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Term {
+    /// Where the term is in the cleaned text.
     pub span: Span,
     /// The lexicon form matched ("Kiev"; the text may read "KIEV" or "Kiev’s").
     pub term: String,
@@ -476,19 +562,31 @@ pub struct Term {
 pub struct Document {
     /// Input path or id.
     pub source: String,
+    /// What the input said about the article.
     pub meta: Meta,
     /// Byte length of the raw input the cleaned text came from.
     pub raw_len: usize,
+    /// The cleaned text every span indexes (never modified after cleaning).
     pub text: String,
+    /// Clean → raw offsets.
     pub offsets: OffsetMap,
+    /// Raw lines cleaning dropped.
     pub removed: Vec<Removed>,
+    /// Paragraphs, sorted.
     pub paragraphs: Vec<Paragraph>,
+    /// Sentences, sorted.
     pub sentences: Vec<Sentence>,
+    /// Tokens, sorted.
     pub tokens: Vec<Token>,
+    /// Quotations, sorted by start.
     pub quotations: Vec<Quotation>,
+    /// Mentions, sorted by start (longer first).
     pub mentions: Vec<Mention>,
+    /// Entities (coreference chains).
     pub entities: Vec<Entity>,
+    /// Time expressions, sorted by start.
     pub times: Vec<TimeExpr>,
+    /// Statements, sorted by content start.
     pub statements: Vec<Statement>,
     /// Contested terms (terminology stage), sorted by start, longer first.
     pub terms: Vec<Term>,
@@ -503,6 +601,7 @@ pub struct Document {
 }
 
 impl Document {
+    /// The cleaned text under `span`.
     pub fn slice(&self, span: Span) -> &str {
         span.slice(&self.text)
     }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::charmap::CharMap;
 use crate::{Document, Span};
 
+/// The `schema` value of a full document; readers refuse other values.
 pub const SCHEMA: &str = "whosaid/1";
 
 /// Whether the first bytes of an input are a `whosaid/1` document (`schema`
@@ -40,22 +41,35 @@ pub fn sniff_schema(head: &[u8]) -> Option<bool> {
     Some(compact)
 }
 
+/// A whole document in its stable JSON form (`whosaid/1`): offsets are code points of `text`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonDocument {
+    /// Always [`SCHEMA`].
     pub schema: String,
+    /// Input path or id.
     pub source: String,
+    /// What the input said about the article.
     pub meta: JsonMeta,
     /// `[clean_start, raw_start, length]` pieces: clean start and length in
     /// code points of `text`, raw start in bytes of the input as read.
     pub raw_map: Vec<[usize; 3]>,
+    /// The cleaned text every span indexes.
     pub text: String,
+    /// Raw lines cleaning dropped, and why.
     pub boilerplate: Vec<JsonRemoved>,
+    /// The headline recognised in the text, if any.
     pub headline: Option<JsonSpan>,
+    /// Paragraphs in order.
     pub paragraphs: Vec<JsonSpan>,
+    /// Sentences in order.
     pub sentences: Vec<JsonSpan>,
+    /// Quoted passages, marks included.
     pub quotations: Vec<JsonSpan>,
+    /// Actors of the article (coreference chains); `id` is the index.
     pub entities: Vec<JsonEntity>,
+    /// Time expressions with their resolved dates.
     pub times: Vec<JsonTime>,
+    /// Who said what, sorted by content start.
     pub statements: Vec<JsonStatement>,
     /// Contested terms and their counterparts (terminology stage). Absent in
     /// output older than this field.
@@ -67,69 +81,110 @@ pub struct JsonDocument {
     pub duplicate_of: Option<String>,
 }
 
+/// [`crate::Meta`] as written: the date as YYYY-MM-DD.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct JsonMeta {
+    /// The document id, when the input gave one.
     pub id: Option<String>,
+    /// The article's title.
     pub title: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
+    /// The outlet's name.
     pub outlet: Option<String>,
+    /// Who wrote it.
     pub byline: Option<String>,
+    /// Publication date, YYYY-MM-DD.
     pub published: Option<String>,
 }
 
+/// A stretch of `text` with the text it covers.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonSpan {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
+    /// The covered text (equal to the slice).
     pub text: String,
 }
 
+/// A raw-input line cleaning removed.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonRemoved {
+    /// Its first byte in the input as read.
     pub raw_start: usize,
+    /// One past its last byte.
     pub raw_end: usize,
+    /// The line as it was.
     pub text: String,
+    /// Why it was removed ([`crate::BoilerplateKind::as_str`]).
     pub reason: String,
 }
 
+/// An actor of the article with its mentions.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonEntity {
+    /// Its index in `entities` (what statements' `entity` fields point at).
     pub id: usize,
+    /// Canonical name.
     pub name: String,
+    /// person, organization, media, place or group.
     #[serde(rename = "type")]
     pub etype: String,
+    /// Titles and roles its mentions give it.
     pub titles: Vec<String>,
+    /// For a government reached by metonymy: the place that stood for it.
     pub metonym_of: Option<String>,
+    /// Where the article mentions it.
     pub mentions: Vec<JsonMention>,
 }
 
+/// One mention of an entity.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonMention {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
+    /// The mention as written.
     pub text: String,
+    /// name, title, nominal, pronoun or group.
     pub kind: String,
 }
 
+/// A time expression.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonTime {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
+    /// The expression as written.
     pub text: String,
+    /// Its date (YYYY-MM-DD, YYYY-MM for a month), when it resolves to one.
     pub date: Option<String>,
 }
 
+/// The cue of a statement ("said", "according to").
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonCue {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
+    /// The cue as written.
     pub text: String,
+    /// Its normalised form ("say").
     pub lemma: String,
 }
 
+/// A speaker, addressee or target of a statement.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonActor {
+    /// First code point of the mention.
     pub start: usize,
+    /// One past its last code point.
     pub end: usize,
     /// The mention as written.
     pub text: String,
@@ -137,24 +192,35 @@ pub struct JsonActor {
     pub name: Option<String>,
     /// Index into `entities`.
     pub entity: Option<usize>,
+    /// person, organization, media, place or group.
     #[serde(rename = "type")]
     pub etype: String,
 }
 
+/// One statement: who said what to whom, when, and how it was found.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonStatement {
+    /// Its index in `statements`.
     pub id: usize,
+    /// direct, indirect, mixed or belief.
     pub kind: String,
+    /// What was said (from the first part to the last).
     pub content: JsonSpan,
     /// The pieces of `content` (one when contiguous; several for a quotation
     /// split by its attribution). Absent in output older than this field.
     #[serde(default)]
     pub parts: Vec<JsonSpan>,
+    /// The reporting verb or phrase, if any.
     pub cue: Option<JsonCue>,
+    /// Who said it, if found.
     pub speaker: Option<JsonActor>,
+    /// Whom it was said to, or the medium.
     pub addressee: Option<JsonActor>,
+    /// When it was said, if the article says.
     pub time: Option<JsonTime>,
+    /// How sure the pipeline is (0..1).
     pub confidence: f32,
+    /// Which rule produced it (for reading errors).
     pub rule: String,
     /// Issues coded on this statement with the speaker's stance (coding
     /// stage). Absent in output older than this field.
@@ -168,6 +234,7 @@ pub struct JsonStatement {
 /// One coded issue of a statement.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonIssue {
+    /// The issue (concept) name: a codebook issue or the fallback term.
     pub issue: String,
     /// Codebook categories above the issue, joined by " / ".
     pub category: Option<String>,
@@ -177,6 +244,7 @@ pub struct JsonIssue {
     pub term: JsonSpan,
     /// "support", "oppose" or "unknown".
     pub stance: String,
+    /// Confidence in `stance` (0 for unknown).
     pub confidence: f32,
     /// The cue or polarity phrase that decided the stance.
     pub evidence: Option<JsonSpan>,
@@ -184,19 +252,27 @@ pub struct JsonIssue {
     pub rule: String,
 }
 
+/// A contested term as the article writes it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonTerm {
+    /// First code point.
     pub start: usize,
+    /// One past the last code point.
     pub end: usize,
+    /// The term as written.
     pub text: String,
     /// The lexicon form matched.
     pub term: String,
+    /// The contested referent ("Kyiv").
     pub group: String,
+    /// `place`, `name` or `phrase`.
     pub kind: String,
+    /// The counterpart form(s), " / " between several.
     pub variant_of: String,
 }
 
 impl JsonDocument {
+    /// The document's `whosaid/1` form, built in memory (no JSON text); the same as [`write_document`] writes.
     pub fn from_document(doc: &Document) -> JsonDocument {
         let text = &doc.text;
         let cm = CharMap::new(text);
@@ -388,11 +464,17 @@ pub const STATEMENTS_SCHEMA: &str = "whosaid-statements/1";
 /// indexes the full document's `entities`).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct JsonStatements {
+    /// Always [`STATEMENTS_SCHEMA`].
     pub schema: String,
+    /// Input path or id.
     pub source: String,
+    /// What the input said about the article.
     pub meta: JsonMeta,
+    /// The headline recognised in the text, if any.
     pub headline: Option<JsonSpan>,
+    /// The statements, exactly as in the full document.
     pub statements: Vec<JsonStatement>,
+    /// Key of the earlier document this one copies.
     pub duplicate_of: Option<String>,
 }
 

@@ -25,6 +25,7 @@ use crate::ExportError;
 
 /// The password of both coders (DNA refuses empty ones). Change it in DNA.
 pub const PASSWORD: &str = "whosaid";
+/// The DNA release whose project format the export writes.
 pub const DNA_VERSION: &str = "3.0.11.5";
 /// The date of the DNA source snapshot the layout was read from.
 pub const DNA_DATE: &str = "2025-06-01";
@@ -161,8 +162,11 @@ fn db_err(path: &Path, e: rusqlite::Error) -> ExportError {
 /// What was written, for the summary line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
+    /// Documents written.
     pub documents: usize,
+    /// DNA statements written (statement × issue with a speaker and a stance).
     pub coded: usize,
+    /// Annotations written (statements without an issue or with an unknown stance).
     pub annotations: usize,
 }
 

@@ -43,6 +43,7 @@ fn value(v: &Value) -> String {
     }
 }
 
+/// The network as GraphML (yEd, Gephi, visone), nodes and edges in the network's order.
 pub fn to_graphml(net: &Network) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -17,6 +17,7 @@
 //!   documents and the pre-coded statements, for review in DNA.
 //!
 //! Output is deterministic: rows in corpus order, nodes and edges sorted.
+#![deny(missing_docs)]
 
 pub mod dna;
 pub mod graphml;
@@ -32,8 +33,21 @@ use std::path::Path;
 /// An export failure, naming the file and the reason.
 #[derive(Debug)]
 pub enum ExportError {
-    Io { path: String, reason: String },
-    Db { path: String, reason: String },
+    /// A file could not be read or written.
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The store (or the DNA database being written) refused.
+    Db {
+        /// The database file.
+        path: String,
+        /// The engine's message.
+        reason: String,
+    },
+    /// A bad option or input (the message says which).
     Invalid(String),
 }
 
@@ -48,6 +62,7 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
+/// What the exports return.
 pub type Result<T> = std::result::Result<T, ExportError>;
 
 pub(crate) fn io_err(path: &Path, e: impl fmt::Display) -> ExportError {

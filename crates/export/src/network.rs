@@ -26,17 +26,25 @@ use std::collections::BTreeMap;
 use crate::rows::{Actor, Corpus};
 use crate::ExportError;
 
+/// Which network to build (`--network`; DNA's definitions, see the module doc).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// Two-mode actor × issue.
     ActorIssue,
+    /// Actor × actor: pairs with the same agreement on an issue.
     Congruence,
+    /// Actor × actor: pairs with opposite agreement.
     Conflict,
+    /// Actor × actor: congruence − conflict.
     Subtract,
+    /// Actor × actor over all codings, agreement ignored.
     Cooccurrence,
+    /// Directed: speaker → the actors their statements refer to.
     SpeakerTarget,
 }
 
 impl Kind {
+    /// Reads a `--network` value.
     pub fn parse(s: &str) -> Result<Kind, ExportError> {
         Ok(match s {
             "actor-issue" => Kind::ActorIssue,
@@ -54,16 +62,22 @@ impl Kind {
     }
 }
 
+/// How an actor × issue edge treats agreement (DNA's qualifier aggregation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Aggregation {
+    /// Count every coding.
     #[default]
     Ignore,
+    /// Support − oppose.
     Subtract,
+    /// 1 only support, 2 only oppose, 3 both.
     Combine,
+    /// One edge per agreement (attribute `agreement`).
     Split,
 }
 
 impl Aggregation {
+    /// Reads an `--aggregation` value.
     pub fn parse(s: &str) -> Result<Aggregation, ExportError> {
         Ok(match s {
             "ignore" => Aggregation::Ignore,
@@ -79,18 +93,26 @@ impl Aggregation {
     }
 }
 
+/// How edge weights are scaled (DNA's normalisations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Normalisation {
+    /// Raw counts.
     #[default]
     No,
+    /// Actor × issue: ÷ the actor's count.
     Activity,
+    /// Actor × issue: ÷ the issue's count.
     Prominence,
+    /// Actor × actor: ÷ (n_i + n_j) / 2.
     Average,
+    /// Actor × actor: ÷ the issue × agreement cells either uses.
     Jaccard,
+    /// Actor × actor: ÷ n_i · n_j, as DNA codes it.
     Cosine,
 }
 
 impl Normalisation {
+    /// Reads a `--normalisation` value (`none` is `no`).
     pub fn parse(s: &str) -> Result<Normalisation, ExportError> {
         Ok(match s {
             "no" | "none" => Normalisation::No,
@@ -108,24 +130,34 @@ impl Normalisation {
     }
 }
 
+/// How a network is built beyond its kind.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Options {
+    /// See [`Aggregation`].
     pub aggregation: Aggregation,
+    /// See [`Normalisation`].
     pub normalisation: Normalisation,
     /// Codings below this stance confidence count as unknown.
     pub min_confidence: f32,
 }
 
+/// A typed edge attribute value (GraphML needs the type).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// An `int` attribute.
     Int(i64),
+    /// A `double` attribute.
     Double(f64),
+    /// A `string` attribute.
     Text(String),
 }
 
+/// An actor or issue of a network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
+    /// The id edges use: `a0`, `a1` … for actors, `i0` … for issues, in node order.
     pub id: String,
+    /// The display name.
     pub label: String,
     /// "actor" or "issue".
     pub mode: String,
@@ -135,20 +167,29 @@ pub struct Node {
     pub frequency: i64,
 }
 
+/// A weighted edge between two node ids.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
+    /// The first node (the speaker in a directed network).
     pub source: String,
+    /// The second node.
     pub target: String,
+    /// The cell's value after aggregation and normalisation.
     pub weight: f64,
     /// Values of `Network::edge_attributes`, in that order.
     pub values: Vec<Value>,
 }
 
+/// A network ready to write (GraphML or CSV node and edge lists).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network {
+    /// The network kind's name, written into the file.
     pub name: String,
+    /// Whether edges run from source to target (speaker → target only).
     pub directed: bool,
+    /// Sorted by name, then key.
     pub nodes: Vec<Node>,
+    /// Sorted by source, then target; non-zero only.
     pub edges: Vec<Edge>,
     /// Extra edge attributes: (name, GraphML type: int, double, string).
     pub edge_attributes: Vec<(String, &'static str)>,
@@ -198,6 +239,7 @@ fn actor_nodes<'a>(actors: impl Iterator<Item = (&'a Actor, i64)>) -> (Vec<Node>
     (nodes, ids)
 }
 
+/// Builds the `kind` network over the corpus's coded statements.
 pub fn build(corpus: &Corpus, kind: Kind, opts: &Options) -> Result<Network, ExportError> {
     match kind {
         Kind::ActorIssue => Ok(two_mode(corpus, opts)),

@@ -22,12 +22,16 @@ use crate::{io_err, ExportError};
 /// How a Parquet export is split into files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Partition {
+    /// One file.
     None,
+    /// One file per outlet (`outlet=…`, Hive style).
     Outlet,
+    /// One file per publication month (`month=YYYY-MM`).
     Month,
 }
 
 impl Partition {
+    /// Reads a `--partition` value.
     pub fn parse(s: &str) -> Result<Partition, ExportError> {
         match s {
             "none" => Ok(Partition::None),

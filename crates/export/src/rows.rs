@@ -7,7 +7,9 @@ use whosaid_document::output::{JsonActor, JsonDocument};
 /// entity's canonical name and type (`name:person:Marco Rubio`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Actor {
+    /// Identifies the actor across documents (see above).
     pub key: String,
+    /// The display name.
     pub name: String,
     /// person, organization, media, place, group.
     pub etype: String,
@@ -16,53 +18,78 @@ pub struct Actor {
 /// One coded issue of a statement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IssueCell {
+    /// The issue's name (a codebook issue, or a fallback entity or key phrase).
     pub issue: String,
+    /// Codebook categories above the issue, joined by " / ".
     pub category: Option<String>,
     /// support, oppose, unknown.
     pub stance: String,
+    /// How sure the stance is (0 for unknown).
     pub confidence: f32,
 }
 
+/// One statement with what every export writes of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatementRow {
     /// Index into `Corpus::documents`.
     pub doc: usize,
     /// The statement's index in its document.
     pub statement: usize,
+    /// Who said it, when resolved.
     pub speaker: Option<Actor>,
     /// Titles or roles of the speaker's entity, joined by "; ".
     pub speaker_role: Option<String>,
     /// The speaker mention as written.
     pub mention: Option<String>,
+    /// The cue as written ("said").
     pub cue: Option<String>,
+    /// The cue's lemma ("say").
     pub cue_lemma: Option<String>,
+    /// direct, indirect, mixed or belief.
     pub kind: String,
+    /// What was said.
     pub content: String,
     /// Code points into the document text, half-open.
     pub content_start: usize,
+    /// End of the content (see `content_start`).
     pub content_end: usize,
+    /// Whom it was said to, if the article says.
     pub addressee: Option<String>,
+    /// When it was said (YYYY-MM-DD), if the article says.
     pub utterance_date: Option<String>,
+    /// The pipeline's confidence in the statement.
     pub confidence: f32,
+    /// Its coded issues with stances.
     pub issues: Vec<IssueCell>,
+    /// The actors it refers to.
     pub targets: Vec<Actor>,
 }
 
+/// One document's metadata and text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocumentRow {
+    /// The document key (`meta.id`, else the source).
     pub key: String,
+    /// The article's title.
     pub title: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
+    /// The outlet.
     pub outlet: Option<String>,
+    /// Who wrote it.
     pub byline: Option<String>,
     /// YYYY-MM-DD.
     pub published: Option<String>,
+    /// The cleaned text, which the content offsets index.
     pub text: String,
 }
 
+/// The documents and statements an export writes, from JSON documents or the store.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Corpus {
+    /// In input order.
     pub documents: Vec<DocumentRow>,
+    /// Statements of every document, in document order.
     pub rows: Vec<StatementRow>,
 }
 
@@ -71,13 +98,18 @@ pub struct Corpus {
 /// a publication date are left out. Outlets compare case-insensitively.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
+    /// Earliest publication date kept.
     pub from: Option<String>,
+    /// Latest publication date kept.
     pub to: Option<String>,
+    /// Outlets kept (empty: all).
     pub outlets: Vec<String>,
+    /// Statement kinds kept (empty: all).
     pub kinds: Vec<String>,
 }
 
 impl Filter {
+    /// Whether the document's date and outlet pass.
     pub fn keeps_document(&self, d: &DocumentRow) -> bool {
         let date_ok = match (&self.from, &self.to, &d.published) {
             (None, None, _) => true,
@@ -89,6 +121,7 @@ impl Filter {
         date_ok && outlet_ok
     }
 
+    /// Whether the statement's kind passes.
     pub fn keeps_row(&self, r: &StatementRow) -> bool {
         self.kinds.is_empty() || self.kinds.iter().any(|k| k == &r.kind)
     }

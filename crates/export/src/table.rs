@@ -27,6 +27,7 @@ pub fn record<S: AsRef<str>>(out: &mut String, values: &[S]) {
     out.push_str("\r\n");
 }
 
+/// The statements table's columns, in file order.
 pub const STATEMENT_COLUMNS: &[&str] = &[
     "doc_id",
     "url",
@@ -52,6 +53,7 @@ pub const STATEMENT_COLUMNS: &[&str] = &[
     "confidence",
 ];
 
+/// The codings table's columns (one row per statement × issue), in file order.
 pub const CODING_COLUMNS: &[&str] = &[
     "doc_id",
     "published",

@@ -32,7 +32,9 @@ pub const PUBLISHED: &[(&str, f64, f64, f64, f64)] = &[
 /// One benchmark page.
 #[derive(Clone, Debug)]
 pub struct Page {
+    /// The benchmark's page id (names it in the per-page scores).
     pub id: String,
+    /// The page's original URL.
     pub url: String,
     /// The HTML, decoded (see [`crate::decode_html`]).
     pub html: String,
@@ -43,7 +45,9 @@ pub struct Page {
 /// Why the benchmark could not be loaded.
 #[derive(Debug)]
 pub struct BenchError {
+    /// The file or folder that failed to load.
     pub path: PathBuf,
+    /// Why.
     pub reason: BenchReason,
 }
 
@@ -118,7 +122,9 @@ pub fn load(dir: &Path) -> Result<Vec<Page>, BenchError> {
 /// Result of running one extractor over the benchmark.
 #[derive(Clone, Debug)]
 pub struct Report {
+    /// The scores over every page.
     pub totals: Totals,
+    /// Each page's id and score, in benchmark order.
     pub per_page: Vec<(String, PageScore)>,
     /// Extraction time only (not loading or scoring).
     pub elapsed: Duration,
@@ -127,6 +133,7 @@ pub struct Report {
 }
 
 impl Report {
+    /// Extraction throughput (0 when no time was measured).
     pub fn pages_per_second(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
         if s > 0.0 {

@@ -63,16 +63,20 @@ pub fn shingles<'t>(tokens: &[&'t str], n: usize) -> HashMap<Vec<&'t str>, usize
 pub struct PageScore {
     /// tp, fp, fn normalised by their sum (all 0 when both texts are empty).
     pub tp: f64,
+    /// Predicted shingles not in the truth (share of the sum).
     pub fp: f64,
+    /// Truth shingles the prediction missed (share of the sum).
     pub fn_: f64,
     /// Token lists are equal.
     pub exact: bool,
 }
 
 impl PageScore {
+    /// tp / (tp + fp); 0 when nothing was predicted.
     pub fn precision(&self) -> f64 {
         ratio(self.tp, self.tp + self.fp)
     }
+    /// tp / (tp + fn); 0 when the truth is empty.
     pub fn recall(&self) -> f64 {
         ratio(self.tp, self.tp + self.fn_)
     }
@@ -110,10 +114,15 @@ pub fn score_page(truth: &str, predicted: &str) -> PageScore {
 /// Scores over a set of pages.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Totals {
+    /// Pages scored.
     pub pages: usize,
+    /// Mean page precision.
     pub precision: f64,
+    /// Mean page recall.
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
+    /// Share of pages extracted exactly.
     pub accuracy: f64,
 }
 

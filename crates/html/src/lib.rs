@@ -12,6 +12,7 @@
 //! on the Zyte article-extraction benchmark: see this crate's README and
 //! [`bench`](mod@bench). Nothing here panics on broken HTML or binary junk, and work is
 //! bounded (linear passes; inputs over [`MAX_HTML_BYTES`] are cut).
+#![deny(missing_docs)]
 
 pub mod bench;
 pub mod bench_score;
@@ -32,12 +33,15 @@ pub const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
 /// An article extracted from an HTML page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Article {
+    /// The page's article title (og:title, else the headline or `<title>`).
     pub title: Option<String>,
+    /// Who wrote it, as the page says.
     pub byline: Option<String>,
     /// `YYYY-MM-DD`.
     pub published: Option<String>,
     /// Canonical URL (or `og:url`).
     pub url: Option<String>,
+    /// The site's own name (og:site_name), the outlet when the input gives none.
     pub site_name: Option<String>,
     /// The article body: paragraphs (and headings, list items) one per line,
     /// separated by `"\n"`, whitespace collapsed; the title is not included.

@@ -11,6 +11,7 @@
 //! metonyms = ["Kyiv | Ukrainian government"]
 //! terminology = ["Kyiv | place | Kiyv | Kyiv"]
 //! ```
+#![deny(missing_docs)]
 
 pub mod stance;
 
@@ -22,11 +23,13 @@ use std::hash::BuildHasherDefault;
 /// cheaper than SipHash for short string keys, and nothing here is exposed to
 /// untrusted key choice in a way that matters (no iteration reaches output).
 pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHasher>>;
+/// The set counterpart of [`HashMap`], for the same reason.
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
 pub const LEXICON_VERSION: u32 = 5;
 
+/// What kind of attribution a cue verb reports (decides the statement kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CueClass {
     /// Someone said or wrote something.
@@ -40,14 +43,18 @@ pub enum CueClass {
 /// The sex a first name or an honorific is given to, for pronoun agreement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gender {
+    /// Referred to as he.
     Male,
+    /// Referred to as she.
     Female,
 }
 
+/// A word or phrase that reports speech or thought, with what the statement stage needs to know of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cue {
     /// Shared: every cue token of every document clones its `Cue`.
     pub lemma: std::sync::Arc<str>,
+    /// What it reports.
     pub class: CueClass,
     /// The word after it is the addressee (lexicon list `cue_frames`).
     pub takes_object: bool,
@@ -66,10 +73,14 @@ impl Cue {
 /// right after what it refers back to.
 pub const RELATIVE_PRONOUN: &str = "relative";
 
+/// A lexicon line or list that could not be used, with where it was.
 #[derive(Debug)]
 pub struct LexiconError {
+    /// The list it was in (`(file)` for the file as a whole).
     pub list: String,
+    /// The offending line as written.
     pub line: String,
+    /// What is wrong with it.
     pub reason: LexiconReason,
 }
 
@@ -176,11 +187,13 @@ pub struct Lexicon {
     pub titles: HashSet<String>,
     /// Abbreviated title → full form ("sen." → "senator").
     pub title_expansions: HashMap<String, String>,
+    /// Longest title phrase, in words (bounds the title search).
     pub max_title_words: usize,
     /// Lower-case alias → canonical media name.
     pub media: HashMap<String, String>,
     /// Lower-case alias → canonical organisation name.
     pub organizations: HashMap<String, String>,
+    /// Words that end an organisation's name ("Ministry", "Party").
     pub org_heads: HashSet<String>,
     /// Words that end a place's name ("Islands", "County"), as written.
     pub place_heads: HashSet<String>,
@@ -221,6 +234,7 @@ pub struct Lexicon {
     /// Adverbs between a speaker and a cue, and -ly words that are not ones;
     /// ask [`Lexicon::is_adverb`].
     pub adverbs: HashSet<String>,
+    /// -ly words that are not adverbs ("family", "Italy").
     pub not_adverbs: HashSet<String>,
     /// Role phrase (lower case, no determiner) → who held it when: a small
     /// knowledge base of public figures ("kremlin spokesman" → Dmitry Peskov).
@@ -243,6 +257,7 @@ pub struct Lexicon {
     /// Lower-case first words of titles and of names (media, organisations,
     /// places): a cheap test before building a candidate phrase.
     pub title_first_words: HashSet<String>,
+    /// Lower-case first words of names (media, organisations, places).
     pub name_first_words: HashSet<String>,
     /// The coding stage's lists (stance cues, polarity phrases, negations).
     pub stance: stance::StanceLexicon,
@@ -252,10 +267,13 @@ pub struct Lexicon {
 /// same contested referent, and the form(s) it stands against.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TermEntry {
+    /// The group of terms naming the same contested referent.
     pub group: String,
     /// `place`, `name` or `phrase`.
     pub kind: String,
+    /// The term as matched (folded, at word boundaries).
     pub term: String,
+    /// The form(s) it stands against.
     pub variant_of: String,
 }
 
@@ -342,8 +360,11 @@ fn first_word(phrase: &str) -> String {
 /// One holder of a role, for a span of dates (ISO strings compare as dates).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicFigure {
+    /// Who held the role.
     pub name: String,
+    /// First day held (open when absent).
     pub from: Option<String>,
+    /// Last day held (open when absent).
     pub to: Option<String>,
 }
 
@@ -416,6 +437,7 @@ impl Lexicon {
         Ok(lex)
     }
 
+    /// Adds a user TOML file's lists (`--lexicon`) to this lexicon; a bad list or line is an error naming it.
     pub fn extend_from_toml(&mut self, toml_text: &str) -> Result<(), LexiconError> {
         let table: toml::Table = toml_text.parse().map_err(|e: toml::de::Error| LexiconError {
             list: "(file)".into(),
@@ -629,10 +651,12 @@ impl Lexicon {
         Ok(())
     }
 
+    /// The cue an inflected verb form (lower case) reports, if it is one.
     pub fn cue_for_form(&self, word_lower: &str) -> Option<&Cue> {
         self.verb_forms.get(word_lower)
     }
 
+    /// Whether lower-case words form a listed title ("secretary of state").
     pub fn is_title(&self, words_lower: &str) -> bool {
         self.titles.contains(words_lower)
     }

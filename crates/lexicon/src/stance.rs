@@ -21,7 +21,9 @@ const BUILTIN: &[(&str, &str)] = &[
 /// Polarity of a cue or phrase towards the issue it governs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Polarity {
+    /// For the issue.
     Support,
+    /// Against the issue.
     Oppose,
 }
 
@@ -34,15 +36,20 @@ pub enum Position {
     After,
 }
 
+/// A multi-word phrase that gives a stance towards an issue term near it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StancePhrase {
     /// Lower-case words as written in the list.
     pub words: Vec<String>,
+    /// For or against.
     pub polarity: Polarity,
+    /// Where it stands relative to the issue term.
     pub position: Position,
+    /// How sure the coding is when this phrase decides it (0..1).
     pub confidence: f32,
 }
 
+/// The stance lists the coding stage reads, built in and extended by the user.
 #[derive(Clone, Debug, Default)]
 pub struct StanceLexicon {
     /// Cue lemma (lower case, as the statement stage writes it) → polarity, confidence.
@@ -54,6 +61,7 @@ pub struct StanceLexicon {
 }
 
 impl StanceLexicon {
+    /// The compiled-in lists.
     pub fn builtin() -> StanceLexicon {
         let mut lex = StanceLexicon::default();
         for (name, content) in BUILTIN {

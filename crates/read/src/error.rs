@@ -13,6 +13,7 @@ use crate::MAX_INPUT_BYTES;
 pub struct ReadError {
     /// `file`, `file:line` (JSONL, whosaid/1 lines) or `file#record` (WARC, JSON streams).
     pub source: String,
+    /// What went wrong there.
     pub reason: Reason,
 }
 
@@ -27,7 +28,12 @@ pub enum Reason {
     /// A wildcard outside the last path component.
     WildcardInDirectory,
     /// The directory a pattern is matched in cannot be listed.
-    CannotListPatternDir { dir: String, error: std::io::Error },
+    CannotListPatternDir {
+        /// The directory the pattern is matched in.
+        dir: String,
+        /// Why it cannot be listed.
+        error: std::io::Error,
+    },
     /// A directory being walked cannot be listed.
     CannotListDirectory(std::io::Error),
     /// The file cannot be opened.
@@ -44,7 +50,10 @@ pub enum Reason {
     Corrupt(std::io::Error),
     // Whole inputs.
     /// Over [`MAX_INPUT_BYTES`]; `unit` is how the limit is written ("MiB" or "MB").
-    TooLarge { unit: &'static str },
+    TooLarge {
+        /// "MiB" or "MB", as the limit is written in the message.
+        unit: &'static str,
+    },
     /// Nothing but whitespace.
     Empty,
     /// Binary data, not text.
@@ -55,11 +64,21 @@ pub enum Reason {
     /// A JSONL line is not UTF-8.
     NotUtf8(std::str::Utf8Error),
     /// Not JSON; `rest_skipped` when the rest of a JSON stream is lost with it.
-    NotJson { error: serde_json::Error, rest_skipped: bool },
+    NotJson {
+        /// The parser's error.
+        error: serde_json::Error,
+        /// Whether the rest of an indented JSON stream is lost with it.
+        rest_skipped: bool,
+    },
     /// A JSON value that is not an object.
     NotObject,
     /// Neither of the configured body fields has text.
-    NoBody { text_field: String, html_field: String },
+    NoBody {
+        /// The configured text field.
+        text_field: String,
+        /// The configured HTML field.
+        html_field: String,
+    },
     /// A line longer than [`MAX_INPUT_BYTES`].
     LineTooLong,
     // WARC.
@@ -76,12 +95,25 @@ pub enum Reason {
     /// A `Content-Length` that is not a number.
     BadContentLength,
     /// A record shorter than its `Content-Length`.
-    TruncatedRecord { got: u64, len: u64 },
+    TruncatedRecord {
+        /// Payload bytes there were.
+        got: u64,
+        /// Payload bytes the header promised.
+        len: u64,
+    },
     /// A wanted payload over the input limit (skipped, reported).
-    PayloadTooLarge { len: u64 },
+    PayloadTooLarge {
+        /// The payload's `Content-Length`.
+        len: u64,
+    },
     // whosaid/1 documents.
     /// Not a whosaid/1 document; `rest_skipped` for an indented stream.
-    NotWhosaid { error: serde_json::Error, rest_skipped: bool },
+    NotWhosaid {
+        /// The parser's error.
+        error: serde_json::Error,
+        /// Whether the rest of an indented stream is lost with it.
+        rest_skipped: bool,
+    },
     /// A whosaid-like document of another schema.
     Schema(String),
     /// Input that does not start like whosaid/1 JSON.

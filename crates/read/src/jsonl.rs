@@ -12,6 +12,7 @@ use whosaid_document::Meta;
 
 use crate::{err, parse_date_prefix, Body, JsonlFields, ReadError, ReadEvent, Reason, Record, MAX_INPUT_BYTES};
 
+/// Streams [`ReadEvent`]s from JSONL (or indented JSON) one record at a time.
 pub struct JsonlReader {
     source: String,
     reader: Box<dyn BufRead + Send>,
@@ -34,12 +35,14 @@ struct JsonStream {
 }
 
 impl JsonlReader {
+    /// Opens a file (gzipped or not); only a failure to open it is an error here.
     pub fn open(path: &Path, fields: JsonlFields) -> Result<JsonlReader, ReadError> {
         let source = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|e| err(&source, Reason::Open(e)))?;
         Ok(JsonlReader::from_reader(source, crate::gzip::buffered(file, 8 * 1024), fields))
     }
 
+    /// Reads an already opened stream, naming it `source` in records and errors.
     pub fn from_reader(source: String, reader: Box<dyn BufRead + Send>, fields: JsonlFields) -> JsonlReader {
         JsonlReader { source, reader, fields, line: 0, done: false, seen_content: false, stream: None }
     }

@@ -1,5 +1,6 @@
 //! Input readers: turn files, directories and stdin into raw article text plus
 //! metadata. Every failure names the input and the reason; nothing panics.
+#![deny(missing_docs)]
 
 pub mod documents;
 pub mod error;
@@ -20,7 +21,9 @@ use whosaid_document::Meta;
 /// reduced to its main content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
+    /// Article text, ready for the pipeline.
     Text(String),
+    /// A whole page; `whosaid_html` extracts its article first.
     Html(String),
 }
 
@@ -29,7 +32,9 @@ pub enum Body {
 pub struct Record {
     /// Where it came from: `file`, `file:line` (JSONL) or `file#record` (WARC).
     pub source: String,
+    /// What the input said of it (id, title, URL, outlet, date); gaps filled later from the HTML.
     pub meta: Meta,
+    /// The article as text or as HTML still to be extracted.
     pub body: Body,
     /// Set when the bytes were not valid UTF-8 and were decoded lossily.
     pub lossy: bool,
@@ -40,10 +45,13 @@ pub struct Record {
 /// What reading an input yields, in input order.
 #[derive(Debug)]
 pub enum ReadEvent {
+    /// A document to analyse.
     Record(Record),
     /// A record deliberately not processed (e.g. a WARC `request` record).
     Skipped {
+        /// Where the skipped record was (`file#record`).
         source: String,
+        /// Why it was not processed.
         reason: String,
     },
     /// A record or file that could not be read; reading goes on where possible.
@@ -53,12 +61,19 @@ pub enum ReadEvent {
 /// Field names of JSONL inputs.
 #[derive(Debug, Clone)]
 pub struct JsonlFields {
+    /// The field with plain article text.
     pub text: String,
+    /// The field with HTML, extracted when there is no text field.
     pub html: String,
+    /// The article's URL (also gives the outlet's site).
     pub url: String,
+    /// The article's title.
     pub title: String,
+    /// The publication date (a date or a timestamp).
     pub published: String,
+    /// The outlet's name.
     pub outlet: String,
+    /// The document id (kept as `meta.id`, the store's key).
     pub id: String,
 }
 
@@ -164,6 +179,7 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Input {
     /// Path, "-" for stdin, or an id.
     pub source: String,
+    /// The article text as read (the pipeline cleans it).
     pub text: String,
     /// Set when the bytes were not valid UTF-8 and were decoded lossily.
     pub lossy: bool,

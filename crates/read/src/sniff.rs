@@ -5,11 +5,16 @@ use std::path::Path;
 
 use crate::{err, ReadError, Reason};
 
+/// Which reader an input needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Plain article text, one document.
     Text,
+    /// An HTML page, one document after extraction.
     Html,
+    /// JSON lines (or indented JSON), one document a record.
     Jsonl,
+    /// A web archive, one document an HTML response record.
     Warc,
 }
 

@@ -14,6 +14,7 @@ use crate::{err, parse_date_prefix, Body, ReadError, ReadEvent, Reason, Record, 
 const MAX_HEADER_LINE: u64 = 64 * 1024;
 const MAX_HEADER_LINES: usize = 512;
 
+/// Streams [`ReadEvent`]s from a WARC file record by record.
 pub struct WarcReader {
     source: String,
     reader: Box<dyn BufRead + Send>,
@@ -30,12 +31,14 @@ impl Headers {
 }
 
 impl WarcReader {
+    /// Opens a file (gzipped or not); only a failure to open it is an error here.
     pub fn open(path: &Path) -> Result<WarcReader, ReadError> {
         let source = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|e| err(&source, Reason::Open(e)))?;
         Ok(WarcReader::from_reader(source, crate::gzip::buffered(file, 256 * 1024)))
     }
 
+    /// Reads an already opened stream, naming it `source` in records and errors.
     pub fn from_reader(source: String, reader: Box<dyn BufRead + Send>) -> WarcReader {
         WarcReader { source, reader, record: 0, done: false }
     }

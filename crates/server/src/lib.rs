@@ -36,6 +36,7 @@
 //! - with an access token ([`auth`]), every request needs it (401 otherwise);
 //! - responses carry `nosniff`, a strict Content-Security-Policy (assets are
 //!   compiled in; nothing is fetched from the network).
+#![deny(missing_docs)]
 
 pub mod auth;
 
@@ -77,15 +78,19 @@ pub const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// hyper's own cap on a head and on a connection's read buffer: past it the
 /// parser answers 431 itself, before any handler runs.
 pub const PARSER_MAX_HEAD_BYTES: usize = 2 * MAX_HEAD_BYTES;
+/// Longest request target (path and query) answered; longer gets 414.
 pub const MAX_TARGET_BYTES: usize = 4 * 1024;
 /// Most header fields answered (hyper's parser stops at 100).
 pub const MAX_HEADERS: usize = 64;
+/// Connections served at once; one more gets a JSON 503 (limits.rs).
 pub const MAX_CONNECTIONS: usize = 128;
+/// Requests one keep-alive connection may make before it is closed.
 pub const MAX_REQUESTS_PER_CONNECTION: usize = 10_000;
 /// Largest page of results.
 pub const MAX_LIMIT: usize = 200;
 /// Deepest page start (use filters rather than paging further).
 pub const MAX_OFFSET: usize = 10_000;
+/// How long one store query may run before it is cancelled (503).
 pub const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request head may take to arrive, a keep-alive connection may
 /// sit idle, and a write may make no progress.
@@ -111,11 +116,14 @@ const OUTLETS_CSS: &str = include_str!("../assets/outlets.css");
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Where `whosaid serve` reads and listens.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// A SQLite file or a `postgres://` URL (as `--db`).
     pub db: PathBuf,
+    /// Address to bind; anything but loopback needs an access token.
     pub host: String,
+    /// Port to bind (0: any free port, see [`Server::addr`]).
     pub port: u16,
     /// Read-only database connections (concurrent queries).
     pub threads: usize,
@@ -284,6 +292,7 @@ impl Server {
         Ok(Server { listener, pool: Arc::new(pool), addr, loopback: addr.ip().is_loopback(), token })
     }
 
+    /// The bound address (the real port when [`Config::port`] was 0).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }

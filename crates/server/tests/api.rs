@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -217,22 +217,8 @@ fn hardening_rules_hold_on_every_backend() {
         let mut reader = BufReader::new(s.try_clone().unwrap());
         for _ in 0..3 {
             s.write_all(format!("GET /api/search?speaker=rubio HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()).unwrap();
-            let mut status = String::new();
-            reader.read_line(&mut status).unwrap();
+            let (status, body) = whosaid_testkit::read_response(&mut reader);
             assert!(status.starts_with("HTTP/1.1 200"), "{backend}: {status}");
-            let mut len = 0;
-            loop {
-                let mut h = String::new();
-                reader.read_line(&mut h).unwrap();
-                if h == "\r\n" {
-                    break;
-                }
-                if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
-                    len = v.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; len];
-            reader.read_exact(&mut body).unwrap();
             let v: Value = serde_json::from_slice(&body).unwrap();
             assert!(v["total"].as_i64().unwrap() > 0);
         }
@@ -335,16 +321,7 @@ fn both_backends_answer_the_same() {
     }
     assert_eq!(hits(&pa["page"]), hits(&pb["page"]));
     // The outlet comparison: the same figures, actor and document ids aside.
-    fn without_ids(v: &mut Value) {
-        match v {
-            Value::Object(m) => {
-                m.retain(|k, _| k != "id" && k != "actor_id" && k != "doc_id");
-                m.values_mut().for_each(without_ids);
-            }
-            Value::Array(a) => a.iter_mut().for_each(without_ids),
-            _ => {}
-        }
-    }
+    use whosaid_testkit::without_ids;
     for target in ["/api/outlets", "/api/stories?limit=200"] {
         let (mut a, mut b) = (get(lite, target).1, get(pg, target).1);
         without_ids(&mut a);

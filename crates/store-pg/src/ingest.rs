@@ -96,48 +96,25 @@ fn resolve_actors<C: GenericClient>(
             st.actors.entry((r.get(0), r.get(1))).or_insert(r.get(2));
         }
     };
-    let (norms, types, _) = missing(st);
-    if norms.is_empty() {
-        return Ok(());
-    }
-    let rows = q_all(
-        c,
-        st,
-        "SELECT l.norm, l.type, l.actor_id FROM actor_links l
-             JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON l.norm = k.norm AND l.type = k.type",
-        &[&norms, &types],
-    )
-    .map_err(&e)?;
-    record(st, rows);
-    for step in 0..2 {
-        let (norms, types, _) = missing(st);
-        if norms.is_empty() {
-            return Ok(());
-        }
-        let rows = q_all(
-            c,
-            st,
-            "SELECT a.norm, a.type, a.id FROM actors a
-                 JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON a.norm = k.norm AND a.type = k.type",
-            &[&norms, &types],
-        )
-        .map_err(&e)?;
-        record(st, rows);
-        if step == 1 {
-            break;
-        }
+    // The earlier re-link's target, then the actor with the key, then a new
+    // actor, then the actor again (a racing writer's insert wins the conflict).
+    const LINKED: &str = "SELECT l.norm, l.type, l.actor_id FROM actor_links l
+             JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON l.norm = k.norm AND l.type = k.type";
+    const BY_KEY: &str = "SELECT a.norm, a.type, a.id FROM actors a
+                 JOIN unnest($1::text[], $2::text[]) AS k(norm, type) ON a.norm = k.norm AND a.type = k.type";
+    const INSERT: &str = "INSERT INTO actors (norm, type, name)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1, 2
+                 ON CONFLICT (norm, type) DO NOTHING RETURNING norm, type, id";
+    for sql in [LINKED, BY_KEY, INSERT, BY_KEY] {
         let (norms, types, displays) = missing(st);
         if norms.is_empty() {
             return Ok(());
         }
-        let rows = q_all(
-            c,
-            st,
-            "INSERT INTO actors (norm, type, name)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ORDER BY 1, 2
-                 ON CONFLICT (norm, type) DO NOTHING RETURNING norm, type, id",
-            &[&norms, &types, &displays],
-        )
+        let rows = if sql == INSERT {
+            q_all(c, st, sql, &[&norms, &types, &displays])
+        } else {
+            q_all(c, st, sql, &[&norms, &types])
+        }
         .map_err(&e)?;
         record(st, rows);
     }

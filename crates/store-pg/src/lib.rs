@@ -14,6 +14,7 @@
 //! back and retried whole ([`MAX_ATTEMPTS`]). [`PgStore::relink`] locks the
 //! linking tables in `SHARE ROW EXCLUSIVE` mode for its transaction, so it sees
 //! a consistent corpus and writers wait for it (and it for them).
+#![deny(missing_docs)]
 
 mod corpus;
 mod ingest;

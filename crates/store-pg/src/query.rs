@@ -4,16 +4,15 @@
 //! text order is by code point (`COLLATE "C"`, as SQLite's) and NULL dates
 //! sort as SQLite sorts them (first ascending, last descending).
 
-use std::io::Read;
-
 use postgres::types::ToSql;
 use postgres::Row;
 use whosaid_document::output::JsonDocument;
 use whosaid_store::{
-    check_date, like_contains, outlet_and_date_conditions, search_total, ActorLink, ActorProfile, ActorSummary,
-    ActorsQuery, DocumentPage, DocumentSummary, DocumentView, DocumentsQuery, Error, FilterArg, FilterDialect,
-    FilterError, MonthStatements, NameStatements, OutletDocuments, OutletStatements, Result, Scope, SearchQuery,
-    SearchResults, Sort, StatementHit, Variant, HIT_COLUMNS, MAX_NAME_CHARS, MAX_QUERY_CHARS, TYPES,
+    actors_sql, backend::DocumentRow, given, like_contains, outlet_and_date_conditions, search_total, sql_count,
+    where_clause, ActorLink, ActorProfile, ActorSummary, ActorsQuery, Columns, DocumentPage, DocumentSummary,
+    DocumentView, DocumentsQuery, FilterArg, FilterDialect, FilterError, FromColumns, MonthStatements, NameStatements,
+    OutletDocuments, OutletStatements, Result, Scope, SearchQuery, SearchResults, Sort, StatementHit, Variant,
+    HIT_COLUMNS, SUMMARY_COLUMNS,
 };
 
 use crate::{db_err, tsquery::ts_query, PgStore};
@@ -41,6 +40,11 @@ impl FilterDialect for PgDialect<'_> {
     fn code_point(&self, column: &str) -> String {
         format!("{column} COLLATE \"C\"")
     }
+    // `= ANY (ARRAY(…))` rather than `IN (…)`: the planner can then use the
+    // statement indexes on the actor with the aliases found first.
+    fn alias_like(&self, column: &str, p: &str) -> String {
+        format!("{column} = ANY (ARRAY(SELECT actor_id FROM actor_aliases WHERE alias ILIKE {p} ESCAPE '\\'))")
+    }
 }
 
 fn outlet_and_dates(
@@ -54,41 +58,43 @@ fn outlet_and_dates(
     outlet_and_date_conditions(t, outlet, since, until, &mut PgDialect(args), conds);
 }
 
-fn hit_from_row(r: &Row) -> StatementHit {
-    StatementHit {
-        id: r.get(0),
-        doc_id: r.get(1),
-        doc: r.get(2),
-        idx: r.get(3),
-        date: r.get(4),
-        outlet: r.get(5),
-        title: r.get(6),
-        url: r.get(7),
-        speaker: r.get(8),
-        speaker_text: r.get(9),
-        speaker_type: r.get(10),
-        actor_id: r.get(11),
-        cue: r.get(12),
-        kind: r.get(13),
-        content: r.get(14),
-        addressee: r.get(15),
-        said_on: r.get(16),
-        confidence: (r.get::<_, f64>(17) * 100.0).round() / 100.0,
-        start: r.get(18),
-        end: r.get(19),
+/// A PostgreSQL row as the store's [`Columns`], so the result types are
+/// decoded by the same code as SQLite's. A column of another type panics,
+/// as `Row::get` does (the queries and the schema are fixed together).
+struct PgColumns<'a>(&'a Row);
+
+impl Columns for PgColumns<'_> {
+    type Error = std::convert::Infallible;
+    fn int(&self, i: usize) -> std::result::Result<i64, Self::Error> {
+        Ok(self.0.get(i))
+    }
+    fn opt_int(&self, i: usize) -> std::result::Result<Option<i64>, Self::Error> {
+        Ok(self.0.get(i))
+    }
+    fn real(&self, i: usize) -> std::result::Result<f64, Self::Error> {
+        Ok(self.0.get(i))
+    }
+    fn text(&self, i: usize) -> std::result::Result<String, Self::Error> {
+        Ok(self.0.get(i))
+    }
+    fn opt_text(&self, i: usize) -> std::result::Result<Option<String>, Self::Error> {
+        Ok(self.0.get(i))
     }
 }
 
-/// Whether a text filter is given (blank counts as absent, as the filters read it).
-fn given(v: &Option<String>) -> bool {
-    v.as_deref().is_some_and(|v| !v.trim().is_empty())
+/// Decodes a row into one of the store's result types.
+fn decode<T: FromColumns>(r: &Row) -> T {
+    match T::from_columns(&PgColumns(r)) {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }
 }
 
 pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResults> {
     q.validate()?;
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
-    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let text = given(&q.text);
     let tsq = match text {
         Some(t) => Some(ts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?),
         None => None,
@@ -100,8 +106,8 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
     // has its indexes on statements, so such a search stays there.
     let narrow = tsq.is_some()
         && q.scope == Scope::Statements
-        && !given(&q.speaker)
-        && !given(&q.outlet)
+        && given(&q.speaker).is_none()
+        && given(&q.outlet).is_none()
         && q.actor.is_none()
         && q.doc.is_none();
     let (from, a) = if narrow { ("statement_text n", "n") } else { ("statements s", "s") };
@@ -119,7 +125,7 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
             }
         }
     }
-    if let Some(sp) = q.speaker.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(sp) = given(&q.speaker) {
         args.push(Box::new(like_contains(sp)));
         let n = args.len();
         conds.push(format!(
@@ -146,7 +152,7 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
         args.push(Box::new(q.kinds.clone()));
         conds.push(format!("{a}.kind = ANY(${})", args.len()));
     }
-    let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    let where_ = where_clause(&conds);
     // Dates compare and sort by code point (SQLite's order), so the v5
     // indexes on `published COLLATE "C"` serve the ORDER BY … LIMIT of a
     // search without a text query (and of a text query the planner finds
@@ -163,9 +169,9 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
     // The page first (only its rows are joined to their documents), then
     // the total: none needed when the page is short, else a count that
     // stops at the cap (`search_total`), never a pass over every match.
-    args.push(Box::new(q.limit.min(i64::MAX as usize) as i64));
+    args.push(Box::new(sql_count(q.limit)));
     let lim = args.len();
-    args.push(Box::new(q.offset.min(i64::MAX as usize) as i64));
+    args.push(Box::new(sql_count(q.offset)));
     let off = args.len();
     let sql = format!(
         "SELECT {HIT_COLUMNS} FROM (SELECT {a}.id FROM {from}{where_} ORDER BY {} LIMIT ${lim} OFFSET ${off}) t \
@@ -188,52 +194,17 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
         total_capped,
         limit: q.limit,
         offset: q.offset,
-        results: rows.iter().map(hit_from_row).collect(),
+        results: rows.iter().map(decode::<StatementHit>).collect(),
     })
 }
 
 pub(crate) fn actors(store: &mut PgStore, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
-    let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
+    q.validate()?;
     let mut args: Vec<Arg> = Vec::new();
-    if let Some(n) = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        if n.chars().count() > MAX_NAME_CHARS {
-            return Err(FilterError::TooLong { name: "name", max: MAX_NAME_CHARS }.into());
-        }
-        args.push(Box::new(like_contains(n)));
-        conds.push(format!(
-            "s.speaker_actor = ANY (ARRAY(SELECT actor_id FROM actor_aliases WHERE alias ILIKE ${} ESCAPE '\\'))",
-            args.len()
-        ));
-    }
-    if let Some(t) = &q.etype {
-        if !TYPES.contains(&t.as_str()) {
-            return Err(FilterError::Type(t.clone()).into());
-        }
-        args.push(Box::new(t.clone()));
-        conds.push(format!("a.type = ${}", args.len()));
-    }
-    let sql = format!(
-        "SELECT a.id, a.name, a.type, count(*) AS n, count(DISTINCT s.doc_id), min(s.published), max(s.published)
-         FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE {}
-         GROUP BY a.id ORDER BY n DESC, a.name COLLATE \"C\" LIMIT {} OFFSET {}",
-        conds.join(" AND "),
-        q.limit.min(i64::MAX as usize) as i64,
-        q.offset.min(i64::MAX as usize) as i64
-    );
+    let sql = actors_sql(q, &mut PgDialect(&mut args));
     let name = store.name.clone();
     let rows = store.client.query(&sql, &refs(&args)).map_err(|e| db_err(&name, e))?;
-    Ok(rows
-        .iter()
-        .map(|r| ActorSummary {
-            id: r.get(0),
-            name: r.get(1),
-            etype: r.get(2),
-            statements: r.get(3),
-            documents: r.get(4),
-            first: r.get(5),
-            last: r.get(6),
-        })
-        .collect())
+    Ok(rows.iter().map(decode::<ActorSummary>).collect())
 }
 
 pub(crate) fn find_document(store: &mut PgStore, key: &str) -> Result<Option<i64>> {
@@ -269,12 +240,9 @@ pub(crate) fn document_summary(store: &mut PgStore, id: i64) -> Result<Option<Do
     let name = store.name.clone();
     let r = store
         .client
-        .query_opt(
-            "SELECT id, doc_key, title, headline, outlet, url, published, n_statements FROM documents WHERE id = $1",
-            &[&id],
-        )
+        .query_opt(&format!("SELECT {SUMMARY_COLUMNS} FROM documents d WHERE d.id = $1"), &[&id])
         .map_err(|e| db_err(&name, e))?;
-    Ok(r.as_ref().map(summary_from_row))
+    Ok(r.as_ref().map(decode::<DocumentSummary>))
 }
 
 pub(crate) fn load_json(store: &mut PgStore, id: i64) -> Result<Option<JsonDocument>> {
@@ -282,13 +250,7 @@ pub(crate) fn load_json(store: &mut PgStore, id: i64) -> Result<Option<JsonDocum
     let r = store.client.query_opt("SELECT json FROM documents WHERE id = $1", &[&id]).map_err(|e| db_err(&name, e))?;
     let Some(r) = r else { return Ok(None) };
     let blob: Vec<u8> = r.get(0);
-    let mut json = Vec::new();
-    flate2::read::DeflateDecoder::new(&blob[..])
-        .read_to_end(&mut json)
-        .map_err(|e| Error::Data { what: format!("document {id}"), reason: format!("stored JSON is damaged: {e}") })?;
-    serde_json::from_slice(&json)
-        .map(Some)
-        .map_err(|e| Error::Data { what: format!("document {id}"), reason: format!("stored JSON: {e}") })
+    DocumentRow::decode(id, &blob).map(Some)
 }
 
 pub(crate) fn counts(store: &mut PgStore) -> Result<(i64, i64, i64)> {
@@ -316,27 +278,11 @@ pub(crate) fn actor_links(store: &mut PgStore) -> Result<Vec<ActorLink>> {
     Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
 }
 
-fn summary_from_row(r: &Row) -> DocumentSummary {
-    DocumentSummary {
-        id: r.get(0),
-        doc: r.get(1),
-        title: r.get(2),
-        headline: r.get(3),
-        outlet: r.get(4),
-        url: r.get(5),
-        published: r.get(6),
-        statements: r.get(7),
-    }
-}
-
 pub(crate) fn documents(store: &mut PgStore, q: &DocumentsQuery) -> Result<DocumentPage> {
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     let mut rank = None;
-    if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        if t.chars().count() > MAX_QUERY_CHARS {
-            return Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into());
-        }
+    if let Some(t) = q.text_filter()? {
         let f = ts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?;
         args.push(Box::new(f));
         let n = args.len();
@@ -345,27 +291,27 @@ pub(crate) fn documents(store: &mut PgStore, q: &DocumentsQuery) -> Result<Docum
             "ts_rank(d.tsv, to_tsquery('simple', ${n})) DESC, d.published COLLATE \"C\" DESC NULLS LAST, d.id DESC"
         ));
     }
-    if let Some(s) = &q.since {
-        check_date("since", s)?;
-    }
-    if let Some(u) = &q.until {
-        check_date("until", u)?;
-    }
+    whosaid_store::check_date_bounds(&q.since, &q.until)?;
     outlet_and_dates("d", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
-    let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    let where_ = where_clause(&conds);
     let name = store.name.clone();
     let e = |e| db_err(&name, e);
     let total: i64 =
         store.client.query_one(&format!("SELECT count(*) FROM documents d{where_}"), &refs(&args)).map_err(e)?.get(0);
     let order = rank.unwrap_or_else(|| "d.published COLLATE \"C\" DESC NULLS LAST, d.id DESC".to_string());
     let sql = format!(
-        "SELECT d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements FROM documents d{where_}
+        "SELECT {SUMMARY_COLUMNS} FROM documents d{where_}
          ORDER BY {order} LIMIT {} OFFSET {}",
-        q.limit.min(i64::MAX as usize) as i64,
-        q.offset.min(i64::MAX as usize) as i64
+        sql_count(q.limit),
+        sql_count(q.offset)
     );
     let rows = store.client.query(&sql, &refs(&args)).map_err(e)?;
-    Ok(DocumentPage { total, limit: q.limit, offset: q.offset, results: rows.iter().map(summary_from_row).collect() })
+    Ok(DocumentPage {
+        total,
+        limit: q.limit,
+        offset: q.offset,
+        results: rows.iter().map(decode::<DocumentSummary>).collect(),
+    })
 }
 
 pub(crate) fn document_view(store: &mut PgStore, id: i64) -> Result<Option<DocumentView>> {

@@ -26,7 +26,9 @@ use crate::{db_err, tx, PgStore};
 /// A claimed input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WorkItem {
+    /// Its `work_items` row id, which completes it.
     pub id: i64,
+    /// The input path as queued.
     pub input: String,
     /// Claims so far, this one included.
     pub attempts: i32,
@@ -35,8 +37,11 @@ pub struct WorkItem {
 /// What a worker did with one claimed item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemResult {
+    /// The claimed item this is the result of.
     pub id: i64,
+    /// Documents stored from it.
     pub documents: i64,
+    /// Statements in those documents.
     pub statements: i64,
     /// Why the item failed (read or extraction errors), if it did.
     pub error: Option<String>,
@@ -45,6 +50,7 @@ pub struct ItemResult {
 /// The outcome of [`PgStore::queue_complete`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Completion {
+    /// What storing the items' documents did.
     pub report: BatchReport,
     /// Items no longer claimed by this worker (its lease expired and another
     /// worker took them); their documents were stored all the same.
@@ -54,15 +60,19 @@ pub struct Completion {
 /// The queue at a glance.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct QueueStatus {
+    /// Never claimed yet.
     pub pending: i64,
     /// Claimed with a live lease.
     pub claimed: i64,
     /// Claimed, lease expired: the next claim takes them.
     pub expired: i64,
+    /// Finished, their documents stored.
     pub done: i64,
+    /// Given up after their last attempt.
     pub failed: i64,
-    /// Documents and statements stored by done items.
+    /// Documents stored by done items.
     pub documents: i64,
+    /// Statements in those documents.
     pub statements: i64,
     /// (input, reason) of failed items, oldest first (at most 100).
     pub failures: Vec<(String, String)>,
@@ -71,6 +81,7 @@ pub struct QueueStatus {
 }
 
 impl QueueStatus {
+    /// Every item ever queued, whatever its state.
     pub fn total(&self) -> i64 {
         self.pending + self.claimed + self.expired + self.done + self.failed
     }
@@ -187,6 +198,7 @@ impl PgStore {
         })
     }
 
+    /// Counts the queue's items by state, with the failures and the live workers (`whosaid queue status`).
     pub fn queue_status(&mut self) -> Result<QueueStatus> {
         let name = self.name.clone();
         let e = |e| db_err(&name, e);

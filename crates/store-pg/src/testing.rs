@@ -8,7 +8,9 @@ use whosaid_document::output::JsonDocument;
 use whosaid_store::backend::StatementStore;
 use whosaid_store::{ActorsQuery, SearchQuery, Sort};
 
+/// Names the throwaway server tests may create databases on.
 pub const URL_ENV: &str = "WHOSAID_TEST_PG";
+/// Set to 1 (CI) to fail, not skip, when there is no server.
 pub const REQUIRE_ENV: &str = "WHOSAID_REQUIRE_PG";
 
 /// The server URL, or None after printing SKIPPED (panics when required).
@@ -61,13 +63,19 @@ pub type ActorRow = (String, String, i64, i64, Option<String>, Option<String>);
 /// Everything two stores must agree on, without row ids.
 #[derive(Debug, PartialEq)]
 pub struct Snapshot {
+    /// Documents, statements and actors.
     pub counts: (i64, i64, i64),
+    /// Every statement with its document key and speaker.
     pub statements: BTreeSet<StatementRow>,
+    /// Every actor with its figures.
     pub actors: BTreeSet<ActorRow>,
+    /// The re-linking's evidence (`actor_links`).
     pub links: Vec<(String, String, String, String, String)>,
+    /// Every stored document as read back.
     pub documents: Vec<JsonDocument>,
 }
 
+/// Reads everything `s` holds that the other backend must hold the same.
 pub fn snapshot(s: &mut dyn StatementStore) -> Snapshot {
     let actors_list = s.actors(&ActorsQuery { limit: 1 << 20, ..Default::default() }).unwrap();
     let by_id: std::collections::HashMap<i64, (String, String)> =

@@ -8,7 +8,7 @@
 //! give the same documents, statements, actors, links and search results.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use whosaid::Pipeline;
@@ -22,37 +22,14 @@ use whosaid_store_pg::PgStore;
 
 use whosaid_store_pg::testing::{fresh_db, server, snapshot};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!("whosaid-pg-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use whosaid_testkit::TempDir;
 
 /// The seed, every fixture article and the multi-outlet corpus through the pipeline.
 fn analysed() -> Vec<JsonDocument> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let pipeline = Pipeline::new(Lexicon::builtin());
-    let mut paths = vec![root.join("whosaid/tests/fixtures/seed/000_a94861bdbd30db23.txt")];
-    for dir in ["whosaid/tests/fixtures/articles", "store/tests/fixtures/outlets"] {
-        let mut more: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-            .collect();
-        more.sort();
-        paths.extend(more);
-    }
+    let mut paths = whosaid_testkit::seed_and_articles();
+    paths.extend(whosaid_testkit::txt_files(&root.join("store/tests/fixtures/outlets")));
     paths
         .iter()
         .enumerate()
@@ -118,7 +95,7 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     let Some(url) = server("ingest_matches_sqlite_documents_statements_actors_and_search") else { return };
     let url = fresh_db(&url, "parity");
     let docs = analysed();
-    let dir = TempDir::new("parity");
+    let dir = TempDir::new("pg-parity");
     let mut reference = sqlite_reference(&docs, &dir);
     let mut pg = PgStore::open(&url).unwrap();
     {
@@ -192,7 +169,7 @@ fn racing_writers_store_every_document_once_and_link_the_same_actors() {
     let Some(url) = server("racing_writers_store_every_document_once_and_link_the_same_actors") else { return };
     let url = fresh_db(&url, "race");
     let docs = analysed();
-    let dir = TempDir::new("race");
+    let dir = TempDir::new("pg-race");
     let want = snapshot(&mut sqlite_reference(&docs, &dir));
     PgStore::open(&url).unwrap();
     // Three writers over the same documents in different orders and batch sizes.

@@ -33,6 +33,7 @@ use crate::{
 /// Where `--db` points: a SQLite file or a PostgreSQL server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
+    /// A SQLite file (created by ingest if missing).
     Sqlite(PathBuf),
     /// A `postgres://` or `postgresql://` URL (libpq's URL form).
     Postgres(String),
@@ -75,18 +76,26 @@ pub fn redact_url(url: &str) -> String {
 /// Corpus totals.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct StoreStats {
+    /// The database's schema version.
     pub schema_version: i64,
+    /// Documents stored.
     pub documents: i64,
+    /// Statements stored.
     pub statements: i64,
+    /// Cross-document actors.
     pub actors: i64,
+    /// Earliest publication date.
     pub first: Option<String>,
+    /// Latest publication date.
     pub last: Option<String>,
 }
 
 /// What one [`StatementStore::ingest_batch`] did, per document in input order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BatchReport {
+    /// What each document did, in input order.
     pub outcomes: Vec<Outcome>,
+    /// Their totals.
     pub counts: Pending,
 }
 
@@ -114,6 +123,7 @@ pub trait DocSink {
 pub trait StatementStore {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
+    /// The schema version of the open database.
     fn schema_version(&mut self) -> Result<i64>;
     /// Stores `docs` in one transaction (all or none). Exactly once by
     /// document key; a key repeated inside `docs` with different content is a
@@ -123,15 +133,21 @@ pub trait StatementStore {
     fn writer<'a>(&'a mut self, batch_size: usize) -> Box<dyn DocSink + 'a>;
     /// Re-links actors over the whole store ([`crate::link::plan`]).
     fn relink(&mut self) -> Result<()>;
+    /// Statements matching every filter of `q`, a page with its (capped) total.
     fn search(&mut self, q: &SearchQuery) -> Result<SearchResults>;
+    /// Top speakers: actors by number of statements.
     fn actors(&mut self, q: &ActorsQuery) -> Result<Vec<ActorSummary>>;
     /// A document's row id from its key, row id or a path suffix.
     fn find_document(&mut self, name: &str) -> Result<Option<i64>>;
+    /// A document row's summary.
     fn document_summary(&mut self, id: i64) -> Result<Option<DocumentSummary>>;
+    /// A document's stored `whosaid/1` JSON, read back.
     fn load_json(&mut self, id: i64) -> Result<Option<JsonDocument>>;
     /// (documents, statements, actors).
     fn counts(&mut self) -> Result<(i64, i64, i64)>;
+    /// Corpus totals (`whosaid stats`, `/api/stats`).
     fn stats(&mut self) -> Result<StoreStats>;
+    /// Every name linked to another actor, with the rule and its evidence.
     fn actor_links(&mut self) -> Result<Vec<ActorLink>>;
     /// `merge` or `split` two names, then re-link.
     fn correct_actors(&mut self, kind: &str, a: &str, b: &str) -> Result<()>;
@@ -249,14 +265,21 @@ impl StatementStore for Store {
 /// columns derived from the metadata.
 #[derive(Clone, Debug)]
 pub struct DocumentRow {
+    /// The document key ([`crate::document_key`]).
     pub key: String,
+    /// Hash of the text: the same content under another key is a duplicate.
     pub content_hash: String,
+    /// Hash of the JSON: an identical re-put writes nothing.
     pub json_hash: String,
     /// Deflate-compressed JSON.
     pub compressed: Vec<u8>,
+    /// The URL's host without `www.`, for the outlet filter.
     pub site: Option<String>,
+    /// The outlet name, else the site.
     pub outlet: Option<String>,
+    /// Publication date, if given.
     pub published: Option<String>,
+    /// The recognised headline's text.
     pub headline: Option<String>,
 }
 
@@ -283,6 +306,20 @@ impl DocumentRow {
             published: doc.meta.published.clone().filter(|p| !p.is_empty()),
             headline: doc.headline.as_ref().map(|h| h.text.clone()),
         })
+    }
+}
+
+impl DocumentRow {
+    /// Reads back the JSON blob [`DocumentRow::new`] stored for document row
+    /// `doc_id`, one decoding for every backend (a damaged blob is
+    /// [`Error::Data`], never a panic).
+    pub fn decode(doc_id: i64, blob: &[u8]) -> Result<JsonDocument> {
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(blob), &mut json).map_err(|e| {
+            Error::Data { what: format!("document {doc_id}"), reason: format!("stored JSON is damaged: {e}") }
+        })?;
+        serde_json::from_slice(&json)
+            .map_err(|e| Error::Data { what: format!("document {doc_id}"), reason: format!("stored JSON: {e}") })
     }
 }
 

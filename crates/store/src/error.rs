@@ -11,7 +11,9 @@ use crate::query::FilterError;
 /// The database engine behind a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// The SQLite file store (`Store`).
     Sqlite,
+    /// The PostgreSQL store (whosaid-store-pg).
     Postgres,
 }
 
@@ -30,7 +32,12 @@ pub enum InvalidReason {
     /// A search or listing filter.
     Filter(FilterError),
     /// A `--db` value naming nothing this build can open (the value, password hidden).
-    Target { db: String, reason: String },
+    Target {
+        /// The `--db` value, password hidden.
+        db: String,
+        /// Why it cannot be opened.
+        reason: String,
+    },
     /// An actor correction (`merge` / `split`) that cannot be applied.
     Correction(String),
     /// A server setting refused (a reachable host without a token, an unusable token).
@@ -54,21 +61,48 @@ pub enum Error {
     Invalid(InvalidReason),
     /// Reading or writing a file or socket failed; `path` names it (a file,
     /// an address to listen on).
-    Io { path: String, source: std::io::Error },
+    Io {
+        /// The file or address.
+        path: String,
+        /// The system's error.
+        source: std::io::Error,
+    },
     /// The database engine failed. `context` says where (the database file or
     /// URL, and the step when it is not a plain query); `source` is the
     /// engine's error (`rusqlite::Error` for SQLite, the PostgreSQL store's
     /// own wrapper of the server's error, or the last message of a retried
     /// transaction).
-    Database { backend: Backend, context: String, source: Box<dyn StdError + Send + Sync> },
+    Database {
+        /// Which engine failed.
+        backend: Backend,
+        /// The database and the step.
+        context: String,
+        /// The engine's own error.
+        source: Box<dyn StdError + Send + Sync>,
+    },
     /// The database's schema is not the version this build reads.
-    Schema { database: String, found: i64, expected: i64 },
+    Schema {
+        /// The database file or URL.
+        database: String,
+        /// The version it has.
+        found: i64,
+        /// The version this build reads.
+        expected: i64,
+    },
     /// A stored or given document that cannot be encoded or read back
     /// (damaged compressed JSON, an unknown stored state).
-    Data { what: String, reason: String },
+    Data {
+        /// The document (its key or row).
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A query was cancelled before it finished: the SQLite progress handler
     /// interrupted it, or PostgreSQL's `statement_timeout` fired (SQLSTATE 57014).
-    Interrupted { backend: Backend },
+    Interrupted {
+        /// The engine that cancelled it.
+        backend: Backend,
+    },
     /// This backend cannot answer it yet (the server answers 501).
     Unsupported(String),
 }

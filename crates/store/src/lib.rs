@@ -36,6 +36,7 @@
 //! corrections (`merge`, `split`) override the rules. "the secretary" or "he"
 //! never link, nor do a person and an organisation of the same name. Mention
 //! texts of kind `name` are kept as aliases, the evidence in `actor_links`.
+#![deny(missing_docs)]
 
 pub mod backend;
 mod error;
@@ -47,7 +48,6 @@ pub mod query;
 mod schema;
 mod terms;
 
-use std::io::Read;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -59,6 +59,7 @@ pub use outlets::CORPUS_STATEMENTS_SQL;
 pub use query::*;
 pub use schema::SCHEMA_VERSION;
 
+/// What the store returns: a [`Error`] says whose fault a failure is.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// One re-linked name: (name key, type, actor name, rule, evidence).
@@ -216,6 +217,7 @@ impl Store {
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }
 
+    /// A writer committing every `batch_size` documents (see [`Writer`]).
     pub fn writer(&mut self, batch_size: usize) -> Writer<'_> {
         Writer {
             store: self,
@@ -231,14 +233,7 @@ impl Store {
         let blob: Option<Vec<u8>> =
             self.conn.query_row("SELECT json FROM documents WHERE id = ?1", [doc_id], |r| r.get(0)).optional()?;
         let Some(blob) = blob else { return Ok(None) };
-        let mut json = Vec::new();
-        flate2::read::DeflateDecoder::new(&blob[..]).read_to_end(&mut json).map_err(|e| Error::Data {
-            what: format!("document {doc_id}"),
-            reason: format!("stored JSON is damaged: {e}"),
-        })?;
-        serde_json::from_slice(&json)
-            .map(Some)
-            .map_err(|e| Error::Data { what: format!("document {doc_id}"), reason: format!("stored JSON: {e}") })
+        backend::DocumentRow::decode(doc_id, &blob).map(Some)
     }
 }
 
@@ -249,6 +244,7 @@ fn user_version(conn: &Connection) -> Result<i64> {
 /// What putting one document did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// A new document row.
     Inserted,
     /// Same key or content hash as a stored document, which was replaced in place.
     Updated,
@@ -262,13 +258,18 @@ pub enum Outcome {
 /// Counts of what the documents put since the last commit did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pending {
+    /// Documents new to the store.
     pub inserted: usize,
+    /// Documents replaced in place.
     pub updated: usize,
+    /// Documents identical to the stored ones.
     pub unchanged: usize,
+    /// Statements written.
     pub statements: usize,
 }
 
 impl Pending {
+    /// Documents put, whatever they did.
     pub fn documents(&self) -> usize {
         self.inserted + self.updated + self.unchanged
     }

@@ -216,7 +216,9 @@ pub struct LinkPlan {
 /// One distinct stored name key of a [`LinkPlan`].
 #[derive(Clone, Debug)]
 pub struct PlanKey {
+    /// The normalised name ([`crate::normalise_name`]).
     pub norm: String,
+    /// The entity type.
     pub etype: String,
     /// The display name: the key's most frequent spelling.
     pub display: String,

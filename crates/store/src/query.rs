@@ -25,11 +25,26 @@ pub enum FilterError {
     /// `in` is not statements or articles.
     Scope(String),
     /// A date bound (`since`, `until`) that is not YYYY[-MM[-DD]].
-    DateBound { name: String, value: String },
+    DateBound {
+        /// `since` or `until`.
+        name: String,
+        /// The value given.
+        value: String,
+    },
     /// A text filter over its limit in characters.
-    TooLong { name: &'static str, max: usize },
+    TooLong {
+        /// The filter's name (`q`, `speaker`, …).
+        name: &'static str,
+        /// Its limit.
+        max: usize,
+    },
     /// `since` after `until`.
-    SinceAfterUntil { since: String, until: String },
+    SinceAfterUntil {
+        /// The lower bound given.
+        since: String,
+        /// The upper bound given.
+        until: String,
+    },
     /// A statement kind the document model does not have.
     Kind(String),
     /// A query with no word the full-text index could search.
@@ -84,16 +99,20 @@ pub const TYPES: &[&str] = &["person", "organization", "media", "place", "group"
 /// Longest free-text query accepted (characters).
 pub const MAX_QUERY_CHARS: usize = 500;
 
+/// The order of search results (`sort=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Sort {
     /// Best full-text match first (newest when there is no text query).
     #[default]
     Relevance,
+    /// Latest publication date first.
     Newest,
+    /// Earliest publication date first (an actor's page).
     Oldest,
 }
 
 impl Sort {
+    /// Reads a `sort` value; anything else is a [`FilterError::Sort`].
     pub fn parse(s: &str) -> Result<Sort> {
         match s {
             "relevance" => Ok(Sort::Relevance),
@@ -115,6 +134,7 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Reads an `in` value; anything else is a [`FilterError::Scope`].
     pub fn parse(s: &str) -> Result<Scope> {
         match s {
             "statements" => Ok(Scope::Statements),
@@ -129,6 +149,7 @@ impl Scope {
 pub struct SearchQuery {
     /// Full text: words (all must occur), "a phrase", prefix*, OR between terms.
     pub text: Option<String>,
+    /// Where the text query looks.
     pub scope: Scope,
     /// Substring of the speaker's name, an alias of its actor, or the mention as written.
     pub speaker: Option<String>,
@@ -138,13 +159,17 @@ pub struct SearchQuery {
     pub outlet: Option<String>,
     /// Publication date bounds, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     pub since: Option<String>,
+    /// The upper bound (see `since`): "2025-04" includes all of April.
     pub until: Option<String>,
     /// Any of these kinds (empty: all).
     pub kinds: Vec<String>,
     /// Only statements of this document.
     pub doc: Option<i64>,
+    /// Result order.
     pub sort: Sort,
+    /// Page size.
     pub limit: usize,
+    /// Matches skipped before the page.
     pub offset: usize,
 }
 
@@ -161,28 +186,39 @@ pub struct StatementHit {
     pub idx: i64,
     /// Publication date of the article.
     pub date: Option<String>,
+    /// The outlet the article counts for.
     pub outlet: Option<String>,
     /// The article's title, else its recognised headline.
     pub title: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
     /// Resolved speaker name, else the mention as written.
     pub speaker: Option<String>,
     /// The mention as written ("he").
     pub speaker_text: Option<String>,
+    /// The speaker entity's type (person, organization, …).
     pub speaker_type: Option<String>,
+    /// The speaker's cross-document actor, when linked.
     pub actor_id: Option<i64>,
+    /// The cue as written ("said").
     pub cue: Option<String>,
+    /// direct, indirect, mixed or belief.
     pub kind: String,
+    /// What was said.
     pub content: String,
+    /// Whom it was said to, if the article says.
     pub addressee: Option<String>,
     /// When it was said, if the article says ("on Wednesday" → date).
     pub said_on: Option<String>,
+    /// The pipeline's confidence (two decimals).
     pub confidence: f64,
     /// Code point offsets of the content in the article text.
     pub start: i64,
+    /// Where the content ends (code points, exclusive).
     pub end: i64,
 }
 
+/// A page of statements with the total the page belongs to.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct SearchResults {
     /// Number of matches (before limit and offset), counted only up to
@@ -192,60 +228,95 @@ pub struct SearchResults {
     pub total: i64,
     /// Whether more statements match than `total` says.
     pub total_capped: bool,
+    /// The page size asked for.
     pub limit: usize,
+    /// The page start asked for.
     pub offset: usize,
+    /// The page's statements in the requested order.
     pub results: Vec<StatementHit>,
 }
 
+/// An actor as the speaker list shows it.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ActorSummary {
+    /// The actor's row id (its page, the `actor` filter).
     pub id: i64,
+    /// The display name.
     pub name: String,
+    /// Entity type (one of [`TYPES`]).
     #[serde(rename = "type")]
     pub etype: String,
+    /// Statements it is the speaker of.
     pub statements: i64,
+    /// Documents with such statements.
     pub documents: i64,
+    /// Earliest publication date of those.
     pub first: Option<String>,
+    /// Latest publication date of those.
     pub last: Option<String>,
 }
 
+/// A speaker listing (`whosaid actors`, `/api/actors`).
 #[derive(Clone, Debug, Default)]
 pub struct ActorsQuery {
     /// Substring of the name or an alias.
     pub name: Option<String>,
+    /// Only actors of this type (one of [`TYPES`]).
     pub etype: Option<String>,
+    /// Page size.
     pub limit: usize,
+    /// Actors skipped before the page.
     pub offset: usize,
 }
 
+/// A stored document as lists show it.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DocumentSummary {
+    /// The document's row id.
     pub id: i64,
+    /// The document key (`meta.id`, else its source).
     pub doc: String,
+    /// The metadata title.
     pub title: Option<String>,
+    /// The recognised headline.
     pub headline: Option<String>,
+    /// The outlet it counts for.
     pub outlet: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
+    /// Publication date.
     pub published: Option<String>,
+    /// Statements in it.
     pub statements: i64,
 }
 
+/// A document listing (`/api/documents`); filters combine with AND.
 #[derive(Clone, Debug, Default)]
 pub struct DocumentsQuery {
+    /// Full text over title and text (best match first).
     pub text: Option<String>,
+    /// Outlet name or site, as in [`SearchQuery::outlet`].
     pub outlet: Option<String>,
+    /// Publication date bounds, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.
     pub since: Option<String>,
+    /// The upper bound (see `since`): "2025-04" includes all of April.
     pub until: Option<String>,
+    /// Page size.
     pub limit: usize,
+    /// Documents skipped before the page.
     pub offset: usize,
 }
 
 /// A page of documents.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DocumentPage {
+    /// Matching documents (counted exactly).
     pub total: i64,
+    /// The page size asked for.
     pub limit: usize,
+    /// The page start asked for.
     pub offset: usize,
+    /// The page's documents.
     pub results: Vec<DocumentSummary>,
 }
 
@@ -253,31 +324,51 @@ pub struct DocumentPage {
 /// entity with the cross-document actor it was linked to.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct EntityView {
+    /// Its index in the document's `entities`.
     pub id: usize,
+    /// Canonical name.
     pub name: String,
+    /// Entity type.
     #[serde(rename = "type")]
     pub etype: String,
+    /// Titles or roles given to it.
     pub titles: Vec<String>,
+    /// For a place standing for its government: the government.
     pub metonym_of: Option<String>,
+    /// The cross-document actor it was linked to.
     pub actor_id: Option<i64>,
+    /// Where the article mentions it.
     pub mentions: Vec<JsonMention>,
 }
 
 /// One document for display (the web app's article page).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct DocumentView {
+    /// The document's row id.
     pub id: i64,
+    /// The document key.
     pub doc: String,
+    /// The input it was read from.
     pub source: String,
+    /// The metadata title.
     pub title: Option<String>,
+    /// The article's URL.
     pub url: Option<String>,
+    /// The outlet it counts for.
     pub outlet: Option<String>,
+    /// Who wrote it.
     pub byline: Option<String>,
+    /// Publication date.
     pub published: Option<String>,
+    /// The recognised headline, as a span of `text`.
     pub headline: Option<JsonSpan>,
+    /// Key of the earlier document this one copies.
     pub duplicate_of: Option<String>,
+    /// The cleaned article text the spans index.
     pub text: String,
+    /// Its statements as `whosaid/1` has them.
     pub statements: Vec<JsonStatement>,
+    /// Its entities with their actors.
     pub entities: Vec<EntityView>,
 }
 
@@ -325,15 +416,20 @@ impl DocumentView {
 /// An article an actor spelling came from.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct VariantDocument {
+    /// The document's row id.
     pub id: i64,
+    /// Title, else the document key.
     pub title: String,
+    /// The outlet ('' when none).
     pub outlet: String,
 }
 
 /// One spelling an actor was stored under, with (at most 20 of) its articles.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct Variant {
+    /// The spelling.
     pub name: String,
+    /// Articles using it, at most 20.
     pub documents: Vec<VariantDocument>,
 }
 
@@ -354,49 +450,75 @@ impl Variant {
     }
 }
 
+/// Statements of one actor in one outlet.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct OutletStatements {
+    /// The outlet ('' when none).
     pub outlet: String,
+    /// How many.
     pub statements: i64,
 }
 
+/// Statements of one actor per month and outlet (its timeline).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct MonthStatements {
     /// YYYY-MM, empty when undated.
     pub month: String,
+    /// The outlet ('' when none).
     pub outlet: String,
+    /// How many.
     pub statements: i64,
 }
 
+/// How often one actor addressed one name.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct NameStatements {
+    /// The addressee.
     pub name: String,
+    /// Statements addressed to it.
     pub statements: i64,
 }
 
+/// One outlet's document count (the outlet list).
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct OutletDocuments {
+    /// The outlet.
     pub outlet: String,
+    /// Documents it has.
     pub documents: i64,
 }
 
 /// One actor's page.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct ActorProfile {
+    /// The actor's row id.
     pub id: i64,
+    /// The display name.
     pub name: String,
+    /// Entity type.
     #[serde(rename = "type")]
     pub etype: String,
+    /// Every alias, sorted.
     pub aliases: Vec<String>,
+    /// The spellings it was stored under, with their articles.
     pub variants: Vec<Variant>,
+    /// Statements it is the speaker of.
     pub statements: i64,
+    /// Documents with such statements.
     pub documents: i64,
+    /// Documents mentioning it at all.
     pub mentioned_in: i64,
+    /// Earliest publication date of its statements.
     pub first: Option<String>,
+    /// Latest publication date of its statements.
     pub last: Option<String>,
+    /// Statements per outlet, most first (at most 50).
     pub by_outlet: Vec<OutletStatements>,
+    /// Statements per month and outlet.
     pub by_month: Vec<MonthStatements>,
+    /// Whom it addressed, most first (at most 20).
     pub addressees: Vec<NameStatements>,
+    /// A page of its statements, oldest first.
     pub page: SearchResults,
 }
 
@@ -422,12 +544,7 @@ impl SearchQuery {
                 return Err(FilterError::TooLong { name, max: MAX_NAME_CHARS }.into());
             }
         }
-        if let Some(s) = &self.since {
-            check_date("since", s)?;
-        }
-        if let Some(u) = &self.until {
-            check_date("until", u)?;
-        }
+        check_date_bounds(&self.since, &self.until)?;
         if let (Some(s), Some(u)) = (&self.since, &self.until) {
             if s.as_str() > u.as_str() && !u.starts_with(s.as_str()) && !s.starts_with(u.as_str()) {
                 return Err(FilterError::SinceAfterUntil { since: s.clone(), until: u.clone() }.into());
@@ -524,10 +641,185 @@ pub fn like_contains(x: &str) -> String {
     s
 }
 
+/// A text filter as the queries read it: trimmed, and absent when blank.
+pub fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// A limit or offset as SQL takes it (a `BIGINT`), saturating rather than
+/// wrapping for sizes past `i64::MAX`.
+pub fn sql_count(n: usize) -> i64 {
+    n.min(i64::MAX as usize) as i64
+}
+
+/// ` WHERE a AND b …`, or nothing when there are no conditions.
+pub fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    }
+}
+
+/// Checks both date bounds of a filter (`since` first, as the messages name them).
+pub fn check_date_bounds(since: &Option<String>, until: &Option<String>) -> Result<()> {
+    if let Some(s) = since {
+        check_date("since", s)?;
+    }
+    if let Some(u) = until {
+        check_date("until", u)?;
+    }
+    Ok(())
+}
+
+/// A result row of either backend read by column position, so that each
+/// result type is decoded from its columns in one place (the `from_columns`
+/// constructors) whichever database the row came from.
+pub trait Columns {
+    /// What reading a column of an unexpected type gives.
+    type Error;
+    /// A non-null integer column.
+    fn int(&self, i: usize) -> std::result::Result<i64, Self::Error>;
+    /// A nullable integer column.
+    fn opt_int(&self, i: usize) -> std::result::Result<Option<i64>, Self::Error>;
+    /// A non-null floating-point column.
+    fn real(&self, i: usize) -> std::result::Result<f64, Self::Error>;
+    /// A non-null text column.
+    fn text(&self, i: usize) -> std::result::Result<String, Self::Error>;
+    /// A nullable text column.
+    fn opt_text(&self, i: usize) -> std::result::Result<Option<String>, Self::Error>;
+}
+
+impl Columns for Row<'_> {
+    type Error = rusqlite::Error;
+    fn int(&self, i: usize) -> rusqlite::Result<i64> {
+        self.get(i)
+    }
+    fn opt_int(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
+    fn real(&self, i: usize) -> rusqlite::Result<f64> {
+        self.get(i)
+    }
+    fn text(&self, i: usize) -> rusqlite::Result<String> {
+        self.get(i)
+    }
+    fn opt_text(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.get(i)
+    }
+}
+
+/// A result type decoded from a row of [`Columns`], the same way on both backends.
+pub trait FromColumns: Sized {
+    /// Decodes one row of the columns the type's query selects.
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<Self, R::Error>;
+}
+
+/// Decodes a row of [`HIT_COLUMNS`] (confidence rounded to two places).
+impl FromColumns for StatementHit {
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<StatementHit, R::Error> {
+        Ok(StatementHit {
+            id: r.int(0)?,
+            doc_id: r.int(1)?,
+            doc: r.text(2)?,
+            idx: r.int(3)?,
+            date: r.opt_text(4)?,
+            outlet: r.opt_text(5)?,
+            title: r.opt_text(6)?,
+            url: r.opt_text(7)?,
+            speaker: r.opt_text(8)?,
+            speaker_text: r.opt_text(9)?,
+            speaker_type: r.opt_text(10)?,
+            actor_id: r.opt_int(11)?,
+            cue: r.opt_text(12)?,
+            kind: r.text(13)?,
+            content: r.text(14)?,
+            addressee: r.opt_text(15)?,
+            said_on: r.opt_text(16)?,
+            confidence: (r.real(17)? * 100.0).round() / 100.0,
+            start: r.int(18)?,
+            end: r.int(19)?,
+        })
+    }
+}
+
+/// The columns a document summary is read from (`d` documents).
+pub const SUMMARY_COLUMNS: &str = "d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements";
+
+/// Decodes a row of [`SUMMARY_COLUMNS`].
+impl FromColumns for DocumentSummary {
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<DocumentSummary, R::Error> {
+        Ok(DocumentSummary {
+            id: r.int(0)?,
+            doc: r.text(1)?,
+            title: r.opt_text(2)?,
+            headline: r.opt_text(3)?,
+            outlet: r.opt_text(4)?,
+            url: r.opt_text(5)?,
+            published: r.opt_text(6)?,
+            statements: r.int(7)?,
+        })
+    }
+}
+
+/// The columns an actor summary is read from (`a` actors, `s` its
+/// statements, grouped by actor; `n` the statement count to order by).
+pub const ACTOR_SUMMARY_COLUMNS: &str =
+    "a.id, a.name, a.type, count(*) AS n, count(DISTINCT s.doc_id), min(s.published), max(s.published)";
+
+/// Decodes a row of [`ACTOR_SUMMARY_COLUMNS`].
+impl FromColumns for ActorSummary {
+    fn from_columns<R: Columns>(r: &R) -> std::result::Result<ActorSummary, R::Error> {
+        Ok(ActorSummary {
+            id: r.int(0)?,
+            name: r.text(1)?,
+            etype: r.text(2)?,
+            statements: r.int(3)?,
+            documents: r.int(4)?,
+            first: r.opt_text(5)?,
+            last: r.opt_text(6)?,
+        })
+    }
+}
+
+impl ActorsQuery {
+    /// The name filter, trimmed (None when blank).
+    pub fn name_filter(&self) -> Option<&str> {
+        given(&self.name)
+    }
+
+    /// Rejects a name filter over [`MAX_NAME_CHARS`] and a type not in [`TYPES`].
+    pub fn validate(&self) -> Result<()> {
+        if self.name_filter().is_some_and(|n| n.chars().count() > MAX_NAME_CHARS) {
+            return Err(FilterError::TooLong { name: "name", max: MAX_NAME_CHARS }.into());
+        }
+        if let Some(t) = &self.etype {
+            if !TYPES.contains(&t.as_str()) {
+                return Err(FilterError::Type(t.clone()).into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DocumentsQuery {
+    /// The text query, trimmed (None when blank), refused over [`MAX_QUERY_CHARS`].
+    pub fn text_filter(&self) -> Result<Option<&str>> {
+        match given(&self.text) {
+            Some(t) if t.chars().count() > MAX_QUERY_CHARS => {
+                Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into())
+            }
+            t => Ok(t),
+        }
+    }
+}
+
 /// A value bound to a filter condition, whichever SQL dialect binds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FilterArg {
+    /// A text value.
     Text(String),
+    /// An integer value.
     Int(i64),
 }
 
@@ -543,6 +835,32 @@ pub trait FilterDialect {
     /// `COLLATE "C"`), so date bounds mean the same on both and whatever
     /// the database's default collation.
     fn code_point(&self, column: &str) -> String;
+    /// `column` is the actor of an alias matching LIKE pattern `p` (any
+    /// case, `\` escapes), written so the backend's indexes serve it.
+    fn alias_like(&self, column: &str, p: &str) -> String;
+}
+
+/// The speaker listing's SQL for `q` (already validated), one definition for
+/// every backend: actors by statement count, then name by code point.
+pub fn actors_sql(q: &ActorsQuery, dialect: &mut impl FilterDialect) -> String {
+    let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
+    if let Some(n) = q.name_filter() {
+        let p = dialect.bind(FilterArg::Text(like_contains(n)));
+        conds.push(dialect.alias_like("s.speaker_actor", &p));
+    }
+    if let Some(t) = &q.etype {
+        let p = dialect.bind(FilterArg::Text(t.clone()));
+        conds.push(format!("a.type = {p}"));
+    }
+    format!(
+        "SELECT {ACTOR_SUMMARY_COLUMNS}
+         FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE {}
+         GROUP BY a.id ORDER BY n DESC, {} LIMIT {} OFFSET {}",
+        conds.join(" AND "),
+        dialect.code_point("a.name"),
+        sql_count(q.limit),
+        sql_count(q.offset)
+    )
 }
 
 /// The least string above every string whose first `u.len()` characters
@@ -610,6 +928,9 @@ impl FilterDialect for SqliteDialect<'_> {
     fn code_point(&self, column: &str) -> String {
         column.to_string()
     }
+    fn alias_like(&self, column: &str, p: &str) -> String {
+        format!("{column} IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE {p} ESCAPE '\\')")
+    }
 }
 
 /// Appends the shared outlet and date conditions on table alias `t`.
@@ -631,31 +952,6 @@ pub const HIT_COLUMNS: &str =
      s.speaker_text, s.speaker_type, s.speaker_actor, s.cue, s.kind, s.content, s.addressee_name, s.time_date, \
      s.confidence, s.content_start, s.content_end";
 
-fn hit_from_row(r: &Row) -> rusqlite::Result<StatementHit> {
-    Ok(StatementHit {
-        id: r.get(0)?,
-        doc_id: r.get(1)?,
-        doc: r.get(2)?,
-        idx: r.get(3)?,
-        date: r.get(4)?,
-        outlet: r.get(5)?,
-        title: r.get(6)?,
-        url: r.get(7)?,
-        speaker: r.get(8)?,
-        speaker_text: r.get(9)?,
-        speaker_type: r.get(10)?,
-        actor_id: r.get(11)?,
-        cue: r.get(12)?,
-        kind: r.get(13)?,
-        content: r.get(14)?,
-        addressee: r.get(15)?,
-        said_on: r.get(16)?,
-        confidence: (r.get::<_, f64>(17)? * 100.0).round() / 100.0,
-        start: r.get(18)?,
-        end: r.get(19)?,
-    })
-}
-
 impl Store {
     /// Statements matching every filter of `q`, with the total count.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
@@ -663,7 +959,7 @@ impl Store {
         let mut conds: Vec<String> = Vec::new();
         let mut args: Vec<Value> = Vec::new();
         let mut from = String::from("statements s");
-        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let text = given(&q.text);
         let fts = match text {
             Some(t) => Some(fts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?),
             None => None,
@@ -685,7 +981,7 @@ impl Store {
                 }
             }
         }
-        if let Some(sp) = q.speaker.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(sp) = given(&q.speaker) {
             args.push(Value::Text(like_contains(sp)));
             let n = args.len();
             conds.push(format!(
@@ -710,21 +1006,22 @@ impl Store {
             }
             conds.push(format!("s.kind IN ({})", marks.join(", ")));
         }
-        let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let where_ = where_clause(&conds);
         let order = match q.sort {
             Sort::Relevance if ranked => "statements_fts.rank, s.published DESC, s.id",
             Sort::Relevance | Sort::Newest => "s.published DESC, s.doc_id DESC, s.idx",
             Sort::Oldest => "s.published ASC, s.doc_id, s.idx",
         };
-        let limit = q.limit.min(i64::MAX as usize) as i64;
+        let limit = sql_count(q.limit);
         let sql = format!(
             "SELECT {HIT_COLUMNS} FROM {from} JOIN documents d ON d.id = s.doc_id{where_} ORDER BY {order} \
              LIMIT {limit} OFFSET {}",
             q.offset as i64
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let results: Vec<StatementHit> =
-            stmt.query_map(rusqlite::params_from_iter(args.iter()), hit_from_row)?.collect::<rusqlite::Result<_>>()?;
+        let results: Vec<StatementHit> = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| StatementHit::from_columns(r))?
+            .collect::<rusqlite::Result<_>>()?;
         let (total, total_capped) = search_total(q.offset, q.limit, results.len(), |n| {
             let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {from}{where_} LIMIT ?{})", args.len() + 1);
             let n = Value::Integer(n);
@@ -736,45 +1033,11 @@ impl Store {
 
     /// Top speakers: actors by number of statements.
     pub fn actors(&self, q: &ActorsQuery) -> Result<Vec<ActorSummary>> {
-        let mut conds = vec!["s.speaker_actor IS NOT NULL".to_string()];
+        q.validate()?;
         let mut args: Vec<Value> = Vec::new();
-        if let Some(n) = q.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            if n.chars().count() > MAX_NAME_CHARS {
-                return Err(FilterError::TooLong { name: "name", max: MAX_NAME_CHARS }.into());
-            }
-            args.push(Value::Text(like_contains(n)));
-            conds.push(format!(
-                "s.speaker_actor IN (SELECT actor_id FROM actor_aliases WHERE alias LIKE ?{} ESCAPE '\\')",
-                args.len()
-            ));
-        }
-        if let Some(t) = &q.etype {
-            if !TYPES.contains(&t.as_str()) {
-                return Err(FilterError::Type(t.clone()).into());
-            }
-            args.push(Value::Text(t.clone()));
-            conds.push(format!("a.type = ?{}", args.len()));
-        }
-        let sql = format!(
-            "SELECT a.id, a.name, a.type, count(*) AS n, count(DISTINCT s.doc_id), min(s.published), max(s.published)
-             FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE {}
-             GROUP BY a.id ORDER BY n DESC, a.name LIMIT {} OFFSET {}",
-            conds.join(" AND "),
-            q.limit.min(i64::MAX as usize) as i64,
-            q.offset as i64
-        );
+        let sql = actors_sql(q, &mut SqliteDialect(&mut args));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            Ok(ActorSummary {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                etype: r.get(2)?,
-                statements: r.get(3)?,
-                documents: r.get(4)?,
-                first: r.get(5)?,
-                last: r.get(6)?,
-            })
-        })?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| ActorSummary::from_columns(r))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -821,10 +1084,8 @@ impl Store {
     pub fn document_summary(&self, id: i64) -> Result<Option<DocumentSummary>> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT id, doc_key, title, headline, outlet, url, published, n_statements FROM documents WHERE id = ?1",
-            )?
-            .query_row([id], doc_summary_from_row)
+            .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM documents d WHERE d.id = ?1"))?
+            .query_row([id], |r| DocumentSummary::from_columns(r))
             .optional()?)
     }
 
@@ -834,38 +1095,30 @@ impl Store {
         let mut args: Vec<Value> = Vec::new();
         let mut from = String::from("documents d");
         let mut ranked = false;
-        if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            if t.chars().count() > MAX_QUERY_CHARS {
-                return Err(FilterError::TooLong { name: "q", max: MAX_QUERY_CHARS }.into());
-            }
+        if let Some(t) = q.text_filter()? {
             let f = fts_query(t).ok_or_else(|| FilterError::NoSearchWords(t.to_string()))?;
             args.push(Value::Text(f));
             from.push_str(" JOIN documents_fts ON documents_fts.rowid = d.id");
             conds.push(format!("documents_fts MATCH ?{}", args.len()));
             ranked = true;
         }
-        if let Some(s) = &q.since {
-            check_date("since", s)?;
-        }
-        if let Some(u) = &q.until {
-            check_date("until", u)?;
-        }
+        check_date_bounds(&q.since, &q.until)?;
         outlet_and_dates("d", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
-        let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let where_ = where_clause(&conds);
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT count(*) FROM {from}{where_}"))?
             .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
         let order = if ranked { "documents_fts.rank, d.published DESC" } else { "d.published DESC, d.id DESC" };
         let sql = format!(
-            "SELECT d.id, d.doc_key, d.title, d.headline, d.outlet, d.url, d.published, d.n_statements FROM {from}{where_}
+            "SELECT {SUMMARY_COLUMNS} FROM {from}{where_}
              ORDER BY {order} LIMIT {} OFFSET {}",
-            q.limit.min(i64::MAX as usize) as i64,
+            sql_count(q.limit),
             q.offset as i64
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let docs = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), doc_summary_from_row)?
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| DocumentSummary::from_columns(r))?
             .collect::<rusqlite::Result<_>>()?;
         Ok((total, docs))
     }
@@ -984,19 +1237,6 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?)
     }
-}
-
-fn doc_summary_from_row(r: &Row) -> rusqlite::Result<DocumentSummary> {
-    Ok(DocumentSummary {
-        id: r.get(0)?,
-        doc: r.get(1)?,
-        title: r.get(2)?,
-        headline: r.get(3)?,
-        outlet: r.get(4)?,
-        url: r.get(5)?,
-        published: r.get(6)?,
-        statements: r.get(7)?,
-    })
 }
 
 #[cfg(test)]

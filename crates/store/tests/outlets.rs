@@ -14,22 +14,7 @@ use whosaid_document::output::JsonDocument;
 use whosaid_document::Meta;
 use whosaid_store::Store;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("whosaid-outlets-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use whosaid_testkit::TempDir;
 
 /// Analyses JSONL articles (id, outlet|publisher, published, title, text).
 fn analyse_jsonl(path: &Path, outlet_field: &str, keep: impl Fn(&str) -> bool) -> Vec<JsonDocument> {
@@ -73,7 +58,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn fixture_outlets_terminology_and_profiles() {
-    let dir = TempDir::new("profiles");
+    let dir = TempDir::new("outlets-profiles");
     let store = store_of(&dir, &analyse_jsonl(&fixture(), "outlet", |_| true));
     let r = store.outlet_report(&ProfileOptions::default()).unwrap();
     let names: Vec<&str> = r.outlets.iter().map(|o| o.outlet.as_str()).collect();
@@ -117,7 +102,7 @@ fn fixture_outlets_terminology_and_profiles() {
 
 #[test]
 fn fixture_stories_group_events_and_align_quotes() {
-    let dir = TempDir::new("stories");
+    let dir = TempDir::new("outlets-stories");
     let store = store_of(&dir, &analyse_jsonl(&fixture(), "outlet", |_| true));
     let stories = store.stories(&StoryOptions::default()).unwrap();
     let keys: Vec<Vec<&str>> = stories
@@ -202,7 +187,7 @@ fn polnear_events_form_one_story_each() {
     }
     let docs: Vec<JsonDocument> = files.iter().flat_map(|f| analyse_jsonl(f, "publisher", |_| true)).collect();
     assert!(docs.len() > 900, "{} PolNeAR articles", docs.len());
-    let tmp = TempDir::new("polnear");
+    let tmp = TempDir::new("outlets-polnear");
     let store = store_of(&tmp, &docs);
 
     // Seven publishers with their profiles.

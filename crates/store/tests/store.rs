@@ -11,42 +11,12 @@ use whosaid_document::Meta;
 use whosaid_lexicon::Lexicon;
 use whosaid_store::{normalise_name, url_site, ActorsQuery, Outcome, Scope, SearchQuery, Sort, Store};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("whosaid-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn db(&self) -> PathBuf {
-        self.0.join("news.db")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../whosaid/tests/fixtures")
-}
+use whosaid_testkit::TempDir;
 
 /// The seed and every fixture article through the real pipeline.
 fn analysed() -> Vec<JsonDocument> {
     let pipeline = Pipeline::new(Lexicon::builtin());
-    let mut paths = vec![fixtures().join("seed/000_a94861bdbd30db23.txt")];
-    let mut articles: Vec<PathBuf> = std::fs::read_dir(fixtures().join("articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    articles.sort();
-    paths.extend(articles);
-    paths
+    whosaid_testkit::seed_and_articles()
         .iter()
         .map(|p| {
             let text = std::fs::read_to_string(p).unwrap();
@@ -92,19 +62,19 @@ fn put_all(store: &mut Store, docs: &[JsonDocument], batch: usize) -> Vec<Outcom
 
 #[test]
 fn ingest_twice_is_idempotent_and_updates_in_place() {
-    let tmp = TempDir::new("idempotent");
+    let tmp = TempDir::new("store-idempotent");
     let docs = corpus(12);
     let statements: usize = docs.iter().map(|d| d.statements.len()).sum();
     assert!(statements > 20, "the corpus has statements");
     {
-        let mut store = Store::open(&tmp.db()).unwrap();
+        let mut store = Store::open(&tmp.path("news.db")).unwrap();
         assert!(put_all(&mut store, &docs, 5).iter().all(|o| *o == Outcome::Inserted));
     }
-    let first = Store::open(&tmp.db()).unwrap().counts().unwrap();
+    let first = Store::open(&tmp.path("news.db")).unwrap().counts().unwrap();
     assert_eq!(first.0, 12);
     assert_eq!(first.1 as usize, statements);
     // Same documents again (fresh process-like open): nothing changes.
-    let mut store = Store::open(&tmp.db()).unwrap();
+    let mut store = Store::open(&tmp.path("news.db")).unwrap();
     assert!(put_all(&mut store, &docs, 5).iter().all(|o| *o == Outcome::Unchanged));
     assert_eq!(store.counts().unwrap(), first);
     // Same id, new metadata: updated in place, same row id.
@@ -152,9 +122,9 @@ fn ingest_twice_is_idempotent_and_updates_in_place() {
 
 #[test]
 fn stored_json_round_trips() {
-    let tmp = TempDir::new("roundtrip");
+    let tmp = TempDir::new("store-roundtrip");
     let docs = corpus(3);
-    let mut store = Store::open(&tmp.db()).unwrap();
+    let mut store = Store::open(&tmp.path("news.db")).unwrap();
     put_all(&mut store, &docs, 10);
     for d in &docs {
         let id = store.find_document(d.meta.id.as_deref().unwrap()).unwrap().unwrap();
@@ -168,9 +138,9 @@ fn stored_json_round_trips() {
 
 #[test]
 fn actors_link_across_documents_conservatively() {
-    let tmp = TempDir::new("actors");
+    let tmp = TempDir::new("store-actors");
     let docs = corpus(analysed().len() * 2 + 1);
-    let mut store = Store::open(&tmp.db()).unwrap();
+    let mut store = Store::open(&tmp.path("news.db")).unwrap();
     put_all(&mut store, &docs, 3);
     let rubio = store.actors(&ActorsQuery { name: Some("Rubio".into()), limit: 10, ..Default::default() }).unwrap();
     assert_eq!(rubio.len(), 1, "one Marco Rubio across documents: {rubio:?}");
@@ -278,12 +248,12 @@ fn oracle(docs: &[JsonDocument], q: &SearchQuery) -> BTreeSet<(String, usize)> {
 
 #[test]
 fn search_filters_combine_correctly() {
-    let tmp = TempDir::new("filters");
+    let tmp = TempDir::new("store-filters");
     let docs = corpus(40);
-    let mut store = Store::open(&tmp.db()).unwrap();
+    let mut store = Store::open(&tmp.path("news.db")).unwrap();
     put_all(&mut store, &docs, 7);
     drop(store);
-    let store = Store::open_read_only(&tmp.db()).unwrap();
+    let store = Store::open_read_only(&tmp.path("news.db")).unwrap();
     let texts = [None, Some("ceasefire"), Some("war"), Some("Russia said")];
     let speakers = [None, Some("Rubio"), Some("putin"), Some("Secretary of State")];
     let outlets = [None, Some("rt.com"), Some("bbc news"), Some("The Guardian")];
@@ -336,9 +306,9 @@ fn search_filters_combine_correctly() {
 
 #[test]
 fn search_orders_and_pages() {
-    let tmp = TempDir::new("paging");
+    let tmp = TempDir::new("store-paging");
     let docs = corpus(20);
-    let mut store = Store::open(&tmp.db()).unwrap();
+    let mut store = Store::open(&tmp.path("news.db")).unwrap();
     put_all(&mut store, &docs, 4);
     let all = store.search(&SearchQuery { sort: Sort::Newest, limit: 10_000, ..Default::default() }).unwrap();
     assert!(all.results.windows(2).all(|w| w[0].date >= w[1].date));
@@ -362,8 +332,8 @@ fn search_orders_and_pages() {
 
 #[test]
 fn bad_filters_are_refused_with_their_name() {
-    let tmp = TempDir::new("invalid");
-    let mut store = Store::open(&tmp.db()).unwrap();
+    let tmp = TempDir::new("store-invalid");
+    let mut store = Store::open(&tmp.path("news.db")).unwrap();
     put_all(&mut store, &corpus(2), 4);
     let bad = |q: SearchQuery| store.search(&q).unwrap_err().to_string();
     assert!(bad(SearchQuery { since: Some("yesterday".into()), ..Default::default() }).starts_with("since"));
@@ -378,28 +348,28 @@ fn bad_filters_are_refused_with_their_name() {
 
 #[test]
 fn read_only_connections_cannot_write_and_schema_is_versioned() {
-    let tmp = TempDir::new("readonly");
+    let tmp = TempDir::new("store-readonly");
     {
-        let mut store = Store::open(&tmp.db()).unwrap();
+        let mut store = Store::open(&tmp.path("news.db")).unwrap();
         put_all(&mut store, &corpus(1), 4);
         assert_eq!(store.schema_version().unwrap(), whosaid_store::SCHEMA_VERSION);
     }
-    let ro = Store::open_read_only(&tmp.db()).unwrap();
+    let ro = Store::open_read_only(&tmp.path("news.db")).unwrap();
     let before = ro.counts().unwrap();
     drop(ro);
-    let mut ro = Store::open_read_only(&tmp.db()).unwrap();
+    let mut ro = Store::open_read_only(&tmp.path("news.db")).unwrap();
     let mut w = ro.writer(1);
     assert!(w.put(&corpus(2)[1]).is_err(), "a read-only store refuses writes");
     drop(w);
     assert_eq!(ro.counts().unwrap(), before);
     assert!(Store::open_read_only(&tmp.0.join("missing.db")).is_err());
     // A database from a newer whosaid is refused, not damaged.
-    let conn = rusqlite::Connection::open(tmp.db()).unwrap();
+    let conn = rusqlite::Connection::open(tmp.path("news.db")).unwrap();
     conn.execute_batch(&format!("PRAGMA user_version = {}", whosaid_store::SCHEMA_VERSION + 1)).unwrap();
     drop(conn);
-    let e = Store::open(&tmp.db()).err().expect("newer schema refused").to_string();
+    let e = Store::open(&tmp.path("news.db")).err().expect("newer schema refused").to_string();
     assert!(e.contains("newer"), "{e}");
-    assert!(Store::open_read_only(&tmp.db()).is_err());
+    assert!(Store::open_read_only(&tmp.path("news.db")).is_err());
 }
 
 /// The multi-outlet corpus (tests/fixtures/outlets) through the pipeline.
@@ -436,9 +406,9 @@ fn people(store: &Store, needle: &str) -> Vec<whosaid_store::ActorSummary> {
 
 #[test]
 fn multi_outlet_corpus_links_one_actor_per_person() {
-    let tmp = TempDir::new("outlets");
+    let tmp = TempDir::new("store-outlets");
     let docs = outlet_corpus();
-    let mut store = Store::open(&tmp.db()).unwrap();
+    let mut store = Store::open(&tmp.path("news.db")).unwrap();
     put_all(&mut store, &docs, 2);
     // Every spelling is one actor, found under each of them.
     for (spellings, docs_with) in [

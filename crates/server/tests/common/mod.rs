@@ -4,10 +4,8 @@
 //! servers over each, and a raw HTTP client.
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use whosaid::Pipeline;
 use whosaid_document::output::JsonDocument;
@@ -17,10 +15,6 @@ use whosaid_server::{Config, Server};
 use whosaid_store::backend::StatementStore;
 use whosaid_store::Store;
 use whosaid_store_pg::PgStore;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../whosaid/tests/fixtures")
-}
 
 const OUTLETS: &[(Option<&str>, Option<&str>)] = &[
     (Some("RT"), Some("https://www.rt.com/news/1")),
@@ -32,15 +26,7 @@ const OUTLETS: &[(Option<&str>, Option<&str>)] = &[
 /// The seed (id "seed", 2025-04-23) and the fixture articles, with outlets and dates.
 pub fn corpus() -> Vec<JsonDocument> {
     let pipeline = Pipeline::default();
-    let mut paths = vec![fixtures().join("seed/000_a94861bdbd30db23.txt")];
-    let mut articles: Vec<PathBuf> = std::fs::read_dir(fixtures().join("articles"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    articles.sort();
-    paths.extend(articles);
-    paths
+    whosaid_testkit::seed_and_articles()
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -107,15 +93,7 @@ pub fn start(db: &Path, threads: usize, token: Option<Token>) -> SocketAddr {
 
 /// Sends `request` as is; returns the status, the head and the body.
 pub fn raw(addr: SocketAddr, request: &str) -> (u16, String, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (status, head.to_string(), body.to_string())
+    whosaid_testkit::http_raw(addr, request)
 }
 
 /// GET on a fresh connection: status and JSON body (a string when not JSON).
