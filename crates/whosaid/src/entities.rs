@@ -617,6 +617,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     for (e, full) in shorter_person_names(&entities) {
         alias_of[e].get_or_insert(full);
     }
+    for (e, holder) in cataphoric_roles(doc, &entities, &assign, lex) {
+        alias_of[e].get_or_insert(holder);
+    }
     for a in assign.iter_mut() {
         if let Some(e) = *a {
             if let Some(full) = alias_of[e] {
@@ -882,6 +885,63 @@ fn role_nominal(
     let found =
         holders.iter().copied().filter(|&e| before(e) > 0).min_by_key(|&e| (pos - positions[e][before(e) - 1], e));
     found.or_else(|| role_holder(text, pos, entity_words, positions, lex))
+}
+
+/// Role entities that stand for a person named later: "A New York judge has
+/// rejected …" before "Manhattan Supreme Court Justice Frank Nervo rejected
+/// …", the usual order of a news lead. A person entity known only by role
+/// phrases (nominal mentions) whose head is a title joins the one person the
+/// article first names after it with a fitting title ("Justice" is a judge,
+/// see `titles.txt`); with two or more such people it stays a role.
+fn cataphoric_roles(
+    doc: &Document,
+    entities: &[Entity],
+    assign: &[Option<usize>],
+    lex: &Lexicon,
+) -> Vec<(usize, usize)> {
+    let mut kinds: Vec<(usize, bool)> = vec![(usize::MAX, true); entities.len()];
+    for (mi, a) in assign.iter().enumerate() {
+        if let Some(e) = *a {
+            let k = &mut kinds[e];
+            k.0 = k.0.min(mi);
+            k.1 &= doc.mentions[mi].kind == MentionKind::Nominal;
+        }
+    }
+    let named_first =
+        |e: usize| assign.iter().position(|a| *a == Some(e)).filter(|&mi| doc.mentions[mi].kind == MentionKind::Name);
+    let title_heads = |ent: &Entity| -> Vec<String> {
+        ent.titles
+            .iter()
+            .filter_map(|t| normalise_title(t, lex).split_whitespace().last().map(str::to_string))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (e, ent) in entities.iter().enumerate() {
+        let (first, only_nominal) = kinds[e];
+        if ent.etype != EntityType::Person || first == usize::MAX || !only_nominal {
+            continue;
+        }
+        let head = ent.name.split_whitespace().last().map(|w| w.to_lowercase()).unwrap_or_default();
+        let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
+        if !lex.titles.contains(&head) {
+            continue;
+        }
+        let holders: Vec<usize> = entities
+            .iter()
+            .enumerate()
+            .filter(|&(h, other)| {
+                h != e
+                    && other.etype == EntityType::Person
+                    && named_first(h).is_some_and(|mi| mi > first)
+                    && title_heads(other).contains(&head)
+            })
+            .map(|(h, _)| h)
+            .collect();
+        if let [h] = holders[..] {
+            out.push((e, h));
+        }
+    }
+    out
 }
 
 /// Person entities that name, in fewer words, a person the article names in

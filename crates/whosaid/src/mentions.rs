@@ -946,8 +946,11 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         let mut chunk_title = if p == name_start { title.clone() } else { None };
         let mut chunk_start = if p == name_start { mention_start } else { cs };
         // A title inside the chunk ("Air Force Gen. Norman Ham" after
-        // "Retired U.S."): the name is what follows the last one.
-        if let Some((t, tl)) = (cs + 1..ce).rev().map(|t| (t, cx.title_len_at(t, ce))).find(|&(t, tl)| {
+        // "Retired U.S."), or opening a chunk after an organisation's name
+        // ("Manhattan Supreme Court Justice Frank Nervo"): the name is what
+        // follows the last one.
+        let first = if chunk_title.is_none() && p != name_start { cs } else { cs + 1 };
+        if let Some((t, tl)) = (first..ce).rev().map(|t| (t, cx.title_len_at(t, ce))).find(|&(t, tl)| {
             // Two or more name words, none a verb ("Retired General Reveals").
             tl > 0
                 && t + tl + 1 < ce
