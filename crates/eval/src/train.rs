@@ -106,7 +106,7 @@ fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
     let best: Vec<f64> = pool
         .all
         .iter()
-        .map(|c| gold.iter().map(|g| select::span_jaccard(&select::pieces(c), g)).fold(0.0, f64::max))
+        .map(|c| gold.iter().map(|g| select::span_jaccard(select::pieces(c), g)).fold(0.0, f64::max))
         .collect();
     let mut family_best = vec![0.0f64; pool.all.len()];
     for (i, &f) in pool.family.iter().enumerate() {
@@ -157,7 +157,7 @@ fn selection_f1(docs: &[DeciderDoc], decider: &Decider, threshold: f32, alone: f
         for k in &kept {
             let best = (0..d.gold.len())
                 .filter(|&g| !used[g])
-                .map(|g| (select::span_jaccard(&select::pieces(k), &d.gold[g]), g))
+                .map(|g| (select::span_jaccard(select::pieces(k), &d.gold[g]), g))
                 .filter(|&(j, _)| j >= 0.5)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((_, g)) = best {
