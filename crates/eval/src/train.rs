@@ -99,6 +99,7 @@ fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
     let (tagged, rules) = candidates(&p.doc, &p.words, tagger);
     let pool = select::Pool::new(&p.doc, &p.words, tagged, rules);
     let feats = pool.features(&p.doc, &p.words, bits);
+    let pool = pool.readings;
     let gold: Vec<Vec<Span>> = p.gold.iter().map(|g| g.content.clone()).filter(|c| !c.is_empty()).collect();
     // A candidate is right when it matches a gold content and no other reading
     // of the same candidate matches it clearly better: the decider learns

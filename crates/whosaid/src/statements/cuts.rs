@@ -50,9 +50,6 @@ pub struct Readings {
     pub cuts: Vec<Cut>,
     /// For each reading, the index of the reading as proposed.
     pub family: Vec<usize>,
-    /// For the reading as proposed, its family's readings (itself first);
-    /// empty for a shorter reading.
-    pub members: Vec<Vec<usize>>,
 }
 
 impl Readings {
@@ -66,11 +63,8 @@ impl Readings {
                 r.is_tagged.push(from_tagger);
                 r.cuts.push(Cut::default());
                 r.family.push(base + i);
-                r.members.push(vec![base + i]);
             }
             for (of, st, cut) in shorter {
-                r.members[base + of].push(r.all.len());
-                r.members.push(Vec::new());
                 r.all.push(st);
                 r.is_tagged.push(from_tagger);
                 r.cuts.push(cut);

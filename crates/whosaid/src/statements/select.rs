@@ -10,7 +10,7 @@
 
 use whosaid_document::{Document, EntityType, Span, Statement, StatementKind};
 
-use super::cuts::{Cut, Readings};
+use super::cuts::Readings;
 use super::model::Decider;
 use super::tagged;
 use super::tagger::{fnv, mix};
@@ -79,7 +79,8 @@ fn bucket(n: usize) -> u64 {
 
 /// Hashed features of candidate `i` of the pool.
 pub fn features(doc: &Document, words: &Words, pool: &Pool, i: usize, bits: u32) -> Vec<u32> {
-    let (all, is_tagged, neighbours, cut) = (&pool.all, &pool.is_tagged, &pool.near[i], pool.cuts[i]);
+    let r = &pool.readings;
+    let (all, is_tagged, neighbours, cut) = (&r.all, &r.is_tagged, &pool.near[i], r.cuts[i]);
     let c = &all[i];
     let shift = 64 - bits;
     let origin = fnv(c.rule.as_bytes());
@@ -204,32 +205,27 @@ pub fn neighbour_lists(all: &[Statement]) -> Vec<Vec<usize>> {
 }
 
 /// The candidates the decider chooses from: every reading of every
-/// candidate (see [`cuts`]), with where each came from, the reading as
-/// proposed, and the candidates it overlaps.
+/// candidate (see [`cuts`]) and, for each, the candidates it overlaps.
 pub struct Pool {
-    pub all: Vec<Statement>,
-    pub is_tagged: Vec<bool>,
-    pub cuts: Vec<Cut>,
-    /// For each candidate, the index of its reading as proposed.
-    pub family: Vec<usize>,
+    pub readings: Readings,
     pub near: Vec<Vec<usize>>,
 }
 
 impl Pool {
     pub fn new(doc: &Document, words: &Words, tagged: Vec<Statement>, rules: Vec<Statement>) -> Pool {
-        let r = Readings::new(doc, words, tagged, rules);
-        let near = neighbour_lists(&r.all);
-        Pool { all: r.all, is_tagged: r.is_tagged, cuts: r.cuts, family: r.family, near }
+        let readings = Readings::new(doc, words, tagged, rules);
+        let near = neighbour_lists(&readings.all);
+        Pool { readings, near }
     }
 
     /// Every candidate's features.
     pub fn features(&self, doc: &Document, words: &Words, bits: u32) -> Vec<Vec<u32>> {
-        (0..self.all.len()).map(|i| features(doc, words, self, i, bits)).collect()
+        (0..self.readings.all.len()).map(|i| features(doc, words, self, i, bits)).collect()
     }
 }
 
 /// Every candidate scored: `(probability, candidate)`, tagger ones first, and
-/// each one's family (see [`Pool::family`]).
+/// each one's family (see [`Readings::family`]).
 pub fn score(
     doc: &Document,
     words: &Words,
@@ -239,7 +235,7 @@ pub fn score(
 ) -> (Vec<(f32, Statement)>, Vec<usize>) {
     let pool = Pool::new(doc, words, tagged, rules);
     let probs: Vec<f32> = pool.features(doc, words, decider.bits).iter().map(|f| decider.probability(f)).collect();
-    (probs.into_iter().zip(pool.all).collect(), pool.family)
+    (probs.into_iter().zip(pool.readings.all).collect(), pool.readings.family)
 }
 
 /// Keeps candidates best first while they cover none already kept; tagger
