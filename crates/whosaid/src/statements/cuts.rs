@@ -55,8 +55,9 @@ pub struct Readings {
 impl Readings {
     pub fn new(doc: &Document, words: &Words, tagged: Vec<Statement>, rules: Vec<Statement>) -> Readings {
         let mut r = Readings::default();
+        let marks = Marks::new(doc);
         for (from_tagger, group) in [(true, tagged), (false, rules)] {
-            let shorter = shorter_readings(doc, words, &group);
+            let shorter = marks.shorter_readings(doc, words, &group);
             let base = r.all.len();
             for (i, st) in group.into_iter().enumerate() {
                 r.all.push(st);
@@ -75,28 +76,41 @@ impl Readings {
     }
 }
 
-/// Per token: inside a quotation's marks (a boundary may not fall there).
-fn quoted_tokens(doc: &Document) -> Vec<bool> {
-    let n = doc.tokens.len();
-    let mut quoted = vec![false; n];
-    for q in &doc.quotations {
-        let (a, b) = (doc.token_at(q.span.start), doc.token_at(q.span.end));
-        for slot in quoted.iter_mut().take(b.min(n)).skip(a) {
-            *slot = true;
-        }
-    }
-    quoted
+/// Per token, what a boundary needs to know: inside a quotation's marks
+/// (a boundary may not fall there), a time expression starts here.
+struct Marks {
+    quoted: Vec<bool>,
+    times: Vec<bool>,
 }
 
-/// Per token: a time expression starts here.
-fn time_starts(doc: &Document) -> Vec<bool> {
-    let mut starts = vec![false; doc.tokens.len()];
-    for t in &doc.times {
-        if let Some(slot) = starts.get_mut(doc.token_at(t.span.start)) {
-            *slot = true;
+impl Marks {
+    fn new(doc: &Document) -> Marks {
+        let n = doc.tokens.len();
+        let mut quoted = vec![false; n];
+        for q in &doc.quotations {
+            let (a, b) = (doc.token_at(q.span.start), doc.token_at(q.span.end));
+            for slot in quoted.iter_mut().take(b.min(n)).skip(a) {
+                *slot = true;
+            }
         }
+        let mut times = vec![false; n];
+        for t in &doc.times {
+            if let Some(slot) = times.get_mut(doc.token_at(t.span.start)) {
+                *slot = true;
+            }
+        }
+        Marks { quoted, times }
     }
-    starts
+
+    fn shorter_readings(&self, doc: &Document, words: &Words, cands: &[Statement]) -> Vec<(usize, Statement, Cut)> {
+        let mut out = Vec::new();
+        for (i, c) in cands.iter().enumerate() {
+            let mut readings = Vec::new();
+            readings_of(doc, words, &self.quoted, &self.times, c, &mut readings);
+            out.extend(readings.into_iter().map(|(st, cut)| (i, st, cut)));
+        }
+        out
+    }
 }
 
 /// The shorter readings of every candidate in `cands`: `(index of the
@@ -105,15 +119,7 @@ pub fn shorter_readings(doc: &Document, words: &Words, cands: &[Statement]) -> V
     if cands.is_empty() {
         return Vec::new();
     }
-    let quoted = quoted_tokens(doc);
-    let times = time_starts(doc);
-    let mut out = Vec::new();
-    for (i, c) in cands.iter().enumerate() {
-        let mut readings = Vec::new();
-        readings_of(doc, words, &quoted, &times, c, &mut readings);
-        out.extend(readings.into_iter().map(|(st, cut)| (i, st, cut)));
-    }
-    out
+    Marks::new(doc).shorter_readings(doc, words, cands)
 }
 
 fn is_word(doc: &Document, t: usize) -> bool {
@@ -129,12 +135,17 @@ fn readings_of(
     out: &mut Vec<(Statement, Cut)>,
 ) {
     let pieces = super::select::pieces(c);
-    let ranges: Vec<(usize, usize)> =
-        pieces.iter().map(|p| (doc.token_at(p.start), doc.token_at(p.end))).filter(|(a, b)| a < b).collect();
-    let Some(&(first, _)) = ranges.first() else { return };
-    let last = ranges.iter().map(|r| r.1).max().unwrap_or(first);
+    // (piece index, first token, end token) of every non-empty piece.
+    let ranges: Vec<(usize, usize, usize)> = pieces
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| (pi, doc.token_at(p.start), doc.token_at(p.end)))
+        .filter(|&(_, a, b)| a < b)
+        .collect();
+    let Some(&(_, first, _)) = ranges.first() else { return };
+    let last = ranges.iter().map(|r| r.2).max().unwrap_or(first);
     let words_in = |a: usize, b: usize| (a..b).filter(|&t| is_word(doc, t)).count();
-    let total_words: usize = ranges.iter().map(|&(a, b)| words_in(a, b)).sum();
+    let total_words: usize = ranges.iter().map(|&(_, a, b)| words_in(a, b)).sum();
     // A parenthetical inside the content ("the status of Crimea – which
     // joined Russia in 2014 – and …", "(R-Tex)") is not where it ends.
     let mut inserted = vec![false; last - first];
@@ -160,10 +171,10 @@ fn readings_of(
     let mut kept_words = 0;
     let mut rank = 0;
     let mut previous: Option<Span> = None;
-    for (pi, &(a, b)) in ranges.iter().enumerate() {
+    for (ri, &(pi, a, b)) in ranges.iter().enumerate() {
         for t in a..b {
             let boundary = if t == a {
-                pi > 0
+                ri > 0
             } else {
                 let punct = doc.tokens[t].kind == TokenKind::Punct
                     && matches!(doc.slice(doc.tokens[t].span), "," | ";" | ":" | "(" | "-" | "--" | "–" | "—" | "―");
