@@ -91,10 +91,6 @@ struct DeciderDoc {
     gold: Vec<Vec<Span>>,
 }
 
-/// How much better (in Jaccard) another reading of the same candidate must
-/// match a gold content for a matching reading to count as wrong.
-const READING_MARGIN: f64 = 0.0;
-
 fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
     let (tagged, rules) = candidates(&p.doc, &p.words, tagger);
     let pool = select::Pool::new(&p.doc, &p.words, tagged, rules);
@@ -102,7 +98,8 @@ fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
     let pool = pool.readings;
     let gold: Vec<Vec<Span>> = p.gold.iter().map(|g| g.content.clone()).filter(|c| !c.is_empty()).collect();
     // A candidate is right when it matches a gold content and no other reading
-    // of the same candidate matches it clearly better: the decider learns
+    // of the same candidate matches it better (a 0.1 margin measured worse):
+    // the decider learns
     // where a content ends, not only whether it overlaps enough.
     let best: Vec<f64> = pool
         .all
@@ -113,9 +110,7 @@ fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
     for (i, &f) in pool.family.iter().enumerate() {
         family_best[f] = family_best[f].max(best[i]);
     }
-    let labels = (0..pool.all.len())
-        .map(|i| best[i] >= 0.5 && best[i] + READING_MARGIN >= family_best[pool.family[i]])
-        .collect();
+    let labels = (0..pool.all.len()).map(|i| best[i] >= 0.5 && best[i] >= family_best[pool.family[i]]).collect();
     DeciderDoc { feats, labels, candidates: pool.all, family: pool.family, gold }
 }
 

@@ -899,6 +899,7 @@ fn cataphoric_roles(
     assign: &[Option<usize>],
     lex: &Lexicon,
 ) -> Vec<(usize, usize)> {
+    // Per entity: its first mention, and whether every mention is a nominal.
     let mut kinds: Vec<(usize, bool)> = vec![(usize::MAX, true); entities.len()];
     for (mi, a) in assign.iter().enumerate() {
         if let Some(e) = *a {
@@ -908,13 +909,21 @@ fn cataphoric_roles(
         }
     }
     let named_first =
-        |e: usize| assign.iter().position(|a| *a == Some(e)).filter(|&mi| doc.mentions[mi].kind == MentionKind::Name);
-    let title_heads = |ent: &Entity| -> Vec<String> {
-        ent.titles
-            .iter()
-            .filter_map(|t| normalise_title(t, lex).split_whitespace().last().map(str::to_string))
-            .collect()
-    };
+        |e: usize| Some(kinds[e].0).filter(|&mi| doc.mentions.get(mi).is_some_and(|m| m.kind == MentionKind::Name));
+    // Title heads of persons first named by name (computed once).
+    let heads: Vec<Vec<String>> = entities
+        .iter()
+        .enumerate()
+        .map(|(h, ent)| {
+            if ent.etype != EntityType::Person || named_first(h).is_none() {
+                return Vec::new();
+            }
+            ent.titles
+                .iter()
+                .filter_map(|t| normalise_title(t, lex).split_whitespace().last().map(str::to_string))
+                .collect()
+        })
+        .collect();
     let mut out = Vec::new();
     for (e, ent) in entities.iter().enumerate() {
         let (first, only_nominal) = kinds[e];
@@ -926,16 +935,8 @@ fn cataphoric_roles(
         if !lex.titles.contains(&head) {
             continue;
         }
-        let holders: Vec<usize> = entities
-            .iter()
-            .enumerate()
-            .filter(|&(h, other)| {
-                h != e
-                    && other.etype == EntityType::Person
-                    && named_first(h).is_some_and(|mi| mi > first)
-                    && title_heads(other).contains(&head)
-            })
-            .map(|(h, _)| h)
+        let holders: Vec<usize> = (0..entities.len())
+            .filter(|&h| h != e && named_first(h).is_some_and(|mi| mi > first) && heads[h].contains(&head))
             .collect();
         if let [h] = holders[..] {
             out.push((e, h));

@@ -254,7 +254,8 @@ pub fn choose(scored: Vec<(f32, Statement)>, family: &[usize], threshold: f32, t
     // Ties: the tagger's first (they come first), then position: deterministic.
     order.sort_by(|&a, &b| scored[b].0.total_cmp(&scored[a].0).then(a.cmp(&b)));
     let mut kept: Vec<Statement> = Vec::new();
-    let mut kept_full: Vec<&Statement> = Vec::new();
+    // The full reading of each kept shorter reading (none when kept as proposed).
+    let mut kept_full: Vec<Option<&Statement>> = Vec::new();
     for i in order {
         let (p, st) = &scored[i];
         // Rule candidates are never dropped for a low score alone, only for a
@@ -266,11 +267,11 @@ pub fn choose(scored: Vec<(f32, Statement)>, family: &[usize], threshold: f32, t
                 continue;
             }
         }
-        let full_st = family.get(i).map_or(st, |&f| &scored[f].1);
-        let blocked = kept
-            .iter()
-            .zip(&kept_full)
-            .any(|(k, kf)| covers(k, st) || covers(kf, st) || covers(k, full_st) || covers(kf, full_st));
+        let full_st = family.get(i).filter(|&&f| f != i).map(|&f| &scored[f].1);
+        let blocked = kept.iter().zip(&kept_full).any(|(k, kf)| {
+            let mut theirs = std::iter::once(k).chain(*kf);
+            theirs.any(|k| covers(k, st) || full_st.is_some_and(|f| covers(k, f)))
+        });
         if blocked {
             continue;
         }

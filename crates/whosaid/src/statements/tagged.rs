@@ -93,10 +93,7 @@ fn normalise_piece(doc: &Document, s: Span) -> Span {
         // A partial quotation the sentence runs into ("expressing hope to
         // “bring the two sides closer.”") is reported without its final full
         // stop, as the rules report it; a quoted sentence keeps it.
-        let before = doc.token_at(s.start).checked_sub(2).map(|b| &doc.tokens[b]);
-        let embedded = before
-            .is_some_and(|b| b.kind == TokenKind::Word && doc.slice(b.span).starts_with(|c: char| c.is_lowercase()));
-        s = trim_content(doc, s, embedded);
+        s = trim_content(doc, s, word_running_into_quote(doc, s.start).is_some());
     } else if let Some(q) = doc
         .quotations
         .iter()
@@ -113,6 +110,19 @@ fn normalise_piece(doc: &Document, s: Span) -> Span {
         s = Span::new(s.end - inner.len(), s.end);
     }
     s
+}
+
+/// The lower-case word right before the opening quotation mark of a piece
+/// starting at byte `start` ("hope to “bring …”" → "to"): the sentence runs
+/// into the quotation, which is then a partial quote.
+fn word_running_into_quote(doc: &Document, start: usize) -> Option<usize> {
+    let open = doc.token_at(start).checked_sub(1)?;
+    if !matches!(doc.tokens[open].kind, TokenKind::Quote { open: true, .. }) {
+        return None;
+    }
+    let b = open.checked_sub(1)?;
+    let t = &doc.tokens[b];
+    (t.kind == TokenKind::Word && doc.slice(t.span).starts_with(|c: char| c.is_lowercase())).then_some(b)
 }
 
 /// A piece that opens a quotation runs to its end (the tagger sees one
@@ -442,16 +452,8 @@ pub fn candidates(
             // the two sides closer”", "called it “a disgrace”") is a partial
             // quote: mixed, not direct.
             let embedded = pieces.iter().any(|&p| {
-                let t = doc.token_at(p.start);
-                let open =
-                    t.checked_sub(1).filter(|&o| matches!(doc.tokens[o].kind, TokenKind::Quote { open: true, .. }));
-                let before = open.and_then(|o| o.checked_sub(1));
-                before.is_some_and(|b| {
-                    doc.tokens[b].kind == TokenKind::Word
-                        && doc.slice(doc.tokens[b].span).starts_with(|c: char| c.is_lowercase())
-                        && words.cue(b).is_none()
-                        && !(cue.a..cue.b).contains(&b)
-                })
+                word_running_into_quote(doc, p.start)
+                    .is_some_and(|b| words.cue(b).is_none() && !(cue.a..cue.b).contains(&b))
             });
             let quoted = !embedded && pieces.iter().all(|&p| within_quotation(doc, p));
             let has_quote = pieces.iter().any(|&p| {
