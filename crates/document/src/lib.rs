@@ -315,6 +315,9 @@ pub enum EntityType {
     Place,
     /// A plural actor ("Russian officials").
     Group,
+    /// A text cited as a source: a poll, report, ruling or ad ("A Quinnipiac
+    /// University poll found"). Never a person, so never "he" or "she".
+    Document,
 }
 
 impl EntityType {
@@ -326,6 +329,7 @@ impl EntityType {
             EntityType::Media => "media",
             EntityType::Place => "place",
             EntityType::Group => "group",
+            EntityType::Document => "document",
         }
     }
 }

@@ -192,7 +192,7 @@ pub struct JsonActor {
     pub name: Option<String>,
     /// Index into `entities`.
     pub entity: Option<usize>,
-    /// person, organization, media, place or group.
+    /// person, organization, media, place, group or document.
     #[serde(rename = "type")]
     pub etype: String,
 }

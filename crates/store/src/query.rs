@@ -95,7 +95,7 @@ pub fn search_total(
 }
 
 /// Entity types an actor filter may name.
-pub const TYPES: &[&str] = &["person", "organization", "media", "place", "group"];
+pub const TYPES: &[&str] = &["person", "organization", "media", "place", "group", "document"];
 /// Longest free-text query accepted (characters).
 pub const MAX_QUERY_CHARS: usize = 500;
 

@@ -266,7 +266,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 }
                 e
             }
-            (_, EntityType::Group) => get_or_create(&mut entities, EntityType::Group, name_text, None),
+            (_, etype @ (EntityType::Group | EntityType::Document)) => {
+                get_or_create(&mut entities, etype, name_text, None)
+            }
         };
         assign[mi] = Some(e);
         if let Some(t) = &m.title {
@@ -366,14 +368,15 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         }
     }
     let facts_titles: Vec<Vec<String>> = facts.iter().map(|f| f.titles.clone()).collect();
-    // Nearest mention of any candidate; following mentions cost double.
+    // Nearest mention of any candidate before `pos`; one after only when none
+    // precedes (a role phrase points back: "the congressman" is the one named).
     let nearest = |candidates: &[usize], pos: usize| -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
         for &e in candidates {
             let ps = &positions[e];
             let i = ps.partition_point(|&p| p <= pos);
             let before = i.checked_sub(1).map(|j| pos - ps[j]);
-            let after = ps.get(i).map(|&p| 2 * (p - pos));
+            let after = ps.get(i).map(|&p| usize::MAX / 2 + (p - pos));
             if let Some(cost) = before.into_iter().chain(after).min() {
                 if best.is_none_or(|(c, b)| (cost, e) < (c, b)) {
                     best = Some((cost, e));
@@ -478,7 +481,17 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     };
                     titled(true).or_else(|| titled(false))
                 };
-                let found = nearest(&candidates, pos)
+                // An exact holder named earlier in this pass beats a holder
+                // that only fits ("President Obama" before "the president",
+                // not "Russian President Vladimir Putin" after it).
+                let pass1_exact = candidates.iter().any(|&e| facts[e].titles.contains(&title));
+                let earlier_exact = if pass1_exact {
+                    None
+                } else {
+                    later_holder().filter(|&e| entities[e].titles.iter().any(|t| normalise_title(t, lex) == title))
+                };
+                let found = earlier_exact
+                    .or_else(|| nearest(&candidates, pos))
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex))
                     .or_else(later_holder)
                     .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex));
@@ -500,10 +513,12 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     })
                     .and_then(|k| assign[k])
                     .filter(|&e| entities[e].etype == EntityType::Person);
+                // A document is not its author ("the Justin Levitt study").
                 let inner = inner
                     .or_else(|| embedded_person(text, &by_person, lex))
                     // "Pagliano's lawyer, Mark MacDougall, said".
-                    .or_else(|| apposed_name(doc, mi, &assign, &entities));
+                    .or_else(|| apposed_name(doc, mi, &assign, &entities))
+                    .filter(|_| m.etype != EntityType::Document);
                 if let Some(e) = inner {
                     assign[mi] = Some(e);
                     last_of_type.insert(EntityType::Person, e);
@@ -559,7 +574,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                         continue;
                     }
                 }
-                let anaphoric = definite && lex.nominals.contains_key(&head);
+                // "the ruling" is not the poll named before: a document is
+                // found by its noun (above), never by its type alone.
+                let anaphoric = definite && lex.nominals.contains_key(&head) && m.etype != EntityType::Document;
                 let found = if anaphoric { last_of_type.get(&m.etype).copied() } else { None };
                 match found {
                     Some(e) => e,

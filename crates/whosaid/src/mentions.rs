@@ -476,11 +476,9 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             if i + 1 < n && cx.same_sentence(i, i + 1) && !cx.is_cap(i + 1) {
                 if let Some(t) = lex.nominals.get(words.get(i + 1)) {
                     if words.get(i + 2) != "of" {
-                        let etype = match t.as_str() {
-                            "media" => EntityType::Media,
-                            _ => EntityType::Organization,
-                        };
-                        out.push(mention(cx.span(i, i + 2), MentionKind::Nominal, etype));
+                        let mut m = mention(cx.span(i, i + 2), MentionKind::Nominal, nominal_type(t));
+                        m.name = Some(cx.span(i + 1, i + 2));
+                        out.push(m);
                         i += 2;
                         continue;
                     }
@@ -509,6 +507,10 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         }
         i += 1;
     }
+
+    // 3b. Named documents: "A Government Accountability Office report", "a
+    //     new Washington Post-ABC News national poll".
+    named_documents(&cx, &mut out);
 
     // 4. Speaker noun phrases: a cue with no mention at its speaker position
     //    gets the noun phrase found there ("another source said", "A Bloomberg
@@ -620,6 +622,8 @@ fn relative_pronouns(cx: &Ctx, out: &mut Vec<Mention>) {
             EntityType::Person => w == "who",
             EntityType::Group | EntityType::Organization | EntityType::Media => true,
             EntityType::Place => ante.metonymic,
+            // "the report, which found".
+            EntityType::Document => w != "who",
         };
         if fits && !ante.in_quote {
             found.push(mention(doc.tokens[i].span, MentionKind::Pronoun, etype));
@@ -670,6 +674,81 @@ fn starting_in(doc: &Document, mentions: &[Mention], sentence: usize, end: usize
 
 /// How many tokens an apposition may span ("a law professor at New York University").
 const MAX_APPOSITION: usize = 12;
+
+/// The entity type a `nominals.txt` type names.
+fn nominal_type(t: &str) -> EntityType {
+    match t {
+        "media" => EntityType::Media,
+        "document" => EntityType::Document,
+        _ => EntityType::Organization,
+    }
+}
+
+/// A name followed by a document noun (`nominals.txt` type `document`),
+/// with at most two lower-case modifiers between, is the document the name
+/// issued: "A Quinnipiac University poll", "the New York Times/CBS News
+/// poll", "a new Washington Post-ABC News national poll". The phrase is a
+/// nominal mention of its own (the name inside keeps its mention), so a
+/// speaker search finds the longer one and the entity is the document, as
+/// the article names it.
+fn named_documents(cx: &Ctx, out: &mut Vec<Mention>) {
+    let doc = cx.doc;
+    let n = cx.n();
+    let mut names: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|m| m.kind == MentionKind::Name && m.etype != EntityType::Person)
+        .map(|m| (doc.token_at(m.span.start), doc.token_at(m.span.end)))
+        .collect();
+    names.sort_unstable();
+    let mut found = Vec::new();
+    for (k, &(a, b)) in names.iter().enumerate() {
+        let mut t = b;
+        while t < n
+            && t - b < 2
+            && cx.same_sentence(a, t)
+            && cx.is_word(t)
+            && !cx.is_cap(t)
+            && !cx.lex.nominals.contains_key(cx.words.get(t))
+            && !cx.lex.function_words.contains(cx.raw(t))
+            && !cx.lex.verb_forms.contains_key(cx.words.get(t))
+        {
+            t += 1;
+        }
+        let is_document = |t: usize| {
+            t < n && cx.same_sentence(a, t) && cx.lex.nominals.get(cx.words.get(t)).is_some_and(|x| x == "document")
+        };
+        if !is_document(t) {
+            continue;
+        }
+        // "New York Times/CBS News": a name joined to this one by "/" or "-".
+        let mut name_start = a;
+        if k > 0 {
+            let (pa, pb) = names[k - 1];
+            if pb + 1 == a && matches!(cx.raw(pb), "/" | "-") && cx.adjacent(pb, a) {
+                name_start = pa;
+            }
+        }
+        // A determiner and one modifier before: "a new …".
+        let mut start = name_start;
+        if start > 0 && cx.same_sentence(start - 1, a) && cx.is_word(start - 1) {
+            let w = cx.words.get(start - 1);
+            if NP_DETERMINERS.contains(&w) {
+                start -= 1;
+            } else if start > 1
+                && !cx.is_cap(start - 1)
+                && NP_DETERMINERS.contains(&cx.words.get(start - 2))
+                && !cx.lex.function_words.contains(cx.raw(start - 1))
+                && !cx.lex.verb_forms.contains_key(w)
+            {
+                start -= 2;
+            }
+        }
+        let mut m = mention(cx.span(start, t + 1), MentionKind::Nominal, EntityType::Document);
+        m.name = Some(cx.span(name_start, t + 1));
+        found.push(m);
+    }
+    out.extend(found);
+}
 
 fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
     let doc = cx.doc;
@@ -725,9 +804,8 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
         }
         if let Some((a, b)) = found {
             let head = cx.words.get(b - 1);
-            let etype = match cx.lex.nominals.get(head).map(String::as_str) {
-                Some("media") => EntityType::Media,
-                Some(_) => EntityType::Organization,
+            let etype = match cx.lex.nominals.get(head) {
+                Some(t) => nominal_type(t),
                 None if cx.lex.titles.contains(head) => EntityType::Person,
                 None if head.ends_with('s') && !head.ends_with("ss") => EntityType::Group,
                 None => EntityType::Organization,
@@ -969,6 +1047,17 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         // "of", "for", "&" join organisation names, never a person's:
         // "Ready for Trump" is a phrase, and the person, if any, is "Trump".
         if let Some(k) = (cs..ce).rev().find(|&k| matches!(cx.raw(k), "of" | "for" | "&")) {
+            // "Cameron Easley for Morning Consult": a given name and surname,
+            // then the organisation they speak for.
+            let person_before = (2..=3).contains(&(k - cs))
+                && lex.first_names.contains_key(cx.words.get(cs))
+                && (cs..k).all(|t| cx.is_word(t) && cx.is_cap(t));
+            if person_before && k + 1 < ce && cx.raw(k) != "&" {
+                push_name(cx, out, covered, chunk_start, cs, k, EntityType::Person, chunk_title.take());
+                push_name(cx, out, covered, k + 1, k + 1, ce, EntityType::Organization, None);
+                p = q;
+                continue;
+            }
             if k + 1 < ce && !(cs..ce).any(|t| lex.org_heads.contains(cx.raw(t))) {
                 cs = k + 1;
                 chunk_title = None;

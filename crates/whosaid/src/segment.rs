@@ -10,9 +10,9 @@ use whosaid_document::{Document, Quotation, Sentence, Span, Token, TokenKind};
 
 /// Words whose trailing period is part of the word.
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm", "Maj",
-    "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep",
-    "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "Rev", "Hon", "Pres", "Gov't", "Dept", "Univ", "Ave", "Blvd",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Del", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm",
+    "Maj", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept",
+    "Sep", "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "Rev", "Hon", "Pres", "Gov't", "Dept", "Univ", "Ave", "Blvd",
 ];
 
 /// Longest sentence, in tokens; news sentences are far shorter (PolNeAR's

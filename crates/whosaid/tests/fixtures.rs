@@ -42,6 +42,7 @@ fn check_fixture(pipeline: &Pipeline, txt: &Path) -> Vec<String> {
         field("kind", Some(&p.kind), "kind");
         field("speaker", p.speaker.as_ref().and_then(|s| s.name.as_deref()), "speaker");
         field("speaker mention", p.speaker.as_ref().map(|s| s.text.as_str()), "speaker_mention");
+        field("speaker type", p.speaker.as_ref().map(|s| s.etype.as_str()), "speaker_type");
         field("cue", p.cue.as_ref().map(|c| c.text.as_str()), "cue");
         field("addressee", p.addressee.as_ref().and_then(|a| a.name.as_deref()), "addressee");
         field("time", p.time.as_ref().map(|t| t.text.as_str()), "time");

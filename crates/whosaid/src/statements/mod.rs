@@ -29,7 +29,7 @@ pub mod tagger;
 
 use std::sync::Arc;
 
-use whosaid_document::{Document, Span, Statement};
+use whosaid_document::{Document, Span, Statement, StatementKind, TokenKind};
 
 use crate::cues::Words;
 pub use model::{Decider, Model, ModelError, Tagger};
@@ -77,7 +77,51 @@ pub fn find_statements(doc: &mut Document, words: &Words, selector: &Selector) {
             }
         }
     };
+    let mut statements = statements;
+    continue_quotations(doc, &mut statements);
     doc.statements = statements;
+}
+
+/// “…,” Mr. Holtz-Eakin said. “They're more detailed …” — a quotation that
+/// opens the sentence right after an attributed statement, in the same
+/// paragraph, with no cue and no speaker of its own, continues that
+/// statement (PolNeAR annotates the two as one content). Both selectors
+/// leave such quotations speakerless, since the quotation pass runs before
+/// the clause pass finds indirect speech.
+fn continue_quotations(doc: &Document, statements: &mut Vec<Statement>) {
+    let sentence_of = |pos: usize| doc.sentence_at(pos);
+    let mut k = 1;
+    while k < statements.len() {
+        let u = &statements[k];
+        // A carried-over speaker is a guess the adjacent statement overrides.
+        let orphan =
+            (u.speaker.is_none() || u.rule == "quote-carry-over") && u.cue.is_none() && u.kind == StatementKind::Direct;
+        let prev = &statements[k - 1];
+        let prev_end = prev.cue.map_or(prev.content.end, |c| c.end.max(prev.content.end));
+        let follows = orphan
+            && prev.speaker.is_some()
+            && prev_end <= u.content.start
+            && match (sentence_of(prev_end.saturating_sub(1)), sentence_of(u.content.start)) {
+                (Some(a), Some(b)) => {
+                    // Only quotation marks before the content in its sentence.
+                    let opens = (doc.token_at(doc.sentences[b].span.start)..doc.token_at(u.content.start))
+                        .all(|t| doc.tokens[t].kind != TokenKind::Word);
+                    b == a + 1 && doc.sentences[a].paragraph == doc.sentences[b].paragraph && opens
+                }
+                _ => false,
+            };
+        if follows {
+            let more = u.content;
+            let prev = &mut statements[k - 1];
+            if prev.kind == StatementKind::Indirect {
+                prev.kind = StatementKind::Mixed;
+            }
+            rules::merge_content(prev, more);
+            statements.remove(k);
+        } else {
+            k += 1;
+        }
+    }
 }
 
 /// The tagger's candidates.

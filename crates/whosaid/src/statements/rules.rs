@@ -306,7 +306,7 @@ fn propose_in(cx: &Ctx) -> Vec<Statement> {
 /// The rule name of transcript turns.
 const TRANSCRIPT_RULE: &str = "transcript-turn";
 
-fn merge_content(st: &mut Statement, more: Span) {
+pub(crate) fn merge_content(st: &mut Statement, more: Span) {
     if st.parts.is_empty() {
         st.parts.push(st.content);
     }
@@ -400,7 +400,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
         // attributed one in the same paragraph continues it.
         if starts_sentence && ends_utterance {
             if let Some(last) = found.last_mut().filter(|l| {
-                l.kind == StatementKind::Direct
+                matches!(l.kind, StatementKind::Direct | StatementKind::Mixed)
                     && l.cue.is_some_and(|c| {
                         let ct = doc.token_at(c.start);
                         cx.sentence_of(ct) + 1 == sent
@@ -417,7 +417,7 @@ fn quotation_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>
             let para = doc.sentences[sent].paragraph;
             let prev = found.iter().rev().take(8).find(|s| {
                 s.content.end <= q.span.start
-                    && s.kind == StatementKind::Direct
+                    && matches!(s.kind, StatementKind::Direct | StatementKind::Mixed)
                     && doc
                         .sentence_at(s.content.start)
                         .map(|x| doc.sentences[x].paragraph)
@@ -463,6 +463,32 @@ fn cue_left_extent(cx: &Ctx, k: usize, floor: usize) -> (usize, usize) {
 fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
     let p = cx.skip_time_back(p, floor);
     let (_, mut p) = cue_left_extent(cx, p, floor);
+    // "A Government Accountability Office report released last year found":
+    // the document before its participle.
+    if p > floor + 1 && cx.w(p - 1).ends_with("ed") {
+        let document = cx
+            .speaker_ending_at(p - 1)
+            .filter(|&mi| cx.doc.mentions[mi].etype == EntityType::Document && cx.ranges[mi].0 >= floor);
+        if document.is_some() {
+            return document;
+        }
+    }
+    // "Mr. Morgan of the Sierra Club said": the person speaks, for the
+    // organisation.
+    let person_of = cx.ends.get(p).and_then(|l| {
+        l.iter().copied().find(|&mi| matches!(cx.doc.mentions[mi].etype, EntityType::Organization | EntityType::Media))
+    });
+    if let Some(org) = person_of {
+        let a = cx.ranges[org].0;
+        if a > floor + 1 && matches!(cx.w(a - 1), "of" | "for") {
+            let person = cx.speaker_ending_at(a - 1).filter(|&mi| {
+                cx.doc.mentions[mi].etype == EntityType::Person && cx.doc.mentions[mi].kind == MentionKind::Name
+            });
+            if let Some(mi) = person {
+                return Some(mi);
+            }
+        }
+    }
     if let Some(mi) = cx.speaker_ending_at(p) {
         return Some(mi);
     }
@@ -491,13 +517,22 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
     // the foreign minister of France, a permanent member …, said", "Kall --
     // co-editor of … -- said". Prefer the clause's first mention closed by
     // the delimiter; else the mention right before the last delimiter.
-    let delimiter = |i: usize| cx.is_punct(i, ",") || matches!(cx.w(i), "--" | "—" | "–");
+    // The tokenizer splits "--" into two "-".
+    let double_hyphen = |i: usize| {
+        cx.is_punct(i, "-") && ((i > 0 && cx.is_punct(i - 1, "-")) || (i + 1 < cx.n() && cx.is_punct(i + 1, "-")))
+    };
+    let delimiter = |i: usize| cx.is_punct(i, ",") || matches!(cx.w(i), "—" | "–") || double_hyphen(i);
     if p > floor && delimiter(p - 1) {
         let lo = p.saturating_sub(45).max(floor);
         let mut best = None;
         for c in (lo..p - 1).rev() {
             if delimiter(c) {
-                if let Some(mi) = cx.speaker_ending_at(c) {
+                // "Rep. Gregory W. Meeks (D-N.Y.), chairman of …, said".
+                let before_paren = (c > lo && cx.is_punct(c - 1, ")"))
+                    .then(|| (c.saturating_sub(12).max(lo)..c - 1).rev().find(|&i| cx.is_punct(i, "(")))
+                    .flatten();
+                if let Some(mi) = cx.speaker_ending_at(c).or_else(|| before_paren.and_then(|o| cx.speaker_ending_at(o)))
+                {
                     best = Some(mi);
                 }
             }
@@ -585,6 +620,17 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
     if let Some(mi) = cx.speaker_starting_at(t) {
         let mut k = cx.ranges[mi].1;
         k = skip_aside_fwd(cx, k);
+        // "Mr. Morgan of the Sierra Club said".
+        if matches!(cx.w(k), "of" | "for") && cx.doc.mentions[mi].etype == EntityType::Person {
+            let org = cx.starts.get(k + 1).and_then(|l| {
+                l.iter().copied().find(|&o| {
+                    matches!(cx.doc.mentions[o].etype, EntityType::Organization | EntityType::Media | EntityType::Place)
+                })
+            });
+            if let Some(o) = org {
+                k = cx.ranges[o].1;
+            }
+        }
         k = cx.skip_time_fwd(k, cx.n());
         let cue_start_guess = k;
         let mut j = k;
