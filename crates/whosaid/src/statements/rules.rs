@@ -496,7 +496,11 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
     if let Some(place) =
         cx.ends.get(p).and_then(|l| l.iter().copied().find(|&mi| cx.doc.mentions[mi].etype == EntityType::Place))
     {
-        let a = cx.ranges[place].0;
+        let mut a = cx.ranges[place].0;
+        // "of the Virgin Islands"
+        if a > floor + 2 && cx.w(a - 1) == "the" {
+            a -= 1;
+        }
         if a > floor + 1 && matches!(cx.w(a - 1), "of" | "from") {
             if let Some(mi) = cx.speaker_ending_at(a - 1) {
                 return Some(mi);
