@@ -199,6 +199,8 @@ pub struct Lexicon {
     pub place_heads: HashSet<String>,
     /// Place names, exact case.
     pub places: HashSet<String>,
+    /// A place's abbreviation as written ("Vt.", "S.C.", "NY") → the place.
+    pub place_abbreviations: HashMap<String, String>,
     /// Place → the government it can stand for.
     pub metonyms: HashMap<String, String>,
     /// Adjective (exact case) → place or bloc.
@@ -378,10 +380,15 @@ impl PublicFigure {
 impl Lexicon {
     /// Who held `role` (lower case, no determiner) on `date`, when exactly
     /// one person did.
-    pub fn role_holder_on(&self, role: &str, date: &str) -> Option<&str> {
-        let mut holders = self.public_figures.get(role)?.iter().filter(|f| f.holds_on(date)).map(|f| f.name.as_str());
+    pub fn role_holder_on<'a>(&'a self, role: &str, date: &'a str) -> Option<&'a str> {
+        let mut holders = self.role_holders_on(role, date);
         let first = holders.next()?;
         holders.all(|h| h == first).then_some(first)
+    }
+
+    /// Everyone holding `role` on `date` ("vermont senator": two people).
+    pub fn role_holders_on<'a>(&'a self, role: &str, date: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.public_figures.get(role).into_iter().flatten().filter(move |f| f.holds_on(date)).map(|f| f.name.as_str())
     }
 
     /// Whether a lower-case word is a relative pronoun that can speak
@@ -527,6 +534,9 @@ impl Lexicon {
                     self.name_first_words.insert(first_word(&f[0].to_lowercase()));
                     self.max_name_words = self.max_name_words.max(f[0].split_whitespace().count());
                     self.places.insert(f[0].to_string());
+                    for a in f[1..].iter().filter(|a| !a.is_empty()) {
+                        self.place_abbreviations.insert(a.to_string(), f[0].to_string());
+                    }
                 }
                 "metonyms" | "demonyms" | "nominals" | "pronouns" => {
                     let target =

@@ -346,6 +346,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     );
                 }
                 w.extend(facts[e].titles.iter().flat_map(|t| t.split_whitespace().map(str::to_string)));
+                // A party-state note names the home state: "Sen. Bernie
+                // Sanders (I-Vt.)", "Lindsey Graham (R-S.C.)".
+                if let Some(state) = party_state(doc, doc.mentions[mi].span.end, lex) {
+                    w.extend(state.split_whitespace().map(str::to_lowercase));
+                }
             }
         }
     }
@@ -490,9 +495,19 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 } else {
                     later_holder().filter(|&e| entities[e].titles.iter().any(|t| normalise_title(t, lex) == title))
                 };
+                // A qualified role the knowledge base knows the holder of on the
+                // publication date ("the Democratic presidential nominee") is
+                // that person, when the article names them; a bare one ("the
+                // president") may be any country's, so the article decides.
+                let qualified = title.split_whitespace().count() >= 2;
+                let known = || known_holder(doc.slice(m.span), doc, &entities, lex).filter(|_| qualified);
+                // Capitalised qualifiers the article gave one person ("the
+                // South Carolina senator" after "Lindsey Graham (R-S.C.)")
+                // say more than which senator was named last.
                 let found = earlier_exact
-                    .or_else(|| nearest(&candidates, pos))
+                    .or_else(known)
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex))
+                    .or_else(|| nearest(&candidates, pos))
                     .or_else(later_holder)
                     .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex));
                 match found {
@@ -777,9 +792,10 @@ fn is_oblique(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
 }
 
 /// The person the article names who held role phrase `text` ("the
-/// Republican presidential nominee") on its publication date, by the
-/// public-figures knowledge base: needs a date, one holder, and that holder
-/// named in the article (last name, and first name when both have one).
+/// Republican presidential nominee", "the Vermont senator") on its
+/// publication date, by the public-figures knowledge base: needs a date, and
+/// exactly one of the role's holders then named in the article (last name,
+/// and first name when both have one).
 fn known_holder(text: &str, doc: &Document, entities: &[Entity], lex: &Lexicon) -> Option<usize> {
     let date = doc.meta.published?.format("%Y-%m-%d").to_string();
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -788,7 +804,6 @@ fn known_holder(text: &str, doc: &Document, entities: &[Entity], lex: &Lexicon) 
         return None;
     }
     let role = words[1..].join(" ").to_lowercase().replace("u.s.", "us").replace('’', "'");
-    let holder = lex.role_holder_on(role.trim_end_matches([',', '.']), &date)?;
     let key = |name: &str| -> (String, String) {
         let ws: Vec<String> = name
             .split_whitespace()
@@ -797,20 +812,33 @@ fn known_holder(text: &str, doc: &Document, entities: &[Entity], lex: &Lexicon) 
             .collect();
         (ws.first().cloned().unwrap_or_default(), ws.last().cloned().unwrap_or_default())
     };
-    let (hf, hl) = key(holder);
-    entities
-        .iter()
-        .position(|e| {
-            let (f, l) = key(&e.name);
-            e.etype == EntityType::Person && !e.mentions.is_empty() && l == hl && (f == hf || f == l)
-        })
-        .or_else(|| {
-            // Entities of this pass have no mentions listed yet: any person so named.
+    let mut named: Vec<usize> = lex
+        .role_holders_on(role.trim_end_matches([',', '.']), &date)
+        .filter_map(|holder| {
+            let (hf, hl) = key(holder);
             entities.iter().position(|e| {
                 let (f, l) = key(&e.name);
                 e.etype == EntityType::Person && l == hl && (f == hf || f == l)
             })
         })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    match named[..] {
+        [e] => Some(e),
+        _ => None,
+    }
+}
+
+/// The state in a party-state note right after byte `end`: "(I-Vt.)",
+/// "(D-N.Y.)", "(R-SC)", "(Vt.)" — a parenthesis of at most 16 bytes whose
+/// last hyphen-separated part is a place abbreviation (`places.txt`).
+fn party_state<'l>(doc: &Document, end: usize, lex: &'l Lexicon) -> Option<&'l str> {
+    let rest = doc.text.get(end..)?;
+    let inner = rest.trim_start_matches(' ').strip_prefix('(')?;
+    let close = inner.find(')').filter(|&c| c <= 16)?;
+    let abbreviation = inner[..close].rsplit('-').next()?.trim();
+    lex.place_abbreviations.get(abbreviation).map(String::as_str)
 }
 
 /// Words of a role phrase after its determiner, and its head (lower case).
