@@ -149,23 +149,30 @@ impl PgStore {
         docs: &[JsonDocument],
     ) -> Result<Completion> {
         let mut lost = Vec::new();
+        let ids: Vec<i64> = results.iter().map(|r| r.id).collect();
+        let states: Vec<&str> = results.iter().map(|r| if r.error.is_some() { "failed" } else { "done" }).collect();
+        let errors: Vec<Option<String>> =
+            results.iter().map(|r| r.error.as_ref().map(|e| e.chars().take(4000).collect())).collect();
+        let documents: Vec<i64> = results.iter().map(|r| r.documents).collect();
+        let statements: Vec<i64> = results.iter().map(|r| r.statements).collect();
         let report = self.ingest_batch_then(docs, |t, name| {
-            lost.clear();
-            for r in results {
-                let state = if r.error.is_some() { "failed" } else { "done" };
-                let error = r.error.as_ref().map(|e| e.chars().take(4000).collect::<String>());
-                let n = t
-                    .execute(
-                        "UPDATE work_items SET state = $1, error = $2, documents = $3, statements = $4,
-                             done_at = now(), claimed_until = NULL
-                         WHERE id = $5 AND state = 'claimed' AND claimed_by = $6",
-                        &[&state, &error, &r.documents, &r.statements, &r.id, &worker],
-                    )
-                    .map_err(tx(name))?;
-                if n == 0 {
-                    lost.push(r.id);
-                }
-            }
+            // One statement for the whole batch; the items it did not
+            // update are no longer this worker's.
+            let kept: std::collections::HashSet<i64> = t
+                .query(
+                    "UPDATE work_items w SET state = r.state, error = r.error, documents = r.documents,
+                         statements = r.statements, done_at = now(), claimed_until = NULL
+                     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                          AS r(id, state, error, documents, statements)
+                     WHERE w.id = r.id AND w.state = 'claimed' AND w.claimed_by = $6
+                     RETURNING w.id",
+                    &[&ids, &states, &errors, &documents, &statements, &worker],
+                )
+                .map_err(tx(name))?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            lost = ids.iter().copied().filter(|id| !kept.contains(id)).collect();
             Ok(())
         })?;
         Ok(Completion { report, lost })

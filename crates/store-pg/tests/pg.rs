@@ -164,6 +164,64 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     assert!(pg.correct_actors("merge", "Trump", "trump").is_err());
 }
 
+/// A batch is stored with a few statements for all its documents
+/// (ingest.rs `put_new`), yet gives what the SQLite store gives putting the
+/// documents one by one: the same rows, and the same duplicate marks for
+/// copies of a document stored before, earlier in the same batch, or later
+/// in it (the copy that comes first is the original).
+#[test]
+fn whole_batches_store_what_one_by_one_puts_store_duplicate_marks_included() {
+    let Some(url) = server("whole_batches_store_what_one_by_one_puts_store_duplicate_marks_included") else { return };
+    let url = fresh_db(&url, "batches");
+    let mut docs = analysed();
+    let copy = |d: &JsonDocument, tag: &str| {
+        let mut c = d.clone();
+        c.source = format!("{tag}-{}", d.source);
+        c
+    };
+    // docs[1]'s copy 3 places after it (same batch of 5), docs[2]'s in the
+    // next batch, the copy of a later document (with statements, so the
+    // snapshot shows it) just before it, and a copy already marked.
+    let later = (11..docs.len()).find(|&i| !docs[i].statements.is_empty()).unwrap();
+    let (one, two, before) = (copy(&docs[1], "a"), copy(&docs[2], "b"), copy(&docs[later], "c"));
+    let mut marked = copy(&docs[4], "d");
+    marked.duplicate_of = Some("elsewhere".into());
+    docs.insert(later, before);
+    docs.insert(7, two);
+    docs.insert(4, one);
+    docs.insert(6, marked);
+    let dir = TempDir::new("pg-batches");
+    let mut reference = sqlite_reference(&docs, &dir);
+    let want = snapshot(&mut reference);
+    let dups = want.documents.iter().filter(|d| d.duplicate_of.is_some()).count();
+    assert!(dups >= 4, "the copies are marked in SQLite: {dups}");
+    let mut pg = PgStore::open(&url).unwrap();
+    for chunk in docs.chunks(5) {
+        let r = pg.ingest_batch(chunk).unwrap();
+        assert!(r.outcomes.iter().all(|o| *o == Outcome::Inserted), "{:?}", r.outcomes);
+        assert_eq!(r.counts.statements, chunk.iter().map(|d| d.statements.len()).sum::<usize>());
+    }
+    pg.relink().unwrap();
+    let got = snapshot(&mut pg);
+    assert_eq!(got.counts, want.counts);
+    assert_eq!(got.documents, want.documents);
+    assert_eq!(got.statements, want.statements);
+    assert_eq!(got.actors, want.actors);
+    assert_eq!(got.links, want.links);
+    // Again in other batches: the same outcomes as SQLite's (a copy put
+    // again without its mark is an update there too), then the same rows.
+    let mut outcomes = Vec::new();
+    for chunk in docs.chunks(9) {
+        let (a, b) = (reference.ingest_batch(chunk).unwrap(), pg.ingest_batch(chunk).unwrap());
+        assert_eq!(b.outcomes, a.outcomes);
+        outcomes.extend(b.outcomes);
+    }
+    assert!(outcomes.iter().filter(|o| **o == Outcome::Unchanged).count() > docs.len() / 2, "{outcomes:?}");
+    reference.relink().unwrap();
+    pg.relink().unwrap();
+    assert_eq!(snapshot(&mut pg), snapshot(&mut reference));
+}
+
 #[test]
 fn racing_writers_store_every_document_once_and_link_the_same_actors() {
     let Some(url) = server("racing_writers_store_every_document_once_and_link_the_same_actors") else { return };
