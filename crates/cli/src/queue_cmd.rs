@@ -12,7 +12,6 @@ use whosaid::Pipeline;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
 use whosaid_read::documents as input;
-use whosaid_store::backend::StatementStore;
 use whosaid_store_pg::queue::{ItemResult, QueueStatus, WorkItem};
 use whosaid_store_pg::PgStore;
 
@@ -78,8 +77,9 @@ pub struct WorkArgs {
     /// Extraction threads (default: all cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// Wait this long (milliseconds) between looks at a queue whose remaining
-    /// items other workers hold.
+    /// Wait at most this long (milliseconds) between looks at a queue whose
+    /// remaining items other workers hold (a change to the queue wakes the
+    /// worker at once; an expiring claim does not).
     #[arg(long, default_value_t = 1000)]
     pub poll_ms: u64,
     /// No progress lines.
@@ -233,6 +233,7 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
         anyhow::bail!("--lease-secs must be at least 1");
     }
     let mut store: PgStore = crate::db::open_pg(&args.db, "whosaid work")?;
+    store.queue_listen()?;
     let name = args.name.clone().unwrap_or_else(worker_name);
     let lease = Duration::from_secs(args.lease_secs);
     let mut pipeline: Option<Pipeline> = None;
@@ -243,11 +244,17 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
         if items.is_empty() {
             let st = store.queue_status()?;
             if st.drained() {
-                // The last worker out re-links actors across the whole store.
-                store.relink()?;
+                // The last worker out re-links actors across the whole store
+                // (once for workers finishing together: a re-link running
+                // now reads this worker's commits too).
+                let linked = if store.relink_unless_running()? {
+                    "actors re-linked"
+                } else {
+                    "actors being re-linked by another worker"
+                };
                 if !args.quiet {
                     eprintln!(
-                        "whosaid work {name}: queue drained; actors re-linked; this worker stored {documents} \
+                        "whosaid work {name}: queue drained; {linked}; this worker stored {documents} \
                          documents from {inputs_done} inputs in {:.1}s; {}",
                         started.elapsed().as_secs_f64(),
                         progress_line(&st)
@@ -255,7 +262,10 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            std::thread::sleep(Duration::from_millis(args.poll_ms.max(10)));
+            // Others hold the rest: wake when the queue changes (a batch
+            // done, items added or released), else at the poll, when an
+            // expired claim may be taken over.
+            store.queue_wait(Duration::from_millis(args.poll_ms.max(10)))?;
             continue;
         }
         let mut docs = Vec::new();

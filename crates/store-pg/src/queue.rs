@@ -14,14 +14,28 @@
 //! - A worker whose lease expired while it worked still commits its
 //!   documents (identical to what the new claimant will store, so nothing is
 //!   doubled); the items stay with the new claimant ([`Completion::lost`]).
+//! - Every change that may give a waiting worker something to do (items
+//!   added, completed, released, retried) sends a `NOTIFY` on
+//!   [`CHANNEL`] with its commit; a worker waiting for others' claims to
+//!   finish ([`PgStore::queue_wait`]) wakes at once instead of at its next poll.
 
 use std::time::Duration;
+
+use postgres::fallible_iterator::FallibleIterator;
 
 use whosaid_document::output::JsonDocument;
 use whosaid_store::backend::BatchReport;
 use whosaid_store::{Error, Result};
 
 use crate::{db_err, tx, PgStore};
+
+/// The notification channel of queue changes.
+pub const CHANNEL: &str = "whosaid_queue";
+
+/// Sends the queue-changed notification with the transaction's commit.
+fn notify(t: &mut postgres::Transaction<'_>, name: &str) -> crate::TxResult<()> {
+    t.batch_execute(&format!("NOTIFY {CHANNEL}")).map_err(tx(name))
+}
 
 /// A claimed input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +116,7 @@ impl PgStore {
                     &[&inputs],
                 )
                 .map_err(tx(name))?;
+            notify(t, name)?;
             Ok(n as usize)
         })?;
         Ok((added, inputs.len() - added))
@@ -173,7 +188,7 @@ impl PgStore {
                 .map(|r| r.get(0))
                 .collect();
             lost = ids.iter().copied().filter(|id| !kept.contains(id)).collect();
-            Ok(())
+            notify(t, name)
         })?;
         Ok(Completion { report, lost })
     }
@@ -188,7 +203,7 @@ impl PgStore {
                 &[&ids, &worker],
             )
             .map_err(tx(name))?;
-            Ok(())
+            notify(t, name)
         })
     }
 
@@ -201,8 +216,35 @@ impl PgStore {
                     &[],
                 )
                 .map_err(tx(name))?;
+            notify(t, name)?;
             Ok(n as usize)
         })
+    }
+
+    /// Subscribes this session to queue changes ([`CHANNEL`]); call it
+    /// before the first look at the queue that [`PgStore::queue_wait`]
+    /// follows, so no change in between goes unnoticed.
+    pub fn queue_listen(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.client.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(|e| db_err(&name, e))
+    }
+
+    /// Waits until the queue changes (a notification since the last wait,
+    /// or one arriving) or `timeout` passes (a claim expiring sends none);
+    /// says whether it changed.
+    pub fn queue_wait(&mut self, timeout: Duration) -> Result<bool> {
+        let name = self.name.clone();
+        let e = |e| db_err(&name, e);
+        let mut n = self.client.notifications();
+        let mut changed = false;
+        while n.iter().next().map_err(e)?.is_some() {
+            changed = true;
+        }
+        if !changed {
+            changed = n.timeout_iter(timeout).next().map_err(e)?.is_some();
+            while n.iter().next().map_err(e)?.is_some() {}
+        }
+        Ok(changed)
     }
 
     /// Counts the queue's items by state, with the failures and the live workers (`whosaid queue status`).

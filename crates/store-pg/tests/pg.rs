@@ -314,6 +314,39 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
     assert_eq!(a.queue_status().unwrap().pending, 3);
 }
 
+/// A worker waiting for others' claims wakes on a queue change (not only
+/// at its next poll), once per change; and a re-link already running
+/// serves a worker that finishes meanwhile (it re-links only when none is).
+#[test]
+fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
+    let Some(url) = server("a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it") else { return };
+    let url = fresh_db(&url, "wake");
+    let mut a = PgStore::open(&url).unwrap();
+    let mut b = PgStore::open(&url).unwrap();
+    a.queue_listen().unwrap();
+    let (short, long) = (Duration::from_millis(50), Duration::from_secs(600));
+    assert!(!a.queue_wait(short).unwrap(), "nothing changed yet");
+    b.queue_add(&["/in/0.txt".to_string(), "/in/1.txt".to_string()]).unwrap();
+    assert!(a.queue_wait(long).unwrap(), "b's inputs wake a");
+    assert!(!a.queue_wait(short).unwrap(), "a change wakes a waiter once");
+    let claimed = b.queue_claim("b", 2, long, 3).unwrap();
+    assert!(!a.queue_wait(short).unwrap(), "a claim gives a waiter nothing to do");
+    let docs = analysed();
+    let results: Vec<ItemResult> =
+        claimed.iter().map(|i| ItemResult { id: i.id, documents: 2, statements: 0, error: None }).collect();
+    b.queue_complete("b", &results, &docs[..4]).unwrap();
+    assert!(a.queue_wait(long).unwrap(), "b's completed batch wakes a");
+    assert!(a.queue_status().unwrap().drained());
+
+    let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    other.execute("SELECT pg_advisory_lock($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
+    assert!(!a.relink_unless_running().unwrap(), "another session is re-linking");
+    other.execute("SELECT pg_advisory_unlock($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
+    assert!(a.relink_unless_running().unwrap());
+    let dir = TempDir::new("pg-wake");
+    assert_eq!(snapshot(&mut a).actors, snapshot(&mut sqlite_reference(&docs[..4], &dir)).actors);
+}
+
 #[test]
 fn bad_urls_are_named_and_explained() {
     let e = PgStore::open("postgres://u@127.0.0.1:notaport/db").err().unwrap().to_string();
