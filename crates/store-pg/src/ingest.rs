@@ -752,18 +752,29 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
         }
     }
     let plan = whosaid_store::link::plan(&spellings, &merges, &splits, lex);
-    let mut actor_of_key: BTreeMap<usize, i64> = BTreeMap::new();
-    for &ci in plan.canonical.iter().collect::<BTreeSet<_>>() {
+    // Every canonical actor, created or renamed in one statement.
+    let canonical: Vec<usize> = plan.canonical.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let (mut norms, mut types, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for &ci in &canonical {
         let k = &plan.keys[ci];
-        let id: i64 = c
-            .query_one(
-                "INSERT INTO actors (norm, type, name) VALUES ($1, $2, $3)
-                 ON CONFLICT (norm, type) DO UPDATE SET name = EXCLUDED.name RETURNING id",
-                &[&k.norm, &k.etype, &k.display],
-            )
-            .map_err(&e)?
-            .get(0);
-        actor_of_key.insert(ci, id);
+        norms.push(k.norm.clone());
+        types.push(k.etype.clone());
+        names.push(k.display.clone());
+    }
+    let ids: HashMap<(String, String), i64> = c
+        .query(
+            "INSERT INTO actors (norm, type, name) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+             ON CONFLICT (norm, type) DO UPDATE SET name = EXCLUDED.name RETURNING norm, type, id",
+            &[&norms, &types, &names],
+        )
+        .map_err(&e)?
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect();
+    let mut actor_of_key: BTreeMap<usize, i64> = BTreeMap::new();
+    for &ci in &canonical {
+        let k = &plan.keys[ci];
+        actor_of_key.insert(ci, ids[&(k.norm.clone(), k.etype.clone())]);
     }
     let (mut docs, mut idxs, mut actors) = (Vec::new(), Vec::new(), Vec::new());
     for (doc, idx, key) in &rows {
