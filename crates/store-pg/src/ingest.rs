@@ -255,7 +255,7 @@ struct StatementCols {
 }
 
 /// The rows under documents (entities, mentions, contested terms,
-/// statements) gathered over one or many documents and written with one
+/// statements and their codings) gathered over one or many documents and written with one
 /// INSERT per table: round trips per batch, not per document or row.
 #[derive(Default)]
 struct ChildRows {
@@ -281,6 +281,27 @@ struct ChildRows {
     t_kind: Vec<String>,
     t_var: Vec<String>,
     s: StatementCols,
+    c: CodingCols,
+}
+
+/// The coding stage's rows of many statements (`statement_issues`,
+/// `statement_targets`), each by its statement's (document, index).
+#[derive(Default)]
+struct CodingCols {
+    i_doc: Vec<i64>,
+    i_idx: Vec<i64>,
+    issue: Vec<String>,
+    category: Vec<Option<String>>,
+    origin: Vec<String>,
+    stance: Vec<String>,
+    confidence: Vec<f64>,
+    term: Vec<String>,
+    rule: Vec<String>,
+    g_doc: Vec<i64>,
+    g_idx: Vec<i64>,
+    g_entity: Vec<Option<i64>>,
+    g_name: Vec<String>,
+    g_type: Vec<String>,
 }
 
 impl ChildRows {
@@ -369,10 +390,29 @@ impl ChildRows {
             k.time_date.push(s.time.as_ref().and_then(|t| t.date.clone()));
             k.confidence.push(s.confidence as f64);
             k.rule.push(s.rule.clone());
+            let c = &mut self.c;
+            for issue in &s.issues {
+                c.i_doc.push(doc_id);
+                c.i_idx.push(i as i64);
+                c.issue.push(issue.issue.clone());
+                c.category.push(issue.category.clone());
+                c.origin.push(issue.origin.clone());
+                c.stance.push(issue.stance.clone());
+                c.confidence.push(f64::from(issue.confidence));
+                c.term.push(issue.term.text.clone());
+                c.rule.push(issue.rule.clone());
+            }
+            for t in &s.targets {
+                c.g_doc.push(doc_id);
+                c.g_idx.push(i as i64);
+                c.g_entity.push(t.entity.map(|e| e as i64));
+                c.g_name.push(t.name.clone().unwrap_or_else(|| t.text.clone()));
+                c.g_type.push(t.etype.clone());
+            }
         }
     }
 
-    /// Writes what was added: at most four statements, whatever the number of documents.
+    /// Writes what was added: at most six statements, whatever the number of documents.
     fn write<C: GenericClient>(&self, c: &mut C, name: &str, st: &mut BatchState) -> TxResult<()> {
         let e = tx(name);
         if !self.e_doc.is_empty() {
@@ -465,6 +505,35 @@ impl ChildRows {
             ],
         )
         .map_err(&e)?;
+        // Codings by their statement's (document, index), in statement order.
+        let g = &self.c;
+        if !g.i_doc.is_empty() {
+            q_exec(
+                c,
+                st,
+                "INSERT INTO statement_issues (statement_id, issue, category, origin, stance, confidence, term, rule)
+                 SELECT s.id, u.issue, u.category, u.origin, u.stance, u.confidence, u.term, u.rule
+                 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
+                             $8::text[], $9::text[])
+                      WITH ORDINALITY AS u(doc_id, idx, issue, category, origin, stance, confidence, term, rule, n)
+                 JOIN statements s ON s.doc_id = u.doc_id AND s.idx = u.idx ORDER BY u.n",
+                &[&g.i_doc, &g.i_idx, &g.issue, &g.category, &g.origin, &g.stance, &g.confidence, &g.term, &g.rule],
+            )
+            .map_err(&e)?;
+        }
+        if !g.g_doc.is_empty() {
+            q_exec(
+                c,
+                st,
+                "INSERT INTO statement_targets (statement_id, entity_idx, name, type)
+                 SELECT s.id, u.entity_idx, u.name, u.type
+                 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
+                      WITH ORDINALITY AS u(doc_id, idx, entity_idx, name, type, n)
+                 JOIN statements s ON s.doc_id = u.doc_id AND s.idx = u.idx ORDER BY u.n",
+                &[&g.g_doc, &g.g_idx, &g.g_entity, &g.g_name, &g.g_type],
+            )
+            .map_err(&e)?;
+        }
         Ok(())
     }
 }

@@ -537,6 +537,12 @@ impl StatementStore for PgStore {
     fn counts(&mut self) -> Result<(i64, i64, i64)> {
         query::counts(self)
     }
+    fn for_each_document(
+        &mut self,
+        f: &mut dyn FnMut(JsonDocument, &[Option<whosaid_store::export::StoredActor>]),
+    ) -> Result<()> {
+        query::for_each_document(self, f)
+    }
     fn stats(&mut self) -> Result<StoreStats> {
         let (documents, statements, actors) = query::counts(self)?;
         let name = self.name.clone();
