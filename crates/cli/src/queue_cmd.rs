@@ -57,7 +57,8 @@ pub struct WorkArgs {
     #[arg(long, default_value_t = 4)]
     pub batch: usize,
     /// Seconds a claim lasts; a worker that dies leaves its batch to be
-    /// claimed again after this.
+    /// claimed again after this (a live worker renews its claims every
+    /// third of it, however long its batch takes).
     #[arg(long, default_value_t = 600)]
     pub lease_secs: u64,
     /// Claims of one item that may expire before it is marked failed.
@@ -236,6 +237,8 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
     store.queue_listen()?;
     let name = args.name.clone().unwrap_or_else(worker_name);
     let lease = Duration::from_secs(args.lease_secs);
+    // Keeps the claims in hand while a batch takes longer than the lease.
+    let heartbeat = store.queue_heartbeat(&name, lease)?;
     let mut pipeline: Option<Pipeline> = None;
     let (mut inputs_done, mut documents) = (0usize, 0usize);
     let started = Instant::now();
@@ -268,6 +271,8 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             store.queue_wait(Duration::from_millis(args.poll_ms.max(10)))?;
             continue;
         }
+        let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+        heartbeat.hold(&ids);
         let mut docs = Vec::new();
         let mut results = Vec::new();
         for item in &items {
@@ -275,7 +280,7 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
                 Ok(x) => x,
                 Err(e) => {
                     // The pipeline itself could not load: give the claims back and stop.
-                    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+                    heartbeat.hold(&[]);
                     store.queue_release(&name, &ids)?;
                     return Err(e);
                 }
@@ -292,6 +297,10 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             docs.extend(d);
         }
         let done = store.queue_complete(&name, &results, &docs)?;
+        heartbeat.hold(&[]);
+        if let Some(e) = heartbeat.take_error() {
+            eprintln!("whosaid work {name}: renewing the lease failed (the batch may have been taken over): {e}");
+        }
         inputs_done += items.len() - done.lost.len();
         documents += docs.len();
         if !done.lost.is_empty() {

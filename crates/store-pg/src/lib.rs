@@ -48,6 +48,8 @@ pub struct PgStore {
     pub(crate) client: Client,
     /// The URL without its password, for messages.
     pub(crate) name: String,
+    /// How this connection was made, for a second one ([`queue::Heartbeat`]).
+    pub(crate) config: postgres::Config,
     /// Prepared statements and per-transaction state of `ingest_batch`.
     state: ingest::BatchState,
     /// The read queries prepared on this connection, by SQL text
@@ -142,7 +144,7 @@ impl PgStore {
                 None => Error::database(Backend::Postgres, context, PgError(e)),
             }
         })?;
-        Ok(PgStore { client, name, state: ingest::BatchState::default(), read_statements: Default::default() })
+        Ok(PgStore { client, name, config, state: ingest::BatchState::default(), read_statements: Default::default() })
     }
 
     /// Connects and migrates the database to the current schema (creating it

@@ -14,6 +14,10 @@
 //! - A worker whose lease expired while it worked still commits its
 //!   documents (identical to what the new claimant will store, so nothing is
 //!   doubled); the items stay with the new claimant ([`Completion::lost`]).
+//! - A worker working on a batch longer than its lease keeps it: a
+//!   [`Heartbeat`] (a thread with its own connection) renews the claims it
+//!   holds every third of the lease, and stops with the worker (a killed
+//!   worker's thread dies with it, so its claims still expire).
 //! - Every change that may give a waiting worker something to do (items
 //!   added, completed, released, retried) sends a `NOTIFY` on
 //!   [`CHANNEL`] with its commit; a worker waiting for others' claims to
@@ -35,6 +39,57 @@ pub const CHANNEL: &str = "whosaid_queue";
 /// Sends the queue-changed notification with the transaction's commit.
 fn notify(t: &mut postgres::Transaction<'_>, name: &str) -> crate::TxResult<()> {
     t.batch_execute(&format!("NOTIFY {CHANNEL}")).map_err(tx(name))
+}
+
+/// Renews a worker's claims from a thread of its own (its own connection),
+/// every third of the lease, while the worker holds them
+/// ([`Heartbeat::hold`]); stops when dropped. Renewing never waits for a
+/// row lock (a completing transaction holds the row: nothing to renew), so
+/// it cannot deadlock with the worker.
+pub struct Heartbeat {
+    hold: Option<std::sync::mpsc::Sender<Vec<i64>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    last_error: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl Heartbeat {
+    /// Renews these claims from now on (an empty list: none).
+    pub fn hold(&self, ids: &[i64]) {
+        if let Some(h) = &self.hold {
+            // The thread ends only when this is dropped.
+            let _ = h.send(ids.to_vec());
+        }
+    }
+
+    /// The last renewal's error if it failed, once (the thread keeps
+    /// trying, reconnecting when the connection was lost).
+    pub fn take_error(&self) -> Option<String> {
+        self.last_error.lock().map(|mut e| e.take()).unwrap_or_else(|e| e.into_inner().take())
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.hold = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Extends the lease of `worker`'s live claims among `ids`; returns how many.
+fn renew(
+    client: &mut postgres::Client,
+    worker: &str,
+    ids: &[i64],
+    lease: Duration,
+) -> std::result::Result<u64, postgres::Error> {
+    client.execute(
+        "UPDATE work_items SET claimed_until = now() + make_interval(secs => $3)
+         WHERE id IN (SELECT id FROM work_items WHERE id = ANY($1) AND state = 'claimed' AND claimed_by = $2
+                      FOR UPDATE SKIP LOCKED)",
+        &[&ids, &worker, &lease.as_secs_f64()],
+    )
 }
 
 /// A claimed input.
@@ -219,6 +274,49 @@ impl PgStore {
             notify(t, name)?;
             Ok(n as usize)
         })
+    }
+
+    /// Starts `worker`'s [`Heartbeat`] for claims of `lease`, on a
+    /// connection of its own.
+    pub fn queue_heartbeat(&self, worker: &str, lease: Duration) -> Result<Heartbeat> {
+        let name = self.name.clone();
+        let config = self.config.clone();
+        let mut client = config.connect(postgres::NoTls).map_err(|e| db_err(&name, e))?;
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<i64>>();
+        let last_error = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let errors = last_error.clone();
+        let worker = worker.to_string();
+        let every = (lease / 3).max(Duration::from_millis(10));
+        let thread = std::thread::Builder::new()
+            .name(format!("heartbeat {worker}"))
+            .spawn(move || {
+                let mut ids: Vec<i64> = Vec::new();
+                let mut next = std::time::Instant::now() + every;
+                loop {
+                    let wait = next.saturating_duration_since(std::time::Instant::now());
+                    match rx.recv_timeout(wait) {
+                        Ok(held) => ids = held,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            next = std::time::Instant::now() + every;
+                            if ids.is_empty() {
+                                continue;
+                            }
+                            if client.is_closed() {
+                                if let Ok(c) = config.connect(postgres::NoTls) {
+                                    client = c;
+                                }
+                            }
+                            let outcome = renew(&mut client, &worker, &ids, lease).map_err(|e| db_err(&name, e));
+                            if let Ok(mut slot) = errors.lock() {
+                                *slot = outcome.err().map(|e| e.to_string());
+                            }
+                        }
+                    }
+                }
+            })
+            .map_err(|e| Error::database(whosaid_store::Backend::Postgres, self.name.clone(), e.to_string()))?;
+        Ok(Heartbeat { hold: Some(tx), thread: Some(thread), last_error })
     }
 
     /// Subscribes this session to queue changes ([`CHANNEL`]); call it

@@ -347,6 +347,39 @@ fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
     assert_eq!(snapshot(&mut a).actors, snapshot(&mut sqlite_reference(&docs[..4], &dir)).actors);
 }
 
+/// A worker whose batch outlasts its lease keeps it while its heartbeat
+/// renews the claims: another worker cannot take them, and the late
+/// completion is not lost. Once the heartbeat is gone (the worker died with
+/// it), the claims expire and another worker takes them.
+#[test]
+fn a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire() {
+    let Some(url) = server("a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire") else { return };
+    let url = fresh_db(&url, "heartbeat");
+    let mut a = PgStore::open(&url).unwrap();
+    let mut b = PgStore::open(&url).unwrap();
+    a.queue_add(&["/in/0.txt".to_string(), "/in/1.txt".to_string()]).unwrap();
+    let lease = Duration::from_secs(2);
+    let held = a.queue_claim("a", 2, lease, 3).unwrap();
+    assert_eq!(held.len(), 2);
+    let heartbeat = a.queue_heartbeat("a", lease).unwrap();
+    heartbeat.hold(&held.iter().map(|i| i.id).collect::<Vec<_>>());
+    // The batch takes three leases.
+    std::thread::sleep(lease * 3);
+    assert!(b.queue_claim("b", 2, lease, 3).unwrap().is_empty(), "renewed claims are not taken over");
+    let st = b.queue_status().unwrap();
+    assert_eq!((st.claimed, st.expired), (2, 0), "{st:?}");
+    assert_eq!(st.workers, vec![("a".to_string(), 2)]);
+    let first = ItemResult { id: held[0].id, documents: 0, statements: 0, error: None };
+    assert!(a.queue_complete("a", &[first], &[]).unwrap().lost.is_empty(), "the slow batch is still a's");
+    assert_eq!(heartbeat.take_error(), None);
+    // The worker dies: its heartbeat with it.
+    drop(heartbeat);
+    std::thread::sleep(lease * 2);
+    let retaken = b.queue_claim("b", 2, lease, 3).unwrap();
+    assert_eq!(retaken.iter().map(|i| i.id).collect::<Vec<_>>(), vec![held[1].id]);
+    assert_eq!(retaken[0].attempts, 2);
+}
+
 #[test]
 fn bad_urls_are_named_and_explained() {
     let e = PgStore::open("postgres://u@127.0.0.1:notaport/db").err().unwrap().to_string();
