@@ -16,7 +16,7 @@ use whosaid_document::output::JsonDocument;
 use whosaid_document::Meta;
 use whosaid_lexicon::Lexicon;
 use whosaid_store::backend::StatementStore;
-use whosaid_store::{Outcome, Scope, SearchQuery, Sort, Store};
+use whosaid_store::{DocumentsQuery, Outcome, Scope, SearchQuery, Sort, Store};
 use whosaid_store_pg::queue::ItemResult;
 use whosaid_store_pg::PgStore;
 
@@ -119,6 +119,34 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     assert!(found.iter().filter(|&&n| n > 0).count() >= 10, "most searches find something: {found:?}");
     for (i, (x, y)) in a.iter().zip(&b).enumerate() {
         assert_eq!(x, y, "search {i}");
+    }
+    // The document list: the same exact totals (also past the last page)
+    // and the same documents, in the same order when not ranked.
+    let pages = [
+        DocumentsQuery::default(),
+        DocumentsQuery { text: Some("said".into()), ..Default::default() },
+        DocumentsQuery {
+            text: Some("ceasefire OR minister".into()),
+            since: Some("2025-04".into()),
+            ..Default::default()
+        },
+        DocumentsQuery { outlet: Some("example0.com".into()), ..Default::default() },
+        DocumentsQuery { since: Some("2025-04-01".into()), until: Some("2025-04".into()), ..Default::default() },
+        DocumentsQuery { until: Some("2025-03".into()), offset: 1000, ..Default::default() },
+    ];
+    for (i, q) in pages.into_iter().enumerate() {
+        let q = DocumentsQuery { limit: if q.offset > 0 { 5 } else { 1 << 20 }, ..q };
+        let (a, b) = (StatementStore::documents(&mut reference, &q).unwrap(), pg.documents(&q).unwrap());
+        assert_eq!(b.total, a.total, "documents {i}: {q:?}");
+        assert!(a.total > 0 && a.total <= want.counts.0, "documents {i}: {}", a.total);
+        let keys = |p: &whosaid_store::DocumentPage| p.results.iter().map(|d| d.doc.clone()).collect::<Vec<_>>();
+        let (mut ka, mut kb) = (keys(&a), keys(&b));
+        assert_eq!(ka.len() as i64, if q.offset > 0 { 0 } else { a.total }, "documents {i}");
+        if q.text.is_some() {
+            ka.sort();
+            kb.sort();
+        }
+        assert_eq!(kb, ka, "documents {i}: {q:?}");
     }
     // Relevance puts a statement containing the word first.
     let top = pg.search(&SearchQuery { text: Some("ceasefire".into()), limit: 3, ..Default::default() }).unwrap();
