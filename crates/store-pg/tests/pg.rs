@@ -231,11 +231,8 @@ fn whole_batches_store_what_one_by_one_puts_store_duplicate_marks_included() {
     }
     pg.relink().unwrap();
     let got = snapshot(&mut pg);
-    assert_eq!(got.counts, want.counts);
-    assert_eq!(got.documents, want.documents);
-    assert_eq!(got.statements, want.statements);
-    assert_eq!(got.actors, want.actors);
-    assert_eq!(got.links, want.links);
+    // Documents (duplicate marks included), statements, actors, links.
+    assert_eq!(got, want);
     // Again in other batches: the same outcomes as SQLite's (a copy put
     // again without its mark is an update there too), then the same rows.
     let mut outcomes = Vec::new();
@@ -287,12 +284,20 @@ fn racing_writers_store_every_document_once_and_link_the_same_actors() {
     assert_eq!(got.statements, want.statements);
 }
 
+/// Two sessions on a fresh database named `db` (two workers of one queue)
+/// and its URL, or None when there is no server (the test then SKIPs).
+fn two_sessions(test: &str, db: &str) -> Option<(String, PgStore, PgStore)> {
+    let url = fresh_db(&server(test)?, db);
+    let (a, b) = (PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap());
+    Some((url, a, b))
+}
+
 #[test]
 fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
-    let Some(url) = server("claims_skip_each_other_expire_and_fail_after_max_attempts") else { return };
-    let url = fresh_db(&url, "claims");
-    let mut a = PgStore::open(&url).unwrap();
-    let mut b = PgStore::open(&url).unwrap();
+    let Some((_, mut a, mut b)) = two_sessions("claims_skip_each_other_expire_and_fail_after_max_attempts", "claims")
+    else {
+        return;
+    };
     let inputs: Vec<String> = (0..10).map(|i| format!("/in/{i:02}.txt")).collect();
     assert_eq!(a.queue_add(&inputs).unwrap(), (10, 0));
     assert_eq!(a.queue_add(&inputs[..3]).unwrap(), (0, 3));
@@ -347,10 +352,11 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
 /// serves a worker that finishes meanwhile (it re-links only when none is).
 #[test]
 fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
-    let Some(url) = server("a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it") else { return };
-    let url = fresh_db(&url, "wake");
-    let mut a = PgStore::open(&url).unwrap();
-    let mut b = PgStore::open(&url).unwrap();
+    let Some((url, mut a, mut b)) =
+        two_sessions("a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it", "wake")
+    else {
+        return;
+    };
     a.queue_listen().unwrap();
     let (short, long) = (Duration::from_millis(50), Duration::from_secs(600));
     assert!(!a.queue_wait(short).unwrap(), "nothing changed yet");
@@ -381,10 +387,11 @@ fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
 /// it), the claims expire and another worker takes them.
 #[test]
 fn a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire() {
-    let Some(url) = server("a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire") else { return };
-    let url = fresh_db(&url, "heartbeat");
-    let mut a = PgStore::open(&url).unwrap();
-    let mut b = PgStore::open(&url).unwrap();
+    let Some((_, mut a, mut b)) =
+        two_sessions("a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire", "heartbeat")
+    else {
+        return;
+    };
     a.queue_add(&["/in/0.txt".to_string(), "/in/1.txt".to_string()]).unwrap();
     let lease = Duration::from_secs(2);
     let held = a.queue_claim("a", 2, lease, 3).unwrap();
