@@ -234,7 +234,6 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
         anyhow::bail!("--lease-secs must be at least 1");
     }
     let mut store: PgStore = crate::db::open_pg(&args.db, "whosaid work")?;
-    store.queue_listen()?;
     let name = args.name.clone().unwrap_or_else(worker_name);
     let lease = Duration::from_secs(args.lease_secs);
     // Keeps the claims in hand while a batch takes longer than the lease.
@@ -242,8 +241,20 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
     let mut pipeline: Option<Pipeline> = None;
     let (mut inputs_done, mut documents) = (0usize, 0usize);
     let started = Instant::now();
+    // Subscribed to queue changes only while waiting for others' claims.
+    let mut listening = false;
     loop {
         let items: Vec<WorkItem> = store.queue_claim(&name, args.batch, lease, args.max_attempts)?;
+        if items.is_empty() && !listening {
+            // Subscribe, then look again: a change after this look wakes the wait below.
+            store.queue_listen()?;
+            listening = true;
+            continue;
+        }
+        if !items.is_empty() && listening {
+            store.queue_unlisten()?;
+            listening = false;
+        }
         if items.is_empty() {
             let st = store.queue_status()?;
             if st.drained() {

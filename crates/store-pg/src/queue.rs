@@ -320,11 +320,22 @@ impl PgStore {
     }
 
     /// Subscribes this session to queue changes ([`CHANNEL`]); call it
-    /// before the first look at the queue that [`PgStore::queue_wait`]
-    /// follows, so no change in between goes unnoticed.
+    /// before the look at the queue that [`PgStore::queue_wait`] follows, so
+    /// no change in between goes unnoticed.
     pub fn queue_listen(&mut self) -> Result<()> {
         let name = self.name.clone();
         self.client.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(|e| db_err(&name, e))
+    }
+
+    /// Ends [`PgStore::queue_listen`] and drops the changes heard so far: a
+    /// worker busy with claims of its own would otherwise gather every other
+    /// worker's notifications in memory until it next waits.
+    pub fn queue_unlisten(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.client.batch_execute(&format!("UNLISTEN {CHANNEL}")).map_err(|e| db_err(&name, e))?;
+        let mut n = self.client.notifications();
+        while n.iter().next().map_err(|e| db_err(&name, e))?.is_some() {}
+        Ok(())
     }
 
     /// Waits until the queue changes (a notification since the last wait,

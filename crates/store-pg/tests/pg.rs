@@ -348,7 +348,8 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
 }
 
 /// A worker waiting for others' claims wakes on a queue change (not only
-/// at its next poll), once per change; and a re-link already running
+/// at its next poll), once per change, and hears none once it stops
+/// listening; and a re-link already running
 /// serves a worker that finishes meanwhile (it re-links only when none is).
 #[test]
 fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
@@ -370,6 +371,16 @@ fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
         claimed.iter().map(|i| ItemResult { id: i.id, documents: 2, statements: 0, error: None }).collect();
     b.queue_complete("b", &results, &docs[..4]).unwrap();
     assert!(a.queue_wait(long).unwrap(), "b's completed batch wakes a");
+    assert!(a.queue_status().unwrap().drained());
+    // A worker busy with its own claims hears nothing (and keeps nothing).
+    b.queue_add(&["/in/2.txt".to_string()]).unwrap();
+    a.queue_unlisten().unwrap();
+    b.queue_add(&["/in/3.txt".to_string()]).unwrap();
+    assert!(!a.queue_wait(short).unwrap(), "changes before and after UNLISTEN are dropped");
+    let last = b.queue_claim("b", 2, long, 3).unwrap();
+    let done: Vec<ItemResult> =
+        last.iter().map(|i| ItemResult { id: i.id, documents: 0, statements: 0, error: None }).collect();
+    b.queue_complete("b", &done, &[]).unwrap();
     assert!(a.queue_status().unwrap().drained());
 
     let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
