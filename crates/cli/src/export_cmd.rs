@@ -72,8 +72,13 @@ pub(crate) struct ExportSpec {
 
 #[derive(clap::Args)]
 pub(crate) struct ExportArgs {
-    /// The database (written by `whosaid ingest`).
-    pub db: PathBuf,
+    /// The database (written by `whosaid ingest`): a SQLite file or a
+    /// postgres:// URL, here or as --db.
+    #[arg(value_name = "DB", required_unless_present = "db_flag", conflicts_with = "db_flag")]
+    pub db: Option<PathBuf>,
+    /// The database, as every other store command takes it.
+    #[arg(long = "db", value_name = "DB")]
+    pub db_flag: Option<PathBuf>,
     #[arg(long, value_enum)]
     pub format: Target,
     /// Output file (for CSV node/edge lists: the prefix of PREFIX.nodes.csv and
@@ -110,10 +115,13 @@ impl ExportSpec {
 /// `whosaid export DB …`
 pub(crate) fn export(args: ExportArgs) -> Result<ExitCode> {
     let filter = args.spec.filter()?;
-    let store = whosaid_store::Store::open_read_only(&args.db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(db) = args.db.as_ref().or(args.db_flag.as_ref()) else {
+        anyhow::bail!("give the database: DB or --db DB")
+    };
+    let mut store = crate::db::open_store_read_only(db)?;
     let mut corpus = Corpus::default();
     store
-        .for_each_document(|doc, actors| {
+        .for_each_document(&mut |doc, actors| {
             let resolve = |e: usize| {
                 actors.get(e).cloned().flatten().map(|(id, name, etype)| Actor {
                     key: format!("actor:{id}"),
@@ -123,7 +131,7 @@ pub(crate) fn export(args: ExportArgs) -> Result<ExitCode> {
             };
             corpus.push(&doc, &filter, &resolve);
         })
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.db.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", crate::db::shown(db)))?;
     emit(&corpus, args.format, &args.spec, args.output.as_deref(), args.quiet)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,6 @@ use whosaid::Pipeline;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
 use whosaid_read::documents as input;
-use whosaid_store::backend::StatementStore;
 use whosaid_store_pg::queue::{ItemResult, QueueStatus, WorkItem};
 use whosaid_store_pg::PgStore;
 
@@ -58,7 +57,8 @@ pub struct WorkArgs {
     #[arg(long, default_value_t = 4)]
     pub batch: usize,
     /// Seconds a claim lasts; a worker that dies leaves its batch to be
-    /// claimed again after this.
+    /// claimed again after this (a live worker renews its claims every
+    /// third of it, however long its batch takes).
     #[arg(long, default_value_t = 600)]
     pub lease_secs: u64,
     /// Claims of one item that may expire before it is marked failed.
@@ -78,8 +78,9 @@ pub struct WorkArgs {
     /// Extraction threads (default: all cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// Wait this long (milliseconds) between looks at a queue whose remaining
-    /// items other workers hold.
+    /// Wait at most this long (milliseconds) between looks at a queue whose
+    /// remaining items other workers hold (a change to the queue wakes the
+    /// worker at once; an expiring claim does not).
     #[arg(long, default_value_t = 1000)]
     pub poll_ms: u64,
     /// No progress lines.
@@ -235,19 +236,39 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
     let mut store: PgStore = crate::db::open_pg(&args.db, "whosaid work")?;
     let name = args.name.clone().unwrap_or_else(worker_name);
     let lease = Duration::from_secs(args.lease_secs);
+    // Keeps the claims in hand while a batch takes longer than the lease.
+    let heartbeat = store.queue_heartbeat(&name, lease)?;
     let mut pipeline: Option<Pipeline> = None;
     let (mut inputs_done, mut documents) = (0usize, 0usize);
     let started = Instant::now();
+    // Subscribed to queue changes only while waiting for others' claims.
+    let mut listening = false;
     loop {
         let items: Vec<WorkItem> = store.queue_claim(&name, args.batch, lease, args.max_attempts)?;
+        if items.is_empty() && !listening {
+            // Subscribe, then look again: a change after this look wakes the wait below.
+            store.queue_listen()?;
+            listening = true;
+            continue;
+        }
+        if !items.is_empty() && listening {
+            store.queue_unlisten()?;
+            listening = false;
+        }
         if items.is_empty() {
             let st = store.queue_status()?;
             if st.drained() {
-                // The last worker out re-links actors across the whole store.
-                store.relink()?;
+                // The last worker out re-links actors across the whole store
+                // (once for workers finishing together: a re-link running
+                // now reads this worker's commits too).
+                let linked = if store.relink_unless_running()? {
+                    "actors re-linked"
+                } else {
+                    "actors being re-linked by another worker"
+                };
                 if !args.quiet {
                     eprintln!(
-                        "whosaid work {name}: queue drained; actors re-linked; this worker stored {documents} \
+                        "whosaid work {name}: queue drained; {linked}; this worker stored {documents} \
                          documents from {inputs_done} inputs in {:.1}s; {}",
                         started.elapsed().as_secs_f64(),
                         progress_line(&st)
@@ -255,9 +276,14 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            std::thread::sleep(Duration::from_millis(args.poll_ms.max(10)));
+            // Others hold the rest: wake when the queue changes (a batch
+            // done, items added or released), else at the poll, when an
+            // expired claim may be taken over.
+            store.queue_wait(Duration::from_millis(args.poll_ms.max(10)))?;
             continue;
         }
+        let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+        heartbeat.hold(&ids);
         let mut docs = Vec::new();
         let mut results = Vec::new();
         for item in &items {
@@ -265,7 +291,7 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
                 Ok(x) => x,
                 Err(e) => {
                     // The pipeline itself could not load: give the claims back and stop.
-                    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+                    heartbeat.hold(&[]);
                     store.queue_release(&name, &ids)?;
                     return Err(e);
                 }
@@ -282,6 +308,10 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             docs.extend(d);
         }
         let done = store.queue_complete(&name, &results, &docs)?;
+        heartbeat.hold(&[]);
+        if let Some(e) = heartbeat.take_error() {
+            eprintln!("whosaid work {name}: renewing the lease failed (the batch may have been taken over): {e}");
+        }
         inputs_done += items.len() - done.lost.len();
         documents += docs.len();
         if !done.lost.is_empty() {

@@ -111,7 +111,9 @@ fn four_workers_one_killed_mid_batch_store_every_document_once() {
         assert!(!st.drained(), "the queue drained before w0 could be killed: use more documents");
         std::thread::sleep(Duration::from_millis(50));
     };
-    workers[0].kill().unwrap(); // SIGKILL
+    // SIGKILL: the lease heartbeat dies with the worker, so its claims
+    // expire (the queue would never drain otherwise).
+    workers[0].kill().unwrap();
     let status = workers[0].wait().unwrap();
     assert!(!status.success());
     let st = pg.queue_status().unwrap();

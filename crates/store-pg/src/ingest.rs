@@ -126,6 +126,430 @@ fn resolve_actors<C: GenericClient>(
     }
 }
 
+/// The document columns, in the order of [`DocumentCols::COLUMNS`], of the
+/// rows one INSERT adds (one or many documents: a batch is one round trip).
+#[derive(Default)]
+struct DocumentCols {
+    key: Vec<String>,
+    chash: Vec<String>,
+    json_hash: Vec<String>,
+    source: Vec<String>,
+    title: Vec<Option<String>>,
+    url: Vec<Option<String>>,
+    outlet: Vec<Option<String>>,
+    site: Vec<Option<String>>,
+    byline: Vec<Option<String>>,
+    published: Vec<Option<String>>,
+    headline: Vec<Option<String>>,
+    text: Vec<String>,
+    duplicate_of: Vec<Option<String>>,
+    n_statements: Vec<i64>,
+    json: Vec<Vec<u8>>,
+}
+
+impl DocumentCols {
+    const COLUMNS: &'static str = "doc_key, content_hash, json_hash, source, title, url, outlet, site, byline, \
+                                   published, headline, text, duplicate_of, n_statements, json, ingested_at";
+
+    fn push(&mut self, doc: &JsonDocument, row: DocumentRow) {
+        self.key.push(row.key);
+        self.chash.push(row.content_hash);
+        self.json_hash.push(row.json_hash);
+        self.source.push(doc.source.clone());
+        self.title.push(doc.meta.title.clone());
+        self.url.push(doc.meta.url.clone());
+        self.outlet.push(row.outlet);
+        self.site.push(row.site);
+        self.byline.push(doc.meta.byline.clone());
+        self.published.push(row.published);
+        self.headline.push(row.headline);
+        self.text.push(doc.text.clone());
+        self.duplicate_of.push(doc.duplicate_of.clone());
+        self.n_statements.push(doc.statements.len() as i64);
+        self.json.push(row.compressed);
+    }
+
+    /// Inserts the rows in push order (ids ascending in that order, as one
+    /// INSERT per document would give them); returns the id of each key.
+    /// A key a racing writer stored meanwhile is a retry of the transaction
+    /// (the retry sees its row, and writes nothing when it is the same).
+    fn insert<C: GenericClient>(&self, c: &mut C, name: &str, st: &mut BatchState) -> TxResult<HashMap<String, i64>> {
+        if self.key.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let now = now_iso();
+        let sql = format!(
+            "INSERT INTO documents ({})
+             SELECT k, ch, jh, src, ti, u, o, si, b, p, h, tx, d, n, j, $16
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[],
+                         $15::bytea[]) WITH ORDINALITY AS r(k, ch, jh, src, ti, u, o, si, b, p, h, tx, d, n, j, ord)
+             ORDER BY ord
+             ON CONFLICT (doc_key) DO NOTHING RETURNING doc_key, id",
+            Self::COLUMNS
+        );
+        let rows = q_all(
+            c,
+            st,
+            &sql,
+            &[
+                &self.key,
+                &self.chash,
+                &self.json_hash,
+                &self.source,
+                &self.title,
+                &self.url,
+                &self.outlet,
+                &self.site,
+                &self.byline,
+                &self.published,
+                &self.headline,
+                &self.text,
+                &self.duplicate_of,
+                &self.n_statements,
+                &self.json,
+                &now,
+            ],
+        )
+        .map_err(tx(name))?;
+        let ids: HashMap<String, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+        if let Some(k) = self.key.iter().find(|k| !ids.contains_key(*k)) {
+            return Err(crate::TxError::Retry(format!("{name}: {k}: stored by another writer meanwhile")));
+        }
+        Ok(ids)
+    }
+}
+
+/// The statement columns of many documents' statements, for one INSERT.
+#[derive(Default)]
+struct StatementCols {
+    doc_id: Vec<i64>,
+    published: Vec<Option<String>>,
+    outlet: Vec<Option<String>>,
+    site: Vec<Option<String>>,
+    idx: Vec<i64>,
+    kind: Vec<String>,
+    content: Vec<String>,
+    cstart: Vec<i64>,
+    cend: Vec<i64>,
+    cue: Vec<Option<String>>,
+    lemma: Vec<Option<String>>,
+    cue_start: Vec<Option<i64>>,
+    cue_end: Vec<Option<i64>>,
+    sp_text: Vec<Option<String>>,
+    sp_name: Vec<Option<String>>,
+    sp_type: Vec<Option<String>>,
+    sp_entity: Vec<Option<i64>>,
+    sp_actor: Vec<Option<i64>>,
+    sp_start: Vec<Option<i64>>,
+    sp_end: Vec<Option<i64>>,
+    ad_text: Vec<Option<String>>,
+    ad_name: Vec<Option<String>>,
+    ad_type: Vec<Option<String>>,
+    ad_entity: Vec<Option<i64>>,
+    ad_actor: Vec<Option<i64>>,
+    time_text: Vec<Option<String>>,
+    time_date: Vec<Option<String>>,
+    confidence: Vec<f64>,
+    rule: Vec<String>,
+}
+
+/// The rows under documents (entities, mentions, contested terms,
+/// statements and their codings) gathered over one or many documents and written with one
+/// INSERT per table: round trips per batch, not per document or row.
+#[derive(Default)]
+struct ChildRows {
+    e_doc: Vec<i64>,
+    e_idx: Vec<i64>,
+    e_actor: Vec<Option<i64>>,
+    e_name: Vec<String>,
+    e_type: Vec<String>,
+    e_titles: Vec<String>,
+    e_metonym: Vec<Option<String>>,
+    m_doc: Vec<i64>,
+    m_entity: Vec<i64>,
+    m_start: Vec<i64>,
+    m_end: Vec<i64>,
+    m_text: Vec<String>,
+    m_kind: Vec<String>,
+    t_doc: Vec<i64>,
+    t_start: Vec<i64>,
+    t_end: Vec<i64>,
+    t_text: Vec<String>,
+    t_term: Vec<String>,
+    t_grp: Vec<String>,
+    t_kind: Vec<String>,
+    t_var: Vec<String>,
+    s: StatementCols,
+    c: CodingCols,
+}
+
+/// The coding stage's rows of many statements (`statement_issues`,
+/// `statement_targets`), each by its statement's (document, index).
+#[derive(Default)]
+struct CodingCols {
+    i_doc: Vec<i64>,
+    i_idx: Vec<i64>,
+    issue: Vec<String>,
+    category: Vec<Option<String>>,
+    origin: Vec<String>,
+    stance: Vec<String>,
+    confidence: Vec<f64>,
+    term: Vec<String>,
+    rule: Vec<String>,
+    g_doc: Vec<i64>,
+    g_idx: Vec<i64>,
+    g_entity: Vec<Option<i64>>,
+    g_name: Vec<String>,
+    g_type: Vec<String>,
+}
+
+impl ChildRows {
+    /// Adds the rows of document `doc_id`; its linkable entities' actors
+    /// must already be in `st` ([`resolve_actors`]), and their aliases are
+    /// gathered there for [`flush_aliases`].
+    fn add(
+        &mut self,
+        doc_id: i64,
+        doc: &JsonDocument,
+        published: &Option<String>,
+        outlet: &Option<String>,
+        site: &Option<String>,
+        st: &mut BatchState,
+    ) {
+        let mut entity_actor: Vec<Option<i64>> = Vec::with_capacity(doc.entities.len());
+        for en in &doc.entities {
+            let a =
+                if linkable(en) { st.actors.get(&(normalise_name(&en.name), en.etype.clone())).copied() } else { None };
+            if let Some(a) = a {
+                for alias in entity_aliases(en) {
+                    st.aliases.insert((a, alias));
+                }
+            }
+            entity_actor.push(a);
+            self.e_doc.push(doc_id);
+            self.e_idx.push(en.id as i64);
+            self.e_actor.push(a);
+            self.e_name.push(en.name.clone());
+            self.e_type.push(en.etype.clone());
+            self.e_titles.push(serde_json::to_string(&en.titles).unwrap_or_else(|_| "[]".into()));
+            self.e_metonym.push(en.metonym_of.clone());
+            for m in &en.mentions {
+                self.m_doc.push(doc_id);
+                self.m_entity.push(en.id as i64);
+                self.m_start.push(m.start as i64);
+                self.m_end.push(m.end as i64);
+                self.m_text.push(m.text.clone());
+                self.m_kind.push(m.kind.clone());
+            }
+        }
+        // Contested terms, one row per annotation.
+        for t in &doc.terminology {
+            self.t_doc.push(doc_id);
+            self.t_start.push(t.start as i64);
+            self.t_end.push(t.end as i64);
+            self.t_text.push(t.text.clone());
+            self.t_term.push(t.term.clone());
+            self.t_grp.push(t.group.clone());
+            self.t_kind.push(t.kind.clone());
+            self.t_var.push(t.variant_of.clone());
+        }
+        let actor_of = |a: &Option<JsonActor>| -> Option<i64> {
+            a.as_ref().and_then(|a| a.entity).and_then(|i| entity_actor.get(i).copied().flatten())
+        };
+        let k = &mut self.s;
+        for (i, s) in doc.statements.iter().enumerate() {
+            let sp = s.speaker.as_ref();
+            let ad = s.addressee.as_ref();
+            k.doc_id.push(doc_id);
+            k.published.push(published.clone());
+            k.outlet.push(outlet.clone());
+            k.site.push(site.clone());
+            k.idx.push(i as i64);
+            k.kind.push(s.kind.clone());
+            k.content.push(s.content.text.clone());
+            k.cstart.push(s.content.start as i64);
+            k.cend.push(s.content.end as i64);
+            k.cue.push(s.cue.as_ref().map(|c| c.text.clone()));
+            k.lemma.push(s.cue.as_ref().map(|c| c.lemma.clone()));
+            k.cue_start.push(s.cue.as_ref().map(|c| c.start as i64));
+            k.cue_end.push(s.cue.as_ref().map(|c| c.end as i64));
+            k.sp_text.push(sp.map(|a| a.text.clone()));
+            k.sp_name.push(sp.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())));
+            k.sp_type.push(sp.map(|a| a.etype.clone()));
+            k.sp_entity.push(sp.and_then(|a| a.entity).map(|e| e as i64));
+            k.sp_actor.push(actor_of(&s.speaker));
+            k.sp_start.push(sp.map(|a| a.start as i64));
+            k.sp_end.push(sp.map(|a| a.end as i64));
+            k.ad_text.push(ad.map(|a| a.text.clone()));
+            k.ad_name.push(ad.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())));
+            k.ad_type.push(ad.map(|a| a.etype.clone()));
+            k.ad_entity.push(ad.and_then(|a| a.entity).map(|e| e as i64));
+            k.ad_actor.push(actor_of(&s.addressee));
+            k.time_text.push(s.time.as_ref().map(|t| t.text.clone()));
+            k.time_date.push(s.time.as_ref().and_then(|t| t.date.clone()));
+            k.confidence.push(s.confidence as f64);
+            k.rule.push(s.rule.clone());
+            let c = &mut self.c;
+            for issue in &s.issues {
+                c.i_doc.push(doc_id);
+                c.i_idx.push(i as i64);
+                c.issue.push(issue.issue.clone());
+                c.category.push(issue.category.clone());
+                c.origin.push(issue.origin.clone());
+                c.stance.push(issue.stance.clone());
+                c.confidence.push(f64::from(issue.confidence));
+                c.term.push(issue.term.text.clone());
+                c.rule.push(issue.rule.clone());
+            }
+            for t in &s.targets {
+                c.g_doc.push(doc_id);
+                c.g_idx.push(i as i64);
+                c.g_entity.push(t.entity.map(|e| e as i64));
+                c.g_name.push(t.name.clone().unwrap_or_else(|| t.text.clone()));
+                c.g_type.push(t.etype.clone());
+            }
+        }
+    }
+
+    /// Writes what was added: at most six statements, whatever the number of documents.
+    fn write<C: GenericClient>(&self, c: &mut C, name: &str, st: &mut BatchState) -> TxResult<()> {
+        let e = tx(name);
+        if !self.e_doc.is_empty() {
+            q_exec(
+                c,
+                st,
+                "INSERT INTO entities (doc_id, idx, actor_id, name, type, titles, metonym_of)
+                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                                      $7::text[])",
+                &[&self.e_doc, &self.e_idx, &self.e_actor, &self.e_name, &self.e_type, &self.e_titles, &self.e_metonym],
+            )
+            .map_err(&e)?;
+        }
+        if !self.m_doc.is_empty() {
+            q_exec(
+                c,
+                st,
+                "INSERT INTO mentions (doc_id, entity_idx, start, \"end\", text, kind)
+                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])",
+                &[&self.m_doc, &self.m_entity, &self.m_start, &self.m_end, &self.m_text, &self.m_kind],
+            )
+            .map_err(&e)?;
+        }
+        if !self.t_doc.is_empty() {
+            q_exec(
+                c,
+                st,
+                "INSERT INTO terms (doc_id, start, \"end\", text, term, grp, kind, variant_of)
+                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                                      $7::text[], $8::text[])",
+                &[
+                    &self.t_doc,
+                    &self.t_start,
+                    &self.t_end,
+                    &self.t_text,
+                    &self.t_term,
+                    &self.t_grp,
+                    &self.t_kind,
+                    &self.t_var,
+                ],
+            )
+            .map_err(&e)?;
+        }
+        let k = &self.s;
+        if k.doc_id.is_empty() {
+            return Ok(());
+        }
+        q_exec(
+            c,
+            st,
+            "INSERT INTO statements (doc_id, published, outlet, site, idx, kind, content, content_start, content_end, cue,
+             cue_lemma, cue_start, cue_end, speaker_text, speaker_name, speaker_type, speaker_entity, speaker_actor,
+             speaker_start, speaker_end, addressee_text, addressee_name, addressee_type, addressee_entity,
+             addressee_actor, time_text, time_date, confidence, rule)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
+             $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
+             $14::text[], $15::text[], $16::text[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[],
+             $21::text[], $22::text[], $23::text[], $24::bigint[], $25::bigint[], $26::text[], $27::text[],
+             $28::float8[], $29::text[])",
+            &[
+                &k.doc_id,
+                &k.published,
+                &k.outlet,
+                &k.site,
+                &k.idx,
+                &k.kind,
+                &k.content,
+                &k.cstart,
+                &k.cend,
+                &k.cue,
+                &k.lemma,
+                &k.cue_start,
+                &k.cue_end,
+                &k.sp_text,
+                &k.sp_name,
+                &k.sp_type,
+                &k.sp_entity,
+                &k.sp_actor,
+                &k.sp_start,
+                &k.sp_end,
+                &k.ad_text,
+                &k.ad_name,
+                &k.ad_type,
+                &k.ad_entity,
+                &k.ad_actor,
+                &k.time_text,
+                &k.time_date,
+                &k.confidence,
+                &k.rule,
+            ],
+        )
+        .map_err(&e)?;
+        // Codings by their statement's (document, index), in statement order.
+        let g = &self.c;
+        if !g.i_doc.is_empty() {
+            q_exec(
+                c,
+                st,
+                "INSERT INTO statement_issues (statement_id, issue, category, origin, stance, confidence, term, rule)
+                 SELECT s.id, u.issue, u.category, u.origin, u.stance, u.confidence, u.term, u.rule
+                 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[],
+                             $8::text[], $9::text[])
+                      WITH ORDINALITY AS u(doc_id, idx, issue, category, origin, stance, confidence, term, rule, n)
+                 JOIN statements s ON s.doc_id = u.doc_id AND s.idx = u.idx ORDER BY u.n",
+                &[&g.i_doc, &g.i_idx, &g.issue, &g.category, &g.origin, &g.stance, &g.confidence, &g.term, &g.rule],
+            )
+            .map_err(&e)?;
+        }
+        if !g.g_doc.is_empty() {
+            q_exec(
+                c,
+                st,
+                "INSERT INTO statement_targets (statement_id, entity_idx, name, type)
+                 SELECT s.id, u.entity_idx, u.name, u.type
+                 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
+                      WITH ORDINALITY AS u(doc_id, idx, entity_idx, name, type, n)
+                 JOIN statements s ON s.doc_id = u.doc_id AND s.idx = u.idx ORDER BY u.n",
+                &[&g.g_doc, &g.g_idx, &g.g_entity, &g.g_name, &g.g_type],
+            )
+            .map_err(&e)?;
+        }
+        Ok(())
+    }
+}
+
+/// The linkable entity keys of `docs` and a display name for each (the
+/// first spelling met, in input order).
+fn actor_keys<'a>(docs: impl IntoIterator<Item = &'a JsonDocument>) -> BTreeMap<(String, String), String> {
+    let mut keys: BTreeMap<(String, String), String> = BTreeMap::new();
+    for d in docs {
+        for en in d.entities.iter().filter(|en| linkable(en)) {
+            keys.entry((normalise_name(&en.name), en.etype.clone())).or_insert_with(|| en.name.trim().to_string());
+        }
+    }
+    keys
+}
+
 /// Stores one document in the caller's transaction (the SQLite store's
 /// `put_document`, statement for statement).
 pub(crate) fn put_one<C: GenericClient>(
@@ -173,239 +597,56 @@ pub(crate) fn put_one<C: GenericClient>(
             return Ok(Outcome::Unchanged);
         }
     }
-    let now = now_iso();
-    let n_statements = doc.statements.len() as i64;
-    let values: [&(dyn postgres::types::ToSql + Sync); 16] = [
-        &key,
-        &chash,
-        &row.json_hash,
-        &doc.source,
-        &doc.meta.title,
-        &doc.meta.url,
-        &row.outlet,
-        &row.site,
-        &doc.meta.byline,
-        &row.published,
-        &row.headline,
-        &doc.text,
-        &doc.duplicate_of,
-        &n_statements,
-        &row.compressed,
-        &now,
-    ];
-    const COLUMNS: &str = "doc_key, content_hash, json_hash, source, title, url, outlet, site, byline, published, \
-                           headline, text, duplicate_of, n_statements, json, ingested_at";
-    const MARKS: &str = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16";
+    let (published, outlet, site) = (row.published.clone(), row.outlet.clone(), row.site.clone());
     let (doc_id, updated) = match existing {
         Some((id, _)) => {
             for table in ["statements", "mentions", "entities", "terms"] {
                 q_exec(c, st, &format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id]).map_err(&e)?;
             }
-            let mut with_id = values.to_vec();
-            with_id.push(&id);
-            q_exec(c, st, &format!("UPDATE documents SET ({COLUMNS}) = ({MARKS}) WHERE id = $17"), &with_id)
-                .map_err(&e)?;
-            (id, true)
-        }
-        None => {
-            let r = q_opt(
+            let now = now_iso();
+            let n_statements = doc.statements.len() as i64;
+            q_exec(
                 c,
                 st,
                 &format!(
-                    "INSERT INTO documents ({COLUMNS}) VALUES ({MARKS}) ON CONFLICT (doc_key) DO NOTHING RETURNING id"
+                    "UPDATE documents SET ({}) = ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                     WHERE id = $17",
+                    DocumentCols::COLUMNS
                 ),
-                &values,
+                &[
+                    &key,
+                    &chash,
+                    &row.json_hash,
+                    &doc.source,
+                    &doc.meta.title,
+                    &doc.meta.url,
+                    &row.outlet,
+                    &row.site,
+                    &doc.meta.byline,
+                    &row.published,
+                    &row.headline,
+                    &doc.text,
+                    &doc.duplicate_of,
+                    &n_statements,
+                    &row.compressed,
+                    &now,
+                    &id,
+                ],
             )
             .map_err(&e)?;
-            match r {
-                Some(r) => (r.get::<_, i64>(0), false),
-                // A racing writer stored this key after our look-up: start over
-                // (the retry sees its row, and writes nothing when it is the same).
-                None => {
-                    return Err(crate::TxError::Retry(format!("{name}: {key}: stored by another writer meanwhile")))
-                }
-            }
+            (id, true)
+        }
+        None => {
+            let mut cols = DocumentCols::default();
+            cols.push(doc, row);
+            (cols.insert(c, name, st)?[&key], false)
         }
     };
-
     // Entities → actors (keys resolved together, in sorted order).
-    let keys: BTreeMap<(String, String), String> = doc
-        .entities
-        .iter()
-        .filter(|en| linkable(en))
-        .map(|en| ((normalise_name(&en.name), en.etype.clone()), en.name.trim().to_string()))
-        .rev()
-        .collect();
-    resolve_actors(c, name, st, &keys)?;
-    let mut entity_actor: Vec<Option<i64>> = Vec::with_capacity(doc.entities.len());
-    let (mut idx, mut actor, mut ename, mut etype, mut titles, mut metonym) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    let (mut m_entity, mut m_start, mut m_end, mut m_text, mut m_kind) = (vec![], vec![], vec![], vec![], vec![]);
-    for en in &doc.entities {
-        let a = if linkable(en) { st.actors.get(&(normalise_name(&en.name), en.etype.clone())).copied() } else { None };
-        if let Some(a) = a {
-            for alias in entity_aliases(en) {
-                st.aliases.insert((a, alias));
-            }
-        }
-        entity_actor.push(a);
-        idx.push(en.id as i64);
-        actor.push(a);
-        ename.push(en.name.clone());
-        etype.push(en.etype.clone());
-        titles.push(serde_json::to_string(&en.titles).unwrap_or_else(|_| "[]".into()));
-        metonym.push(en.metonym_of.clone());
-        for m in &en.mentions {
-            m_entity.push(en.id as i64);
-            m_start.push(m.start as i64);
-            m_end.push(m.end as i64);
-            m_text.push(m.text.clone());
-            m_kind.push(m.kind.clone());
-        }
-    }
-    q_exec(
-        c,
-        st,
-        "INSERT INTO entities (doc_id, idx, actor_id, name, type, titles, metonym_of)
-         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])",
-        &[&doc_id, &idx, &actor, &ename, &etype, &titles, &metonym],
-    )
-    .map_err(&e)?;
-    q_exec(
-        c,
-        st,
-        "INSERT INTO mentions (doc_id, entity_idx, start, \"end\", text, kind)
-         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])",
-        &[&doc_id, &m_entity, &m_start, &m_end, &m_text, &m_kind],
-    )
-    .map_err(&e)?;
-    // Contested terms, one row per annotation.
-    let (mut t_start, mut t_end, mut t_text, mut t_term, mut t_grp, mut t_kind, mut t_var) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for t in &doc.terminology {
-        t_start.push(t.start as i64);
-        t_end.push(t.end as i64);
-        t_text.push(t.text.clone());
-        t_term.push(t.term.clone());
-        t_grp.push(t.group.clone());
-        t_kind.push(t.kind.clone());
-        t_var.push(t.variant_of.clone());
-    }
-    if !t_start.is_empty() {
-        q_exec(
-            c,
-            st,
-            "INSERT INTO terms (doc_id, start, \"end\", text, term, grp, kind, variant_of)
-             SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])",
-            &[&doc_id, &t_start, &t_end, &t_text, &t_term, &t_grp, &t_kind, &t_var],
-        )
-        .map_err(&e)?;
-    }
-    let actor_of = |a: &Option<JsonActor>| -> Option<i64> {
-        a.as_ref().and_then(|a| a.entity).and_then(|i| entity_actor.get(i).copied().flatten())
-    };
-    #[derive(Default)]
-    struct Cols {
-        idx: Vec<i64>,
-        kind: Vec<String>,
-        content: Vec<String>,
-        cstart: Vec<i64>,
-        cend: Vec<i64>,
-        cue: Vec<Option<String>>,
-        lemma: Vec<Option<String>>,
-        cue_start: Vec<Option<i64>>,
-        cue_end: Vec<Option<i64>>,
-        sp_text: Vec<Option<String>>,
-        sp_name: Vec<Option<String>>,
-        sp_type: Vec<Option<String>>,
-        sp_entity: Vec<Option<i64>>,
-        sp_actor: Vec<Option<i64>>,
-        sp_start: Vec<Option<i64>>,
-        sp_end: Vec<Option<i64>>,
-        ad_text: Vec<Option<String>>,
-        ad_name: Vec<Option<String>>,
-        ad_type: Vec<Option<String>>,
-        ad_entity: Vec<Option<i64>>,
-        ad_actor: Vec<Option<i64>>,
-        time_text: Vec<Option<String>>,
-        time_date: Vec<Option<String>>,
-        confidence: Vec<f64>,
-        rule: Vec<String>,
-    }
-    let mut k = Cols::default();
-    for (i, s) in doc.statements.iter().enumerate() {
-        let sp = s.speaker.as_ref();
-        let ad = s.addressee.as_ref();
-        k.idx.push(i as i64);
-        k.kind.push(s.kind.clone());
-        k.content.push(s.content.text.clone());
-        k.cstart.push(s.content.start as i64);
-        k.cend.push(s.content.end as i64);
-        k.cue.push(s.cue.as_ref().map(|c| c.text.clone()));
-        k.lemma.push(s.cue.as_ref().map(|c| c.lemma.clone()));
-        k.cue_start.push(s.cue.as_ref().map(|c| c.start as i64));
-        k.cue_end.push(s.cue.as_ref().map(|c| c.end as i64));
-        k.sp_text.push(sp.map(|a| a.text.clone()));
-        k.sp_name.push(sp.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())));
-        k.sp_type.push(sp.map(|a| a.etype.clone()));
-        k.sp_entity.push(sp.and_then(|a| a.entity).map(|e| e as i64));
-        k.sp_actor.push(actor_of(&s.speaker));
-        k.sp_start.push(sp.map(|a| a.start as i64));
-        k.sp_end.push(sp.map(|a| a.end as i64));
-        k.ad_text.push(ad.map(|a| a.text.clone()));
-        k.ad_name.push(ad.map(|a| a.name.clone().unwrap_or_else(|| a.text.clone())));
-        k.ad_type.push(ad.map(|a| a.etype.clone()));
-        k.ad_entity.push(ad.and_then(|a| a.entity).map(|e| e as i64));
-        k.ad_actor.push(actor_of(&s.addressee));
-        k.time_text.push(s.time.as_ref().map(|t| t.text.clone()));
-        k.time_date.push(s.time.as_ref().and_then(|t| t.date.clone()));
-        k.confidence.push(s.confidence as f64);
-        k.rule.push(s.rule.clone());
-    }
-    q_exec(
-        c,
-        st,
-        "INSERT INTO statements (doc_id, published, outlet, site, idx, kind, content, content_start, content_end, cue,
-         cue_lemma, cue_start, cue_end, speaker_text, speaker_name, speaker_type, speaker_entity, speaker_actor,
-         speaker_start, speaker_end, addressee_text, addressee_name, addressee_type, addressee_entity,
-         addressee_actor, time_text, time_date, confidence, rule)
-         SELECT $1, $2, $3, $4, * FROM unnest($5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
-         $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[],
-         $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[],
-         $24::bigint[], $25::bigint[], $26::text[], $27::text[], $28::float8[], $29::text[])",
-        &[
-            &doc_id,
-            &row.published,
-            &row.outlet,
-            &row.site,
-            &k.idx,
-            &k.kind,
-            &k.content,
-            &k.cstart,
-            &k.cend,
-            &k.cue,
-            &k.lemma,
-            &k.cue_start,
-            &k.cue_end,
-            &k.sp_text,
-            &k.sp_name,
-            &k.sp_type,
-            &k.sp_entity,
-            &k.sp_actor,
-            &k.sp_start,
-            &k.sp_end,
-            &k.ad_text,
-            &k.ad_name,
-            &k.ad_type,
-            &k.ad_entity,
-            &k.ad_actor,
-            &k.time_text,
-            &k.time_date,
-            &k.confidence,
-            &k.rule,
-        ],
-    )
-    .map_err(&e)?;
+    resolve_actors(c, name, st, &actor_keys([doc]))?;
+    let mut rows = ChildRows::default();
+    rows.add(doc_id, doc, &published, &outlet, &site, st);
+    rows.write(c, name, st)?;
     Ok(if updated { Outcome::Updated } else { Outcome::Inserted })
 }
 
@@ -428,7 +669,16 @@ pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut Ba
 
 /// Stores a batch in the caller's transaction: actor keys of the whole batch
 /// first, in sorted order (so racing batches take them in one order), then
-/// each document in input order (as the SQLite store would).
+/// the documents, with the outcomes and rows the SQLite store gives putting
+/// them one by one in input order.
+///
+/// A batch of new (or unchanged) documents under distinct keys, the usual
+/// case, takes a fixed number of round trips: one look-up of its keys (rows
+/// locked, in key order), one of its content hashes (duplicate marks: the
+/// first stored copy, else the first earlier in the batch), one INSERT per
+/// table. A batch that updates a stored document or repeats a key takes the
+/// document-by-document path ([`put_one`]), whose order those outcomes
+/// depend on.
 pub(crate) fn put_batch<C: GenericClient>(
     c: &mut C,
     name: &str,
@@ -436,22 +686,111 @@ pub(crate) fn put_batch<C: GenericClient>(
     st: &mut BatchState,
 ) -> TxResult<BatchReport> {
     st.reset();
-    let mut keys: BTreeMap<(String, String), String> = BTreeMap::new();
-    for d in docs {
-        for en in d.entities.iter().filter(|en| linkable(en)) {
-            keys.entry((normalise_name(&en.name), en.etype.clone())).or_insert_with(|| en.name.trim().to_string());
-        }
-    }
-    resolve_actors(c, name, st, &keys)?;
-    let mut seen = HashMap::new();
+    resolve_actors(c, name, st, &actor_keys(docs))?;
     let mut report = BatchReport { outcomes: Vec::with_capacity(docs.len()), counts: Pending::default() };
-    for d in docs {
-        let o = put_one(c, name, d, st, &mut seen)?;
+    let outcomes = match put_new(c, name, docs, st)? {
+        Some(o) => o,
+        None => {
+            let mut seen = HashMap::new();
+            let mut outcomes = Vec::with_capacity(docs.len());
+            for d in docs {
+                outcomes.push(put_one(c, name, d, st, &mut seen)?);
+            }
+            outcomes
+        }
+    };
+    for (d, o) in docs.iter().zip(outcomes) {
         crate::count(&mut report.counts, o, d);
         report.outcomes.push(o);
     }
     flush_aliases(c, name, st)?;
     Ok(report)
+}
+
+/// The whole-batch path of [`put_batch`]; `None` (nothing written) when the
+/// batch repeats a key or changes a stored document.
+fn put_new<C: GenericClient>(
+    c: &mut C,
+    name: &str,
+    docs: &[JsonDocument],
+    st: &mut BatchState,
+) -> TxResult<Option<Vec<Outcome>>> {
+    let e = tx(name);
+    let keys: Vec<String> = docs.iter().map(document_key).collect();
+    if keys.iter().collect::<BTreeSet<_>>().len() != keys.len() {
+        return Ok(None);
+    }
+    // Locks the stored rows (in key order, so racing batches wait rather than deadlock).
+    let stored: HashMap<String, String> = q_all(
+        c,
+        st,
+        "SELECT doc_key, json_hash FROM documents WHERE doc_key = ANY($1) ORDER BY doc_key FOR UPDATE",
+        &[&keys],
+    )
+    .map_err(&e)?
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    let hashes: Vec<String> = docs
+        .iter()
+        .zip(&keys)
+        .filter(|(d, k)| d.duplicate_of.is_none() && !stored.contains_key(*k))
+        .map(|(d, _)| content_hash(&d.text))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // The first stored copy of each content (the batch's keys are not stored,
+    // so none is the document itself).
+    let mut first: HashMap<String, String> = if hashes.is_empty() {
+        HashMap::new()
+    } else {
+        q_all(
+            c,
+            st,
+            "SELECT DISTINCT ON (content_hash) content_hash, doc_key FROM documents
+             WHERE content_hash = ANY($1) ORDER BY content_hash, id",
+            &[&hashes],
+        )
+        .map_err(&e)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    let mut outcomes = Vec::with_capacity(docs.len());
+    let mut cols = DocumentCols::default();
+    let mut new: Vec<(usize, std::borrow::Cow<'_, JsonDocument>, [Option<String>; 3])> = Vec::new();
+    for (i, (doc, key)) in docs.iter().zip(&keys).enumerate() {
+        if let Some(old) = stored.get(key) {
+            if DocumentRow::new(doc)?.json_hash != *old {
+                return Ok(None);
+            }
+            outcomes.push(Outcome::Unchanged);
+            continue;
+        }
+        let chash = content_hash(&doc.text);
+        let doc = match (&doc.duplicate_of, first.get(&chash)) {
+            (None, Some(f)) => {
+                let mut d = doc.clone();
+                d.duplicate_of = Some(f.clone());
+                std::borrow::Cow::Owned(d)
+            }
+            _ => std::borrow::Cow::Borrowed(doc),
+        };
+        // Later copies in this batch are duplicates of this one (stored first).
+        first.entry(chash).or_insert_with(|| key.clone());
+        let row = DocumentRow::new(&doc)?;
+        let derived = [row.published.clone(), row.outlet.clone(), row.site.clone()];
+        cols.push(&doc, row);
+        new.push((i, doc, derived));
+        outcomes.push(Outcome::Inserted);
+    }
+    let ids = cols.insert(c, name, st)?;
+    let mut rows = ChildRows::default();
+    for (i, doc, [published, outlet, site]) in &new {
+        rows.add(ids[&keys[*i]], doc, published, outlet, site, st);
+    }
+    rows.write(c, name, st)?;
+    Ok(Some(outcomes))
 }
 
 /// Recomputes actors over the whole database with the store's link plan
@@ -482,18 +821,29 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
         }
     }
     let plan = whosaid_store::link::plan(&spellings, &merges, &splits, lex);
-    let mut actor_of_key: BTreeMap<usize, i64> = BTreeMap::new();
-    for &ci in plan.canonical.iter().collect::<BTreeSet<_>>() {
+    // Every canonical actor, created or renamed in one statement.
+    let canonical: Vec<usize> = plan.canonical.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let (mut norms, mut types, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for &ci in &canonical {
         let k = &plan.keys[ci];
-        let id: i64 = c
-            .query_one(
-                "INSERT INTO actors (norm, type, name) VALUES ($1, $2, $3)
-                 ON CONFLICT (norm, type) DO UPDATE SET name = EXCLUDED.name RETURNING id",
-                &[&k.norm, &k.etype, &k.display],
-            )
-            .map_err(&e)?
-            .get(0);
-        actor_of_key.insert(ci, id);
+        norms.push(k.norm.clone());
+        types.push(k.etype.clone());
+        names.push(k.display.clone());
+    }
+    let ids: HashMap<(String, String), i64> = c
+        .query(
+            "INSERT INTO actors (norm, type, name) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+             ON CONFLICT (norm, type) DO UPDATE SET name = EXCLUDED.name RETURNING norm, type, id",
+            &[&norms, &types, &names],
+        )
+        .map_err(&e)?
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect();
+    let mut actor_of_key: BTreeMap<usize, i64> = BTreeMap::new();
+    for &ci in &canonical {
+        let k = &plan.keys[ci];
+        actor_of_key.insert(ci, ids[&(k.norm.clone(), k.etype.clone())]);
     }
     let (mut docs, mut idxs, mut actors) = (Vec::new(), Vec::new(), Vec::new());
     for (doc, idx, key) in &rows {

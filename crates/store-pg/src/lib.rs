@@ -36,6 +36,10 @@ use whosaid_store::{
 
 pub use schema::SCHEMA_VERSION;
 
+/// The advisory lock key every re-link holds for its transaction
+/// ([`PgStore::relink_unless_running`]).
+pub const RELINK_LOCK: i64 = 7013130002;
+
 /// Tries of one batch transaction before its error is returned.
 pub const MAX_ATTEMPTS: usize = 8;
 
@@ -44,6 +48,8 @@ pub struct PgStore {
     pub(crate) client: Client,
     /// The URL without its password, for messages.
     pub(crate) name: String,
+    /// How this connection was made, for a second one ([`queue::Heartbeat`]).
+    pub(crate) config: postgres::Config,
     /// Prepared statements and per-transaction state of `ingest_batch`.
     state: ingest::BatchState,
     /// The read queries prepared on this connection, by SQL text
@@ -138,7 +144,7 @@ impl PgStore {
                 None => Error::database(Backend::Postgres, context, PgError(e)),
             }
         })?;
-        Ok(PgStore { client, name, state: ingest::BatchState::default(), read_statements: Default::default() })
+        Ok(PgStore { client, name, config, state: ingest::BatchState::default(), read_statements: Default::default() })
     }
 
     /// Connects and migrates the database to the current schema (creating it
@@ -289,6 +295,32 @@ impl PgStore {
             }
         }
         Err(gave_up(&name, "", last.unwrap_or_else(|| "transaction failed".to_string())))
+    }
+
+    /// Re-links actors ([`StatementStore::relink`]) unless another session
+    /// is re-linking right now, and says whether this one did. A worker
+    /// that finds the queue drained calls this after its last commit: a
+    /// re-link holding the lock then reads that commit too (its tables are
+    /// locked before it reads them, and a commit writing them either came
+    /// first or waits for it, and then this call finds the lock free), so
+    /// one re-link serves every worker finishing at the same time.
+    pub fn relink_unless_running(&mut self) -> Result<bool> {
+        self.relink_with(false)
+    }
+
+    /// The re-link, behind a transaction-scoped advisory lock all re-links
+    /// take: waited for (`wait`), or given up when another session holds it.
+    fn relink_with(&mut self, wait: bool) -> Result<bool> {
+        let lex = whosaid_lexicon::Lexicon::builtin();
+        let sql =
+            if wait { "SELECT true FROM pg_advisory_xact_lock($1)" } else { "SELECT pg_try_advisory_xact_lock($1)" };
+        self.in_tx(|t, name| {
+            if !t.query_one(sql, &[&RELINK_LOCK]).map_err(tx(name))?.get::<_, bool>(0) {
+                return Ok(false);
+            }
+            ingest::relink(t, name, &lex)?;
+            Ok(true)
+        })
     }
 
     /// Stores `docs` and runs `then` in the same transaction (the queue marks
@@ -487,8 +519,7 @@ impl StatementStore for PgStore {
         })
     }
     fn relink(&mut self) -> Result<()> {
-        let lex = whosaid_lexicon::Lexicon::builtin();
-        self.in_tx(|t, name| ingest::relink(t, name, &lex))
+        self.relink_with(true).map(|_| ())
     }
     fn search(&mut self, q: &SearchQuery) -> Result<SearchResults> {
         query::search(self, q)
@@ -507,6 +538,12 @@ impl StatementStore for PgStore {
     }
     fn counts(&mut self) -> Result<(i64, i64, i64)> {
         query::counts(self)
+    }
+    fn for_each_document(
+        &mut self,
+        f: &mut dyn FnMut(JsonDocument, &[Option<whosaid_store::export::StoredActor>]),
+    ) -> Result<()> {
+        query::for_each_document(self, f)
     }
     fn stats(&mut self) -> Result<StoreStats> {
         let (documents, statements, actors) = query::counts(self)?;

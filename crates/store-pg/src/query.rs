@@ -253,6 +253,57 @@ pub(crate) fn load_json(store: &mut PgStore, id: i64) -> Result<Option<JsonDocum
     DocumentRow::decode(id, &blob).map(Some)
 }
 
+/// Documents read per round trip by [`for_each_document`].
+const EXPORT_PAGE: i64 = 500;
+
+/// The SQLite store's `for_each_document`: every document in ingest (id)
+/// order with its stored outlet and its entities' actors, read a page of
+/// documents and their actors at a time (memory bounded by the page, not
+/// the database).
+pub(crate) fn for_each_document(
+    store: &mut PgStore,
+    f: &mut dyn FnMut(JsonDocument, &[Option<whosaid_store::export::StoredActor>]),
+) -> Result<()> {
+    let name = store.name.clone();
+    let e = |e| db_err(&name, e);
+    let mut after = i64::MIN;
+    loop {
+        let docs = store
+            .client
+            .query("SELECT id, outlet, json FROM documents WHERE id > $1 ORDER BY id LIMIT $2", &[&after, &EXPORT_PAGE])
+            .map_err(e)?;
+        let Some(last) = docs.last() else { return Ok(()) };
+        after = last.get(0);
+        let ids: Vec<i64> = docs.iter().map(|r| r.get(0)).collect();
+        let mut actors: std::collections::HashMap<i64, Vec<(i64, i64, String, String)>> = Default::default();
+        for r in store
+            .client
+            .query(
+                "SELECT e.doc_id, e.idx, a.id, a.name, a.type FROM entities e JOIN actors a ON a.id = e.actor_id
+                 WHERE e.doc_id = ANY($1)",
+                &[&ids],
+            )
+            .map_err(e)?
+        {
+            actors.entry(r.get(0)).or_default().push((r.get(1), r.get(2), r.get(3), r.get(4)));
+        }
+        for r in docs {
+            let id: i64 = r.get(0);
+            let mut doc = DocumentRow::decode(id, r.get::<_, &[u8]>(2))?;
+            if let Some(outlet) = r.get::<_, Option<String>>(1) {
+                doc.meta.outlet = Some(outlet);
+            }
+            let mut of_entity = vec![None; doc.entities.len()];
+            for (idx, actor, name, etype) in actors.remove(&id).unwrap_or_default() {
+                if let Some(slot) = usize::try_from(idx).ok().and_then(|i| of_entity.get_mut(i)) {
+                    *slot = Some((actor, name, etype));
+                }
+            }
+            f(doc, &of_entity);
+        }
+    }
+}
+
 pub(crate) fn counts(store: &mut PgStore) -> Result<(i64, i64, i64)> {
     let name = store.name.clone();
     let r = store

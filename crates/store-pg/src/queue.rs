@@ -14,14 +14,83 @@
 //! - A worker whose lease expired while it worked still commits its
 //!   documents (identical to what the new claimant will store, so nothing is
 //!   doubled); the items stay with the new claimant ([`Completion::lost`]).
+//! - A worker working on a batch longer than its lease keeps it: a
+//!   [`Heartbeat`] (a thread with its own connection) renews the claims it
+//!   holds every third of the lease, and stops with the worker (a killed
+//!   worker's thread dies with it, so its claims still expire).
+//! - Every change that may give a waiting worker something to do (items
+//!   added, completed, released, retried) sends a `NOTIFY` on
+//!   [`CHANNEL`] with its commit; a worker waiting for others' claims to
+//!   finish ([`PgStore::queue_wait`]) wakes at once instead of at its next poll.
 
 use std::time::Duration;
+
+use postgres::fallible_iterator::FallibleIterator;
 
 use whosaid_document::output::JsonDocument;
 use whosaid_store::backend::BatchReport;
 use whosaid_store::{Error, Result};
 
 use crate::{db_err, tx, PgStore};
+
+/// The notification channel of queue changes.
+pub const CHANNEL: &str = "whosaid_queue";
+
+/// Sends the queue-changed notification with the transaction's commit.
+fn notify(t: &mut postgres::Transaction<'_>, name: &str) -> crate::TxResult<()> {
+    t.batch_execute(&format!("NOTIFY {CHANNEL}")).map_err(tx(name))
+}
+
+/// Renews a worker's claims from a thread of its own (its own connection),
+/// every third of the lease, while the worker holds them
+/// ([`Heartbeat::hold`]); stops when dropped. Renewing never waits for a
+/// row lock (a completing transaction holds the row: nothing to renew), so
+/// it cannot deadlock with the worker.
+pub struct Heartbeat {
+    hold: Option<std::sync::mpsc::Sender<Vec<i64>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    last_error: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl Heartbeat {
+    /// Renews these claims from now on (an empty list: none).
+    pub fn hold(&self, ids: &[i64]) {
+        if let Some(h) = &self.hold {
+            // The thread ends only when this is dropped.
+            let _ = h.send(ids.to_vec());
+        }
+    }
+
+    /// The last renewal's error if it failed, once (the thread keeps
+    /// trying, reconnecting when the connection was lost).
+    pub fn take_error(&self) -> Option<String> {
+        self.last_error.lock().map(|mut e| e.take()).unwrap_or_else(|e| e.into_inner().take())
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.hold = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Extends the lease of `worker`'s live claims among `ids`; returns how many.
+fn renew(
+    client: &mut postgres::Client,
+    worker: &str,
+    ids: &[i64],
+    lease: Duration,
+) -> std::result::Result<u64, postgres::Error> {
+    client.execute(
+        "UPDATE work_items SET claimed_until = now() + make_interval(secs => $3)
+         WHERE id IN (SELECT id FROM work_items WHERE id = ANY($1) AND state = 'claimed' AND claimed_by = $2
+                      FOR UPDATE SKIP LOCKED)",
+        &[&ids, &worker, &lease.as_secs_f64()],
+    )
+}
 
 /// A claimed input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +171,7 @@ impl PgStore {
                     &[&inputs],
                 )
                 .map_err(tx(name))?;
+            notify(t, name)?;
             Ok(n as usize)
         })?;
         Ok((added, inputs.len() - added))
@@ -149,24 +219,31 @@ impl PgStore {
         docs: &[JsonDocument],
     ) -> Result<Completion> {
         let mut lost = Vec::new();
+        let ids: Vec<i64> = results.iter().map(|r| r.id).collect();
+        let states: Vec<&str> = results.iter().map(|r| if r.error.is_some() { "failed" } else { "done" }).collect();
+        let errors: Vec<Option<String>> =
+            results.iter().map(|r| r.error.as_ref().map(|e| e.chars().take(4000).collect())).collect();
+        let documents: Vec<i64> = results.iter().map(|r| r.documents).collect();
+        let statements: Vec<i64> = results.iter().map(|r| r.statements).collect();
         let report = self.ingest_batch_then(docs, |t, name| {
-            lost.clear();
-            for r in results {
-                let state = if r.error.is_some() { "failed" } else { "done" };
-                let error = r.error.as_ref().map(|e| e.chars().take(4000).collect::<String>());
-                let n = t
-                    .execute(
-                        "UPDATE work_items SET state = $1, error = $2, documents = $3, statements = $4,
-                             done_at = now(), claimed_until = NULL
-                         WHERE id = $5 AND state = 'claimed' AND claimed_by = $6",
-                        &[&state, &error, &r.documents, &r.statements, &r.id, &worker],
-                    )
-                    .map_err(tx(name))?;
-                if n == 0 {
-                    lost.push(r.id);
-                }
-            }
-            Ok(())
+            // One statement for the whole batch; the items it did not
+            // update are no longer this worker's.
+            let kept: std::collections::HashSet<i64> = t
+                .query(
+                    "UPDATE work_items w SET state = r.state, error = r.error, documents = r.documents,
+                         statements = r.statements, done_at = now(), claimed_until = NULL
+                     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                          AS r(id, state, error, documents, statements)
+                     WHERE w.id = r.id AND w.state = 'claimed' AND w.claimed_by = $6
+                     RETURNING w.id",
+                    &[&ids, &states, &errors, &documents, &statements, &worker],
+                )
+                .map_err(tx(name))?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            lost = ids.iter().copied().filter(|id| !kept.contains(id)).collect();
+            notify(t, name)
         })?;
         Ok(Completion { report, lost })
     }
@@ -181,7 +258,7 @@ impl PgStore {
                 &[&ids, &worker],
             )
             .map_err(tx(name))?;
-            Ok(())
+            notify(t, name)
         })
     }
 
@@ -194,8 +271,89 @@ impl PgStore {
                     &[],
                 )
                 .map_err(tx(name))?;
+            notify(t, name)?;
             Ok(n as usize)
         })
+    }
+
+    /// Starts `worker`'s [`Heartbeat`] for claims of `lease`, on a
+    /// connection of its own.
+    pub fn queue_heartbeat(&self, worker: &str, lease: Duration) -> Result<Heartbeat> {
+        let name = self.name.clone();
+        let config = self.config.clone();
+        let mut client = config.connect(postgres::NoTls).map_err(|e| db_err(&name, e))?;
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<i64>>();
+        let last_error = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let errors = last_error.clone();
+        let worker = worker.to_string();
+        let every = (lease / 3).max(Duration::from_millis(10));
+        let thread = std::thread::Builder::new()
+            .name(format!("heartbeat {worker}"))
+            .spawn(move || {
+                let mut ids: Vec<i64> = Vec::new();
+                let mut next = std::time::Instant::now() + every;
+                loop {
+                    let wait = next.saturating_duration_since(std::time::Instant::now());
+                    match rx.recv_timeout(wait) {
+                        Ok(held) => ids = held,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            next = std::time::Instant::now() + every;
+                            if ids.is_empty() {
+                                continue;
+                            }
+                            if client.is_closed() {
+                                if let Ok(c) = config.connect(postgres::NoTls) {
+                                    client = c;
+                                }
+                            }
+                            let outcome = renew(&mut client, &worker, &ids, lease).map_err(|e| db_err(&name, e));
+                            if let Ok(mut slot) = errors.lock() {
+                                *slot = outcome.err().map(|e| e.to_string());
+                            }
+                        }
+                    }
+                }
+            })
+            .map_err(|e| Error::database(whosaid_store::Backend::Postgres, self.name.clone(), e.to_string()))?;
+        Ok(Heartbeat { hold: Some(tx), thread: Some(thread), last_error })
+    }
+
+    /// Subscribes this session to queue changes ([`CHANNEL`]); call it
+    /// before the look at the queue that [`PgStore::queue_wait`] follows, so
+    /// no change in between goes unnoticed.
+    pub fn queue_listen(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.client.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(|e| db_err(&name, e))
+    }
+
+    /// Ends [`PgStore::queue_listen`] and drops the changes heard so far: a
+    /// worker busy with claims of its own would otherwise gather every other
+    /// worker's notifications in memory until it next waits.
+    pub fn queue_unlisten(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.client.batch_execute(&format!("UNLISTEN {CHANNEL}")).map_err(|e| db_err(&name, e))?;
+        let mut n = self.client.notifications();
+        while n.iter().next().map_err(|e| db_err(&name, e))?.is_some() {}
+        Ok(())
+    }
+
+    /// Waits until the queue changes (a notification since the last wait,
+    /// or one arriving) or `timeout` passes (a claim expiring sends none);
+    /// says whether it changed.
+    pub fn queue_wait(&mut self, timeout: Duration) -> Result<bool> {
+        let name = self.name.clone();
+        let e = |e| db_err(&name, e);
+        let mut n = self.client.notifications();
+        let mut changed = false;
+        while n.iter().next().map_err(e)?.is_some() {
+            changed = true;
+        }
+        if !changed {
+            changed = n.timeout_iter(timeout).next().map_err(e)?.is_some();
+            while n.iter().next().map_err(e)?.is_some() {}
+        }
+        Ok(changed)
     }
 
     /// Counts the queue's items by state, with the failures and the live workers (`whosaid queue status`).

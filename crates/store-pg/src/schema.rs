@@ -1,6 +1,6 @@
 //! PostgreSQL schema migrations: the same logical schema as the SQLite store
 //! (`whosaid-store`'s schema.rs: documents, actors, aliases, entities,
-//! mentions, statements, overrides, links), with `tsvector` columns and GIN
+//! mentions, statements, overrides, links, codings), with `tsvector` columns and GIN
 //! indexes in place of FTS5, and the work queue. `whosaid_schema.version` is
 //! the version; each entry of [`MIGRATIONS`] moves one version up in its own
 //! transaction. Never edit a released migration: append a new one.
@@ -247,6 +247,33 @@ ANALYZE statements;
 ANALYZE documents;
 ANALYZE speaker_names;
 ANALYZE statement_text;
+"#,
+    // v6: the coding stage's annotations as rows, as the SQLite store's v4
+    // (also inside the stored JSON, which `whosaid export` reads): issues
+    // with the speaker's stance, and actors a statement's content refers to.
+    // They go with their statement (a re-stored document's statements are
+    // deleted, then written again). Documents stored before v6 have none
+    // until re-ingested.
+    r#"
+CREATE TABLE statement_issues (
+    statement_id  BIGINT NOT NULL REFERENCES statements (id) ON DELETE CASCADE,
+    issue         TEXT NOT NULL,
+    category      TEXT,
+    origin        TEXT NOT NULL,
+    stance        TEXT NOT NULL,
+    confidence    DOUBLE PRECISION NOT NULL,
+    term          TEXT NOT NULL,
+    rule          TEXT NOT NULL
+);
+CREATE INDEX statement_issues_statement ON statement_issues (statement_id);
+CREATE INDEX statement_issues_issue ON statement_issues (issue, stance);
+CREATE TABLE statement_targets (
+    statement_id  BIGINT NOT NULL REFERENCES statements (id) ON DELETE CASCADE,
+    entity_idx    BIGINT,
+    name          TEXT NOT NULL,
+    type          TEXT NOT NULL
+);
+CREATE INDEX statement_targets_statement ON statement_targets (statement_id);
 "#,
 ];
 

@@ -43,6 +43,13 @@ pub fn fresh_db(url: &str, name: &str) -> String {
     format!("{}/{db}", &base[..cut])
 }
 
+/// The number one SQL query on `url` answers (a count, for tests that check
+/// rows the store interface does not read).
+pub fn count(url: &str, sql: &str) -> i64 {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).expect("connect to the test database");
+    c.query_one(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}")).get(0)
+}
+
 /// A statement without row ids: (doc key, idx, kind, content, speaker, the
 /// speaker's actor name and type, addressee, date, outlet).
 pub type StatementRow = (

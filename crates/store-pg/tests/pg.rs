@@ -16,7 +16,7 @@ use whosaid_document::output::JsonDocument;
 use whosaid_document::Meta;
 use whosaid_lexicon::Lexicon;
 use whosaid_store::backend::StatementStore;
-use whosaid_store::{Outcome, Scope, SearchQuery, Sort, Store};
+use whosaid_store::{DocumentsQuery, Outcome, Scope, SearchQuery, Sort, Store};
 use whosaid_store_pg::queue::ItemResult;
 use whosaid_store_pg::PgStore;
 
@@ -120,6 +120,34 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     for (i, (x, y)) in a.iter().zip(&b).enumerate() {
         assert_eq!(x, y, "search {i}");
     }
+    // The document list: the same exact totals (also past the last page)
+    // and the same documents, in the same order when not ranked.
+    let pages = [
+        DocumentsQuery::default(),
+        DocumentsQuery { text: Some("said".into()), ..Default::default() },
+        DocumentsQuery {
+            text: Some("ceasefire OR minister".into()),
+            since: Some("2025-04".into()),
+            ..Default::default()
+        },
+        DocumentsQuery { outlet: Some("example0.com".into()), ..Default::default() },
+        DocumentsQuery { since: Some("2025-04-01".into()), until: Some("2025-04".into()), ..Default::default() },
+        DocumentsQuery { until: Some("2025-03".into()), offset: 1000, ..Default::default() },
+    ];
+    for (i, q) in pages.into_iter().enumerate() {
+        let q = DocumentsQuery { limit: if q.offset > 0 { 5 } else { 1 << 20 }, ..q };
+        let (a, b) = (StatementStore::documents(&mut reference, &q).unwrap(), pg.documents(&q).unwrap());
+        assert_eq!(b.total, a.total, "documents {i}: {q:?}");
+        assert!(a.total > 0 && a.total <= want.counts.0, "documents {i}: {}", a.total);
+        let keys = |p: &whosaid_store::DocumentPage| p.results.iter().map(|d| d.doc.clone()).collect::<Vec<_>>();
+        let (mut ka, mut kb) = (keys(&a), keys(&b));
+        assert_eq!(ka.len() as i64, if q.offset > 0 { 0 } else { a.total }, "documents {i}");
+        if q.text.is_some() {
+            ka.sort();
+            kb.sort();
+        }
+        assert_eq!(kb, ka, "documents {i}: {q:?}");
+    }
     // Relevance puts a statement containing the word first.
     let top = pg.search(&SearchQuery { text: Some("ceasefire".into()), limit: 3, ..Default::default() }).unwrap();
     assert!(top.results.iter().all(|h| h.content.to_lowercase().contains("ceasefire")), "{top:?}");
@@ -164,6 +192,61 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     assert!(pg.correct_actors("merge", "Trump", "trump").is_err());
 }
 
+/// A batch is stored with a few statements for all its documents
+/// (ingest.rs `put_new`), yet gives what the SQLite store gives putting the
+/// documents one by one: the same rows, and the same duplicate marks for
+/// copies of a document stored before, earlier in the same batch, or later
+/// in it (the copy that comes first is the original).
+#[test]
+fn whole_batches_store_what_one_by_one_puts_store_duplicate_marks_included() {
+    let Some(url) = server("whole_batches_store_what_one_by_one_puts_store_duplicate_marks_included") else { return };
+    let url = fresh_db(&url, "batches");
+    let mut docs = analysed();
+    let copy = |d: &JsonDocument, tag: &str| {
+        let mut c = d.clone();
+        c.source = format!("{tag}-{}", d.source);
+        c
+    };
+    // docs[1]'s copy 3 places after it (same batch of 5), docs[2]'s in the
+    // next batch, the copy of a later document (with statements, so the
+    // snapshot shows it) just before it, and a copy already marked.
+    let later = (11..docs.len()).find(|&i| !docs[i].statements.is_empty()).unwrap();
+    let (one, two, before) = (copy(&docs[1], "a"), copy(&docs[2], "b"), copy(&docs[later], "c"));
+    let mut marked = copy(&docs[4], "d");
+    marked.duplicate_of = Some("elsewhere".into());
+    docs.insert(later, before);
+    docs.insert(7, two);
+    docs.insert(4, one);
+    docs.insert(6, marked);
+    let dir = TempDir::new("pg-batches");
+    let mut reference = sqlite_reference(&docs, &dir);
+    let want = snapshot(&mut reference);
+    let dups = want.documents.iter().filter(|d| d.duplicate_of.is_some()).count();
+    assert!(dups >= 4, "the copies are marked in SQLite: {dups}");
+    let mut pg = PgStore::open(&url).unwrap();
+    for chunk in docs.chunks(5) {
+        let r = pg.ingest_batch(chunk).unwrap();
+        assert!(r.outcomes.iter().all(|o| *o == Outcome::Inserted), "{:?}", r.outcomes);
+        assert_eq!(r.counts.statements, chunk.iter().map(|d| d.statements.len()).sum::<usize>());
+    }
+    pg.relink().unwrap();
+    let got = snapshot(&mut pg);
+    // Documents (duplicate marks included), statements, actors, links.
+    assert_eq!(got, want);
+    // Again in other batches: the same outcomes as SQLite's (a copy put
+    // again without its mark is an update there too), then the same rows.
+    let mut outcomes = Vec::new();
+    for chunk in docs.chunks(9) {
+        let (a, b) = (reference.ingest_batch(chunk).unwrap(), pg.ingest_batch(chunk).unwrap());
+        assert_eq!(b.outcomes, a.outcomes);
+        outcomes.extend(b.outcomes);
+    }
+    assert!(outcomes.iter().filter(|o| **o == Outcome::Unchanged).count() > docs.len() / 2, "{outcomes:?}");
+    reference.relink().unwrap();
+    pg.relink().unwrap();
+    assert_eq!(snapshot(&mut pg), snapshot(&mut reference));
+}
+
 #[test]
 fn racing_writers_store_every_document_once_and_link_the_same_actors() {
     let Some(url) = server("racing_writers_store_every_document_once_and_link_the_same_actors") else { return };
@@ -201,12 +284,20 @@ fn racing_writers_store_every_document_once_and_link_the_same_actors() {
     assert_eq!(got.statements, want.statements);
 }
 
+/// Two sessions on a fresh database named `db` (two workers of one queue)
+/// and its URL, or None when there is no server (the test then SKIPs).
+fn two_sessions(test: &str, db: &str) -> Option<(String, PgStore, PgStore)> {
+    let url = fresh_db(&server(test)?, db);
+    let (a, b) = (PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap());
+    Some((url, a, b))
+}
+
 #[test]
 fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
-    let Some(url) = server("claims_skip_each_other_expire_and_fail_after_max_attempts") else { return };
-    let url = fresh_db(&url, "claims");
-    let mut a = PgStore::open(&url).unwrap();
-    let mut b = PgStore::open(&url).unwrap();
+    let Some((_, mut a, mut b)) = two_sessions("claims_skip_each_other_expire_and_fail_after_max_attempts", "claims")
+    else {
+        return;
+    };
     let inputs: Vec<String> = (0..10).map(|i| format!("/in/{i:02}.txt")).collect();
     assert_eq!(a.queue_add(&inputs).unwrap(), (10, 0));
     assert_eq!(a.queue_add(&inputs[..3]).unwrap(), (0, 3));
@@ -254,6 +345,85 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
     assert_eq!(st.workers, vec![("b".to_string(), 4)]);
     assert_eq!(a.queue_retry_failed().unwrap(), 3);
     assert_eq!(a.queue_status().unwrap().pending, 3);
+}
+
+/// A worker waiting for others' claims wakes on a queue change (not only
+/// at its next poll), once per change, and hears none once it stops
+/// listening; and a re-link already running
+/// serves a worker that finishes meanwhile (it re-links only when none is).
+#[test]
+fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
+    let Some((url, mut a, mut b)) =
+        two_sessions("a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it", "wake")
+    else {
+        return;
+    };
+    a.queue_listen().unwrap();
+    let (short, long) = (Duration::from_millis(50), Duration::from_secs(600));
+    assert!(!a.queue_wait(short).unwrap(), "nothing changed yet");
+    b.queue_add(&["/in/0.txt".to_string(), "/in/1.txt".to_string()]).unwrap();
+    assert!(a.queue_wait(long).unwrap(), "b's inputs wake a");
+    assert!(!a.queue_wait(short).unwrap(), "a change wakes a waiter once");
+    let claimed = b.queue_claim("b", 2, long, 3).unwrap();
+    assert!(!a.queue_wait(short).unwrap(), "a claim gives a waiter nothing to do");
+    let docs = analysed();
+    let results: Vec<ItemResult> =
+        claimed.iter().map(|i| ItemResult { id: i.id, documents: 2, statements: 0, error: None }).collect();
+    b.queue_complete("b", &results, &docs[..4]).unwrap();
+    assert!(a.queue_wait(long).unwrap(), "b's completed batch wakes a");
+    assert!(a.queue_status().unwrap().drained());
+    // A worker busy with its own claims hears nothing (and keeps nothing).
+    b.queue_add(&["/in/2.txt".to_string()]).unwrap();
+    a.queue_unlisten().unwrap();
+    b.queue_add(&["/in/3.txt".to_string()]).unwrap();
+    assert!(!a.queue_wait(short).unwrap(), "changes before and after UNLISTEN are dropped");
+    let last = b.queue_claim("b", 2, long, 3).unwrap();
+    let done: Vec<ItemResult> =
+        last.iter().map(|i| ItemResult { id: i.id, documents: 0, statements: 0, error: None }).collect();
+    b.queue_complete("b", &done, &[]).unwrap();
+    assert!(a.queue_status().unwrap().drained());
+
+    let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    other.execute("SELECT pg_advisory_lock($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
+    assert!(!a.relink_unless_running().unwrap(), "another session is re-linking");
+    other.execute("SELECT pg_advisory_unlock($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
+    assert!(a.relink_unless_running().unwrap());
+    let dir = TempDir::new("pg-wake");
+    assert_eq!(snapshot(&mut a).actors, snapshot(&mut sqlite_reference(&docs[..4], &dir)).actors);
+}
+
+/// A worker whose batch outlasts its lease keeps it while its heartbeat
+/// renews the claims: another worker cannot take them, and the late
+/// completion is not lost. Once the heartbeat is gone (the worker died with
+/// it), the claims expire and another worker takes them.
+#[test]
+fn a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire() {
+    let Some((_, mut a, mut b)) =
+        two_sessions("a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire", "heartbeat")
+    else {
+        return;
+    };
+    a.queue_add(&["/in/0.txt".to_string(), "/in/1.txt".to_string()]).unwrap();
+    let lease = Duration::from_secs(2);
+    let held = a.queue_claim("a", 2, lease, 3).unwrap();
+    assert_eq!(held.len(), 2);
+    let heartbeat = a.queue_heartbeat("a", lease).unwrap();
+    heartbeat.hold(&held.iter().map(|i| i.id).collect::<Vec<_>>());
+    // The batch takes three leases.
+    std::thread::sleep(lease * 3);
+    assert!(b.queue_claim("b", 2, lease, 3).unwrap().is_empty(), "renewed claims are not taken over");
+    let st = b.queue_status().unwrap();
+    assert_eq!((st.claimed, st.expired), (2, 0), "{st:?}");
+    assert_eq!(st.workers, vec![("a".to_string(), 2)]);
+    let first = ItemResult { id: held[0].id, documents: 0, statements: 0, error: None };
+    assert!(a.queue_complete("a", &[first], &[]).unwrap().lost.is_empty(), "the slow batch is still a's");
+    assert_eq!(heartbeat.take_error(), None);
+    // The worker dies: its heartbeat with it.
+    drop(heartbeat);
+    std::thread::sleep(lease * 2);
+    let retaken = b.queue_claim("b", 2, lease, 3).unwrap();
+    assert_eq!(retaken.iter().map(|i| i.id).collect::<Vec<_>>(), vec![held[1].id]);
+    assert_eq!(retaken[0].attempts, 2);
 }
 
 #[test]

@@ -25,6 +25,8 @@ use whosaid_document::Document;
 
 use whosaid_compare::Corpus;
 
+use crate::export::StoredActor;
+
 use crate::{
     ActorLink, ActorProfile, ActorSummary, ActorsQuery, DocumentPage, DocumentSummary, DocumentView, DocumentsQuery,
     Error, Outcome, OutletDocuments, Pending, Result, SearchQuery, SearchResults, Store, Writer,
@@ -145,6 +147,10 @@ pub trait StatementStore {
     fn load_json(&mut self, id: i64) -> Result<Option<JsonDocument>>;
     /// (documents, statements, actors).
     fn counts(&mut self) -> Result<(i64, i64, i64)>;
+    /// Calls `f` with every stored document in ingest order and its
+    /// entities' store actors, for `whosaid export` (the SQLite store's
+    /// [`Store::for_each_document`], on any backend).
+    fn for_each_document(&mut self, f: &mut dyn FnMut(JsonDocument, &[Option<StoredActor>])) -> Result<()>;
     /// Corpus totals (`whosaid stats`, `/api/stats`).
     fn stats(&mut self) -> Result<StoreStats>;
     /// Every name linked to another actor, with the rule and its evidence.
@@ -226,6 +232,9 @@ impl StatementStore for Store {
     }
     fn counts(&mut self) -> Result<(i64, i64, i64)> {
         Store::counts(self)
+    }
+    fn for_each_document(&mut self, f: &mut dyn FnMut(JsonDocument, &[Option<StoredActor>])) -> Result<()> {
+        Store::for_each_document(self, f)
     }
     fn stats(&mut self) -> Result<StoreStats> {
         let (documents, statements, actors) = Store::counts(self)?;
