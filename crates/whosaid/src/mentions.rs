@@ -1005,8 +1005,20 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         }
         if let Some((len, etype)) = found {
             let start = if p == name_start && etype != EntityType::Place { det_before.unwrap_or(p) } else { p };
-            push_name(cx, out, covered, start, p, p + len, etype, None);
-            p += len;
+            // "United Nations Security Council": a known organisation's name
+            // and capitalised words up to an organisation head are one
+            // body, not the organisation and a second one.
+            let body_end = (etype == EntityType::Organization && p + len < b)
+                .then(|| {
+                    (p + len + 1..=b.min(p + len + 4)).rev().find(|&e| {
+                        lex.org_heads.contains(cx.raw(e - 1))
+                            && (p + len..e).all(|t| cx.is_word(t) && cx.is_cap(t) && cx.title_len_at(t, e) == 0)
+                    })
+                })
+                .flatten();
+            let end = body_end.unwrap_or(p + len);
+            push_name(cx, out, covered, start, p, end, etype, None);
+            p = end;
             continue;
         }
         let mut q = p + 1;

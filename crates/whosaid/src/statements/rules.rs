@@ -481,8 +481,10 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
     if let Some(org) = person_of {
         let a = cx.ranges[org].0;
         if a > floor + 1 && matches!(cx.w(a - 1), "of" | "for") {
+            // "the chair of the DNC said" too.
             let person = cx.speaker_ending_at(a - 1).filter(|&mi| {
-                cx.doc.mentions[mi].etype == EntityType::Person && cx.doc.mentions[mi].kind == MentionKind::Name
+                let m = &cx.doc.mentions[mi];
+                m.etype == EntityType::Person && matches!(m.kind, MentionKind::Name | MentionKind::Title)
             });
             if let Some(mi) = person {
                 return Some(mi);
