@@ -710,7 +710,12 @@ fn resolve_pronoun(
             return None;
         }
         // "Indiana" inside "the Indiana governor" is not a candidate of its own.
-        if pm > 0 && doc.mentions[pm - 1].span.contains(other.span) && doc.mentions[pm - 1].span != other.span {
+        // A person named inside a coordination ("Grassley and Leahy") is.
+        if pm > 0
+            && doc.mentions[pm - 1].span.contains(other.span)
+            && doc.mentions[pm - 1].span != other.span
+            && doc.mentions[pm - 1].kind != MentionKind::Group
+        {
             return None;
         }
         let e = assign[pm]?;

@@ -511,6 +511,9 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     // 3b. Named documents: "A Government Accountability Office report", "a
     //     new Washington Post-ABC News national poll".
     named_documents(&cx, &mut out);
+    // 3c. Named people in a coordination speak together: "Sens. Charles E.
+    //     Grassley and Patrick J. Leahy said", and are "they" after.
+    coordinated_people(&cx, &mut out);
 
     // 4. Speaker noun phrases: a cue with no mention at its speaker position
     //    gets the noun phrase found there ("another source said", "A Bloomberg
@@ -746,6 +749,65 @@ fn named_documents(cx: &Ctx, out: &mut Vec<Mention>) {
         let mut m = mention(cx.span(start, t + 1), MentionKind::Nominal, EntityType::Document);
         m.name = Some(cx.span(name_start, t + 1));
         found.push(m);
+    }
+    out.extend(found);
+}
+
+/// Two to four person names joined by "and" (and commas before it: "Jeff
+/// Merkley, Sherrod Brown and Robert Menendez"), in one sentence outside
+/// quotations, are also one group mention; its name runs from the first name
+/// (after its title) to the last. The names keep their own mentions.
+fn coordinated_people(cx: &Ctx, out: &mut Vec<Mention>) {
+    let doc = cx.doc;
+    let mut people: Vec<(usize, usize, usize)> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind == MentionKind::Name && m.etype == EntityType::Person)
+        .map(|(k, m)| (doc.token_at(m.span.start), doc.token_at(m.span.end), k))
+        .collect();
+    people.sort_unstable();
+    let in_quote = |t: usize| {
+        let at = doc.tokens[t].span.start;
+        let qi = doc.quotations.partition_point(|q| q.span.start <= at);
+        qi > 0 && doc.quotations[qi - 1].span.end > at
+    };
+    let mut found = Vec::new();
+    let mut k = 0;
+    while k < people.len() {
+        // Extend over ", Name" and a final "and Name" ("(D-Ore.)" notes between allowed).
+        let mut last = k;
+        let mut joined_by_and = false;
+        while last + 1 < people.len() && last - k < 3 && !joined_by_and {
+            let (_, end, _) = people[last];
+            let (next, _, _) = people[last + 1];
+            let mut t = end;
+            if t < next && cx.words.get(t) == "(" {
+                match (t + 1..next.min(t + 10)).find(|&i| cx.words.get(i) == ")") {
+                    Some(close) => t = close + 1,
+                    None => break,
+                }
+            }
+            let gap: Vec<&str> = (t..next).map(|i| cx.words.get(i)).collect();
+            match gap[..] {
+                ["and"] | [",", "and"] => {
+                    joined_by_and = true;
+                    last += 1;
+                }
+                [","] => last += 1,
+                _ => break,
+            }
+        }
+        if joined_by_and && cx.same_sentence(people[k].0, people[last].1 - 1) && !in_quote(people[k].0) {
+            let first = &out[people[k].2];
+            let name_start = first.name.map_or(first.span.start, |n| n.start);
+            let end = out[people[last].2].span.end;
+            let mut m = mention(Span::new(first.span.start, end), MentionKind::Group, EntityType::Group);
+            m.name = Some(Span::new(name_start, end));
+            found.push(m);
+            k = last + 1;
+        } else {
+            k += 1;
+        }
     }
     out.extend(found);
 }
