@@ -26,6 +26,11 @@ pub struct EvalArgs {
     /// ci/eval-floor.txt).
     #[arg(long, value_name = "X")]
     pub min_e2e_f1: Option<f64>,
+    /// Exit with code 1 when the speaker referent share (matched statements
+    /// whose resolved speaker is the right referent) is below X, or when no
+    /// speaker referents were read (a CI ratchet; see ci/referent-floor.txt).
+    #[arg(long, value_name = "X")]
+    pub min_referent: Option<f64>,
     /// Score only the first N articles.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -127,6 +132,17 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         let f1 = report.scores.end_to_end.f1;
         if f1 < floor {
             eprintln!("whosaid eval: end-to-end F1 {f1:.4} is below the floor {floor}");
+            return Ok(ExitCode::from(1));
+        }
+    }
+    if let Some(floor) = args.min_referent {
+        let Some(s) = &speakers else {
+            eprintln!("whosaid eval: --min-referent needs speaker referents (--speakers, or <gold stem>-speakers.jsonl beside the gold)");
+            return Ok(ExitCode::from(1));
+        };
+        let share = s.overall.referent_share;
+        if share < floor {
+            eprintln!("whosaid eval: speaker referent share {share:.4} is below the floor {floor}");
             return Ok(ExitCode::from(1));
         }
     }
