@@ -66,7 +66,7 @@ impl Selector {
 
 /// Fills `doc.statements`; needs tokens, quotations, mentions, entities, times.
 pub fn find_statements(doc: &mut Document, words: &Words, selector: &Selector) {
-    let statements = {
+    let mut statements = {
         let rules = rules::Rules::new(doc, words);
         let rule_candidates = rules.propose();
         match selector {
@@ -77,7 +77,6 @@ pub fn find_statements(doc: &mut Document, words: &Words, selector: &Selector) {
             }
         }
     };
-    let mut statements = statements;
     continue_quotations(doc, &mut statements);
     doc.statements = statements;
 }
