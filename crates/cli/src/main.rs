@@ -169,10 +169,31 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("whosaid: {e:#}");
+            eprintln!("whosaid: {}", error_message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// A failed command's message: every context once, then the error and its
+/// causes, joined by ": ". The store's and readers' errors already say their
+/// cause in their own words ("x.db: no such database") and also return it
+/// from `source()`, as do rusqlite's and postgres's, so walking the whole
+/// chain (anyhow's `{:#}`) printed each reason twice; a cause whose words
+/// the message already holds ends the walk.
+fn error_message(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            break;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 /// Which selector decides statements, and with which model.
@@ -387,4 +408,24 @@ fn extract(args: ExtractArgs) -> Result<ExitCode> {
         );
     }
     Ok(if problems { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_message;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let missing = std::io::Error::new(std::io::ErrorKind::NotFound, "no such database");
+        let e = anyhow::Error::new(whosaid_store::Error::io("/x/a.db", missing));
+        assert_eq!(format!("{e:#}"), "/x/a.db: no such database: no such database", "the chain repeats it");
+        assert_eq!(error_message(&e), "/x/a.db: no such database");
+        // A context that does not say its cause keeps it.
+        let e = anyhow::Error::new(std::io::Error::new(std::io::ErrorKind::NotFound, "not found"))
+            .context("model.bin: cannot read model");
+        assert_eq!(error_message(&e), "model.bin: cannot read model: not found");
+        let e = anyhow::Error::new(whosaid_store::Error::io("/x/a.db", std::io::Error::other("denied")))
+            .context("ingest stopped");
+        assert_eq!(error_message(&e), "ingest stopped: /x/a.db: denied");
+    }
 }

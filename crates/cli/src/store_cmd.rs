@@ -11,7 +11,7 @@ use whosaid_batch::{DocInfo, Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
 use whosaid_read::documents::{self as input, Layout};
 use whosaid_read::JsonlFields;
-use whosaid_store::backend::DocSink;
+use whosaid_store::backend::{DocSink, Settled};
 use whosaid_store::{ActorsQuery, Scope, SearchQuery, Sort, StatementHit};
 
 #[derive(clap::Args)]
@@ -259,6 +259,64 @@ struct Totals {
     errors: usize,
 }
 
+/// A document put whose outcome the store has not settled yet (the
+/// PostgreSQL writer settles a whole batch when it writes it): what the
+/// report of its outcome needs.
+struct Waiting {
+    source: String,
+    key: String,
+    statements: usize,
+}
+
+/// Ingest's counts and the documents put but not yet settled, in put order.
+struct Tally {
+    totals: Totals,
+    waiting: std::collections::VecDeque<Waiting>,
+    stored_total: usize,
+    quiet: bool,
+}
+
+impl Tally {
+    /// Counts what the store settled, oldest document first, and reports a
+    /// committed batch.
+    fn settle(&mut self, settled: Settled) {
+        let n = settled.outcomes.len().min(self.waiting.len());
+        for (outcome, doc) in settled.outcomes.into_iter().zip(self.waiting.drain(..n)) {
+            let totals = &mut self.totals;
+            match outcome {
+                whosaid_store::Outcome::Inserted => totals.inserted += 1,
+                whosaid_store::Outcome::Updated => totals.updated += 1,
+                whosaid_store::Outcome::Unchanged => totals.unchanged += 1,
+                whosaid_store::Outcome::Conflict => {
+                    eprintln!(
+                        "whosaid: {}: id '{}' appears again with different content in this ingest: kept the first, \
+                         this one is not stored",
+                        doc.source, doc.key
+                    );
+                    totals.errors += 1;
+                    continue;
+                }
+            }
+            if outcome != whosaid_store::Outcome::Unchanged {
+                totals.statements += doc.statements;
+            }
+        }
+        let Some(p) = settled.committed else { return };
+        self.stored_total += p.documents();
+        if !self.quiet && p.documents() > 0 {
+            eprintln!(
+                "whosaid: stored {} documents ({} new, {} updated, {} unchanged; {} statements), {} in total",
+                p.documents(),
+                p.inserted,
+                p.updated,
+                p.unchanged,
+                p.statements,
+                self.stored_total
+            );
+        }
+    }
+}
+
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let published = args.published.as_deref().map(crate::parse_date).transpose()?;
     // A bad path is reported and counted; the other inputs are still stored.
@@ -286,64 +344,38 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let mut pipeline = None;
     let mut store = crate::db::open_store(&args.db)?;
     let mut writer = store.writer(args.batch_size);
-    let mut totals = Totals { errors: bad_paths.len(), ..Totals::default() };
     let quiet = args.quiet;
-    let mut last_commit = Instant::now();
-    let mut stored_total = 0usize;
-    let report_commit = |p: whosaid_store::Pending, stored_total: &mut usize| {
-        *stored_total += p.documents();
-        if !quiet && p.documents() > 0 {
-            eprintln!(
-                "whosaid: stored {} documents ({} new, {} updated, {} unchanged; {} statements), {} in total",
-                p.documents(),
-                p.inserted,
-                p.updated,
-                p.unchanged,
-                p.statements,
-                stored_total
-            );
-        }
+    let mut tally = Tally {
+        totals: Totals { errors: bad_paths.len(), ..Totals::default() },
+        waiting: Default::default(),
+        stored_total: 0,
+        quiet,
     };
+    let mut last_commit = Instant::now();
     // Puts one document (a stored `whosaid/1` one, or one straight from the
     // pipeline); commits on batch size (inside put) or every 2 seconds.
-    let mut put = |doc: Put<'_>,
-                   writer: &mut dyn DocSink,
-                   totals: &mut Totals,
-                   stored_total: &mut usize|
-     -> std::result::Result<(), whosaid_store::Error> {
-        let (outcome, committed) = match doc {
-            Put::Json(d) => writer.put(d)?,
-            Put::Extracted(d, _) => writer.put_document(d)?,
-        };
-        match outcome {
-            whosaid_store::Outcome::Inserted => totals.inserted += 1,
-            whosaid_store::Outcome::Updated => totals.updated += 1,
-            whosaid_store::Outcome::Unchanged => totals.unchanged += 1,
-            whosaid_store::Outcome::Conflict => {
-                eprintln!(
-                    "whosaid: {}: id '{}' appears again with different content in this ingest: kept the first, \
-                     this one is not stored",
-                    doc.source(),
-                    doc.key()
-                );
-                totals.errors += 1;
-                return Ok(());
+    let mut put =
+        |doc: Put<'_>, writer: &mut dyn DocSink, tally: &mut Tally| -> std::result::Result<(), whosaid_store::Error> {
+            tally.waiting.push_back(Waiting {
+                source: doc.source().to_string(),
+                key: doc.key(),
+                statements: doc.statements(),
+            });
+            let mut settled = match doc {
+                Put::Json(d) => writer.put(d)?,
+                Put::Extracted(d, _) => writer.put_document(d)?,
+            };
+            if settled.committed.is_none() && last_commit.elapsed() > Duration::from_secs(2) {
+                let now = writer.commit()?;
+                settled.outcomes.extend(now.outcomes);
+                settled.committed = now.committed;
             }
-        }
-        if outcome != whosaid_store::Outcome::Unchanged {
-            totals.statements += doc.statements();
-        }
-        let committed = match committed {
-            Some(c) => Some(c),
-            None if last_commit.elapsed() > Duration::from_secs(2) => Some(writer.commit()?),
-            None => None,
+            if settled.committed.is_some() {
+                last_commit = Instant::now();
+            }
+            tally.settle(settled);
+            Ok(())
         };
-        if let Some(c) = committed {
-            last_commit = Instant::now();
-            report_commit(c, stored_total);
-        }
-        Ok(())
-    };
     for segment in segments {
         match segment {
             Segment::Stored(path, layout) => {
@@ -358,11 +390,11 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                             if doc.meta.published.is_none() {
                                 doc.meta.published = published.map(whosaid_document::dates::format_ymd);
                             }
-                            put(Put::Json(&doc), writer.as_mut(), &mut totals, &mut stored_total)?;
+                            put(Put::Json(&doc), writer.as_mut(), &mut tally)?;
                         }
                         Err(e) => {
                             eprintln!("whosaid: {e}");
-                            totals.errors += 1;
+                            tally.totals.errors += 1;
                         }
                     }
                 }
@@ -399,18 +431,18 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
                 // The batch hands over each Document (duplicate_of set): stored
                 // as it is, never rendered to JSON text and parsed back.
                 let mut sink = |doc: &whosaid::Document, info: &DocInfo| -> std::io::Result<()> {
-                    put(Put::Extracted(doc, info), writer.as_mut(), &mut totals, &mut stored_total)
+                    put(Put::Extracted(doc, info), writer.as_mut(), &mut tally)
                         .map_err(|e| std::io::Error::other(e.to_string()))
                 };
                 let summary = whosaid_batch::run_documents(pipeline, &paths, &opts, &mut sink, &mut report)
                     .context("ingest stopped")?;
-                totals.errors += summary.errors + summary.truncated;
+                tally.totals.errors += summary.errors + summary.truncated;
             }
         }
     }
-    let last = writer.finish()?;
+    tally.settle(writer.finish()?);
     drop(writer);
-    report_commit(last, &mut stored_total);
+    let totals = tally.totals;
     let (docs, statements, actors) = store.counts()?;
     if !quiet {
         eprintln!(

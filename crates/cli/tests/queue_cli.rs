@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use whosaid_document::output::JsonDocument;
 use whosaid_store::Store;
 use whosaid_store_pg::testing::{fresh_db, server, snapshot};
 use whosaid_store_pg::PgStore;
@@ -199,4 +200,84 @@ impl WaitOutput for Child {
         let status = self.wait().unwrap();
         (status.success(), err)
     }
+}
+
+/// The outcome counts of an ingest's last line ("N new, N updated, N
+/// unchanged documents (N statements), N errors").
+fn ingest_summary(stderr: &str) -> String {
+    let line = stderr.lines().rev().find(|l| l.contains(" new, ")).unwrap_or_else(|| panic!("no summary: {stderr}"));
+    line.trim_start_matches("whosaid: ").split(';').next().unwrap().to_string()
+}
+
+/// `whosaid ingest` into PostgreSQL writes a batch at once (one INSERT per
+/// table) yet settles every document as the SQLite ingest does: the same
+/// new / updated / unchanged counts, a key repeated with other content in
+/// a later batch still a conflict, a copy of stored content marked as one,
+/// and the same database in the end (documents, statements, actors, links).
+#[test]
+fn a_batched_ingest_into_postgres_equals_a_sqlite_ingest() {
+    let Some(url) = server("a_batched_ingest_into_postgres_equals_a_sqlite_ingest") else { return };
+    let db = fresh_db(&url, "ingest_parity");
+    let dir = temp("ingest-parity");
+    let files = corpus(&dir.0, 40, 40);
+    let docs = dir.0.join("docs.jsonl");
+    let (ok, _, err) = run(&["extract", files[0].to_str().unwrap(), "-q", "-j", "1", "-o", docs.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let lines: Vec<JsonDocument> =
+        std::fs::read_to_string(&docs).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 40);
+    // A second input: unchanged documents, changed ones (a new title), new
+    // ids carrying stored texts, one id changed twice in different batches
+    // (the second is a conflict) and a repeat of a change (unchanged).
+    let retitled = |i: usize, title: &str| {
+        let mut d = lines[i].clone();
+        d.meta.title = Some(title.to_string());
+        d
+    };
+    let mut second: Vec<JsonDocument> = lines[..10].to_vec();
+    second.extend((10..15).map(|i| retitled(i, "changed")));
+    second.push(retitled(20, "first change"));
+    for (i, d) in lines.iter().enumerate().take(36).skip(30) {
+        let mut d = d.clone();
+        d.meta.id = Some(format!("copy-{i}"));
+        d.duplicate_of = None;
+        second.push(d);
+    }
+    second.extend(lines[21..29].iter().cloned());
+    second.push(retitled(20, "second change"));
+    second.push(retitled(10, "changed"));
+    let second_path = dir.0.join("second.jsonl");
+    let text: String = second.iter().map(|d| serde_json::to_string(d).unwrap() + "\n").collect();
+    std::fs::write(&second_path, text).unwrap();
+
+    let sqlite = dir.0.join("ref.db");
+    let mut summaries = Vec::new();
+    for target in [sqlite.to_str().unwrap(), db.as_str()] {
+        let mut got = Vec::new();
+        for (input, want_ok) in [(&docs, true), (&second_path, false)] {
+            let (ok, _, err) = run(&["ingest", input.to_str().unwrap(), "--db", target, "--batch-size", "7"]);
+            assert_eq!(ok, want_ok, "{target}: {err}");
+            got.push(ingest_summary(&err));
+            if !want_ok {
+                assert_eq!(err.matches("appears again with different content").count(), 1, "{err}");
+                assert!(err.contains(&format!("id '{}'", lines[20].meta.id.as_deref().unwrap())), "{err}");
+            }
+        }
+        summaries.push(got);
+    }
+    assert!(summaries[0][0].starts_with("40 new, 0 updated, 0 unchanged documents"), "{:?}", summaries[0]);
+    assert!(summaries[0][1].starts_with("6 new, 6 updated, 19 unchanged documents"), "{:?}", summaries[0]);
+    assert!(summaries[0][1].ends_with(", 1 errors"), "{:?}", summaries[0]);
+    assert_eq!(summaries[1], summaries[0], "PostgreSQL settles every document as SQLite does");
+
+    let want = snapshot(&mut Store::open_read_only(&sqlite).unwrap());
+    let got = snapshot(&mut PgStore::open(&db).unwrap());
+    assert_eq!(want.counts.0, 46);
+    assert_eq!(got.counts, want.counts, "documents, statements, actors");
+    assert_eq!(got.statements, want.statements);
+    assert_eq!(got.actors, want.actors);
+    assert_eq!(got.links, want.links);
+    assert_eq!(got.documents, want.documents);
+    let copies = got.documents.iter().filter(|d| d.meta.id.as_deref().is_some_and(|i| i.starts_with("copy-")));
+    assert!(copies.clone().count() == 6 && copies.clone().all(|d| d.duplicate_of.is_some()), "copies are marked");
 }

@@ -294,3 +294,35 @@ fn serve_answers_the_api_and_refuses_bad_requests() {
     // The server never wrote to the database.
     assert_eq!(std::fs::metadata(&db).unwrap().modified().unwrap(), mtime);
 }
+
+/// Every command that opens a store names the database and the reason once:
+/// the store's error says its cause in its own words, and the CLI's message
+/// does not add that cause again from the error chain.
+#[test]
+fn a_store_that_cannot_be_opened_is_named_once_with_its_reason() {
+    let tmp = TempDir::new("store-open-error");
+    let missing = tmp.path("no-such-dir/x.db");
+    let db = missing.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["search", "x", "--db", db],
+        vec!["actors", "--db", db],
+        vec!["actors", "links", "--db", db],
+        vec!["show", "1", "--db", db],
+        vec!["serve", "--db", db, "--port", "0"],
+        vec!["outlets", "--db", db],
+        vec!["stories", "--db", db],
+        vec!["export", db, "--format", "csv"],
+    ];
+    for args in commands {
+        let (code, _, err) = run(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert_eq!(err.matches(db).count(), 1, "{args:?}: the path once: {err}");
+        assert_eq!(err.matches("no such database").count(), 1, "{args:?}: the reason once: {err}");
+    }
+    // A server that refuses the connection: the URL and the system's reason, once each.
+    let url = "postgres://whosaid@127.0.0.1:1/none";
+    let (code, _, err) = run(&["search", "x", "--db", url]);
+    assert_ne!(code, 0);
+    assert_eq!(err.matches(url).count(), 1, "{err}");
+    assert_eq!(err.to_lowercase().matches("refused").count(), 1, "{err}");
+}

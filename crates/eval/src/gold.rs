@@ -5,23 +5,32 @@ use serde::Deserialize;
 
 use crate::score::{CharSet, GoldItem};
 
+/// One role (source, cue or content) of a gold attribution: the spans, because a
+/// PolNeAR role may be discontinuous, and the text as the annotator saw it.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Role {
+    /// `[start, end)` in code points of the article text.
     pub spans: Vec<[usize; 2]>,
+    /// The role's words as annotated, for the error listing.
     #[serde(default)]
     pub text: String,
 }
 
 impl Role {
+    /// The role's positions as one set, the form scoring compares.
     pub fn charset(&self) -> CharSet {
         CharSet::from_spans(self.spans.iter().map(|s| (s[0], s[1])))
     }
 }
 
+/// One annotated attribution; a role the annotator left out is `None`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Attribution {
+    /// Who is quoted (null when the text names no one).
     pub source: Option<Role>,
+    /// The words that introduce the content ("said", "according to").
     pub cue: Option<Role>,
+    /// What was said or believed.
     pub content: Option<Role>,
 }
 
@@ -43,21 +52,30 @@ fn role_text(r: &Option<Role>) -> String {
     r.as_ref().map(|r| r.text.clone()).unwrap_or_default()
 }
 
+/// One PolNeAR article: its text and what the annotators attributed in it.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct Article {
+    /// The corpus id, kept as the document id so errors can be traced back.
     pub id: String,
+    /// The outlet as PolNeAR gives it (carried with the article, not scored).
     #[serde(default)]
     pub publisher: Option<String>,
+    /// Publication date (YYYY-MM-DD): anchors relative times the way ingest does.
     #[serde(default)]
     pub published: Option<String>,
+    /// The headline, given to the pipeline like any article's title.
     #[serde(default)]
     pub title: Option<String>,
+    /// The raw text all gold offsets index.
     pub text: String,
+    /// Every gold attribution of the article.
     #[serde(default)]
     pub attributions: Vec<Attribution>,
 }
 
 impl Article {
+    /// The publication date, or `None` when absent or malformed (the
+    /// pipeline then runs without an anchor rather than failing the run).
     pub fn published_date(&self) -> Option<chrono::NaiveDate> {
         self.published.as_deref().and_then(|s| whosaid_document::dates::parse_ymd(s).ok())
     }

@@ -14,6 +14,8 @@
 //! aggregate numbers and breakdowns in [`report`]; the instructive-errors
 //! listing in [`errors`].
 
+#![deny(missing_docs)]
+
 pub mod errors;
 pub mod gold;
 pub mod report;
@@ -35,11 +37,15 @@ pub use score::{CharSet, Counts, DocMatch, GoldItem, PredItem, PredSpeaker, Prf,
 /// One scored article, with everything the error listing needs.
 #[derive(Clone, Debug)]
 pub struct ArticleEval {
+    /// The article id, to trace a score back to the corpus.
     pub id: String,
     /// The raw article text (the gold offsets index it, in code points).
     pub text: String,
+    /// `text` as code points: gold spans index code points, not bytes.
     pub chars: Vec<char>,
+    /// The article's gold attributions as scoring items.
     pub gold: Vec<GoldItem>,
+    /// The pipeline's statements as scoring items.
     pub pred: Vec<PredItem>,
     /// Matching with every predicted kind.
     pub matching: DocMatch,
@@ -71,6 +77,8 @@ impl ArticleEval {
 /// A whole run.
 #[derive(Clone, Debug, Default)]
 pub struct Evaluation {
+    /// Every scored article, kept whole so reports and listings can be
+    /// derived without running the pipeline again.
     pub articles: Vec<ArticleEval>,
     /// Raw bytes processed by the pipeline.
     pub bytes: usize,
@@ -79,6 +87,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// The aggregate scores and breakdowns of this run.
     pub fn report(&self) -> Report {
         Report::new(self)
     }

@@ -32,35 +32,55 @@ pub const REFERENCES: &[Reference] = &[
     },
 ];
 
+/// A published system's scores on PolNeAR dev, shown beside ours so a
+/// number has something to be compared with.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 pub struct Reference {
+    /// The system's name.
     pub system: &'static str,
+    /// Content precision.
     pub content_p: f64,
+    /// Content recall.
     pub content_r: f64,
+    /// Content F1.
     pub content_f1: f64,
+    /// Share of content matches with the right speaker.
     pub speaker_right: f64,
+    /// End-to-end F1 (content and speaker right).
     pub end_to_end_f1: f64,
 }
 
 /// A bucket of gold attributions: how many were matched.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct RecallRow {
+    /// The bucket (a gold kind or cue).
     pub name: String,
+    /// Gold attributions in it.
     pub gold: usize,
+    /// Of those, matched by content.
     pub matched: usize,
+    /// Of those, matched with the right speaker.
     pub speaker_right: usize,
+    /// `matched / gold`.
     pub recall: f64,
+    /// `speaker_right / gold`.
     pub end_to_end_recall: f64,
 }
 
 /// A bucket of predictions: how many were right.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct PrecisionRow {
+    /// The bucket (a predicted kind or rule).
     pub name: String,
+    /// Predictions in it.
     pub pred: usize,
+    /// Of those, matched by content.
     pub matched: usize,
+    /// Of those, matched with the right speaker.
     pub speaker_right: usize,
+    /// `matched / pred`.
     pub precision: f64,
+    /// `speaker_right / pred`.
     pub end_to_end_precision: f64,
 }
 
@@ -68,15 +88,20 @@ pub struct PrecisionRow {
 /// mention kind ("none" for no speaker).
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct SpeakerRow {
+    /// The mention kind.
     pub name: String,
+    /// Matched predictions with this kind of speaker mention.
     pub matched: usize,
+    /// Of those, with the right speaker.
     pub speaker_right: usize,
+    /// `speaker_right / matched`.
     pub share: f64,
 }
 
 /// Unmatched items split by whether anything overlapped them.
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
 pub struct ErrorSplit {
+    /// Unmatched items.
     pub total: usize,
     /// Overlapped by an item of the other side (boundary error, or the
     /// overlapping item was matched to something else).
@@ -85,10 +110,15 @@ pub struct ErrorSplit {
     pub disjoint: usize,
 }
 
+/// Everything one evaluation run reports, serialisable so runs can be
+/// compared by machine (`--format json`), not only read.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Report {
+    /// Articles scored.
     pub articles: usize,
+    /// Raw bytes the pipeline read (for the throughput figure).
     pub bytes: usize,
+    /// Seconds in the pipeline (one thread).
     pub seconds: f64,
     /// Every predicted kind, beliefs included (the headline numbers).
     pub scores: Scores,
@@ -98,13 +128,17 @@ pub struct Report {
     pub by_gold_kind: Vec<RecallRow>,
     /// The most frequent gold cue texts (lowercased).
     pub by_gold_cue: Vec<RecallRow>,
+    /// Precision by predicted statement kind.
     pub by_pred_kind: Vec<PrecisionRow>,
+    /// Precision by the rule that produced the statement: which rules pay their way.
     pub by_rule: Vec<PrecisionRow>,
+    /// Speaker accuracy by the kind of mention chosen as speaker.
     pub speaker_by_mention_kind: Vec<SpeakerRow>,
     /// Gold attributions with no match.
     pub misses: ErrorSplit,
     /// Predictions with no match.
     pub false_alarms: ErrorSplit,
+    /// Published systems' scores, for comparison.
     pub references: Vec<Reference>,
     /// Which selector produced the statements ("model" or "rules").
     pub selector: String,
@@ -150,6 +184,7 @@ pub fn gold_kind(g: &crate::GoldItem) -> &'static str {
 }
 
 impl Report {
+    /// Aggregates a run (no pipeline work: everything is in `ev`).
     pub fn new(ev: &Evaluation) -> Report {
         let mut all = Counts::default();
         let mut speech = Counts::default();

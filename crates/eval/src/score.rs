@@ -44,30 +44,37 @@ impl CharSet {
         CharSet { ranges }
     }
 
+    /// One contiguous range.
     pub fn span(start: usize, end: usize) -> CharSet {
         CharSet::from_spans([(start, end)])
     }
 
+    /// The sorted, disjoint ranges (for slicing the text).
     pub fn ranges(&self) -> &[(usize, usize)] {
         &self.ranges
     }
 
+    /// Positions in the set.
     pub fn len(&self) -> usize {
         self.ranges.iter().map(|(a, b)| b - a).sum()
     }
 
+    /// Whether the set has no position (a null gold content).
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
     }
 
+    /// The first position.
     pub fn start(&self) -> Option<usize> {
         self.ranges.first().map(|r| r.0)
     }
 
+    /// One past the last position.
     pub fn end(&self) -> Option<usize> {
         self.ranges.last().map(|r| r.1)
     }
 
+    /// Positions in both sets (linear: both range lists are sorted).
     pub fn intersection_len(&self, other: &CharSet) -> usize {
         let (mut i, mut j, mut n) = (0, 0, 0);
         while i < self.ranges.len() && j < other.ranges.len() {
@@ -87,6 +94,7 @@ impl CharSet {
         n
     }
 
+    /// Whether any position is shared (the error taxonomy's "near").
     pub fn overlaps(&self, other: &CharSet) -> bool {
         self.intersection_len(other) > 0
     }
@@ -156,9 +164,11 @@ pub struct GoldItem {
     pub content: CharSet,
     /// `None` when the gold source is null (no source in the text).
     pub source: Option<CharSet>,
+    /// The gold source's words (speaker-right falls back to them).
     pub source_text: String,
     /// Gold cue text as written ("" when null).
     pub cue_text: String,
+    /// Gold content as written (quotation marks decide its kind).
     pub content_text: String,
 }
 
@@ -175,6 +185,7 @@ impl GoldItem {
 pub struct PredSpeaker {
     /// The mention as written, in code points of the raw text.
     pub span: CharSet,
+    /// The mention's words.
     pub text: String,
     /// Canonical name of the entity the mention resolves to.
     pub entity_name: Option<String>,
@@ -185,11 +196,17 @@ pub struct PredSpeaker {
 /// One predicted statement, in code points of the raw article text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PredItem {
+    /// Content positions.
     pub content: CharSet,
+    /// Direct, indirect, mixed or belief.
     pub kind: StatementKind,
+    /// The chosen speaker mention, if any.
     pub speaker: Option<PredSpeaker>,
+    /// The cue as written.
     pub cue_text: String,
+    /// The cue's lemma (the per-cue breakdowns group by it).
     pub cue_lemma: String,
+    /// The rule that produced the statement.
     pub rule: String,
 }
 
@@ -332,15 +349,20 @@ pub fn speaker_right(gold: &GoldItem, pred: &PredItem) -> bool {
 /// One matched pair.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Pair {
+    /// Index of the gold item.
     pub gold: usize,
+    /// Index of the prediction.
     pub pred: usize,
+    /// Their content Jaccard.
     pub jaccard: f64,
+    /// Whether the prediction's speaker is right for the gold.
     pub speaker_right: bool,
 }
 
 /// The matching of one article.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocMatch {
+    /// The matched pairs, in the order they were taken.
     pub pairs: Vec<Pair>,
     /// For each gold item, its pair index.
     pub gold_pair: Vec<Option<usize>>,
@@ -351,6 +373,7 @@ pub struct DocMatch {
 }
 
 impl DocMatch {
+    /// The raw counts of this article, to be summed over a corpus.
     pub fn counts(&self) -> Counts {
         Counts {
             gold: self.gold_pair.len(),
@@ -416,7 +439,9 @@ pub fn exact_matches(gold: &[GoldItem], pred: &[PredItem], text: &[char]) -> usi
 /// Raw counts; all scores derive from them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Gold attributions.
     pub gold: usize,
+    /// Predictions.
     pub pred: usize,
     /// Content matches (Jaccard ≥ 0.5, one-to-one).
     pub matched: usize,
@@ -439,8 +464,11 @@ impl std::ops::AddAssign for Counts {
 /// Precision, recall, F1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Prf {
+    /// Precision.
     pub p: f64,
+    /// Recall.
     pub r: f64,
+    /// F1.
     pub f1: f64,
 }
 
@@ -466,15 +494,21 @@ pub fn ratio(a: usize, b: usize) -> f64 {
 /// The headline scores.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Scores {
+    /// The counts the scores derive from.
     pub counts: Counts,
+    /// Content only (Jaccard ≥ 0.5).
     pub content: Prf,
     /// Share of content matches whose speaker is right.
     pub speaker_right: f64,
+    /// Content matched and speaker right.
     pub end_to_end: Prf,
+    /// Exact content matches.
     pub exact: Prf,
 }
 
 impl Scores {
+    /// Derives every score from the counts (summed counts, not averaged
+    /// per-article scores, so long articles weigh what they hold).
     pub fn from_counts(c: Counts) -> Scores {
         Scores {
             counts: c,

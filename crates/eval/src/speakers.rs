@@ -27,17 +27,24 @@ use crate::Evaluation;
 /// One gold referent (`i` indexes the article's attributions).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct GoldSpeaker {
+    /// Index of the attribution in the article.
     pub i: usize,
+    /// The gold source as written.
     #[serde(default)]
     pub source: Option<String>,
+    /// Whom it refers to, by full name (`None` when not a named referent).
     pub name: Option<String>,
+    /// The referent's type (person, organization, …).
     #[serde(rename = "type")]
     pub etype: String,
 }
 
+/// One line of the speaker gold file: an article's referents.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct ArticleSpeakers {
+    /// The article id (as in the PolNeAR file).
     pub id: String,
+    /// Its referents.
     pub speakers: Vec<GoldSpeaker>,
 }
 
@@ -60,12 +67,17 @@ pub fn parse_speakers(text: &str) -> Result<SpeakerGold, SpeakersError> {
 /// Counts of one bucket.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct ReferentRow {
+    /// The bucket (all, a mention kind or a gold type).
     pub name: String,
     /// Matched statements with a named gold referent.
     pub matched: usize,
+    /// Of those, the predicted entity is the gold referent.
     pub referent_right: usize,
+    /// Of those, also named in full.
     pub full_name_right: usize,
+    /// `referent_right / matched`.
     pub referent_share: f64,
+    /// `full_name_right / matched`.
     pub full_name_share: f64,
 }
 
@@ -84,27 +96,41 @@ impl ReferentRow {
 /// One scored statement (kept for the error list).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ReferentItem {
+    /// The article id.
     pub article: String,
     /// Gold attribution index.
     pub gold: usize,
+    /// The gold source as written.
     pub gold_source: String,
+    /// The gold referent's name.
     pub gold_name: String,
+    /// The gold referent's type.
     pub gold_type: String,
     /// Predicted mention text and kind ("none" without a speaker).
     pub mention: String,
+    /// The predicted mention's kind.
     pub mention_kind: String,
+    /// The predicted entity's name.
     pub predicted: Option<String>,
+    /// Whether it is the gold referent.
     pub referent_right: bool,
+    /// Whether it is also the full name.
     pub full_name_right: bool,
 }
 
+/// Speaker resolution scored against named referents: whether the
+/// pipeline found *who* spoke, beyond the mention it picked.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct SpeakerReport {
+    /// Over every matched statement.
     pub overall: ReferentRow,
+    /// By the predicted mention's kind.
     pub by_mention_kind: Vec<ReferentRow>,
+    /// By the gold referent's type.
     pub by_gold_type: Vec<ReferentRow>,
     /// Articles of the evaluation the speaker file did not cover.
     pub articles_missing: usize,
+    /// Every scored statement, for the error listing (not serialised: large).
     #[serde(skip)]
     pub items: Vec<ReferentItem>,
 }

@@ -26,21 +26,34 @@ const CONTAINED: f64 = 0.8;
 /// The kinds, in a fixed order (ties in the ranking keep this order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ErrorType {
+    /// Gold content with a quotation mark, nothing predicted near it.
     MissQuoted,
+    /// Unquoted gold with a cue the lexicon knows: a rule or model gap.
     MissUnquotedKnownCue,
+    /// A cue the lexicon lacks: a lexicon gap.
     MissUnknownCue,
+    /// Gold without a cue.
     MissNoCue,
+    /// Predicted content runs past the gold.
     BoundaryTooLong,
+    /// Predicted content stops inside the gold.
     BoundaryTooShort,
+    /// Overlapping but shifted.
     BoundaryShifted,
+    /// A second prediction over gold already matched.
     Duplicate,
+    /// Speech predicted where the gold has none.
     FalseAlarmSpeech,
+    /// A belief predicted where the gold has none.
     FalseAlarmBelief,
+    /// Content right, no speaker.
     SpeakerMissing,
+    /// Content right, another speaker.
     SpeakerWrong,
 }
 
 impl ErrorType {
+    /// The kind in words, for the listing.
     pub fn describe(self) -> &'static str {
         match self {
             ErrorType::MissQuoted => "missed: quoted content, nothing predicted near it",
@@ -62,7 +75,9 @@ impl ErrorType {
 /// One classified error: its kind and a one-line example.
 #[derive(Clone, Debug)]
 pub struct Classified {
+    /// Its kind.
     pub kind: ErrorType,
+    /// A one-line example from the corpus.
     pub example: String,
 }
 

@@ -175,7 +175,18 @@ pub enum Progress {
     /// A jackknife fold's tagger is trained (fold, folds).
     Fold(usize, usize),
     /// The decider is trained; its threshold and train-fold selection scores.
-    Decider { threshold: f32, threshold_alone: f32, precision: f64, recall: f64, f1: f64 },
+    Decider {
+        /// Probability a candidate needs to be kept.
+        threshold: f32,
+        /// Probability a tagger candidate no rule found needs.
+        threshold_alone: f32,
+        /// Selection precision on held-out training folds.
+        precision: f64,
+        /// Selection recall on held-out training folds.
+        recall: f64,
+        /// Selection F1 on held-out training folds.
+        f1: f64,
+    },
     /// An epoch of the final tagger, with dev scores when a dev set is given.
     Epoch(Box<EpochReport>),
 }
@@ -183,7 +194,9 @@ pub enum Progress {
 /// What one epoch scored on dev.
 #[derive(Clone, Debug)]
 pub struct EpochReport {
+    /// The epoch (from 1).
     pub epoch: usize,
+    /// The dev scores after it (`None` without a dev set).
     pub dev: Option<Report>,
 }
 

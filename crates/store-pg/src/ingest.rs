@@ -60,6 +60,31 @@ fn q_exec<C: GenericClient>(c: &mut C, st: &mut BatchState, sql: &str, p: Params
     c.execute(&s, p)
 }
 
+/// The keys a writer has put and the JSON hash each was put with, so a key
+/// repeated with other content is a [`Outcome::Conflict`] however far apart
+/// the two puts are: those of its committed batches (read only, so an
+/// attempt rolled back leaves them as they were) and those of the batch
+/// being written.
+pub(crate) struct Seen<'a> {
+    earlier: &'a HashMap<String, String>,
+    /// The batch's own keys, for the writer to keep once it has committed.
+    pub(crate) batch: HashMap<String, String>,
+}
+
+impl<'a> Seen<'a> {
+    pub(crate) fn new(earlier: &'a HashMap<String, String>) -> Seen<'a> {
+        Seen { earlier, batch: HashMap::new() }
+    }
+
+    fn get(&self, key: &str) -> Option<&String> {
+        self.batch.get(key).or_else(|| self.earlier.get(key))
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
 impl BatchState {
     /// Forgets ids created in a rolled-back transaction.
     pub(crate) fn reset(&mut self) {
@@ -557,7 +582,7 @@ pub(crate) fn put_one<C: GenericClient>(
     name: &str,
     doc: &JsonDocument,
     st: &mut BatchState,
-    seen: &mut HashMap<String, String>,
+    seen: &mut Seen<'_>,
 ) -> TxResult<Outcome> {
     let e = tx(name);
     let key = document_key(doc);
@@ -589,7 +614,7 @@ pub(crate) fn put_one<C: GenericClient>(
         Some(h) if *h != row.json_hash => return Ok(Outcome::Conflict),
         Some(_) => {}
         None => {
-            seen.insert(key.clone(), row.json_hash.clone());
+            seen.batch.insert(key.clone(), row.json_hash.clone());
         }
     }
     if let Some((_, old)) = &existing {
@@ -678,23 +703,24 @@ pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut Ba
 /// first stored copy, else the first earlier in the batch), one INSERT per
 /// table. A batch that updates a stored document or repeats a key takes the
 /// document-by-document path ([`put_one`]), whose order those outcomes
-/// depend on.
+/// depend on, and so does one that repeats a key of `seen` (put earlier by
+/// the same writer). The batch's keys are added to `seen.batch`.
 pub(crate) fn put_batch<C: GenericClient>(
     c: &mut C,
     name: &str,
     docs: &[JsonDocument],
     st: &mut BatchState,
+    seen: &mut Seen<'_>,
 ) -> TxResult<BatchReport> {
     st.reset();
     resolve_actors(c, name, st, &actor_keys(docs))?;
     let mut report = BatchReport { outcomes: Vec::with_capacity(docs.len()), counts: Pending::default() };
-    let outcomes = match put_new(c, name, docs, st)? {
+    let outcomes = match put_new(c, name, docs, st, seen)? {
         Some(o) => o,
         None => {
-            let mut seen = HashMap::new();
             let mut outcomes = Vec::with_capacity(docs.len());
             for d in docs {
-                outcomes.push(put_one(c, name, d, st, &mut seen)?);
+                outcomes.push(put_one(c, name, d, st, seen)?);
             }
             outcomes
         }
@@ -708,16 +734,17 @@ pub(crate) fn put_batch<C: GenericClient>(
 }
 
 /// The whole-batch path of [`put_batch`]; `None` (nothing written) when the
-/// batch repeats a key or changes a stored document.
+/// batch repeats a key (its own or one in `seen`) or changes a stored document.
 fn put_new<C: GenericClient>(
     c: &mut C,
     name: &str,
     docs: &[JsonDocument],
     st: &mut BatchState,
+    seen: &mut Seen<'_>,
 ) -> TxResult<Option<Vec<Outcome>>> {
     let e = tx(name);
     let keys: Vec<String> = docs.iter().map(document_key).collect();
-    if keys.iter().collect::<BTreeSet<_>>().len() != keys.len() {
+    if keys.iter().collect::<BTreeSet<_>>().len() != keys.len() || keys.iter().any(|k| seen.contains(k)) {
         return Ok(None);
     }
     // Locks the stored rows (in key order, so racing batches wait rather than deadlock).
@@ -757,6 +784,7 @@ fn put_new<C: GenericClient>(
         .collect()
     };
     let mut outcomes = Vec::with_capacity(docs.len());
+    let mut json_hashes = Vec::with_capacity(docs.len());
     let mut cols = DocumentCols::default();
     let mut new: Vec<(usize, std::borrow::Cow<'_, JsonDocument>, [Option<String>; 3])> = Vec::new();
     for (i, (doc, key)) in docs.iter().zip(&keys).enumerate() {
@@ -764,6 +792,7 @@ fn put_new<C: GenericClient>(
             if DocumentRow::new(doc)?.json_hash != *old {
                 return Ok(None);
             }
+            json_hashes.push(old.clone());
             outcomes.push(Outcome::Unchanged);
             continue;
         }
@@ -779,6 +808,7 @@ fn put_new<C: GenericClient>(
         // Later copies in this batch are duplicates of this one (stored first).
         first.entry(chash).or_insert_with(|| key.clone());
         let row = DocumentRow::new(&doc)?;
+        json_hashes.push(row.json_hash.clone());
         let derived = [row.published.clone(), row.outlet.clone(), row.site.clone()];
         cols.push(&doc, row);
         new.push((i, doc, derived));
@@ -790,6 +820,7 @@ fn put_new<C: GenericClient>(
         rows.add(ids[&keys[*i]], doc, published, outlet, site, st);
     }
     rows.write(c, name, st)?;
+    seen.batch.extend(keys.into_iter().zip(json_hashes));
     Ok(Some(outcomes))
 }
 

@@ -24,11 +24,12 @@ pub mod schema;
 pub mod testing;
 pub mod tsquery;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use postgres::{Client, NoTls};
 use whosaid_document::output::JsonDocument;
-use whosaid_store::backend::{redact_url, BatchReport, DocSink, StatementStore, StoreStats};
+use whosaid_store::backend::{redact_url, BatchReport, DocSink, Settled, StatementStore, StoreStats};
 use whosaid_store::{
     ActorLink, ActorProfile, ActorSummary, ActorsQuery, Backend, DocumentPage, DocumentSummary, DocumentView,
     DocumentsQuery, Error, InvalidReason, Outcome, OutletDocuments, Pending, Result, SearchQuery, SearchResults,
@@ -328,13 +329,27 @@ impl PgStore {
     pub(crate) fn ingest_batch_then(
         &mut self,
         docs: &[JsonDocument],
-        mut then: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<()>,
+        then: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<()>,
     ) -> Result<BatchReport> {
+        Ok(self.ingest_batch_after(docs, &HashMap::new(), then)?.0)
+    }
+
+    /// [`PgStore::ingest_batch_then`] for a writer that has put the keys of
+    /// `earlier` (key → JSON hash) before: a key of it repeated with other
+    /// content is a conflict. Returns the batch's own keys too.
+    fn ingest_batch_after(
+        &mut self,
+        docs: &[JsonDocument],
+        earlier: &HashMap<String, String>,
+        mut then: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<()>,
+    ) -> Result<(BatchReport, HashMap<String, String>)> {
         let mut st = std::mem::take(&mut self.state);
         let r = self.in_tx(|t, name| {
-            let report = ingest::put_batch(t, name, docs, &mut st)?;
+            // Each attempt starts from `earlier`: a rolled-back one added nothing.
+            let mut seen = ingest::Seen::new(earlier);
+            let report = ingest::put_batch(t, name, docs, &mut st, &mut seen)?;
             then(t, name)?;
-            Ok(report)
+            Ok((report, seen.batch))
         });
         self.state = st;
         r
@@ -342,106 +357,33 @@ impl PgStore {
 }
 
 /// Writes documents in batches of `batch_size`, one transaction each (the
-/// [`DocSink`] of `whosaid ingest`), like the SQLite writer: each put runs at
-/// once in the open transaction, so its outcome is known. When the
-/// transaction meets a racing writer it is rolled back and the batch so far
-/// replayed in a new one (the outcomes then reported are the replay's).
+/// [`DocSink`] of `whosaid ingest`): the documents put are held until the
+/// batch is full or committed, then written together by the queue workers'
+/// path ([`StatementStore::ingest_batch`]: a batch of new documents in one INSERT
+/// per table, a few round trips for the whole batch instead of about seven
+/// per document), their outcomes settled in put order. A transaction that
+/// meets a racing writer is rolled back and the batch written again whole.
 pub struct PgWriter<'a> {
     store: &'a mut PgStore,
     batch_size: usize,
-    /// The documents of the open transaction, for a replay.
+    /// The documents put since the last write.
     buffer: Vec<JsonDocument>,
-    open: bool,
-    state: ingest::BatchState,
-    pending: Pending,
-    /// Keys put by this writer and their JSON hash (a repeat with other content is a conflict).
-    seen: std::collections::HashMap<String, String>,
+    /// Keys written by this writer and their JSON hash (a repeat with other
+    /// content is a conflict, in any later batch too).
+    seen: HashMap<String, String>,
 }
 
 impl PgWriter<'_> {
-    fn begin(&mut self) -> Result<()> {
-        if !self.open {
-            let name = self.store.name.clone();
-            self.store.client.batch_execute("BEGIN").map_err(|e| db_err(&name, e))?;
-            self.open = true;
-            self.state.reset();
+    /// Writes and commits the documents held; nothing of them is stored when
+    /// it fails (the batch is dropped, as the SQLite writer's is).
+    fn write(&mut self) -> Result<Settled> {
+        let docs = std::mem::take(&mut self.buffer);
+        if docs.is_empty() {
+            return Ok(Settled { outcomes: Vec::new(), committed: Some(Pending::default()) });
         }
-        Ok(())
-    }
-
-    fn rollback(&mut self) {
-        if self.open {
-            let _ = self.store.client.batch_execute("ROLLBACK");
-            self.open = false;
-        }
-    }
-
-    /// Rolls back and puts the batch so far again in a new transaction.
-    fn replay(&mut self) -> Result<()> {
-        let name = self.store.name.clone();
-        let mut last = String::new();
-        for attempt in 1..=MAX_ATTEMPTS {
-            self.rollback();
-            std::thread::sleep(Duration::from_millis(20 * (1 << attempt.min(6)) as u64));
-            self.begin()?;
-            self.pending = Pending::default();
-            let mut seen = std::collections::HashMap::new();
-            let mut raced = false;
-            for d in self.buffer.clone() {
-                match ingest::put_one(&mut self.store.client, &name, &d, &mut self.state, &mut seen) {
-                    Ok(o) => count(&mut self.pending, o, &d),
-                    Err(TxError::Retry(e)) => {
-                        last = e;
-                        raced = true;
-                        break;
-                    }
-                    Err(TxError::Fatal(e)) => {
-                        self.rollback();
-                        return Err(e);
-                    }
-                }
-            }
-            if !raced {
-                return Ok(());
-            }
-        }
-        self.rollback();
-        Err(gave_up(&name, "", last))
-    }
-
-    fn put_retrying(&mut self, doc: &JsonDocument) -> Result<Outcome> {
-        let name = self.store.name.clone();
-        self.begin()?;
-        self.with_retries(&name, "", |w| ingest::put_one(&mut w.store.client, &name, doc, &mut w.state, &mut w.seen))
-    }
-
-    /// Runs one step of the open transaction; a race (serialisation
-    /// failure, unique violation) replays the batch and tries again, up to
-    /// [`MAX_ATTEMPTS`]; any other failure abandons the batch.
-    fn with_retries<T>(
-        &mut self,
-        name: &str,
-        what: &str,
-        mut step: impl FnMut(&mut Self) -> std::result::Result<T, TxError>,
-    ) -> Result<T> {
-        let mut last = String::new();
-        for _ in 0..MAX_ATTEMPTS {
-            match step(self) {
-                Ok(v) => return Ok(v),
-                Err(TxError::Retry(e)) => {
-                    last = e;
-                    self.replay()?;
-                }
-                Err(TxError::Fatal(e)) => {
-                    self.rollback();
-                    self.buffer.clear();
-                    self.pending = Pending::default();
-                    return Err(e);
-                }
-            }
-        }
-        self.rollback();
-        Err(gave_up(name, what, last))
+        let (report, keys) = self.store.ingest_batch_after(&docs, &self.seen, |_, _| Ok(()))?;
+        self.seen.extend(keys);
+        Ok(Settled { outcomes: report.outcomes, committed: Some(report.counts) })
     }
 }
 
@@ -458,42 +400,23 @@ fn count(p: &mut Pending, o: Outcome, doc: &JsonDocument) {
 }
 
 impl DocSink for PgWriter<'_> {
-    fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)> {
-        let outcome = self.put_retrying(doc)?;
-        if outcome == Outcome::Conflict {
-            return Ok((outcome, None));
-        }
+    fn put(&mut self, doc: &JsonDocument) -> Result<Settled> {
         self.buffer.push(doc.clone());
-        count(&mut self.pending, outcome, doc);
-        let committed = if self.buffer.len() >= self.batch_size { Some(self.commit()?) } else { None };
-        Ok((outcome, committed))
-    }
-
-    fn commit(&mut self) -> Result<Pending> {
-        if !self.open {
-            return Ok(std::mem::take(&mut self.pending));
+        if self.buffer.len() >= self.batch_size {
+            self.write()
+        } else {
+            Ok(Settled::default())
         }
-        let name = self.store.name.clone();
-        self.with_retries(&name, "commit ", |w| {
-            ingest::flush_aliases(&mut w.store.client, &name, &mut w.state)
-                .and_then(|()| w.store.client.batch_execute("COMMIT").map_err(tx(&name)))
-        })?;
-        self.open = false;
-        self.buffer.clear();
-        Ok(std::mem::take(&mut self.pending))
     }
 
-    fn finish(&mut self) -> Result<Pending> {
-        let p = self.commit()?;
+    fn commit(&mut self) -> Result<Settled> {
+        self.write()
+    }
+
+    fn finish(&mut self) -> Result<Settled> {
+        let settled = self.write()?;
         self.store.relink()?;
-        Ok(p)
-    }
-}
-
-impl Drop for PgWriter<'_> {
-    fn drop(&mut self) {
-        // Dropped without commit (an error upstream): the batch is discarded.
-        self.rollback();
+        Ok(settled)
     }
 }
 
@@ -508,15 +431,7 @@ impl StatementStore for PgStore {
         self.ingest_batch_then(docs, |_, _| Ok(()))
     }
     fn writer<'a>(&'a mut self, batch_size: usize) -> Box<dyn DocSink + 'a> {
-        Box::new(PgWriter {
-            store: self,
-            batch_size: batch_size.max(1),
-            buffer: Vec::new(),
-            open: false,
-            state: ingest::BatchState::default(),
-            pending: Pending::default(),
-            seen: Default::default(),
-        })
+        Box::new(PgWriter { store: self, batch_size: batch_size.max(1), buffer: Vec::new(), seen: HashMap::new() })
     }
     fn relink(&mut self) -> Result<()> {
         self.relink_with(true).map(|_| ())

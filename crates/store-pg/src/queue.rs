@@ -8,7 +8,7 @@
 //!   expired claims it is marked failed instead, so one poisonous input
 //!   cannot stall the queue.
 //! - The worker **completes** the batch in one transaction: its documents
-//!   ([`crate::ingest`], exactly once by document key) and the items' new
+//!   (the batched write of `ingest.rs`, exactly once by document key) and the items' new
 //!   state (done, or failed with the reason) commit together. A worker killed
 //!   before that commit leaves nothing behind but its expiring claim.
 //! - A worker whose lease expired while it worked still commits its

@@ -99,11 +99,16 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     let mut reference = sqlite_reference(&docs, &dir);
     let mut pg = PgStore::open(&url).unwrap();
     {
+        // Outcomes are settled a batch at a time, every one of them once.
         let mut w = StatementStore::writer(&mut pg, 7);
+        let mut outcomes = Vec::new();
         for d in &docs {
-            assert_eq!(w.put(d).unwrap().0, Outcome::Inserted);
+            let settled = w.put(d).unwrap();
+            assert_eq!(settled.committed.is_some(), !settled.outcomes.is_empty());
+            outcomes.extend(settled.outcomes);
         }
-        w.finish().unwrap();
+        outcomes.extend(w.finish().unwrap().outcomes);
+        assert_eq!(outcomes, vec![Outcome::Inserted; docs.len()]);
     }
     let want = snapshot(&mut reference);
     assert!(want.counts.0 > 40 && want.counts.1 > 80 && want.counts.2 > 50, "{:?}", want.counts);
@@ -509,8 +514,8 @@ fn a_v4_database_migrates_and_its_speakers_stay_searchable() {
     changed.statements.truncate(1);
     {
         let mut w = StatementStore::writer(&mut pg, 2);
-        assert_eq!(w.put(&changed).unwrap().0, Outcome::Updated);
-        w.finish().unwrap();
+        assert_eq!(w.put(&changed).unwrap(), Default::default(), "held until the batch is written");
+        assert_eq!(w.finish().unwrap().outcomes, [Outcome::Updated]);
     }
     let unmatched: i64 = c
         .query_one(

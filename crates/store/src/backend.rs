@@ -101,22 +101,37 @@ pub struct BatchReport {
     pub counts: Pending,
 }
 
+/// What a [`DocSink`] call settled: the outcomes it decided, of documents
+/// put earlier or in this call, in put order (a sink that writes a batch at
+/// once decides them only when it writes), and the counts of the batch it
+/// committed, if it committed one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Outcomes of the oldest documents not settled before, in put order.
+    pub outcomes: Vec<Outcome>,
+    /// The counts of the batch committed by this call.
+    pub committed: Option<Pending>,
+}
+
 /// The write side used by `whosaid ingest`: documents go in one at a time and
-/// are committed in batches. The SQLite [`Writer`] is one.
+/// are committed in batches. A document's outcome is known when the sink
+/// settles it ([`Settled`]): the SQLite [`Writer`] at once, the PostgreSQL
+/// writer when it writes the batch (one statement per table, not per row).
 pub trait DocSink {
-    /// Stores one document in the open batch; returns what it did and, when
-    /// it filled the batch, the counts of the batch just committed.
-    fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)>;
+    /// Puts one document in the open batch; returns what it settled (this
+    /// document's outcome, or a whole batch's when this document filled it).
+    fn put(&mut self, doc: &JsonDocument) -> Result<Settled>;
     /// [`DocSink::put`] of a document straight from the pipeline (a batch
     /// run's sink): its `whosaid/1` form is built in memory, never rendered
     /// to JSON text and parsed back. `duplicate_of` is kept as set.
-    fn put_document(&mut self, doc: &Document) -> Result<(Outcome, Option<Pending>)> {
+    fn put_document(&mut self, doc: &Document) -> Result<Settled> {
         self.put(&JsonDocument::from_document(doc))
     }
-    /// Commits the open batch; everything counted is durable when it returns.
-    fn commit(&mut self) -> Result<Pending>;
+    /// Writes and commits the open batch, settling every document put;
+    /// everything counted is durable when it returns.
+    fn commit(&mut self) -> Result<Settled>;
     /// Commits and re-links actors across the store.
-    fn finish(&mut self) -> Result<Pending>;
+    fn finish(&mut self) -> Result<Settled>;
 }
 
 /// A statement database. Every method takes `&mut self` because network
@@ -179,17 +194,18 @@ pub trait StatementStore {
 }
 
 impl DocSink for Writer<'_> {
-    fn put(&mut self, doc: &JsonDocument) -> Result<(Outcome, Option<Pending>)> {
-        Writer::put(self, doc)
+    fn put(&mut self, doc: &JsonDocument) -> Result<Settled> {
+        let (outcome, committed) = Writer::put(self, doc)?;
+        Ok(Settled { outcomes: vec![outcome], committed })
     }
-    fn commit(&mut self) -> Result<Pending> {
-        Writer::commit(self)
+    fn commit(&mut self) -> Result<Settled> {
+        Ok(Settled { outcomes: Vec::new(), committed: Some(Writer::commit(self)?) })
     }
-    fn finish(&mut self) -> Result<Pending> {
+    fn finish(&mut self) -> Result<Settled> {
         let p = Writer::commit(self)?;
         crate::link::relink(&self.store.conn, &whosaid_lexicon::Lexicon::builtin())?;
         self.store.conn.execute_batch("PRAGMA optimize")?;
-        Ok(p)
+        Ok(Settled { outcomes: Vec::new(), committed: Some(p) })
     }
 }
 

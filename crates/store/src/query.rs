@@ -17,7 +17,7 @@ use crate::{Result, Store};
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// Why a search or listing filter is refused. The store's API reports it as
-/// [`Error::Invalid`] ([`crate::InvalidReason::Filter`]) with this message (the server answers 400 with it).
+/// [`crate::Error::Invalid`] ([`crate::InvalidReason::Filter`]) with this message (the server answers 400 with it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FilterError {
     /// `sort` is not relevance, newest or oldest.
