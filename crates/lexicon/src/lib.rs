@@ -27,7 +27,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 5;
+pub const LEXICON_VERSION: u32 = 6;
 
 /// What kind of attribution a cue verb reports (decides the statement kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,6 +199,9 @@ pub struct Lexicon {
     pub place_heads: HashSet<String>,
     /// Place names, exact case.
     pub places: HashSet<String>,
+    /// Words whose trailing period is part of the word ("Sen", "Jan"), as
+    /// written: the segmenter does not end a sentence after them.
+    pub abbreviations: HashSet<String>,
     /// A place's abbreviation as written ("Vt.", "S.C.", "NY") → the place.
     pub place_abbreviations: HashMap<String, String>,
     /// Place → the government it can stand for.
@@ -315,6 +318,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "clause_links",
     "calendar",
     "place_heads",
+    "abbreviations",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -567,6 +571,9 @@ impl Lexicon {
                 }
                 "speech_events" => {
                     self.speech_events.insert(f[0].to_lowercase());
+                }
+                "abbreviations" => {
+                    self.abbreviations.insert(f[0].to_string());
                 }
                 "name_variants" => {
                     let head = f[0].to_lowercase();

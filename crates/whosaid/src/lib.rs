@@ -100,7 +100,7 @@ impl Pipeline {
     pub fn annotate(&self, raw: &str, source: &str, meta: Meta) -> (Document, cues::Words) {
         let mut doc = Document { source: source.to_string(), meta, ..Document::default() };
         clean::clean(&mut doc, raw, &self.lexicon);
-        segment::segment(&mut doc);
+        segment::segment(&mut doc, &self.lexicon);
         let words = cues::Words::new(&doc, &self.lexicon);
         mentions::find_mentions(&mut doc, &self.lexicon, &words);
         entities::resolve_entities(&mut doc, &self.lexicon);

@@ -7,13 +7,7 @@
 //! (the multi-paragraph quote convention); otherwise it ends with the paragraph.
 
 use whosaid_document::{Document, Quotation, Sentence, Span, Token, TokenKind};
-
-/// Words whose trailing period is part of the word.
-const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Del", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm",
-    "Maj", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "vs", "etc", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept",
-    "Sep", "Oct", "Nov", "Dec", "Mt", "Ft", "approx", "Rev", "Hon", "Pres", "Gov't", "Dept", "Univ", "Ave", "Blvd",
-];
+use whosaid_lexicon::Lexicon;
 
 /// Longest sentence, in tokens; news sentences are far shorter (PolNeAR's
 /// longest is under 200), and every per-sentence scan is bounded by it.
@@ -73,7 +67,7 @@ fn quote_kind(c: char, prev: Option<char>, next: Option<char>) -> Option<TokenKi
 
 /// Splits `doc.text` into tokens (sentence index left at 0). Walks the text
 /// by byte offsets, decoding one char at a time (no per-char buffer).
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str, lex: &Lexicon) -> Vec<Token> {
     let bytes = text.as_bytes();
     let n = text.len();
     let mut tokens = Vec::with_capacity(n / 5);
@@ -133,7 +127,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     end = k + 1;
                 }
             }
-            if end == j && bytes.get(j) == Some(&b'.') && ABBREVIATIONS.contains(&word) {
+            if end == j && bytes.get(j) == Some(&b'.') && lex.abbreviations.contains(word) {
                 end = j + 1;
             }
             // A middle initial: "Loretta E. Lynch", "John D. Podesta" — one
@@ -211,9 +205,9 @@ fn starts_sentence(text: &str, t: &Token) -> bool {
 }
 
 /// Fills `tokens`, `sentences` and `quotations`; needs `paragraphs`.
-pub fn segment(doc: &mut Document) {
+pub fn segment(doc: &mut Document, lex: &Lexicon) {
     let text = doc.text.as_str();
-    let mut tokens = tokenize(text);
+    let mut tokens = tokenize(text, lex);
     let mut sentences = Vec::new();
     let mut ti = 0;
     for (pi, para) in doc.paragraphs.iter().enumerate() {
@@ -373,17 +367,31 @@ fn find_quotations(text: &str, tokens: &[Token], doc: &Document) -> Vec<Quotatio
 mod tests {
     use super::*;
     use crate::clean::clean;
-    use whosaid_lexicon::Lexicon;
 
     fn doc(raw: &str) -> Document {
         let mut d = Document::default();
         clean(&mut d, raw, &Lexicon::builtin());
-        segment(&mut d);
+        segment(&mut d, &Lexicon::builtin());
         d
     }
 
     fn sentences(d: &Document) -> Vec<&str> {
         d.sentences.iter().map(|s| d.slice(s.span)).collect()
+    }
+
+    #[test]
+    fn a_user_abbreviation_keeps_its_period() {
+        let raw = "Insp. Morse said it was murder. Nobody agreed.";
+        let mut builtin = Document::default();
+        clean(&mut builtin, raw, &Lexicon::builtin());
+        segment(&mut builtin, &Lexicon::builtin());
+        assert_eq!(sentences(&builtin), vec!["Insp.", "Morse said it was murder.", "Nobody agreed."]);
+        let mut lex = Lexicon::builtin();
+        lex.extend_from_toml("abbreviations = [\"Insp\"]").unwrap();
+        let mut d = Document::default();
+        clean(&mut d, raw, &lex);
+        segment(&mut d, &lex);
+        assert_eq!(sentences(&d), vec!["Insp. Morse said it was murder.", "Nobody agreed."]);
     }
 
     #[test]
@@ -418,7 +426,7 @@ mod tests {
 
     #[test]
     fn possessive_is_a_separate_token() {
-        let toks: Vec<&str> = tokenize("Russia’s plan, we’ve said")
+        let toks: Vec<&str> = tokenize("Russia’s plan, we’ve said", &Lexicon::builtin())
             .iter()
             .map(|t| "Russia’s plan, we’ve said".get(t.span.start..t.span.end).unwrap())
             .collect();
