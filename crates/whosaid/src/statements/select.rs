@@ -185,7 +185,7 @@ pub fn features(doc: &Document, words: &Words, pool: &Pool, i: usize, bits: u32)
 const MAX_NEIGHBOURS: usize = 32;
 
 /// For each candidate, the candidates whose content overlaps its own, looked
-/// for among the nearest [`MAX_NEIGHBOURS`] by start on each side.
+/// for among the nearest `MAX_NEIGHBOURS` by start on each side.
 pub fn neighbour_lists(all: &[Statement]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_by_key(|&i| (all[i].content.start, i));
@@ -205,7 +205,7 @@ pub fn neighbour_lists(all: &[Statement]) -> Vec<Vec<usize>> {
 }
 
 /// The candidates the decider chooses from: every reading of every
-/// candidate (see [`cuts`]) and, for each, the candidates it overlaps.
+/// candidate (see `cuts.rs`) and, for each, the candidates it overlaps.
 pub struct Pool {
     pub readings: Readings,
     pub near: Vec<Vec<usize>>,
