@@ -490,26 +490,24 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 // that only fits ("President Obama" before "the president",
                 // not "Russian President Vladimir Putin" after it).
                 let pass1_exact = candidates.iter().any(|&e| facts[e].titles.contains(&title));
-                let earlier_exact = if pass1_exact {
-                    None
-                } else {
-                    later_holder().filter(|&e| entities[e].titles.iter().any(|t| normalise_title(t, lex) == title))
-                };
+                let earlier = later_holder();
+                let earlier_exact = earlier
+                    .filter(|&e| !pass1_exact && entities[e].titles.iter().any(|t| normalise_title(t, lex) == title));
                 // A qualified role the knowledge base knows the holder of on the
                 // publication date ("the Democratic presidential nominee") is
                 // that person, when the article names them; a bare one ("the
                 // president") may be any country's, so the article decides.
                 let qualified = title.split_whitespace().count() >= 2;
-                let known = || known_holder(doc.slice(m.span), doc, &entities, lex).filter(|_| qualified);
+                let known = known_holder(doc.slice(m.span), doc, &entities, lex);
                 // Capitalised qualifiers the article gave one person ("the
                 // South Carolina senator" after "Lindsey Graham (R-S.C.)")
                 // say more than which senator was named last.
                 let found = earlier_exact
-                    .or_else(known)
+                    .or(known.filter(|_| qualified))
                     .or_else(|| role_holder(doc.slice(m.span), pos, &entity_words, &positions, lex))
                     .or_else(|| nearest(&candidates, pos))
-                    .or_else(later_holder)
-                    .or_else(|| known_holder(doc.slice(m.span), doc, &entities, lex));
+                    .or(earlier)
+                    .or(known);
                 match found {
                     Some(e) => e,
                     None => continue,

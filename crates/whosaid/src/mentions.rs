@@ -535,11 +535,9 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
     }
 
     // 6. Metonymy and quote flags.
-    let quotes = &doc.quotations;
     for m in &mut out {
-        let qi = quotes.partition_point(|q| q.span.start <= m.span.start);
         // A transcript speaker opens the quoted turn but is not quoted.
-        m.in_quote = qi > 0 && quotes[qi - 1].span.contains(m.span) && turns.binary_search(&m.span).is_err();
+        m.in_quote = in_quotation(doc, m.span) && turns.binary_search(&m.span).is_err();
         if m.etype == EntityType::Place && m.kind == MentionKind::Name {
             let last_tok = doc.tokens.partition_point(|t| t.span.start < m.span.end) - 1;
             let place = doc.slice(m.name.unwrap_or(m.span));
@@ -678,6 +676,12 @@ fn starting_in(doc: &Document, mentions: &[Mention], sentence: usize, end: usize
 /// How many tokens an apposition may span ("a law professor at New York University").
 const MAX_APPOSITION: usize = 12;
 
+/// Whether `span` lies inside a quotation (quotations are sorted and disjoint).
+fn in_quotation(doc: &Document, span: Span) -> bool {
+    let qi = doc.quotations.partition_point(|q| q.span.start <= span.start);
+    qi > 0 && doc.quotations[qi - 1].span.contains(span)
+}
+
 /// The entity type a `nominals.txt` type names.
 fn nominal_type(t: &str) -> EntityType {
     match t {
@@ -766,11 +770,6 @@ fn coordinated_people(cx: &Ctx, out: &mut Vec<Mention>) {
         .map(|(k, m)| (doc.token_at(m.span.start), doc.token_at(m.span.end), k))
         .collect();
     people.sort_unstable();
-    let in_quote = |t: usize| {
-        let at = doc.tokens[t].span.start;
-        let qi = doc.quotations.partition_point(|q| q.span.start <= at);
-        qi > 0 && doc.quotations[qi - 1].span.end > at
-    };
     let mut found = Vec::new();
     let mut k = 0;
     while k < people.len() {
@@ -797,7 +796,10 @@ fn coordinated_people(cx: &Ctx, out: &mut Vec<Mention>) {
                 _ => break,
             }
         }
-        if joined_by_and && cx.same_sentence(people[k].0, people[last].1 - 1) && !in_quote(people[k].0) {
+        if joined_by_and
+            && cx.same_sentence(people[k].0, people[last].1 - 1)
+            && !in_quotation(doc, doc.tokens[people[k].0].span)
+        {
             let first = &out[people[k].2];
             let name_start = first.name.map_or(first.span.start, |n| n.start);
             let end = out[people[last].2].span.end;
