@@ -264,6 +264,10 @@ pub struct Lexicon {
     pub title_first_words: HashSet<String>,
     /// Lower-case first words of names (media, organisations, places).
     pub name_first_words: HashSet<String>,
+    /// Lower-case media and organisation aliases the lexicon writes in
+    /// capitals as one short word ("cia", "abc"): a title-case "Cia" in a
+    /// text is a nickname or a name, not the agency.
+    pub acronyms: HashSet<String>,
     /// The coding stage's lists (stance cues, polarity phrases, negations).
     pub stance: stance::StanceLexicon,
 }
@@ -521,6 +525,9 @@ impl Lexicon {
                 "media" | "organizations" => {
                     let canonical = f[0].to_string();
                     for alias in f.iter() {
+                        if alias.len() <= 3 && alias.len() >= 2 && alias.chars().all(|c| c.is_ascii_uppercase()) {
+                            self.acronyms.insert(alias.to_lowercase());
+                        }
                         let alias = alias.to_lowercase();
                         self.name_first_words.insert(first_word(&alias));
                         self.max_name_words = self.max_name_words.max(alias.split_whitespace().count());

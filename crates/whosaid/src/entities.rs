@@ -161,6 +161,24 @@ pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) 
     }) && words.first().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
+/// Whether a capitalised name reads as an organisation's: two words or more,
+/// one of them an organisation head ("Commission", "Union", "Bank"), and not
+/// opening with a known given name ("Benjamin Franklin Institute" aside, a
+/// given name first is a person: "Frank Church").
+fn organisation_shaped(name: &str, lex: &Lexicon) -> bool {
+    let words: Vec<&str> = strip_the(name).split_whitespace().collect();
+    words.len() >= 2
+        && words.iter().any(|w| lex.org_heads.contains(*w))
+        && !lex.first_names.contains_key(&words[0].to_lowercase())
+}
+
+/// Whether a phrase's text before an inner name ends in the preposition
+/// that makes the name a complement ("spokeswoman for", "the chair of the").
+fn complement_of_role(before: &str) -> bool {
+    let before = before.strip_suffix(" the").unwrap_or(before);
+    [" for", " of", " to"].iter().any(|p| before.ends_with(p))
+}
+
 /// The sex a pronoun asks for ("he" → male), `None` for any other word.
 pub fn pronoun_gender(word: &str) -> Option<Gender> {
     match word.to_lowercase().as_str() {
@@ -217,6 +235,12 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         let name_text = collapse_ws(doc.slice(m.name.unwrap_or(m.span)));
         let e = match (m.kind, m.etype) {
             (MentionKind::Group, _) => get_or_create(&mut entities, EntityType::Group, name_text, None),
+            // "Commission on Presidential Debates", "Wells Fargo Bank": a name
+            // built on an organisation's head word, with no given name or title,
+            // is an organisation ("the commission" then finds it).
+            (_, EntityType::Person) if m.title.is_none() && organisation_shaped(&name_text, lex) => {
+                get_or_create(&mut entities, EntityType::Organization, strip_the(&name_text).to_string(), None)
+            }
             (_, EntityType::Person) => {
                 let name = clean_person_name(&name_text, lex);
                 if name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).count() < 2 {
@@ -524,11 +548,16 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                         let inner = &doc.mentions[k];
                         inner.kind == MentionKind::Name && inner.span.end == m.span.end
                     })
+                    // "a spokeswoman for Hillary Clinton" is not Clinton.
+                    .filter(|&k| !complement_of_role(doc.text[m.span.start..doc.mentions[k].span.start].trim_end()))
                     .and_then(|k| assign[k])
                     .filter(|&e| entities[e].etype == EntityType::Person);
                 // A document is not its author ("the Justin Levitt study").
                 let inner = inner
-                    .or_else(|| embedded_person(text, &by_person, lex))
+                    .or_else(|| {
+                        embedded_person(text, &by_person, lex)
+                            .filter(|_| !text.contains(" for ") && !text.contains(" to "))
+                    })
                     // "Pagliano's lawyer, Mark MacDougall, said".
                     .or_else(|| apposed_name(doc, mi, &assign, &entities))
                     .filter(|_| m.etype != EntityType::Document);
@@ -1004,7 +1033,10 @@ fn shorter_person_names(entities: &[Entity]) -> Vec<(usize, usize)> {
     let words: Vec<Vec<String>> = entities
         .iter()
         .map(|e| {
-            let mut w = if e.etype == EntityType::Person { fold_words(&e.name) } else { Vec::new() };
+            // A description ("spokeswoman for Hillary Clinton") is not a
+            // longer name of the person it mentions.
+            let proper = e.name.split_whitespace().all(|w| !w.chars().next().is_some_and(char::is_lowercase));
+            let mut w = if e.etype == EntityType::Person && proper { fold_words(&e.name) } else { Vec::new() };
             while w.len() > 1 && w.last().is_some_and(|x| suffixes.contains(x)) {
                 w.pop();
             }

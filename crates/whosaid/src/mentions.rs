@@ -249,6 +249,10 @@ impl Ctx<'_> {
         }
         let s = self.text(a, b);
         let lower = s.to_lowercase();
+        // `Marcia "Cia" Price`: a short acronym counts only in capitals.
+        if self.lex.acronyms.contains(&lower) && s.chars().any(char::is_lowercase) {
+            return None;
+        }
         if let Some(c) = self.lex.media.get(&lower) {
             return Some((EntityType::Media, c.clone()));
         }
@@ -819,9 +823,14 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
     let n = cx.n();
     let mut starts = vec![false; n + 1];
     let mut ends = vec![false; n + 1];
-    for m in out.iter() {
+    // The name mention (not a place's) ending at each token, for role phrases.
+    let mut name_ending: Vec<Option<usize>> = vec![None; n + 1];
+    for (mi, m) in out.iter().enumerate() {
         starts[doc.token_at(m.span.start)] = true;
         ends[doc.token_at(m.span.end)] = true;
+        if m.kind == MentionKind::Name && (m.etype != EntityType::Place || m.metonymic) {
+            name_ending[doc.token_at(m.span.end)].get_or_insert(mi);
+        }
     }
     // A cue word inside a name is part of the name ("Secretary of State").
     let mut inside = vec![false; n];
@@ -841,6 +850,8 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             continue;
         };
         let mut found = None;
+        // A role phrase over a name: its first token and the role word's.
+        let mut role: Option<(usize, usize)> = None;
         if &*cm.cue.lemma == "according to" {
             if !starts[cm.end.min(n)] {
                 found = np_forward(cx, cm.end).map(|e| (cm.end, e));
@@ -864,10 +875,13 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
                 }
             } else if p > 0 && !ends[p] && cx.same_sentence(p - 1, i) {
                 found = np_back(cx, p).map(|s| (s, p));
+            } else if p > 0 && ends[p] {
+                role = name_ending[p].and_then(|mi| role_of_name(cx, &out[mi], p));
+                found = role.map(|(s, _)| (s, p));
             }
         }
         if let Some((a, b)) = found {
-            let head = cx.words.get(b - 1);
+            let head = cx.words.get(role.map_or(b, |(_, h)| h + 1) - 1);
             let etype = match cx.lex.nominals.get(head) {
                 Some(t) => nominal_type(t),
                 None if cx.lex.titles.contains(head) => EntityType::Person,
@@ -883,6 +897,27 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
         }
         i = cm.end.max(i + 1);
     }
+}
+
+/// "A spokeswoman for Hillary Clinton says", "a lawyer for the family",
+/// "the chair of the DNC": a role phrase whose complement is a name speaks,
+/// not the name. Returns the phrase's first token when the name ending at
+/// `p` (`name`) follows "for", "of" or "to" after a determiner and a role word (a
+/// title of the lexicon), with the role word's token.
+fn role_of_name(cx: &Ctx, name: &Mention, p: usize) -> Option<(usize, usize)> {
+    let doc = cx.doc;
+    let s = doc.token_at(name.span.start);
+    // "for the family": the name's own determiner.
+    let s = if s > 0 && cx.words.get(s - 1) == "the" { s - 1 } else { s };
+    if s < 3 || !matches!(cx.words.get(s - 1), "for" | "of" | "to") || !cx.same_sentence(s - 3, p - 1) {
+        return None;
+    }
+    let head = cx.words.get(s - 2);
+    if !cx.lex.titles.contains(head) {
+        return None;
+    }
+    let a = s - 3;
+    matches!(cx.words.get(a), "a" | "an" | "the").then_some((a, s - 2))
 }
 
 fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {

@@ -100,7 +100,11 @@ impl Ctx<'_> {
     }
     fn can_speak(&self, mi: usize) -> bool {
         let m = &self.doc.mentions[mi];
-        if m.in_quote {
+        // "Scott's niece … shouted": the possessor does not speak ("Trump's
+        // claim that …" it does: a cue follows).
+        let end = self.ranges[mi].1;
+        let possessor = matches!(self.words.get(end), "'s" | "’s") && self.words.cue(end + 1).is_none();
+        if m.in_quote || possessor {
             return false;
         }
         match m.etype {
@@ -112,8 +116,19 @@ impl Ctx<'_> {
     fn speaker_ending_at(&self, end: usize) -> Option<usize> {
         self.ends.get(end)?.iter().copied().find(|&mi| self.can_speak(mi))
     }
+    /// The longest speaker-capable mention starting at token `start`; after a
+    /// place that qualifies the next name ("Virginia AFL-CIO President Doris
+    /// Crouse-Mays"), the name.
     fn speaker_starting_at(&self, start: usize) -> Option<usize> {
-        self.starts.get(start)?.iter().copied().find(|&mi| self.can_speak(mi))
+        let starting = self.starts.get(start)?;
+        starting.iter().copied().find(|&mi| self.can_speak(mi)).or_else(|| {
+            let place = starting.iter().copied().find(|&mi| self.doc.mentions[mi].etype == EntityType::Place)?;
+            let next = self.ranges[place].1;
+            self.starts.get(next)?.iter().copied().find(|&mi| {
+                let m = &self.doc.mentions[mi];
+                self.can_speak(mi) && m.etype == EntityType::Person && m.title.is_some()
+            })
+        })
     }
     /// Skips a time expression (found by the time stage) ending right before
     /// `p` ("on Wednesday"); returns its start.
@@ -547,13 +562,37 @@ fn speaker_before(cx: &Ctx, p: usize, floor: usize) -> Option<usize> {
             let a = cx.ranges[mi].0;
             a <= floor + 1 || (a > 0 && (delimiter(a - 1) || matches!(cx.w(a - 1), "and" | "but")))
         }) {
-            return Some(mi);
+            return Some(named_example(cx, mi, p - 1).unwrap_or(mi));
         }
         if let Some(mi) = cx.speaker_ending_at(p - 1) {
             return Some(mi);
         }
     }
     None
+}
+
+/// "Proponents, including the United States Conference of Mayors, have
+/// urged": a plural speaker with a named example closed by the delimiter at
+/// `close` is heard through the example (the one a reader can look up).
+fn named_example(cx: &Ctx, group: usize, close: usize) -> Option<usize> {
+    let m = &cx.doc.mentions[group];
+    let head = cx.w(cx.ranges[group].1 - 1);
+    let plural = m.etype == EntityType::Group || (head.ends_with('s') && !head.ends_with("ss"));
+    let mut k = cx.ranges[group].1;
+    if !plural || !cx.is_punct(k, ",") {
+        return None;
+    }
+    k += 1;
+    match cx.w(k) {
+        "including" | "like" => k += 1,
+        "such" if cx.w(k + 1) == "as" => k += 2,
+        _ => return None,
+    }
+    let named = |k: usize| {
+        cx.speaker_starting_at(k)
+            .filter(|&mi| cx.doc.mentions[mi].kind == MentionKind::Name && cx.ranges[mi].1 == close)
+    };
+    named(k).or_else(|| (cx.w(k) == "the").then(|| named(k + 1)).flatten())
 }
 
 /// Addressee right after a cue: "told the outlet", "confirmed to AFP".
@@ -623,7 +662,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
             return Some(finish_direct(cx, mi, cm, t, content, used, "quote-dash-speaker"));
         }
     }
-    if let Some(mi) = cx.speaker_starting_at(t) {
+    if let Some(mi) = cx.speaker_starting_at(t).or_else(|| possessed_apposition(cx, t)) {
         let mut k = cx.ranges[mi].1;
         k = skip_aside_fwd(cx, k);
         // "Mr. Morgan of the Sierra Club said".
@@ -666,6 +705,34 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
     None
 }
 
+/// "Scott's niece, state Del. Marcia Price, shouted": after a possessor and
+/// its relation noun, the apposed person (up to two lower-case words may
+/// qualify the name).
+fn possessed_apposition(cx: &Ctx, t: usize) -> Option<usize> {
+    let owner = cx.starts.get(t)?.first().copied()?;
+    let mut k = cx.ranges[owner].1;
+    if !matches!(cx.w(k), "'s" | "’s") {
+        return None;
+    }
+    k += 1;
+    let lower = |i: usize| {
+        i < cx.n() && cx.doc.tokens[i].kind == TokenKind::Word && cx.w(i) == cx.doc.slice(cx.doc.tokens[i].span)
+    };
+    let noun = k;
+    while lower(k) && k - noun < 3 {
+        k += 1;
+    }
+    if k == noun || !cx.is_punct(k, ",") {
+        return None;
+    }
+    k += 1;
+    let qualifiers = k;
+    while lower(k) && k - qualifiers < 2 && cx.speaker_starting_at(k).is_none() {
+        k += 1;
+    }
+    cx.speaker_starting_at(k).filter(|&mi| cx.doc.mentions[mi].etype == EntityType::Person)
+}
+
 /// Skips "(R-S.C.)" and ", an economist at the Tax Foundation," after a name.
 fn skip_aside_fwd(cx: &Ctx, k: usize) -> usize {
     let n = cx.n();
@@ -677,7 +744,10 @@ fn skip_aside_fwd(cx: &Ctx, k: usize) -> usize {
     }
     if k < n && cx.is_punct(k, ",") {
         if let Some(c) =
-            (k + 1..(k + 36).min(n)).rev().find(|&i| cx.is_punct(i, ",") && i + 1 < n && cx.words.cue(i + 1).is_some())
+            // "Price (D-Newport News), shouted": the comma itself may close the aside.
+            (k..(k + 36).min(n))
+                .rev()
+                .find(|&i| cx.is_punct(i, ",") && i + 1 < n && cx.words.cue(i + 1).is_some())
         {
             if cx.is_punct(c, ",") && c + 1 < n && cx.words.cue(c + 1).is_some() {
                 k = c + 1;
