@@ -186,6 +186,51 @@ fn a_failing_input_is_reported_with_its_reason() {
     assert!(!ok && err.contains("needs a PostgreSQL database"), "{err}");
 }
 
+/// A worker whose closing re-link fails leaves it due: `queue status` says
+/// a re-link is pending, and the next `whosaid work` on the drained queue
+/// runs it (and the one after finds the actors up to date).
+#[test]
+fn a_failed_relink_is_shown_pending_and_the_next_work_run_redoes_it() {
+    let Some(url) = server("a_failed_relink_is_shown_pending_and_the_next_work_run_redoes_it") else { return };
+    let db = fresh_db(&url, "relink_pending");
+    let dir = temp("relink-pending");
+    let files = corpus(&dir.0, 40, 20);
+    let mut args = vec!["queue", "add"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["--db", &db]);
+    let (ok, _, err) = run(&args);
+    assert!(ok, "{err}");
+    // Another session holds the actors table against the re-link's lock;
+    // the worker waits for it at most 300 ms.
+    let mut blocker = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    blocker.batch_execute("BEGIN; LOCK TABLE actors IN ROW EXCLUSIVE MODE").unwrap();
+    let impatient = format!("{db}?options=-c%20lock_timeout%3D300");
+    let (ok, _, err) = run(&["work", "--db", &impatient, "--name", "first", "-j", "1"]);
+    assert!(!ok && err.contains("lock"), "the re-link fails: {err}");
+    blocker.batch_execute("COMMIT").unwrap();
+    let (ok, out, _) = run(&["queue", "status", "--db", &db]);
+    assert!(ok && out.contains("2/2 inputs done") && out.contains("re-link pending (2 inputs"), "{out}");
+    let (ok, out, _) = run(&["queue", "status", "--db", &db, "--json"]);
+    assert!(ok && out.contains("\"relink_pending\":2"), "{out}");
+    let (ok, _, err) = run(&["work", "--db", &db, "--name", "second"]);
+    assert!(ok && err.contains("queue drained; actors re-linked"), "{err}");
+    let (ok, out, _) = run(&["queue", "status", "--db", &db]);
+    assert!(ok && !out.contains("re-link pending"), "{out}");
+    let (ok, _, err) = run(&["work", "--db", &db, "--name", "third"]);
+    assert!(ok && err.contains("queue drained; actors up to date"), "{err}");
+    // The actors are those of a SQLite ingest of the same inputs.
+    let sqlite = dir.0.join("ref.db");
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["--db", sqlite.to_str().unwrap(), "-q"]);
+    let (ok, _, err) = run(&args);
+    assert!(ok, "{err}");
+    let want = snapshot(&mut Store::open(&sqlite).unwrap());
+    let got = snapshot(&mut PgStore::open(&db).unwrap());
+    assert_eq!(got.counts, want.counts);
+    assert_eq!(got.actors, want.actors);
+}
+
 trait WaitOutput {
     fn wait_with_output_ref(&mut self) -> (bool, String);
 }
