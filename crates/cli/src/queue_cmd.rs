@@ -181,6 +181,20 @@ fn worker_name() -> String {
     format!("{host}:{}", std::process::id())
 }
 
+/// Debug builds only, for the queue tests: `WHOSAID_TEST_STALL=PATTERN:SECS`
+/// makes the extraction of an input whose path contains PATTERN hang for
+/// SECS seconds without progress (a stuck worker whose heartbeat lives).
+fn stall_for_tests(path: &Path) {
+    if cfg!(debug_assertions) {
+        let stall = std::env::var("WHOSAID_TEST_STALL").ok();
+        if let Some((pattern, secs)) = stall.as_deref().and_then(|v| v.rsplit_once(':')) {
+            if let (true, Ok(secs)) = (path.to_string_lossy().contains(pattern), secs.parse::<u64>()) {
+                std::thread::sleep(Duration::from_secs(secs));
+            }
+        }
+    }
+}
+
 /// The documents of one input, and why it failed if it did.
 fn extract_item(
     path: &Path,
@@ -191,6 +205,7 @@ fn extract_item(
 ) -> Result<(Vec<JsonDocument>, Option<String>)> {
     let mut docs = Vec::new();
     let mut problems: Vec<String> = Vec::new();
+    stall_for_tests(path);
     if !path.is_file() {
         return Ok((docs, Some(format!("{}: no such file on this worker", path.display()))));
     }

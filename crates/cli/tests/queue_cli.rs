@@ -186,6 +186,53 @@ fn a_failing_input_is_reported_with_its_reason() {
     assert!(!ok && err.contains("needs a PostgreSQL database"), "{err}");
 }
 
+/// A worker whose extraction hangs (its heartbeat alive) loses its claim:
+/// the heartbeat stops renewing it for want of progress, another worker
+/// takes the batch over and stores it, and the stuck worker, waking late,
+/// stores nothing of it (every document once, every input done once).
+#[test]
+fn a_hung_worker_loses_its_batch_and_its_late_result_is_not_stored() {
+    let Some(url) = server("a_hung_worker_loses_its_batch_and_its_late_result_is_not_stored") else { return };
+    if !cfg!(debug_assertions) {
+        eprintln!("SKIPPED: WHOSAID_TEST_STALL works in debug builds only");
+        return;
+    }
+    let db = fresh_db(&url, "hung");
+    let dir = temp("hung");
+    let files = corpus(&dir.0, 60, 20);
+    let mut args = vec!["queue", "add"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(["--db", &db]);
+    let (ok, _, err) = run(&args);
+    assert!(ok, "{err}");
+    // The stuck worker claims all three inputs and hangs on the last one for 12 s.
+    let mut stuck = Command::new(BIN)
+        .args(["work", "--db", &db, "--name", "stuck", "--batch", "3", "--lease-secs", "2", "-j", "1"])
+        .env("WHOSAID_TEST_STALL", "part-0002:12")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !run(&["queue", "status", "--db", &db]).1.contains("claimed by stuck: 3") {
+        assert!(started.elapsed() < Duration::from_secs(60), "the stuck worker never claimed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (ok, _, err) =
+        run(&["work", "--db", &db, "--name", "rescuer", "--lease-secs", "2", "-j", "1", "--poll-ms", "200"]);
+    assert!(ok && err.contains("queue drained"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(12), "taken over before the stuck worker woke");
+    assert!(err.contains("stored 60 documents from 3 inputs (60 new"), "{err}");
+    let (ok, err) = stuck.wait_with_output_ref();
+    assert!(ok, "{err}");
+    assert!(err.contains("no progress") && err.contains("took them over; nothing of them was stored"), "{err}");
+    assert!(err.contains("stored 0 documents from 0 inputs"), "{err}");
+    let (ok, out, _) = run(&["queue", "status", "--db", &db]);
+    assert!(ok && out.contains("3/3 inputs done") && out.contains("; 60 documents"), "{out}");
+    let got = snapshot(&mut PgStore::open(&db).unwrap());
+    assert_eq!(got.counts.0, 60, "every document once");
+}
+
 /// A worker whose closing re-link fails leaves it due: `queue status` says
 /// a re-link is pending, and the next `whosaid work` on the drained queue
 /// runs it (and the one after finds the actors up to date).
