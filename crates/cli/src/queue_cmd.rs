@@ -299,7 +299,12 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
                 // workers finishing together: they wait for a running re-link,
                 // which reads their commits too, and then find none due; one
                 // that failed, here or in an earlier run, is still due).
-                let linked = if store.relink_if_pending()? { "actors re-linked" } else { "actors up to date" };
+                let t = Instant::now();
+                let linked = if store.relink_if_pending()? {
+                    format!("actors re-linked in {:.2}s", t.elapsed().as_secs_f64())
+                } else {
+                    "actors up to date".to_string()
+                };
                 if !args.quiet {
                     eprintln!(
                         "whosaid work {name}: queue drained; {linked}; this worker stored {documents} \

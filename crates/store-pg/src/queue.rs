@@ -30,9 +30,9 @@
 //!   progress, and any batch's at most `max(lease, max lifetime)` after it
 //!   was claimed; a killed worker's heartbeat dies with it.
 //! - An item completed with documents written is marked `unlinked` in the
-//!   completing transaction; every re-link ([`PgStore::relink`], the last
-//!   worker's on a drained queue) clears the marks of the items whose
-//!   documents it read. A re-link that failed or never ran is therefore
+//!   completing transaction; every re-link (the store interface's `relink`,
+//!   and [`PgStore::relink_if_pending`], the last worker's on a drained
+//!   queue) clears the marks of the items whose documents it read. A re-link that failed or never ran is therefore
 //!   still due: [`QueueStatus::relink_pending`] says so, and the next
 //!   worker to find the queue drained redoes it.
 //! - Every change that may give a waiting worker something to do (items
