@@ -350,10 +350,12 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             });
             docs.extend(d);
         }
+        heartbeat.progress().tick();
         let done = store.queue_complete(claim, &results, &docs)?;
         heartbeat.hold(None);
-        if let Some(e) = heartbeat.take_note() {
-            eprintln!("whosaid work {name}: {e} (the batch may have been taken over)");
+        // Why the claim lapsed, when it did (or a renewal failed).
+        if let Some(e) = heartbeat.take_note().filter(|e| !done.lost.is_empty() || e.contains("failed")) {
+            eprintln!("whosaid work {name}: {e}");
         }
         inputs_done += items.len() - done.lost.len();
         documents += done.report.outcomes.len();

@@ -412,7 +412,13 @@ impl PgStore {
                 loop {
                     let wait = next.saturating_duration_since(std::time::Instant::now());
                     match rx.recv_timeout(wait) {
-                        Ok(claim) => held = claim.map(|c| (c, std::time::Instant::now(), ticks.count())),
+                        Ok(claim) => {
+                            // A new batch: what was noted of the last one is stale.
+                            if claim.is_some() {
+                                set(None);
+                            }
+                            held = claim.map(|c| (c, std::time::Instant::now(), ticks.count()));
+                        }
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                             next = std::time::Instant::now() + every;
