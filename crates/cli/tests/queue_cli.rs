@@ -64,6 +64,14 @@ fn run(args: &[&str]) -> (bool, String, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
+/// `whosaid HEAD... FILES... TAIL...`.
+fn run_on(head: &[&str], files: &[PathBuf], tail: &[&str]) -> (bool, String, String) {
+    let mut args = head.to_vec();
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.extend(tail);
+    run(&args)
+}
+
 fn worker(db: &str, name: &str) -> Child {
     Command::new(BIN)
         .args(["work", "--db", db, "--name", name, "--batch", "2", "--lease-secs", "4", "-j", "1", "--poll-ms", "200"])
@@ -200,10 +208,7 @@ fn a_hung_worker_loses_its_batch_and_its_late_result_is_not_stored() {
     let db = fresh_db(&url, "hung");
     let dir = temp("hung");
     let files = corpus(&dir.0, 60, 20);
-    let mut args = vec!["queue", "add"];
-    args.extend(files.iter().map(|f| f.to_str().unwrap()));
-    args.extend(["--db", &db]);
-    let (ok, _, err) = run(&args);
+    let (ok, _, err) = run_on(&["queue", "add"], &files, &["--db", &db]);
     assert!(ok, "{err}");
     // The stuck worker claims all three inputs and hangs on the last one for 12 s.
     let mut stuck = Command::new(BIN)
@@ -242,10 +247,7 @@ fn a_failed_relink_is_shown_pending_and_the_next_work_run_redoes_it() {
     let db = fresh_db(&url, "relink_pending");
     let dir = temp("relink-pending");
     let files = corpus(&dir.0, 40, 20);
-    let mut args = vec!["queue", "add"];
-    args.extend(files.iter().map(|f| f.to_str().unwrap()));
-    args.extend(["--db", &db]);
-    let (ok, _, err) = run(&args);
+    let (ok, _, err) = run_on(&["queue", "add"], &files, &["--db", &db]);
     assert!(ok, "{err}");
     // Another session holds the actors table against the re-link's lock;
     // the worker waits for it at most 300 ms.
@@ -267,10 +269,7 @@ fn a_failed_relink_is_shown_pending_and_the_next_work_run_redoes_it() {
     assert!(ok && err.contains("queue drained; actors up to date"), "{err}");
     // The actors are those of a SQLite ingest of the same inputs.
     let sqlite = dir.0.join("ref.db");
-    let mut args = vec!["ingest"];
-    args.extend(files.iter().map(|f| f.to_str().unwrap()));
-    args.extend(["--db", sqlite.to_str().unwrap(), "-q"]);
-    let (ok, _, err) = run(&args);
+    let (ok, _, err) = run_on(&["ingest"], &files, &["--db", sqlite.to_str().unwrap(), "-q"]);
     assert!(ok, "{err}");
     let want = snapshot(&mut Store::open(&sqlite).unwrap());
     let got = snapshot(&mut PgStore::open(&db).unwrap());
