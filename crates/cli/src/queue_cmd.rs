@@ -59,7 +59,7 @@ pub struct WorkArgs {
     /// Seconds a claim lasts; a worker that dies leaves its batch to be
     /// claimed again after this (a live worker renews its claims every
     /// third of it while its batch makes progress, so a stuck batch's claim
-    /// expires at most this long after its last document).
+    /// expires at most 4/3 of this after its last document).
     #[arg(long, default_value_t = 600)]
     pub lease_secs: u64,
     /// Seconds a batch may keep its claim at most, however it progresses;

@@ -26,7 +26,7 @@
 //!   renews the claim every third of the lease if the worker reported
 //!   progress ([`Progress::tick`]: a document extracted, an input done) since
 //!   the last renewal, and never past the batch's maximum lifetime. A stuck
-//!   batch's claim therefore expires at most one lease after its last
+//!   batch's claim therefore expires at most 4/3 of a lease after its last
 //!   progress, and any batch's at most `max(lease, max lifetime)` after it
 //!   was claimed; a killed worker's heartbeat dies with it.
 //! - An item completed with documents written is marked `unlinked` in the
