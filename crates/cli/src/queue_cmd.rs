@@ -12,7 +12,7 @@ use whosaid::Pipeline;
 use whosaid_batch::{Options, OutputFormat};
 use whosaid_document::output::JsonDocument;
 use whosaid_read::documents as input;
-use whosaid_store_pg::queue::{ItemResult, QueueStatus, WorkItem};
+use whosaid_store_pg::queue::{ItemResult, Progress, QueueStatus, WorkItem};
 use whosaid_store_pg::PgStore;
 
 #[derive(clap::Args)]
@@ -58,9 +58,15 @@ pub struct WorkArgs {
     pub batch: usize,
     /// Seconds a claim lasts; a worker that dies leaves its batch to be
     /// claimed again after this (a live worker renews its claims every
-    /// third of it, however long its batch takes).
+    /// third of it while its batch makes progress, so a stuck batch's claim
+    /// expires at most 4/3 of this after its last document).
     #[arg(long, default_value_t = 600)]
     pub lease_secs: u64,
+    /// Seconds a batch may keep its claim at most, however it progresses;
+    /// then the claim is no longer renewed, expires, and another worker
+    /// takes the batch (this worker's late result is then not stored).
+    #[arg(long, default_value_t = whosaid_store_pg::queue::MAX_BATCH_LIFETIME.as_secs())]
+    pub max_batch_secs: u64,
     /// Claims of one item that may expire before it is marked failed.
     #[arg(long, default_value_t = 3)]
     pub max_attempts: i32,
@@ -128,6 +134,14 @@ pub fn queue(args: QueueArgs) -> Result<ExitCode> {
                 writeln!(out, "{}", serde_json::to_string(&st)?)?;
             } else {
                 writeln!(out, "{}", progress_line(&st))?;
+                if st.relink_pending > 0 {
+                    writeln!(
+                        out,
+                        "actors: re-link pending ({} inputs stored since the last re-link; the next `whosaid work` \
+                         to find the queue drained runs it)",
+                        st.relink_pending
+                    )?;
+                }
                 for (w, n) in &st.workers {
                     writeln!(out, "claimed by {w}: {n}")?;
                 }
@@ -167,15 +181,31 @@ fn worker_name() -> String {
     format!("{host}:{}", std::process::id())
 }
 
+/// Debug builds only, for the queue tests: `WHOSAID_TEST_STALL=PATTERN:SECS`
+/// makes the extraction of an input whose path contains PATTERN hang for
+/// SECS seconds without progress (a stuck worker whose heartbeat lives).
+fn stall_for_tests(path: &Path) {
+    if cfg!(debug_assertions) {
+        let stall = std::env::var("WHOSAID_TEST_STALL").ok();
+        if let Some((pattern, secs)) = stall.as_deref().and_then(|v| v.rsplit_once(':')) {
+            if let (true, Ok(secs)) = (path.to_string_lossy().contains(pattern), secs.parse::<u64>()) {
+                std::thread::sleep(Duration::from_secs(secs));
+            }
+        }
+    }
+}
+
 /// The documents of one input, and why it failed if it did.
 fn extract_item(
     path: &Path,
     pipeline: &mut Option<Pipeline>,
     args: &WorkArgs,
     published: Option<chrono::NaiveDate>,
+    progress: &Progress,
 ) -> Result<(Vec<JsonDocument>, Option<String>)> {
     let mut docs = Vec::new();
     let mut problems: Vec<String> = Vec::new();
+    stall_for_tests(path);
     if !path.is_file() {
         return Ok((docs, Some(format!("{}: no such file on this worker", path.display()))));
     }
@@ -186,6 +216,7 @@ fn extract_item(
                     if d.meta.published.is_none() {
                         d.meta.published = published.map(whosaid_document::dates::format_ymd);
                     }
+                    progress.tick();
                     docs.push(d)
                 }
                 Err(e) => problems.push(e.to_string()),
@@ -207,6 +238,7 @@ fn extract_item(
         // Documents straight from the batch (duplicate_of set), no JSON text in between.
         let mut sink = |doc: &whosaid::Document, _: &whosaid_batch::DocInfo| -> std::io::Result<()> {
             docs.push(JsonDocument::from_document(doc));
+            progress.tick();
             Ok(())
         };
         let inputs = [path.to_path_buf()];
@@ -233,11 +265,15 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
     if args.lease_secs == 0 {
         anyhow::bail!("--lease-secs must be at least 1");
     }
+    if args.max_batch_secs == 0 {
+        anyhow::bail!("--max-batch-secs must be at least 1");
+    }
     let mut store: PgStore = crate::db::open_pg(&args.db, "whosaid work")?;
     let name = args.name.clone().unwrap_or_else(worker_name);
     let lease = Duration::from_secs(args.lease_secs);
-    // Keeps the claims in hand while a batch takes longer than the lease.
-    let heartbeat = store.queue_heartbeat(&name, lease)?;
+    // Keeps the claims in hand while a batch takes longer than the lease
+    // and makes progress, up to --max-batch-secs.
+    let heartbeat = store.queue_heartbeat(&name, lease, Duration::from_secs(args.max_batch_secs))?;
     let mut pipeline: Option<Pipeline> = None;
     let (mut inputs_done, mut documents) = (0usize, 0usize);
     let started = Instant::now();
@@ -259,12 +295,15 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             let st = store.queue_status()?;
             if st.drained() {
                 // The last worker out re-links actors across the whole store
-                // (once for workers finishing together: a re-link running
-                // now reads this worker's commits too).
-                let linked = if store.relink_unless_running()? {
-                    "actors re-linked"
+                // if a batch stored documents since the last re-link (once for
+                // workers finishing together: they wait for a running re-link,
+                // which reads their commits too, and then find none due; one
+                // that failed, here or in an earlier run, is still due).
+                let t = Instant::now();
+                let linked = if store.relink_if_pending()? {
+                    format!("actors re-linked in {:.2}s", t.elapsed().as_secs_f64())
                 } else {
-                    "actors being re-linked by another worker"
+                    "actors up to date".to_string()
                 };
                 if !args.quiet {
                     eprintln!(
@@ -283,19 +322,23 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             continue;
         }
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-        heartbeat.hold(&ids);
+        // One claim token for the whole batch.
+        let claim = items[0].claim;
+        heartbeat.hold(Some(claim));
         let mut docs = Vec::new();
         let mut results = Vec::new();
         for item in &items {
-            let (d, error) = match extract_item(Path::new(&item.input), &mut pipeline, &args, published) {
+            let progress = heartbeat.progress();
+            let (d, error) = match extract_item(Path::new(&item.input), &mut pipeline, &args, published, progress) {
                 Ok(x) => x,
                 Err(e) => {
                     // The pipeline itself could not load: give the claims back and stop.
-                    heartbeat.hold(&[]);
-                    store.queue_release(&name, &ids)?;
+                    heartbeat.hold(None);
+                    store.queue_release(claim, &ids)?;
                     return Err(e);
                 }
             };
+            progress.tick();
             if let Some(e) = &error {
                 eprintln!("whosaid work {name}: {}: {e}", item.input);
             }
@@ -307,17 +350,19 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             });
             docs.extend(d);
         }
-        let done = store.queue_complete(&name, &results, &docs)?;
-        heartbeat.hold(&[]);
-        if let Some(e) = heartbeat.take_error() {
-            eprintln!("whosaid work {name}: renewing the lease failed (the batch may have been taken over): {e}");
+        heartbeat.progress().tick();
+        let done = store.queue_complete(claim, &results, &docs)?;
+        heartbeat.hold(None);
+        // Why the claim lapsed, when it did (or a renewal failed).
+        if let Some(e) = heartbeat.take_note().filter(|e| !done.lost.is_empty() || e.contains("failed")) {
+            eprintln!("whosaid work {name}: {e}");
         }
         inputs_done += items.len() - done.lost.len();
-        documents += docs.len();
+        documents += done.report.outcomes.len();
         if !done.lost.is_empty() {
             eprintln!(
-                "whosaid work {name}: the lease of {} inputs ran out before this batch was stored; another worker \
-                 holds them (their documents were stored all the same, exactly once)",
+                "whosaid work {name}: the claim of {} inputs ran out before this batch was stored and another \
+                 worker took them over; nothing of them was stored by this worker (theirs is the result kept)",
                 done.lost.len()
             );
         }
@@ -326,8 +371,8 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
             eprintln!(
                 "whosaid work {name}: stored {} documents from {} inputs ({} new, {} updated, {} unchanged; {} \
                  statements)",
-                docs.len(),
-                items.len(),
+                done.report.outcomes.len(),
+                items.len() - done.lost.len(),
                 c.inserted,
                 c.updated,
                 c.unchanged,

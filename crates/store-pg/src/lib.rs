@@ -24,6 +24,7 @@ pub mod schema;
 pub mod testing;
 pub mod tsquery;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -52,7 +53,7 @@ pub struct PgStore {
     /// How this connection was made, for a second one ([`queue::Heartbeat`]).
     pub(crate) config: postgres::Config,
     /// Prepared statements and per-transaction state of `ingest_batch`.
-    state: ingest::BatchState,
+    pub(crate) state: ingest::BatchState,
     /// The read queries prepared on this connection, by SQL text
     /// ([`PgStore::prepared`]): parsed once per connection, not per request.
     read_statements: std::collections::HashMap<String, postgres::Statement>,
@@ -309,6 +310,26 @@ impl PgStore {
         self.relink_with(false)
     }
 
+    /// Re-links actors if a re-link is due (an item's documents were stored
+    /// since the last one: [`queue::QueueStatus::relink_pending`]), and says
+    /// whether this call did. It waits for a re-link running in another
+    /// session and then looks again, so a re-link that failed there (or
+    /// never ran) is redone here, and workers finishing together re-link once.
+    pub fn relink_if_pending(&mut self) -> Result<bool> {
+        let lex = whosaid_lexicon::Lexicon::builtin();
+        self.in_tx(|t, name| {
+            t.execute("SELECT pg_advisory_xact_lock($1)", &[&RELINK_LOCK]).map_err(tx(name))?;
+            // After the lock: a re-link that held it has committed its marks.
+            let due: bool =
+                t.query_one("SELECT EXISTS (SELECT 1 FROM work_items WHERE unlinked)", &[]).map_err(tx(name))?.get(0);
+            if due {
+                ingest::relink(t, name, &lex)?;
+                queue::mark_linked(t, name)?;
+            }
+            Ok(due)
+        })
+    }
+
     /// The re-link, behind a transaction-scoped advisory lock all re-links
     /// take: waited for (`wait`), or given up when another session holds it.
     fn relink_with(&mut self, wait: bool) -> Result<bool> {
@@ -320,35 +341,46 @@ impl PgStore {
                 return Ok(false);
             }
             ingest::relink(t, name, &lex)?;
+            queue::mark_linked(t, name)?;
             Ok(true)
         })
     }
 
-    /// Stores `docs` and runs `then` in the same transaction (the queue marks
-    /// its items done there, so results and progress commit together).
-    pub(crate) fn ingest_batch_then(
+    /// Stores documents and runs `then` in the same transaction: the
+    /// documents `fence` returns, in that transaction before them, with what
+    /// `then` is handed (the queue locks its items there and keeps the
+    /// documents of those its claim still holds, then marks those done:
+    /// results and progress commit together, and only the claim holder's).
+    pub(crate) fn ingest_batch_fenced<'d, K>(
         &mut self,
-        docs: &[JsonDocument],
-        then: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<()>,
-    ) -> Result<BatchReport> {
-        Ok(self.ingest_batch_after(docs, &HashMap::new(), then)?.0)
+        mut fence: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<(Cow<'d, [JsonDocument]>, K)>,
+        mut then: impl FnMut(&mut postgres::Transaction<'_>, &str, &BatchReport, &K) -> TxResult<()>,
+    ) -> Result<(BatchReport, K)> {
+        let none = HashMap::new();
+        let mut st = std::mem::take(&mut self.state);
+        let r = self.in_tx(|t, name| {
+            let (docs, kept) = fence(t, name)?;
+            let report = ingest::put_batch(t, name, &docs, &mut st, &mut ingest::Seen::new(&none))?;
+            then(t, name, &report, &kept)?;
+            Ok((report, kept))
+        });
+        self.state = st;
+        r
     }
 
-    /// [`PgStore::ingest_batch_then`] for a writer that has put the keys of
-    /// `earlier` (key → JSON hash) before: a key of it repeated with other
-    /// content is a conflict. Returns the batch's own keys too.
+    /// Stores `docs` in one transaction for a writer that has put the keys
+    /// of `earlier` (key → JSON hash) before: a key of it repeated with
+    /// other content is a conflict. Returns the batch's own keys too.
     fn ingest_batch_after(
         &mut self,
         docs: &[JsonDocument],
         earlier: &HashMap<String, String>,
-        mut then: impl FnMut(&mut postgres::Transaction<'_>, &str) -> TxResult<()>,
     ) -> Result<(BatchReport, HashMap<String, String>)> {
         let mut st = std::mem::take(&mut self.state);
         let r = self.in_tx(|t, name| {
             // Each attempt starts from `earlier`: a rolled-back one added nothing.
             let mut seen = ingest::Seen::new(earlier);
             let report = ingest::put_batch(t, name, docs, &mut st, &mut seen)?;
-            then(t, name)?;
             Ok((report, seen.batch))
         });
         self.state = st;
@@ -381,7 +413,7 @@ impl PgWriter<'_> {
         if docs.is_empty() {
             return Ok(Settled { outcomes: Vec::new(), committed: Some(Pending::default()) });
         }
-        let (report, keys) = self.store.ingest_batch_after(&docs, &self.seen, |_, _| Ok(()))?;
+        let (report, keys) = self.store.ingest_batch_after(&docs, &self.seen)?;
         self.seen.extend(keys);
         Ok(Settled { outcomes: report.outcomes, committed: Some(report.counts) })
     }
@@ -428,7 +460,7 @@ impl StatementStore for PgStore {
         self.version()
     }
     fn ingest_batch(&mut self, docs: &[JsonDocument]) -> Result<BatchReport> {
-        self.ingest_batch_then(docs, |_, _| Ok(()))
+        Ok(self.ingest_batch_after(docs, &HashMap::new())?.0)
     }
     fn writer<'a>(&'a mut self, batch_size: usize) -> Box<dyn DocSink + 'a> {
         Box::new(PgWriter { store: self, batch_size: batch_size.max(1), buffer: Vec::new(), seen: HashMap::new() })

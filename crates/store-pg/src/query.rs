@@ -47,17 +47,6 @@ impl FilterDialect for PgDialect<'_> {
     }
 }
 
-fn outlet_and_dates(
-    t: &str,
-    outlet: &Option<String>,
-    since: &Option<String>,
-    until: &Option<String>,
-    conds: &mut Vec<String>,
-    args: &mut Vec<Arg>,
-) {
-    outlet_and_date_conditions(t, outlet, since, until, &mut PgDialect(args), conds);
-}
-
 /// A PostgreSQL row as the store's [`Columns`], so the result types are
 /// decoded by the same code as SQLite's. A column of another type panics,
 /// as `Row::get` does (the queries and the schema are fixed together).
@@ -147,7 +136,7 @@ pub(crate) fn search(store: &mut PgStore, q: &SearchQuery) -> Result<SearchResul
         args.push(Box::new(d));
         conds.push(format!("s.doc_id = ${}", args.len()));
     }
-    outlet_and_dates(a, &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+    outlet_and_date_conditions(a, &q.outlet, &q.since, &q.until, &mut PgDialect(&mut args), &mut conds);
     if !q.kinds.is_empty() {
         args.push(Box::new(q.kinds.clone()));
         conds.push(format!("{a}.kind = ANY(${})", args.len()));
@@ -343,7 +332,7 @@ pub(crate) fn documents(store: &mut PgStore, q: &DocumentsQuery) -> Result<Docum
         ));
     }
     whosaid_store::check_date_bounds(&q.since, &q.until)?;
-    outlet_and_dates("d", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+    outlet_and_date_conditions("d", &q.outlet, &q.since, &q.until, &mut PgDialect(&mut args), &mut conds);
     let where_ = where_clause(&conds);
     let name = store.name.clone();
     let e = |e| db_err(&name, e);

@@ -3,21 +3,38 @@
 //!
 //! - A worker **claims** a batch of items with `FOR UPDATE SKIP LOCKED`
 //!   (concurrent claimers never wait for nor take each other's rows) and a
-//!   lease (`claimed_until`). An item whose lease ran out (its worker was
-//!   killed, or its machine lost) is claimable again; after `max_attempts`
-//!   expired claims it is marked failed instead, so one poisonous input
-//!   cannot stall the queue.
-//! - The worker **completes** the batch in one transaction: its documents
-//!   (the batched write of `ingest.rs`, exactly once by document key) and the items' new
-//!   state (done, or failed with the reason) commit together. A worker killed
-//!   before that commit leaves nothing behind but its expiring claim.
-//! - A worker whose lease expired while it worked still commits its
-//!   documents (identical to what the new claimant will store, so nothing is
-//!   doubled); the items stay with the new claimant ([`Completion::lost`]).
-//! - A worker working on a batch longer than its lease keeps it: a
-//!   [`Heartbeat`] (a thread with its own connection) renews the claims it
-//!   holds every third of the lease, and stops with the worker (a killed
-//!   worker's thread dies with it, so its claims still expire).
+//!   lease (`claimed_until`). Every claim takes a new **claim token**
+//!   ([`WorkItem::claim`], from the `work_item_claims` sequence). An item
+//!   whose lease ran out (its worker was killed, its machine lost, or its
+//!   batch stuck) is claimable again, under a new token; after
+//!   `max_attempts` expired claims it is marked failed instead, so one
+//!   poisonous input cannot stall the queue.
+//! - The worker **completes** the batch in one transaction: it locks its
+//!   items and keeps those still holding its token, then stores their
+//!   documents (the batched write of `ingest.rs`, exactly once by document
+//!   key) and their new state (done, or failed with the reason), all
+//!   committed together. A worker killed before that commit leaves nothing
+//!   behind but its expiring claim.
+//! - A worker whose claim was taken over (its lease expired and another
+//!   worker claimed the item: a new token) **writes nothing** for that item,
+//!   neither its documents nor its state ([`Completion::lost`]): the new
+//!   claimant's result is the one stored. The token check and the takeover
+//!   cannot interleave: the completion holds the rows locked, and a claimer
+//!   skips locked rows.
+//! - A live worker keeps a batch longer than its lease while the batch
+//!   makes progress: a [`Heartbeat`] (a thread with its own connection)
+//!   renews the claim every third of the lease if the worker reported
+//!   progress ([`Progress::tick`]: a document extracted, an input done) since
+//!   the last renewal, and never past the batch's maximum lifetime. A stuck
+//!   batch's claim therefore expires at most 4/3 of a lease after its last
+//!   progress, and any batch's at most `max(lease, max lifetime)` after it
+//!   was claimed; a killed worker's heartbeat dies with it.
+//! - An item completed with documents written is marked `unlinked` in the
+//!   completing transaction; every re-link (the store interface's `relink`,
+//!   and [`PgStore::relink_if_pending`], the last worker's on a drained
+//!   queue) clears the marks of the items whose documents it read. A re-link that failed or never ran is therefore
+//!   still due: [`QueueStatus::relink_pending`] says so, and the next
+//!   worker to find the queue drained redoes it.
 //! - Every change that may give a waiting worker something to do (items
 //!   added, completed, released, retried) sends a `NOTIFY` on
 //!   [`CHANNEL`] with its commit; a worker waiting for others' claims to
@@ -41,30 +58,61 @@ fn notify(t: &mut postgres::Transaction<'_>, name: &str) -> crate::TxResult<()> 
     t.batch_execute(&format!("NOTIFY {CHANNEL}")).map_err(tx(name))
 }
 
-/// Renews a worker's claims from a thread of its own (its own connection),
-/// every third of the lease, while the worker holds them
-/// ([`Heartbeat::hold`]); stops when dropped. Renewing never waits for a
-/// row lock (a completing transaction holds the row: nothing to renew), so
-/// it cannot deadlock with the worker.
+/// The default maximum lifetime of a batch's claim (`whosaid work
+/// --max-batch-secs`): a heartbeat renews a claim at most this long after
+/// it was taken, however the batch progresses.
+pub const MAX_BATCH_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// A worker's sign of progress on its batch, for its [`Heartbeat`]: cheap
+/// to tick (an atomic counter), cloned into the extraction's document sink.
+#[derive(Clone, Debug, Default)]
+pub struct Progress(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Progress {
+    /// Reports progress (a document extracted, an input done).
+    pub fn tick(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn count(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Renews a worker's claim from a thread of its own (its own connection),
+/// every third of the lease, while the worker holds it ([`Heartbeat::hold`])
+/// and makes progress ([`Heartbeat::progress`]), for at most the batch's
+/// maximum lifetime; stops when dropped. A renewal applies only to the rows
+/// still holding the claim's token and never waits for a row lock (a
+/// completing transaction holds the row: nothing to renew), so it cannot
+/// deadlock with the worker nor renew a claim another worker took over.
 pub struct Heartbeat {
-    hold: Option<std::sync::mpsc::Sender<Vec<i64>>>,
+    hold: Option<std::sync::mpsc::Sender<Option<i64>>>,
+    progress: Progress,
     thread: Option<std::thread::JoinHandle<()>>,
-    last_error: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    note: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Heartbeat {
-    /// Renews these claims from now on (an empty list: none).
-    pub fn hold(&self, ids: &[i64]) {
+    /// Renews this claim token's items from now on (a batch claimed now),
+    /// or none (`None`: the batch is completed).
+    pub fn hold(&self, claim: Option<i64>) {
         if let Some(h) = &self.hold {
             // The thread ends only when this is dropped.
-            let _ = h.send(ids.to_vec());
+            let _ = h.send(claim);
         }
     }
 
-    /// The last renewal's error if it failed, once (the thread keeps
-    /// trying, reconnecting when the connection was lost).
-    pub fn take_error(&self) -> Option<String> {
-        self.last_error.lock().map(|mut e| e.take()).unwrap_or_else(|e| e.into_inner().take())
+    /// The handle the worker reports progress through; without a tick
+    /// between two renewals the claim is not renewed.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Why the claim held was last not renewed (a renewal failed, the batch
+    /// made no progress, or it reached its maximum lifetime), once.
+    pub fn take_note(&self) -> Option<String> {
+        self.note.lock().map(|mut e| e.take()).unwrap_or_else(|e| e.into_inner().take())
     }
 }
 
@@ -77,19 +125,26 @@ impl Drop for Heartbeat {
     }
 }
 
-/// Extends the lease of `worker`'s live claims among `ids`; returns how many.
-fn renew(
-    client: &mut postgres::Client,
-    worker: &str,
-    ids: &[i64],
-    lease: Duration,
-) -> std::result::Result<u64, postgres::Error> {
+/// Extends the lease of the items still holding `claim` by `lease`; returns how many.
+fn renew(client: &mut postgres::Client, claim: i64, lease: Duration) -> std::result::Result<u64, postgres::Error> {
     client.execute(
-        "UPDATE work_items SET claimed_until = now() + make_interval(secs => $3)
-         WHERE id IN (SELECT id FROM work_items WHERE id = ANY($1) AND state = 'claimed' AND claimed_by = $2
-                      FOR UPDATE SKIP LOCKED)",
-        &[&ids, &worker, &lease.as_secs_f64()],
+        "UPDATE work_items SET claimed_until = now() + make_interval(secs => $2)
+         WHERE id IN (SELECT id FROM work_items WHERE claim = $1 AND state = 'claimed' FOR UPDATE SKIP LOCKED)",
+        &[&claim, &lease.as_secs_f64()],
     )
+}
+
+/// Marks every completed item's documents re-linked (the re-link that
+/// read them calls this in its transaction, after its tables are locked:
+/// an item completing meanwhile waits for it, and stays marked).
+pub(crate) fn mark_linked(t: &mut postgres::Transaction<'_>, name: &str) -> crate::TxResult<()> {
+    t.execute(
+        "UPDATE work_items SET unlinked = false
+         WHERE id IN (SELECT id FROM work_items WHERE unlinked FOR UPDATE SKIP LOCKED)",
+        &[],
+    )
+    .map_err(tx(name))
+    .map(|_| ())
 }
 
 /// A claimed input.
@@ -101,9 +156,14 @@ pub struct WorkItem {
     pub input: String,
     /// Claims so far, this one included.
     pub attempts: i32,
+    /// This claim's token (the same for every item of one
+    /// [`PgStore::queue_claim`]): a completion or renewal under it applies
+    /// only while no other claim took the item over.
+    pub claim: i64,
 }
 
-/// What a worker did with one claimed item.
+/// What a worker did with one claimed item (its documents are the next
+/// `documents` of those handed to [`PgStore::queue_complete`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ItemResult {
     /// The claimed item this is the result of.
@@ -121,8 +181,9 @@ pub struct ItemResult {
 pub struct Completion {
     /// What storing the items' documents did.
     pub report: BatchReport,
-    /// Items no longer claimed by this worker (its lease expired and another
-    /// worker took them); their documents were stored all the same.
+    /// Items no longer held by this claim (its lease expired and another
+    /// worker took them over, or they were released); nothing of them was
+    /// written: their documents are the new claimant's to store.
     pub lost: Vec<i64>,
 }
 
@@ -147,6 +208,9 @@ pub struct QueueStatus {
     pub failures: Vec<(String, String)>,
     /// (worker, items claimed) for live claims.
     pub workers: Vec<(String, i64)>,
+    /// Items whose documents were stored since the last re-link of actors
+    /// (a re-link is due: the next worker to find the queue drained runs it).
+    pub relink_pending: i64,
 }
 
 impl QueueStatus {
@@ -187,75 +251,120 @@ impl PgStore {
                 "UPDATE work_items SET state = 'failed', claimed_until = NULL, done_at = now(),
                      error = 'claimed ' || attempts || ' times and never completed (the worker died or overran its lease: '
                              || coalesce(claimed_by, '?') || ')'
-                 WHERE state = 'claimed' AND claimed_until < now() AND attempts >= $1",
+                 WHERE id IN (SELECT id FROM work_items WHERE state = 'claimed' AND claimed_until < now()
+                              AND attempts >= $1 FOR UPDATE SKIP LOCKED)",
                 &[&max_attempts],
             )
             .map_err(tx(name))?;
             let rows = t
                 .query(
-                    "UPDATE work_items w SET state = 'claimed', claimed_by = $1,
+                    "WITH token AS (SELECT nextval('work_item_claims') AS claim)
+                     UPDATE work_items w SET state = 'claimed', claimed_by = $1, claim = token.claim,
                          claimed_until = now() + make_interval(secs => $2), attempts = w.attempts + 1
-                     FROM (SELECT id FROM work_items
+                     FROM token, (SELECT id FROM work_items
                            WHERE state = 'pending' OR (state = 'claimed' AND claimed_until < now())
                            ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) c
                      WHERE w.id = c.id
-                     RETURNING w.id, w.input, w.attempts",
+                     RETURNING w.id, w.input, w.attempts, w.claim",
                     &[&worker, &secs, &limit],
                 )
                 .map_err(tx(name))?;
-            let mut items: Vec<WorkItem> =
-                rows.iter().map(|r| WorkItem { id: r.get(0), input: r.get(1), attempts: r.get(2) }).collect();
+            let mut items: Vec<WorkItem> = rows
+                .iter()
+                .map(|r| WorkItem { id: r.get(0), input: r.get(1), attempts: r.get(2), claim: r.get(3) })
+                .collect();
             items.sort_by_key(|i| i.id);
             Ok(items)
         })
     }
 
     /// Stores the documents of a claimed batch and marks its items done or
-    /// failed, in one transaction.
-    pub fn queue_complete(
-        &mut self,
-        worker: &str,
-        results: &[ItemResult],
-        docs: &[JsonDocument],
-    ) -> Result<Completion> {
-        let mut lost = Vec::new();
-        let ids: Vec<i64> = results.iter().map(|r| r.id).collect();
-        let states: Vec<&str> = results.iter().map(|r| if r.error.is_some() { "failed" } else { "done" }).collect();
-        let errors: Vec<Option<String>> =
-            results.iter().map(|r| r.error.as_ref().map(|e| e.chars().take(4000).collect())).collect();
-        let documents: Vec<i64> = results.iter().map(|r| r.documents).collect();
-        let statements: Vec<i64> = results.iter().map(|r| r.statements).collect();
-        let report = self.ingest_batch_then(docs, |t, name| {
-            // One statement for the whole batch; the items it did not
-            // update are no longer this worker's.
-            let kept: std::collections::HashSet<i64> = t
-                .query(
+    /// failed, in one transaction, for the items still holding `claim`
+    /// (locked first): an item another claim took over is left to it,
+    /// nothing of it written ([`Completion::lost`]). `docs` are the items'
+    /// documents in the order of `results`, `documents` of each.
+    pub fn queue_complete(&mut self, claim: i64, results: &[ItemResult], docs: &[JsonDocument]) -> Result<Completion> {
+        let counted: i64 = results.iter().map(|r| r.documents).sum();
+        if counted != docs.len() as i64 {
+            return Err(Error::Data {
+                what: self.name.clone(),
+                reason: format!("a batch result counts {counted} documents but hands {}", docs.len()),
+            });
+        }
+        // Each item's documents: docs[start..end].
+        let mut spans = Vec::with_capacity(results.len());
+        let mut start = 0usize;
+        for r in results {
+            let end = start + r.documents.max(0) as usize;
+            spans.push((r.id, start..end));
+            start = end;
+        }
+        let (report, kept) = self.ingest_batch_fenced(
+            |t, name| {
+                let ids: Vec<i64> = results.iter().map(|r| r.id).collect();
+                let kept: std::collections::HashSet<i64> = t
+                    .query(
+                        "SELECT id FROM work_items WHERE id = ANY($1) AND state = 'claimed' AND claim = $2
+                         ORDER BY id FOR UPDATE",
+                        &[&ids, &claim],
+                    )
+                    .map_err(tx(name))?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let docs = if kept.len() == results.len() {
+                    std::borrow::Cow::Borrowed(docs)
+                } else {
+                    let mut mine = Vec::new();
+                    for (id, span) in &spans {
+                        if kept.contains(id) {
+                            mine.extend_from_slice(&docs[span.clone()]);
+                        }
+                    }
+                    std::borrow::Cow::Owned(mine)
+                };
+                Ok((docs, kept))
+            },
+            |t, name, report, kept| {
+                let mine: Vec<&ItemResult> = results.iter().filter(|r| kept.contains(&r.id)).collect();
+                if mine.is_empty() {
+                    return Ok(());
+                }
+                let ids: Vec<i64> = mine.iter().map(|r| r.id).collect();
+                let states: Vec<&str> =
+                    mine.iter().map(|r| if r.error.is_some() { "failed" } else { "done" }).collect();
+                let errors: Vec<Option<String>> =
+                    mine.iter().map(|r| r.error.as_ref().map(|e| e.chars().take(4000).collect())).collect();
+                let documents: Vec<i64> = mine.iter().map(|r| r.documents).collect();
+                let statements: Vec<i64> = mine.iter().map(|r| r.statements).collect();
+                // Documents written: their actors want a re-link.
+                let unlinked = report.counts.inserted + report.counts.updated > 0;
+                // One statement for the whole batch.
+                t.execute(
                     "UPDATE work_items w SET state = r.state, error = r.error, documents = r.documents,
-                         statements = r.statements, done_at = now(), claimed_until = NULL
+                         statements = r.statements, done_at = now(), claimed_until = NULL,
+                         unlinked = w.unlinked OR $6
                      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
                           AS r(id, state, error, documents, statements)
-                     WHERE w.id = r.id AND w.state = 'claimed' AND w.claimed_by = $6
-                     RETURNING w.id",
-                    &[&ids, &states, &errors, &documents, &statements, &worker],
+                     WHERE w.id = r.id",
+                    &[&ids, &states, &errors, &documents, &statements, &unlinked],
                 )
-                .map_err(tx(name))?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            lost = ids.iter().copied().filter(|id| !kept.contains(id)).collect();
-            notify(t, name)
-        })?;
+                .map_err(tx(name))?;
+                notify(t, name)
+            },
+        )?;
+        let lost = results.iter().map(|r| r.id).filter(|id| !kept.contains(id)).collect();
         Ok(Completion { report, lost })
     }
 
-    /// Makes this worker's claims claimable again at once (a worker that
+    /// Makes these items of a claim claimable again at once (a worker that
     /// stops cleanly with work in hand).
-    pub fn queue_release(&mut self, worker: &str, ids: &[i64]) -> Result<()> {
+    pub fn queue_release(&mut self, claim: i64, ids: &[i64]) -> Result<()> {
         self.in_tx(|t, name| {
             t.execute(
                 "UPDATE work_items SET state = 'pending', claimed_by = NULL, claimed_until = NULL
-                 WHERE id = ANY($1) AND state = 'claimed' AND claimed_by = $2",
-                &[&ids, &worker],
+                 WHERE id = ANY($1) AND state = 'claimed' AND claim = $2",
+                &[&ids, &claim],
             )
             .map_err(tx(name))?;
             notify(t, name)
@@ -276,47 +385,78 @@ impl PgStore {
         })
     }
 
-    /// Starts `worker`'s [`Heartbeat`] for claims of `lease`, on a
+    /// Starts `worker`'s [`Heartbeat`] for claims of `lease` and batches of
+    /// at most `max_batch` ([`MAX_BATCH_LIFETIME`] by default), on a
     /// connection of its own.
-    pub fn queue_heartbeat(&self, worker: &str, lease: Duration) -> Result<Heartbeat> {
+    pub fn queue_heartbeat(&self, worker: &str, lease: Duration, max_batch: Duration) -> Result<Heartbeat> {
         let name = self.name.clone();
         let config = self.config.clone();
         let mut client = config.connect(postgres::NoTls).map_err(|e| db_err(&name, e))?;
-        let (tx, rx) = std::sync::mpsc::channel::<Vec<i64>>();
-        let last_error = std::sync::Arc::new(std::sync::Mutex::new(None));
-        let errors = last_error.clone();
-        let worker = worker.to_string();
+        let (tx, rx) = std::sync::mpsc::channel::<Option<i64>>();
+        let note = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let notes = note.clone();
+        let progress = Progress::default();
+        let ticks = progress.clone();
         let every = (lease / 3).max(Duration::from_millis(10));
         let thread = std::thread::Builder::new()
             .name(format!("heartbeat {worker}"))
             .spawn(move || {
-                let mut ids: Vec<i64> = Vec::new();
+                let set = |n: Option<String>| {
+                    if let Ok(mut slot) = notes.lock() {
+                        *slot = n;
+                    }
+                };
+                // The claim held: its token, when it was taken, the progress count at the last renewal.
+                let mut held: Option<(i64, std::time::Instant, u64)> = None;
                 let mut next = std::time::Instant::now() + every;
                 loop {
                     let wait = next.saturating_duration_since(std::time::Instant::now());
                     match rx.recv_timeout(wait) {
-                        Ok(held) => ids = held,
+                        Ok(claim) => {
+                            // A new batch: what was noted of the last one is stale.
+                            if claim.is_some() {
+                                set(None);
+                            }
+                            held = claim.map(|c| (c, std::time::Instant::now(), ticks.count()));
+                        }
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                             next = std::time::Instant::now() + every;
-                            if ids.is_empty() {
+                            let Some((claim, since, seen)) = held.as_mut() else { continue };
+                            let age = since.elapsed();
+                            if age >= max_batch {
+                                set(Some(format!(
+                                    "the batch reached its maximum lifetime ({}s); its claim was no longer renewed",
+                                    max_batch.as_secs()
+                                )));
                                 continue;
                             }
+                            let count = ticks.count();
+                            if count == *seen {
+                                set(Some(format!(
+                                    "the batch made no progress for {:.0}s; its claim was not renewed",
+                                    every.as_secs_f64()
+                                )));
+                                continue;
+                            }
+                            *seen = count;
                             if client.is_closed() {
                                 if let Ok(c) = config.connect(postgres::NoTls) {
                                     client = c;
                                 }
                             }
-                            let outcome = renew(&mut client, &worker, &ids, lease).map_err(|e| db_err(&name, e));
-                            if let Ok(mut slot) = errors.lock() {
-                                *slot = outcome.err().map(|e| e.to_string());
+                            // Never past the batch's maximum lifetime.
+                            let lease = lease.min(max_batch - age);
+                            match renew(&mut client, *claim, lease) {
+                                Ok(_) => {}
+                                Err(e) => set(Some(format!("renewing the claim failed: {}", db_err(&name, e)))),
                             }
                         }
                     }
                 }
             })
             .map_err(|e| Error::database(whosaid_store::Backend::Postgres, self.name.clone(), e.to_string()))?;
-        Ok(Heartbeat { hold: Some(tx), thread: Some(thread), last_error })
+        Ok(Heartbeat { hold: Some(tx), progress, thread: Some(thread), note })
     }
 
     /// Subscribes this session to queue changes ([`CHANNEL`]); call it
@@ -411,6 +551,8 @@ impl PgStore {
             .iter()
             .map(|r| (r.get::<_, Option<String>>(0).unwrap_or_default(), r.get(1)))
             .collect();
+        s.relink_pending =
+            self.client.query_one("SELECT count(*) FROM work_items WHERE unlinked", &[]).map_err(e)?.get(0);
         Ok(s)
     }
 }

@@ -275,6 +275,18 @@ CREATE TABLE statement_targets (
 );
 CREATE INDEX statement_targets_statement ON statement_targets (statement_id);
 "#,
+    // v7: claim tokens and the re-link flag of the work queue (queue.rs).
+    // Every claim takes a new token from `work_item_claims`; a lease renewal
+    // and a completion apply only to the rows still holding their token, so a
+    // worker whose claim expired and was taken over writes nothing. An item
+    // completed with documents written is `unlinked` until a re-link (every
+    // `relink`) clears it: a re-link that failed or never ran is redone.
+    r#"
+CREATE SEQUENCE work_item_claims;
+ALTER TABLE work_items ADD COLUMN claim BIGINT, ADD COLUMN unlinked BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX work_items_claim ON work_items (claim) WHERE state = 'claimed';
+CREATE INDEX work_items_unlinked ON work_items (id) WHERE unlinked;
+"#,
 ];
 
 /// The schema version this build reads and writes.

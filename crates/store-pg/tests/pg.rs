@@ -323,8 +323,9 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
     assert_eq!(retaken.iter().map(|i| i.id).collect::<Vec<_>>(), cs.iter().map(|i| i.id).collect::<Vec<_>>());
     assert!(retaken.iter().all(|i| i.attempts == 2));
     // The first claimant completes late: its claim is lost, the item stays b's.
+    assert!(retaken.iter().all(|i| i.claim != cs[0].claim), "a takeover is a new claim token");
     let late = ItemResult { id: cs[0].id, documents: 0, statements: 0, error: None };
-    assert_eq!(a.queue_complete("a", &[late], &[]).unwrap().lost, vec![cs[0].id]);
+    assert_eq!(a.queue_complete(cs[0].claim, &[late], &[]).unwrap().lost, vec![cs[0].id]);
     // Expired twice with max_attempts 2: failed with a reason, not claimed again.
     std::thread::sleep(Duration::from_millis(400));
     assert!(a.queue_claim("a", 5, long, 2).unwrap().is_empty());
@@ -332,20 +333,23 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
     assert_eq!(st.failed, 2, "{st:?}");
     assert!(st.failures.iter().all(|(_, why)| why.contains("never completed")), "{st:?}");
     // Done and failed with reasons.
+    let docs = analysed();
     let done: Vec<ItemResult> = ca
         .iter()
         .enumerate()
         .map(|(i, it)| ItemResult {
             id: it.id,
             documents: 1,
-            statements: 2,
+            statements: docs[i].statements.len() as i64,
             error: (i == 0).then(|| "cannot read: no such file".to_string()),
         })
         .collect();
-    assert!(a.queue_complete("a", &done, &[]).unwrap().lost.is_empty());
+    assert!(a.queue_complete(ca[0].claim, &done, &docs[..4]).unwrap().lost.is_empty());
     let st = a.queue_status().unwrap();
     assert_eq!((st.done, st.failed, st.claimed, st.total()), (3, 3, 4, 10), "{st:?}");
-    assert_eq!((st.documents, st.statements), (3, 6));
+    let statements: i64 = docs[1..4].iter().map(|d| d.statements.len() as i64).sum();
+    assert_eq!((st.documents, st.statements), (3, statements));
+    assert_eq!(st.relink_pending, 4, "documents stored: a re-link is due");
     assert!(st.failures.iter().any(|(i, why)| *i == ca[0].input && why.contains("no such file")));
     assert_eq!(st.workers, vec![("b".to_string(), 4)]);
     assert_eq!(a.queue_retry_failed().unwrap(), 3);
@@ -374,7 +378,7 @@ fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
     let docs = analysed();
     let results: Vec<ItemResult> =
         claimed.iter().map(|i| ItemResult { id: i.id, documents: 2, statements: 0, error: None }).collect();
-    b.queue_complete("b", &results, &docs[..4]).unwrap();
+    b.queue_complete(claimed[0].claim, &results, &docs[..4]).unwrap();
     assert!(a.queue_wait(long).unwrap(), "b's completed batch wakes a");
     assert!(a.queue_status().unwrap().drained());
     // A worker busy with its own claims hears nothing (and keeps nothing).
@@ -385,7 +389,7 @@ fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
     let last = b.queue_claim("b", 2, long, 3).unwrap();
     let done: Vec<ItemResult> =
         last.iter().map(|i| ItemResult { id: i.id, documents: 0, statements: 0, error: None }).collect();
-    b.queue_complete("b", &done, &[]).unwrap();
+    b.queue_complete(last[0].claim, &done, &[]).unwrap();
     assert!(a.queue_status().unwrap().drained());
 
     let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
@@ -412,23 +416,147 @@ fn a_heartbeat_keeps_a_slow_batch_claimed_and_a_dead_one_lets_it_expire() {
     let lease = Duration::from_secs(2);
     let held = a.queue_claim("a", 2, lease, 3).unwrap();
     assert_eq!(held.len(), 2);
-    let heartbeat = a.queue_heartbeat("a", lease).unwrap();
-    heartbeat.hold(&held.iter().map(|i| i.id).collect::<Vec<_>>());
-    // The batch takes three leases.
-    std::thread::sleep(lease * 3);
+    let heartbeat = a.queue_heartbeat("a", lease, Duration::from_secs(600)).unwrap();
+    heartbeat.hold(Some(held[0].claim));
+    // The batch takes three leases, progressing.
+    for _ in 0..30 {
+        heartbeat.progress().tick();
+        std::thread::sleep(lease / 10);
+    }
     assert!(b.queue_claim("b", 2, lease, 3).unwrap().is_empty(), "renewed claims are not taken over");
     let st = b.queue_status().unwrap();
     assert_eq!((st.claimed, st.expired), (2, 0), "{st:?}");
     assert_eq!(st.workers, vec![("a".to_string(), 2)]);
     let first = ItemResult { id: held[0].id, documents: 0, statements: 0, error: None };
-    assert!(a.queue_complete("a", &[first], &[]).unwrap().lost.is_empty(), "the slow batch is still a's");
-    assert_eq!(heartbeat.take_error(), None);
+    assert!(a.queue_complete(held[0].claim, &[first], &[]).unwrap().lost.is_empty(), "the slow batch is still a's");
+    assert_eq!(heartbeat.take_note(), None);
     // The worker dies: its heartbeat with it.
     drop(heartbeat);
     std::thread::sleep(lease * 2);
     let retaken = b.queue_claim("b", 2, lease, 3).unwrap();
     assert_eq!(retaken.iter().map(|i| i.id).collect::<Vec<_>>(), vec![held[1].id]);
     assert_eq!(retaken[0].attempts, 2);
+}
+
+/// A worker whose extraction is stuck (no progress) keeps a live heartbeat
+/// but no longer its claim: the heartbeat stops renewing it, the lease
+/// expires, another worker takes the batch over under a new claim token,
+/// and the stuck worker's late completion writes nothing (neither documents
+/// nor item states); the new claimant's result is stored, once. A batch
+/// that progresses forever loses its claim at its maximum lifetime.
+#[test]
+fn a_stuck_batch_loses_its_claim_and_its_late_result_writes_nothing() {
+    let Some((url, mut a, mut b)) =
+        two_sessions("a_stuck_batch_loses_its_claim_and_its_late_result_writes_nothing", "stuck")
+    else {
+        return;
+    };
+    let docs = analysed();
+    a.queue_add(&["/in/0.txt".to_string(), "/in/1.txt".to_string(), "/in/2.txt".to_string()]).unwrap();
+    let lease = Duration::from_millis(1500);
+    let held = a.queue_claim("a", 2, lease, 3).unwrap();
+    assert_eq!(held.len(), 2);
+    let claim = held[0].claim;
+    assert!(held.iter().all(|i| i.claim == claim), "one token per claim");
+    let heartbeat = a.queue_heartbeat("a", lease, Duration::from_secs(600)).unwrap();
+    heartbeat.hold(Some(claim));
+    // Two leases of progress: the claim is renewed.
+    for _ in 0..20 {
+        heartbeat.progress().tick();
+        std::thread::sleep(lease / 10);
+    }
+    assert!(b.queue_claim("b", 2, lease, 3).unwrap().iter().all(|i| i.input == "/in/2.txt"));
+    // Then the extraction hangs: no more ticks, the heartbeat thread alive.
+    std::thread::sleep(lease * 2);
+    let note = heartbeat.take_note().unwrap_or_default();
+    assert!(note.contains("no progress"), "{note:?}");
+    let retaken = b.queue_claim("b", 2, lease, 3).unwrap();
+    assert_eq!(retaken.iter().map(|i| i.id).collect::<Vec<_>>(), held.iter().map(|i| i.id).collect::<Vec<_>>());
+    assert!(retaken.iter().all(|i| i.attempts == 2 && i.claim != claim));
+    // The stuck worker finishes late, with other content than b will store.
+    let results = |items: &[whosaid_store_pg::queue::WorkItem], d: &[JsonDocument]| -> Vec<ItemResult> {
+        items
+            .iter()
+            .zip(d)
+            .map(|(i, d)| ItemResult { id: i.id, documents: 1, statements: d.statements.len() as i64, error: None })
+            .collect()
+    };
+    let late = a.queue_complete(claim, &results(&held, &docs[2..4]), &docs[2..4]).unwrap();
+    assert_eq!(late.lost, held.iter().map(|i| i.id).collect::<Vec<_>>());
+    assert!(late.report.outcomes.is_empty(), "{late:?}");
+    assert_eq!(whosaid_store_pg::testing::count(&url, "SELECT count(*) FROM documents"), 0);
+    let st = b.queue_status().unwrap();
+    assert_eq!((st.done, st.claimed, st.relink_pending), (0, 2, 0), "{st:?}");
+    // The new claimant's result is the one stored, once.
+    let kept = b.queue_complete(retaken[0].claim, &results(&retaken, &docs[..2]), &docs[..2]).unwrap();
+    assert!(kept.lost.is_empty());
+    assert_eq!(kept.report.counts.inserted, 2);
+    let again = a.queue_complete(claim, &results(&held, &docs[..2]), &docs[..2]).unwrap();
+    assert_eq!(again.lost.len(), 2, "a completed item is no claim's any more");
+    assert_eq!(whosaid_store_pg::testing::count(&url, "SELECT count(*) FROM documents"), 2);
+    let st = b.queue_status().unwrap();
+    assert_eq!((st.done, st.documents, st.relink_pending), (2, 2, 2), "{st:?}");
+    drop(heartbeat);
+
+    // A batch that progresses for ever keeps its claim only for its maximum lifetime.
+    // (b's claim of /in/2.txt, never renewed, has expired by now.)
+    let heartbeat = a.queue_heartbeat("a", lease, lease * 2).unwrap();
+    let forever = a.queue_claim("a", 1, lease, 3).unwrap();
+    assert_eq!(forever.iter().map(|i| i.input.as_str()).collect::<Vec<_>>(), ["/in/2.txt"]);
+    heartbeat.hold(Some(forever[0].claim));
+    for _ in 0..40 {
+        heartbeat.progress().tick();
+        std::thread::sleep(lease / 10);
+    }
+    let note = heartbeat.take_note().unwrap_or_default();
+    assert!(note.contains("maximum lifetime"), "{note:?}");
+    assert_eq!(b.queue_claim("b", 1, lease, 3).unwrap().len(), 1, "taken over after its lifetime");
+}
+
+/// A re-link that fails leaves its need behind in the database: the
+/// batches' items stay marked (`queue status`: re-link pending) until a
+/// re-link succeeds, which the next worker to find the queue drained runs;
+/// with nothing stored since, it re-links nothing.
+#[test]
+fn a_failed_relink_stays_due_and_the_next_worker_redoes_it() {
+    let Some((url, mut a, mut b)) =
+        two_sessions("a_failed_relink_stays_due_and_the_next_worker_redoes_it", "relink_due")
+    else {
+        return;
+    };
+    let docs = analysed();
+    a.queue_add(&["/in/0.txt".to_string(), "/in/1.txt".to_string()]).unwrap();
+    let held = a.queue_claim("a", 2, Duration::from_secs(600), 3).unwrap();
+    let results: Vec<ItemResult> =
+        held.iter().map(|i| ItemResult { id: i.id, documents: 3, statements: 0, error: None }).collect();
+    a.queue_complete(held[0].claim, &results, &docs[..6]).unwrap();
+    let st = a.queue_status().unwrap();
+    assert!(st.drained());
+    assert_eq!(st.relink_pending, 2, "{st:?}");
+    // The re-link fails: another session holds a table it must lock, and
+    // this session gives up waiting for it.
+    let mut blocker = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    blocker.batch_execute("BEGIN; LOCK TABLE actors IN ROW EXCLUSIVE MODE").unwrap();
+    let mut impatient = PgStore::open(&format!("{url}?options=-c%20lock_timeout%3D200")).unwrap();
+    assert!(impatient.relink_if_pending().is_err(), "the re-link cannot take its locks");
+    blocker.batch_execute("COMMIT").unwrap();
+    assert_eq!(b.queue_status().unwrap().relink_pending, 2, "still due after the failure");
+    // The next worker on the drained queue re-links, once.
+    assert!(b.relink_if_pending().unwrap(), "the due re-link is run");
+    assert_eq!(b.queue_status().unwrap().relink_pending, 0);
+    assert!(!a.relink_if_pending().unwrap(), "nothing stored since: nothing due");
+    let dir = TempDir::new("pg-relink-due");
+    assert_eq!(snapshot(&mut b).actors, snapshot(&mut sqlite_reference(&docs[..6], &dir)).actors);
+    // Any re-link (here `whosaid ingest`'s, through the store interface) clears it too.
+    let more = a.queue_claim("a", 1, Duration::from_secs(600), 3).unwrap();
+    assert!(more.is_empty());
+    a.queue_add(&["/in/2.txt".to_string()]).unwrap();
+    let more = a.queue_claim("a", 1, Duration::from_secs(600), 3).unwrap();
+    let r = ItemResult { id: more[0].id, documents: 1, statements: 0, error: None };
+    a.queue_complete(more[0].claim, &[r], &docs[6..7]).unwrap();
+    assert_eq!(a.queue_status().unwrap().relink_pending, 1);
+    StatementStore::relink(&mut a).unwrap();
+    assert_eq!(a.queue_status().unwrap().relink_pending, 0);
 }
 
 #[test]

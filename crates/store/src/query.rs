@@ -933,18 +933,6 @@ impl FilterDialect for SqliteDialect<'_> {
     }
 }
 
-/// Appends the shared outlet and date conditions on table alias `t`.
-fn outlet_and_dates(
-    t: &str,
-    outlet: &Option<String>,
-    since: &Option<String>,
-    until: &Option<String>,
-    conds: &mut Vec<String>,
-    args: &mut Vec<Value>,
-) {
-    outlet_and_date_conditions(t, outlet, since, until, &mut SqliteDialect(args), conds);
-}
-
 /// The columns a statement hit is read from, in the order both backends
 /// read them (`s` statements, `d` documents).
 pub const HIT_COLUMNS: &str =
@@ -997,7 +985,7 @@ impl Store {
             args.push(Value::Integer(d));
             conds.push(format!("s.doc_id = ?{}", args.len()));
         }
-        outlet_and_dates("s", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+        outlet_and_date_conditions("s", &q.outlet, &q.since, &q.until, &mut SqliteDialect(&mut args), &mut conds);
         if !q.kinds.is_empty() {
             let mut marks = Vec::new();
             for k in &q.kinds {
@@ -1103,7 +1091,7 @@ impl Store {
             ranked = true;
         }
         check_date_bounds(&q.since, &q.until)?;
-        outlet_and_dates("d", &q.outlet, &q.since, &q.until, &mut conds, &mut args);
+        outlet_and_date_conditions("d", &q.outlet, &q.since, &q.until, &mut SqliteDialect(&mut args), &mut conds);
         let where_ = where_clause(&conds);
         let total: i64 = self
             .conn
