@@ -51,6 +51,8 @@ fn push_lower(out: &mut String, s: &str) {
 }
 
 impl Words {
+    /// Computes every per-token fact once, so later stages ask by index
+    /// and never need the lexicon themselves.
     pub fn new(doc: &Document, lexicon: &Lexicon) -> Words {
         let mut buf = String::with_capacity(doc.text.len() + doc.text.len() / 8);
         let mut ends = Vec::with_capacity(doc.tokens.len());
@@ -115,6 +117,8 @@ impl Words {
         self.cues.get(i)?.as_ref()
     }
 
+    /// Token `i` lower-cased (curly apostrophes straight), the form lists are
+    /// matched against; "" past the end, so look-ahead needs no bounds check.
     pub fn get(&self, i: usize) -> &str {
         match self.ends.get(i) {
             Some(&end) => {
@@ -129,8 +133,11 @@ impl Words {
 /// A cue found at a token: `[start, end)` token range and the lexicon entry.
 #[derive(Clone, Debug)]
 pub struct CueMatch {
+    /// First token of the cue.
     pub start: usize,
+    /// One past its last token: a phrase cue spans several.
     pub end: usize,
+    /// The lexicon entry: its lemma and class decide the statement kind.
     pub cue: Cue,
 }
 
@@ -199,6 +206,8 @@ pub fn is_verbal_use(words: &Words, i: usize) -> bool {
     true
 }
 
+/// Whether a cue reports something said, believed or shown: the classes
+/// that make a statement.
 pub fn is_speechlike(c: &Cue) -> bool {
     matches!(c.class, CueClass::Speech | CueClass::Belief | CueClass::Evidence)
 }
