@@ -38,8 +38,8 @@ pub struct Cut {
     pub dropped: usize,
     /// Whether the dropped tail holds a lexicon cue or a quotation.
     pub tail_cue: bool,
-    /// Whether the dropped tail holds a quotation: a cut that leaves one out
-    /// is seldom right.
+    /// Whether the dropped tail holds a quotation: a feature, so the
+    /// selector can weigh a cut that leaves one out.
     pub tail_quote: bool,
 }
 
