@@ -4,12 +4,6 @@
 use whosaid_document::{Document, TokenKind};
 use whosaid_lexicon::{Cue, CueClass, Lexicon};
 
-/// Auxiliaries that may sit between a speaker and a cue ("has said").
-pub const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "will", "would", "did", "does", "do", "could", "can", "may", "might", "must", "should",
-    "shall", "is", "are", "was", "were", "be", "been",
-];
-
 /// Forms of "be" that make a following participle passive ("was said to").
 pub const PASSIVE_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
@@ -27,7 +21,7 @@ pub struct Words {
     medium_leads: Vec<bool>,
     /// Per token: a relative pronoun that can speak ("who", "which").
     relatives: Vec<bool>,
-    /// Per token: an auxiliary (see [`AUXILIARIES`]) — not when capitalised
+    /// Per token: an auxiliary (`auxiliaries`) — not when capitalised
     /// inside a sentence, where "May" and "Will" are names.
     auxiliaries: Vec<bool>,
     /// Per token: a clause link or preposition (`clause_links`, `prepositions`).
@@ -75,7 +69,7 @@ impl Words {
                 let t = &doc.tokens[i];
                 let inside = i > 0 && doc.tokens[i - 1].sentence == t.sentence;
                 let capitalised = doc.slice(t.span).chars().next().is_some_and(char::is_uppercase);
-                AUXILIARIES.contains(&words.get(i)) && !(inside && capitalised)
+                lexicon.is_auxiliary(words.get(i)) && !(inside && capitalised)
             })
             .collect();
         words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
