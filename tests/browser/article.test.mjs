@@ -3,29 +3,20 @@
 // Env: WHOSAID_URL (http://127.0.0.1:PORT), SCREENSHOT_DIR, GOLD (the seed's gold
 // JSON), EXPECT_STATEMENTS (15 required gold statements), EXPECT_SPEAKER
 // (Marco Rubio), CHROMIUM (/usr/bin/chromium).
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { base, shots, launch, ready as readyOn, api } from "./harness.mjs";
+import { base, shots, session, api } from "./harness.mjs";
 
 const expectStatements = Number(process.env.EXPECT_STATEMENTS || 15);
 const expectSpeaker = process.env.EXPECT_SPEAKER || "Marco Rubio";
 const goldPath = process.env.GOLD || "../../crates/whosaid/tests/fixtures/seed/000_a94861bdbd30db23.gold.json";
 
-const problems = [];
-const foreign = [];
+const browser = session();
+const { problems, foreign, ready } = browser;
 let page;
-let browser;
-before(async () => {
-  browser = await launch(problems, foreign);
-  page = browser.page;
-});
-after(async () => { await browser?.close(); });
-
-async function ready() {
-  await readyOn(page);
-}
+before(async () => { page = await browser.launched; });
 
 test("search finds the seed's ceasefire statement", async () => {
   await page.goto(base + "/#/");

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const base = process.env.WHOSAID_URL;
@@ -40,6 +41,33 @@ export async function launch(problems, foreign) {
     rmSync(profile, { recursive: true, force: true });
   };
   return { page, close };
+}
+
+/**
+ * One Chromium for the calling test file (every file wants the same):
+ * launched before its first test and closed after its last. Returns the
+ * `problems` and `foreign` lists `launch` fills, `ready()` on its page, and
+ * `launched`, a promise of the page: node runs a file's top-level `before`
+ * hooks without waiting for one another, so a hook that wants the page
+ * awaits it.
+ */
+export function session() {
+  const s = { page: undefined, problems: [], foreign: [], ready: () => ready(s.page) };
+  let browser;
+  s.launched = new Promise((resolve, reject) => {
+    before(async () => {
+      try {
+        browser = await launch(s.problems, s.foreign);
+      } catch (e) {
+        reject(e);
+        throw e;
+      }
+      s.page = browser.page;
+      resolve(s.page);
+    });
+  });
+  after(async () => { await browser?.close(); });
+  return s;
 }
 
 /** Waits until the single-page app says it has rendered. */

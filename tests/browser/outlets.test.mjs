@@ -4,25 +4,15 @@
 // Every figure checked on the page is also read from the JSON API, and the
 // fixture's known facts (five outlets, two stories, who writes "Kiev") are
 // asserted on top. Env: WHOSAID_URL, SCREENSHOT_DIR, CHROMIUM.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { base, shots, launch, ready as readyOn, api } from "./harness.mjs";
+import { base, shots, session, api } from "./harness.mjs";
 
-
-const problems = [];
-const foreign = [];
+const browser = session();
+const { problems, foreign, ready } = browser;
 let page;
-let browser;
-before(async () => {
-  browser = await launch(problems, foreign);
-  page = browser.page;
-});
-after(async () => { await browser?.close(); });
-
-async function ready() {
-  await readyOn(page);
-}
+before(async () => { page = await browser.launched; });
 
 async function go(hash) {
   await page.evaluate(() => { document.body.dataset.ready = ""; });

@@ -2,8 +2,7 @@
 //! real binary, real SQLite files in a temporary directory, a killed ingest,
 //! and the HTTP API over loopback.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -248,23 +247,7 @@ fn serve_answers_the_api_and_refuses_bad_requests() {
     assert_eq!(v["page"]["results"].as_array().unwrap().len() as i64, v["statements"].as_i64().unwrap());
 
     // Clear 4xx errors as JSON.
-    for (target, status, needle) in [
-        ("/api/search?since=April", 400, "since"),
-        ("/api/search?limit=100000", 400, "limit"),
-        ("/api/search?kind=shouted", 400, "kind"),
-        ("/api/search?colour=red", 400, "unknown parameter 'colour'"),
-        ("/api/search?q=%ZZ", 400, "percent"),
-        ("/api/search?q=a&q=b", 400, "more than once"),
-        ("/api/documents/abc", 400, "number"),
-        ("/api/documents/999", 404, "not found"),
-        ("/api/nothing", 404, "not found"),
-    ] {
-        let (got, v) = get(&addr, target);
-        assert_eq!(got, status, "{target}: {v}");
-        let msg = v["error"]["message"].as_str().unwrap_or_default();
-        assert!(msg.contains(needle), "{target}: {msg}");
-        assert_eq!(v["error"]["status"], status);
-    }
+    whosaid_testkit::assert_json_errors("serve", whosaid_testkit::BAD_REQUESTS, |target| get(&addr, target));
     let (status, _) = http(
         &addr,
         &format!("POST /api/search HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
@@ -283,12 +266,8 @@ fn serve_answers_the_api_and_refuses_bad_requests() {
     let (status, _) = http(&addr, "GET /api/stats HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 421);
     // Keep-alive: several requests on one connection.
-    let mut s = TcpStream::connect(&addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut reader = BufReader::new(s.try_clone().unwrap());
-    for _ in 0..3 {
-        s.write_all(format!("GET /api/health HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes()).unwrap();
-        let (status, _) = whosaid_testkit::read_response(&mut reader);
+    let request = format!("GET /api/health HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    for (status, _) in whosaid_testkit::keep_alive(&addr, &request, 3).0 {
         assert!(status.starts_with("HTTP/1.1 200"), "{status}");
     }
     // The server never wrote to the database.

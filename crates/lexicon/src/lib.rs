@@ -27,7 +27,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 6;
+pub const LEXICON_VERSION: u32 = 7;
 
 /// What kind of attribution a cue verb reports (decides the statement kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -202,6 +202,19 @@ pub struct Lexicon {
     /// Words whose trailing period is part of the word ("Sen", "Jan"), as
     /// written: the segmenter does not end a sentence after them.
     pub abbreviations: HashSet<String>,
+    /// Lower-case auxiliaries that may sit between a speaker and a cue
+    /// ("has said"): never a cue, never the end of a name a cue follows.
+    pub auxiliaries: HashSet<String>,
+    /// Lower-case words a capitalised name runs on over ("Bank of America").
+    pub name_connectors: HashSet<String>,
+    /// Lower-case words that open a speaker noun phrase ("another source").
+    pub np_determiners: HashSet<String>,
+    /// Lower-case words a speaker noun phrase never extends over ("and",
+    /// "who", "with"), scanning away from its cue.
+    pub np_boundaries: HashSet<String>,
+    /// Generational suffixes of person names as written ("Jr.", "III"): not
+    /// the surname, so "Mr. King" finds "Martin Luther King Jr.".
+    pub name_suffixes: HashSet<String>,
     /// A place's abbreviation as written ("Vt.", "S.C.", "NY") → the place.
     pub place_abbreviations: HashMap<String, String>,
     /// Place → the government it can stand for.
@@ -323,6 +336,11 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "calendar",
     "place_heads",
     "abbreviations",
+    "auxiliaries",
+    "name_connectors",
+    "np_determiners",
+    "np_boundaries",
+    "name_suffixes",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -582,6 +600,21 @@ impl Lexicon {
                 "abbreviations" => {
                     self.abbreviations.insert(f[0].to_string());
                 }
+                "auxiliaries" => {
+                    self.auxiliaries.insert(f[0].to_lowercase());
+                }
+                "name_connectors" => {
+                    self.name_connectors.insert(f[0].to_lowercase());
+                }
+                "np_determiners" => {
+                    self.np_determiners.insert(f[0].to_lowercase());
+                }
+                "np_boundaries" => {
+                    self.np_boundaries.insert(f[0].to_lowercase());
+                }
+                "name_suffixes" => {
+                    self.name_suffixes.insert(f[0].to_string());
+                }
                 "name_variants" => {
                     let head = f[0].to_lowercase();
                     for v in &f {
@@ -684,6 +717,34 @@ impl Lexicon {
     pub fn is_title(&self, words_lower: &str) -> bool {
         self.titles.contains(words_lower)
     }
+
+    /// Whether a lower-case word is an auxiliary that may sit between a
+    /// speaker and a cue ("has said").
+    pub fn is_auxiliary(&self, word_lower: &str) -> bool {
+        self.auxiliaries.contains(word_lower)
+    }
+
+    /// Whether a lower-case word joins the capitalised words of one name
+    /// ("of" in "Bank of America").
+    pub fn is_name_connector(&self, word_lower: &str) -> bool {
+        self.name_connectors.contains(word_lower)
+    }
+
+    /// Whether a lower-case word opens a speaker noun phrase ("another").
+    pub fn is_np_determiner(&self, word_lower: &str) -> bool {
+        self.np_determiners.contains(word_lower)
+    }
+
+    /// Whether a lower-case word ends a speaker noun phrase scanned away
+    /// from its cue ("and", "who").
+    pub fn is_np_boundary(&self, word_lower: &str) -> bool {
+        self.np_boundaries.contains(word_lower)
+    }
+
+    /// Whether a word, as written, is a generational name suffix ("Jr.").
+    pub fn is_name_suffix(&self, word: &str) -> bool {
+        self.name_suffixes.contains(word)
+    }
 }
 
 #[cfg(test)]
@@ -735,6 +796,11 @@ mod tests {
         assert_eq!(lex.weekdays.get("sunday"), Some(&7));
         assert!(lex.group_modifiers.contains("western") && lex.medium_leads.contains("interview"));
         assert!(lex.clause_links.contains("which") && !lex.clause_links.contains("said"));
+        assert!(lex.is_auxiliary("has") && !lex.is_auxiliary("said"));
+        assert!(lex.is_name_connector("of") && lex.is_name_connector("&") && !lex.is_name_connector("and"));
+        assert!(lex.is_np_determiner("several") && !lex.is_np_determiner("officials"));
+        assert!(lex.is_np_boundary("who") && lex.is_np_boundary("according") && !lex.is_np_boundary("officials"));
+        assert!(lex.is_name_suffix("Jr.") && lex.is_name_suffix("III") && !lex.is_name_suffix("jr."));
         assert!(Lexicon::with_extension("calendar = [\"smarch | month | 13\"]").is_err());
         assert!(Lexicon::with_extension("cue_frames = [\"opine | loud\"]").is_err());
         let ext =
@@ -776,6 +842,13 @@ mod tests {
             Lexicon::with_extension("reporting_verbs = [\"opine | speech\"]\nmedia = [\"Kyiv Post | KP\"]\n").unwrap();
         assert_eq!(&*lex.cue_for_form("opined").unwrap().lemma, "opine");
         assert_eq!(lex.media.get("kp").unwrap(), "Kyiv Post");
+        let lex = Lexicon::with_extension(
+            "auxiliaries = [\"Ought\"]\nname_connectors = [\"der\"]\nnp_determiners = [\"Certain\"]\n\
+             np_boundaries = [\"unless\"]\nname_suffixes = [\"V\"]",
+        )
+        .unwrap();
+        assert!(lex.is_auxiliary("ought") && lex.is_name_connector("der") && lex.is_np_determiner("certain"));
+        assert!(lex.is_np_boundary("unless") && lex.is_name_suffix("V") && !lex.is_name_suffix("v"));
         let err = Lexicon::with_extension("verbz = [\"x\"]").unwrap_err();
         assert!(err.to_string().contains("verbz"), "{err}");
         let err = Lexicon::with_extension("reporting_verbs = [\"x | loud\"]").unwrap_err();

@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -96,29 +96,19 @@ fn pages_answer_on_every_backend() {
 #[test]
 fn bad_requests_get_clear_json_errors_on_every_backend() {
     for &(backend, addr) in servers() {
-        for (target, status, needle) in [
-            ("/api/search?since=April", 400, "since"),
-            ("/api/search?limit=100000", 400, "limit"),
-            ("/api/search?kind=shouted", 400, "kind"),
-            ("/api/search?colour=red", 400, "unknown parameter 'colour'"),
-            ("/api/search?q=%ZZ", 400, "percent"),
-            ("/api/search?q=a&q=b", 400, "more than once"),
-            ("/api/search?q=trump%00", 400, "control characters"),
-            ("/api/search?speaker=a%00b", 400, "control characters"),
-            ("/api/actors?q=%00", 400, "control characters"),
-            ("/api/documents/%00", 400, "control characters"),
-            ("/api/search?q=%E2%80%93", 400, "no searchable words"),
-            ("/api/documents/abc", 400, "number"),
-            ("/api/documents/999999", 404, "not found"),
-            ("/api/actors/999999", 404, "not found"),
-            ("/api/nothing", 404, "not found"),
-        ] {
-            let (got, v) = get(addr, target);
-            assert_eq!(got, status, "{backend} {target}: {v}");
-            let msg = v["error"]["message"].as_str().unwrap_or_default();
-            assert!(msg.contains(needle), "{backend} {target}: {msg}");
-            assert_eq!(v["error"]["status"], status);
-        }
+        whosaid_testkit::assert_json_errors(backend, whosaid_testkit::BAD_REQUESTS, |target| get(addr, target));
+        whosaid_testkit::assert_json_errors(
+            backend,
+            &[
+                ("/api/search?q=trump%00", 400, "control characters"),
+                ("/api/search?speaker=a%00b", 400, "control characters"),
+                ("/api/actors?q=%00", 400, "control characters"),
+                ("/api/documents/%00", 400, "control characters"),
+                ("/api/search?q=%E2%80%93", 400, "no searchable words"),
+                ("/api/actors/999999", 404, "not found"),
+            ],
+            |target| get(addr, target),
+        );
     }
 }
 
@@ -212,12 +202,9 @@ fn hardening_rules_hold_on_every_backend() {
             assert!(got.starts_with(value), "{backend}: {name} missing in {head}");
         }
         // Keep-alive: several requests on one connection, one pooled store connection reused.
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        let mut reader = BufReader::new(s.try_clone().unwrap());
-        for _ in 0..3 {
-            s.write_all(format!("GET /api/search?speaker=rubio HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()).unwrap();
-            let (status, body) = whosaid_testkit::read_response(&mut reader);
+        let request = format!("GET /api/search?speaker=rubio HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        let (answers, mut reader) = whosaid_testkit::keep_alive(addr, &request, 3);
+        for (status, body) in answers {
             assert!(status.starts_with("HTTP/1.1 200"), "{backend}: {status}");
             let v: Value = serde_json::from_slice(&body).unwrap();
             assert!(v["total"].as_i64().unwrap() > 0);

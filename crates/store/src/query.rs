@@ -7,7 +7,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use whosaid_document::output::{JsonDocument, JsonMention, JsonSpan, JsonStatement};
+use whosaid_document::output::{JsonDocument, JsonEntity, JsonSpan, JsonStatement};
 
 use whosaid_document::StatementKind;
 
@@ -321,24 +321,15 @@ pub struct DocumentPage {
 }
 
 /// An entity of one document as the article view shows it: the whosaid/1
-/// entity with the cross-document actor it was linked to.
+/// entity (its fields inline, so the JSON has the same keys) with the
+/// cross-document actor it was linked to.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct EntityView {
-    /// Its index in the document's `entities`.
-    pub id: usize,
-    /// Canonical name.
-    pub name: String,
-    /// Entity type.
-    #[serde(rename = "type")]
-    pub etype: String,
-    /// Titles or roles given to it.
-    pub titles: Vec<String>,
-    /// For a place standing for its government: the government.
-    pub metonym_of: Option<String>,
+    /// The entity as the stored document has it.
+    #[serde(flatten)]
+    pub entity: JsonEntity,
     /// The cross-document actor it was linked to.
     pub actor_id: Option<i64>,
-    /// Where the article mentions it.
-    pub mentions: Vec<JsonMention>,
 }
 
 /// One document for display (the web app's article page).
@@ -385,15 +376,7 @@ impl DocumentView {
         let entities = doc
             .entities
             .into_iter()
-            .map(|e| EntityView {
-                actor_id: actor_of.get(e.id).copied().flatten(),
-                id: e.id,
-                name: e.name,
-                etype: e.etype,
-                titles: e.titles,
-                metonym_of: e.metonym_of,
-                mentions: e.mentions,
-            })
+            .map(|entity| EntityView { actor_id: actor_of.get(entity.id).copied().flatten(), entity })
             .collect();
         DocumentView {
             id: summary.id,

@@ -8,7 +8,7 @@
 //! crate, so any crate's tests may use it without a dependency cycle.
 #![deny(missing_docs)]
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -99,6 +99,57 @@ pub fn read_response(reader: &mut impl BufRead) -> (String, Vec<u8>) {
     let mut body = vec![0; len];
     reader.read_exact(&mut body).unwrap();
     (status, body)
+}
+
+/// Sends `request` `times` times on one kept-alive connection, reading each
+/// answer before sending the next: the answers (as [`read_response`] gives
+/// them), and the connection's reader, to see what the server does after.
+pub fn keep_alive(
+    addr: impl ToSocketAddrs,
+    request: &str,
+    times: usize,
+) -> (Vec<(String, Vec<u8>)>, BufReader<TcpStream>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let mut answers = Vec::with_capacity(times);
+    for _ in 0..times {
+        s.write_all(request.as_bytes()).unwrap();
+        answers.push(read_response(&mut reader));
+    }
+    (answers, reader)
+}
+
+/// Requests every API server must refuse with a JSON error, as
+/// `(target, status, words its message contains)`: one list, so that the
+/// CLI's `serve` test and the server's own tests hold it to the same contract.
+pub const BAD_REQUESTS: &[(&str, u16, &str)] = &[
+    ("/api/search?since=April", 400, "since"),
+    ("/api/search?limit=100000", 400, "limit"),
+    ("/api/search?kind=shouted", 400, "kind"),
+    ("/api/search?colour=red", 400, "unknown parameter 'colour'"),
+    ("/api/search?q=%ZZ", 400, "percent"),
+    ("/api/search?q=a&q=b", 400, "more than once"),
+    ("/api/documents/abc", 400, "number"),
+    ("/api/documents/999999", 404, "not found"),
+    ("/api/nothing", 404, "not found"),
+];
+
+/// Asserts that `get` answers each of `cases` (see [`BAD_REQUESTS`]) with
+/// its status and a JSON error `{"error": {"status", "message"}}` whose
+/// message contains the words; `label` names the server in failures.
+pub fn assert_json_errors(
+    label: &str,
+    cases: &[(&str, u16, &str)],
+    mut get: impl FnMut(&str) -> (u16, serde_json::Value),
+) {
+    for &(target, status, needle) in cases {
+        let (got, v) = get(target);
+        assert_eq!(got, status, "{label} {target}: {v}");
+        let msg = v["error"]["message"].as_str().unwrap_or_default();
+        assert!(msg.contains(needle), "{label} {target}: {msg}");
+        assert_eq!(v["error"]["status"], status, "{label} {target}: {v}");
+    }
 }
 
 /// Removes the row ids (`id`, `actor_id`, `doc_id`) at every depth of a

@@ -4,12 +4,6 @@
 use whosaid_document::{Document, TokenKind};
 use whosaid_lexicon::{Cue, CueClass, Lexicon};
 
-/// Auxiliaries that may sit between a speaker and a cue ("has said").
-pub const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "will", "would", "did", "does", "do", "could", "can", "may", "might", "must", "should",
-    "shall", "is", "are", "was", "were", "be", "been",
-];
-
 /// Forms of "be" that make a following participle passive ("was said to").
 pub const PASSIVE_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
@@ -27,7 +21,7 @@ pub struct Words {
     medium_leads: Vec<bool>,
     /// Per token: a relative pronoun that can speak ("who", "which").
     relatives: Vec<bool>,
-    /// Per token: an auxiliary (see [`AUXILIARIES`]) — not when capitalised
+    /// Per token: an auxiliary (`auxiliaries`) — not when capitalised
     /// inside a sentence, where "May" and "Will" are names.
     auxiliaries: Vec<bool>,
     /// Per token: a clause link or preposition (`clause_links`, `prepositions`).
@@ -51,6 +45,8 @@ fn push_lower(out: &mut String, s: &str) {
 }
 
 impl Words {
+    /// Computes every per-token fact once, so later stages ask by index
+    /// and never need the lexicon themselves.
     pub fn new(doc: &Document, lexicon: &Lexicon) -> Words {
         let mut buf = String::with_capacity(doc.text.len() + doc.text.len() / 8);
         let mut ends = Vec::with_capacity(doc.tokens.len());
@@ -73,7 +69,7 @@ impl Words {
                 let t = &doc.tokens[i];
                 let inside = i > 0 && doc.tokens[i - 1].sentence == t.sentence;
                 let capitalised = doc.slice(t.span).chars().next().is_some_and(char::is_uppercase);
-                AUXILIARIES.contains(&words.get(i)) && !(inside && capitalised)
+                lexicon.is_auxiliary(words.get(i)) && !(inside && capitalised)
             })
             .collect();
         words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
@@ -115,6 +111,8 @@ impl Words {
         self.cues.get(i)?.as_ref()
     }
 
+    /// Token `i` lower-cased (curly apostrophes straight), the form lists are
+    /// matched against; "" past the end, so look-ahead needs no bounds check.
     pub fn get(&self, i: usize) -> &str {
         match self.ends.get(i) {
             Some(&end) => {
@@ -129,8 +127,11 @@ impl Words {
 /// A cue found at a token: `[start, end)` token range and the lexicon entry.
 #[derive(Clone, Debug)]
 pub struct CueMatch {
+    /// First token of the cue.
     pub start: usize,
+    /// One past its last token: a phrase cue spans several.
     pub end: usize,
+    /// The lexicon entry: its lemma and class decide the statement kind.
     pub cue: Cue,
 }
 
@@ -199,6 +200,8 @@ pub fn is_verbal_use(words: &Words, i: usize) -> bool {
     true
 }
 
+/// Whether a cue reports something said, believed or shown: the classes
+/// that make a statement.
 pub fn is_speechlike(c: &Cue) -> bool {
     matches!(c.class, CueClass::Speech | CueClass::Belief | CueClass::Evidence)
 }

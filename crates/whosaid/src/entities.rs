@@ -38,9 +38,6 @@ use whosaid_document::names::fold_words;
 use whosaid_document::{Document, Entity, EntityType, MentionKind};
 use whosaid_lexicon::{Gender, Lexicon};
 
-/// Name suffixes that are not the surname ("Joseph R. Biden Jr.").
-const NAME_SUFFIXES: &[&str] = &["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"];
-
 /// A person's name as written, cleaned for its canonical form: drops every
 /// word up to the last title in it ("Charlotte Mayor Jennifer Roberts",
 /// "Lt. Gen. Michael Flynn"), leading abbreviations and honorifics ("Mr.",
@@ -83,8 +80,8 @@ pub fn clean_person_name(name: &str, lex: &Lexicon) -> String {
 
 /// First and last word of a cleaned person name, lower case, skipping
 /// suffixes: the identity key of a full name within one article.
-fn person_key(name: &str) -> (String, String) {
-    let words: Vec<&str> = name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).collect();
+fn person_key(name: &str, lex: &Lexicon) -> (String, String) {
+    let words: Vec<&str> = name.split_whitespace().filter(|w| !lex.is_name_suffix(w)).collect();
     let first = words.first().copied().unwrap_or("").to_lowercase();
     let last = words.last().copied().unwrap_or("").to_lowercase();
     (first, last)
@@ -243,11 +240,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
             (_, EntityType::Person) => {
                 let name = clean_person_name(&name_text, lex);
-                if name.split_whitespace().filter(|w| !NAME_SUFFIXES.contains(w)).count() < 2 {
+                if name.split_whitespace().filter(|w| !lex.is_name_suffix(w)).count() < 2 {
                     lone_names[mi] = Some(name);
                     continue;
                 }
-                let (first, last) = person_key(&name);
+                let (first, last) = person_key(&name, lex);
                 let key = format!("{first} {last}");
                 let e = *by_person.entry(key).or_insert_with(|| {
                     entities.push(Entity {
@@ -328,7 +325,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         .enumerate()
         .map(|(ei, e)| Facts {
             first: e.name.split_whitespace().next().unwrap_or("").to_string(),
-            last: e.name.split_whitespace().rfind(|w| !NAME_SUFFIXES.contains(w)).unwrap_or("").to_string(),
+            last: e.name.split_whitespace().rfind(|w| !lex.is_name_suffix(w)).unwrap_or("").to_string(),
             titles: e.titles.iter().map(|t| normalise_title(t, lex)).collect(),
             gender: name_gender(&e.name, lex)
                 .or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex)))
@@ -427,7 +424,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             MentionKind::Name if m.etype == EntityType::Person => {
                 let cleaned = lone_names[mi].take();
                 let word = cleaned.as_deref().unwrap_or_else(|| doc.slice(m.name.unwrap_or(m.span)).trim());
-                let word = word.split_whitespace().find(|w| !NAME_SUFFIXES.contains(w)).unwrap_or(word);
+                let word = word.split_whitespace().find(|w| !lex.is_name_suffix(w)).unwrap_or(word);
                 // "Mrs. Clinton" is not Bill Clinton.
                 let honorific = m
                     .title
@@ -673,7 +670,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             }
         }
     }
-    for (e, full) in shorter_person_names(&entities) {
+    for (e, full) in shorter_person_names(&entities, lex) {
         alias_of[e].get_or_insert(full);
     }
     for (e, holder) in cataphoric_roles(doc, &entities, &assign, lex) {
@@ -839,7 +836,7 @@ fn known_holder(text: &str, doc: &Document, entities: &[Entity], lex: &Lexicon) 
     let key = |name: &str| -> (String, String) {
         let ws: Vec<String> = name
             .split_whitespace()
-            .filter(|w| !NAME_SUFFIXES.contains(w) && (w.len() > 2 || !w.ends_with('.')))
+            .filter(|w| !lex.is_name_suffix(w) && (w.len() > 2 || !w.ends_with('.')))
             .map(str::to_lowercase)
             .collect();
         (ws.first().cloned().unwrap_or_default(), ws.last().cloned().unwrap_or_default())
@@ -1028,8 +1025,8 @@ fn cataphoric_roles(
 /// of "Aung San Suu Kyi"), or given name and surname where the full name has
 /// that given name as a quoted nickname ("Bobby Scott" of `Robert C. "Bobby"
 /// Scott`). Only when exactly one fuller name fits.
-fn shorter_person_names(entities: &[Entity]) -> Vec<(usize, usize)> {
-    let suffixes: Vec<String> = NAME_SUFFIXES.iter().map(|s| fold_words(s).join(" ")).collect();
+fn shorter_person_names(entities: &[Entity], lex: &Lexicon) -> Vec<(usize, usize)> {
+    let suffixes: Vec<String> = lex.name_suffixes.iter().map(|s| fold_words(s).join(" ")).collect();
     let words: Vec<Vec<String>> = entities
         .iter()
         .map(|e| {
@@ -1107,6 +1104,6 @@ fn embedded_person(text: &str, by_person: &HashMap<String, usize>, lex: &Lexicon
     {
         return None;
     }
-    let (first, last) = person_key(&name);
+    let (first, last) = person_key(&name, lex);
     by_person.get(&format!("{first} {last}")).copied()
 }

@@ -14,6 +14,8 @@
 //! assert_eq!(doc.entity_name(doc.statements[0].speaker.unwrap()), Some("Rubio"));
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod clean;
 pub mod coding;
 pub mod cues;
@@ -72,14 +74,17 @@ impl Pipeline {
         self
     }
 
+    /// The user's codebook, if any: callers record which one coded a corpus.
     pub fn codebook(&self) -> Option<&coding::Codebook> {
         self.codebook.as_deref()
     }
 
+    /// The lexicon the stages read, for callers that look words up the same way.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }
 
+    /// How statements are decided, to report which model produced an output.
     pub fn selector(&self) -> &Selector {
         &self.selector
     }

@@ -14,101 +14,9 @@ use whosaid_lexicon::HashSet;
 use whosaid_document::{Document, EntityType, Mention, MentionKind, Span, TokenKind};
 use whosaid_lexicon::Lexicon;
 
-use crate::cues::{is_verbal_use, Words, AUXILIARIES};
+use crate::cues::{is_verbal_use, Words};
 
-const CONNECTORS: &[&str] = &["of", "for", "de", "del", "da", "van", "von", "bin", "al", "la", "le", "du", "&"];
 const DETERMINERS: &[&str] = &["the", "a", "an"];
-/// Words that open a speaker noun phrase ("another source", "their advisers").
-const NP_DETERMINERS: &[&str] = &[
-    "the", "a", "an", "another", "some", "many", "most", "several", "all", "both", "each", "every", "one", "two",
-    "three", "four", "five", "his", "her", "their", "its", "our", "these", "those", "no", "few", "other", "others",
-    "such", "any", "various", "numerous", "multiple",
-];
-/// Words a speaker noun phrase never extends over, scanning away from the cue.
-const NP_BOUNDARIES: &[&str] = &[
-    "and",
-    "but",
-    "or",
-    "nor",
-    "that",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "while",
-    "as",
-    "because",
-    "if",
-    "although",
-    "though",
-    "since",
-    "after",
-    "before",
-    "than",
-    "so",
-    "then",
-    "not",
-    "it",
-    "he",
-    "she",
-    "they",
-    "we",
-    "i",
-    "you",
-    "there",
-    "this",
-    "what",
-    "how",
-    "why",
-    "in",
-    "on",
-    "at",
-    "by",
-    "with",
-    "from",
-    "into",
-    "during",
-    "about",
-    "over",
-    "under",
-    "against",
-    "without",
-    "through",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "has",
-    "have",
-    "had",
-    "will",
-    "would",
-    "can",
-    "could",
-    "may",
-    "might",
-    "must",
-    "should",
-    "do",
-    "does",
-    "did",
-    "also",
-    "even",
-    "just",
-    "only",
-    "now",
-    "still",
-    "yet",
-    "said",
-    "says",
-    "say",
-    "told",
-    "according",
-];
 
 struct Ctx<'d> {
     doc: &'d Document,
@@ -154,7 +62,7 @@ impl Ctx<'_> {
         // "Commission on Presidential Debates", not "Trump on Monday".
         let after_org_head = w == "on" && j > 0 && self.lex.org_heads.contains(self.raw(j - 1));
         after_org_head
-            || CONNECTORS.contains(&w)
+            || self.lex.is_name_connector(w)
             || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
     }
     /// Where a capitalised run `[i, j)` continues past token `j` although `j`
@@ -502,7 +410,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 }
             }
             let name_start = s;
-            if s > 0 && cx.same_sentence(i, s - 1) && NP_DETERMINERS.contains(&words.get(s - 1)) {
+            if s > 0 && cx.same_sentence(i, s - 1) && cx.lex.is_np_determiner(words.get(s - 1)) {
                 s -= 1;
             }
             let mut m = mention(cx.span(s, i + 1), MentionKind::Group, EntityType::Group);
@@ -743,11 +651,11 @@ fn named_documents(cx: &Ctx, out: &mut Vec<Mention>) {
         let mut start = name_start;
         if start > 0 && cx.same_sentence(start - 1, a) && cx.is_word(start - 1) {
             let w = cx.words.get(start - 1);
-            if NP_DETERMINERS.contains(&w) {
+            if cx.lex.is_np_determiner(w) {
                 start -= 1;
             } else if start > 1
                 && !cx.is_cap(start - 1)
-                && NP_DETERMINERS.contains(&cx.words.get(start - 2))
+                && cx.lex.is_np_determiner(cx.words.get(start - 2))
                 && !cx.lex.function_words.contains(cx.raw(start - 1))
                 && !cx.lex.verb_forms.contains_key(w)
             {
@@ -888,7 +796,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
                 None if head.ends_with('s') && !head.ends_with("ss") => EntityType::Group,
                 None => EntityType::Organization,
             };
-            let name_start = if NP_DETERMINERS.contains(&cx.words.get(a)) && b - a > 1 { a + 1 } else { a };
+            let name_start = if cx.lex.is_np_determiner(cx.words.get(a)) && b - a > 1 { a + 1 } else { a };
             let mut m = mention(cx.span(a, b), MentionKind::Nominal, etype);
             m.name = Some(cx.span(name_start, b));
             out.push(m);
@@ -925,12 +833,12 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
         return false;
     }
     let head = cx.words.get(b - 1);
-    let det = NP_DETERMINERS.contains(&cx.words.get(a)) || cx.doc.tokens[a].kind == TokenKind::Number;
+    let det = cx.lex.is_np_determiner(cx.words.get(a)) || cx.doc.tokens[a].kind == TokenKind::Number;
     let lone_det =
         b - a == 1 && det && !matches!(head, "all" | "both" | "many" | "most" | "some" | "several" | "others" | "few");
     (det || cx.is_cap(a) || (head.ends_with('s') && !head.ends_with("ss")))
         && !lone_det
-        && !NP_BOUNDARIES.contains(&head)
+        && !cx.lex.is_np_boundary(head)
         && !matches!(head, "to" | "of" | "for" | "'s" | "-")
         // "The agency isn't": a negated auxiliary ends the phrase before it.
         && !head.ends_with("n't")
@@ -971,14 +879,14 @@ fn np_back(cx: &Ctx, p: usize) -> Option<usize> {
         let preposition = w != "of" && cx.lex.prepositions.contains(w);
         if !joins
             || preposition
-            || NP_BOUNDARIES.contains(&w)
-            || cx.lex.verb_forms.contains_key(w) && !NP_DETERMINERS.contains(&w)
+            || cx.lex.is_np_boundary(w)
+            || cx.lex.verb_forms.contains_key(w) && !cx.lex.is_np_determiner(w)
         {
             break;
         }
         k -= 1;
         start = Some(k);
-        if NP_DETERMINERS.contains(&w) {
+        if cx.lex.is_np_determiner(w) {
             break;
         }
     }
@@ -992,7 +900,7 @@ fn np_forward(cx: &Ctx, a: usize) -> Option<usize> {
     while k < cx.n() && cx.same_sentence(a, k) && k - a < 8 {
         let w = cx.words.get(k);
         let joins = cx.is_word(k) || w == "'s" || (w == "-" && cx.adjacent(k - 1, k));
-        if !joins || (k > a && NP_BOUNDARIES.contains(&w)) || (k > a && NP_DETERMINERS.contains(&w)) {
+        if !joins || (k > a && cx.lex.is_np_boundary(w)) || (k > a && cx.lex.is_np_determiner(w)) {
             break;
         }
         k += 1;
@@ -1210,7 +1118,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                         || (w.chars().count() > 1
                             && ((!lex.function_words.contains(w)
                                 && !lex.verb_forms.contains_key(lower)
-                                && !AUXILIARIES.contains(&lower))
+                                && !lex.is_auxiliary(lower))
                                 || surname_after_given(t)))
                 });
             if looks_like_name {
@@ -1225,7 +1133,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                         && w.chars().count() > 1
                         && !lex.function_words.contains(w)
                         && !lex.verb_forms.contains_key(cx.words.get(t))
-                        && !AUXILIARIES.contains(&cx.words.get(t))
+                        && !lex.is_auxiliary(cx.words.get(t))
                 };
                 let mut t = cs;
                 while t + 1 < ce {

@@ -27,7 +27,9 @@ use super::stem;
 /// Why a codebook was refused: the issue (or "(file)") and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodebookError {
+    /// The issue whose table is wrong, or "(file)": where to look in the file.
     pub issue: String,
+    /// What is wrong, in words for the user.
     pub reason: String,
 }
 
@@ -42,7 +44,10 @@ impl std::error::Error for CodebookError {}
 /// One word of a term: its stem, or the exact capitalised form for acronyms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TermWord {
+    /// A stem: matches the word's regular inflections too.
     Stem(String),
+    /// An acronym in capitals ("NATO", "US"): matches only as written, so
+    /// "US" never matches "us".
     Exact(String),
 }
 
@@ -65,8 +70,10 @@ impl TermWord {
     }
 }
 
+/// One issue (concept) of a codebook and what signals it in a statement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Issue {
+    /// Its name as the codebook gives it: what codings report.
     pub name: String,
     /// Categories above the issue, outermost first, joined by " / ".
     pub category: Option<String>,
@@ -76,8 +83,11 @@ pub struct Issue {
     pub entities: Vec<String>,
 }
 
+/// The user's codebook (see the module docs for its TOML form): the issues
+/// the coding stage looks for, instead of the built-in fallback.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Codebook {
+    /// The codebook's `name`, to say which codebook coded a corpus.
     pub name: Option<String>,
     /// In file order (parents before their children).
     pub issues: Vec<Issue>,
@@ -95,6 +105,8 @@ fn term_words(term: &str) -> Vec<TermWord> {
 }
 
 impl Codebook {
+    /// Reads a codebook file's content; a wrong table or key is an error
+    /// naming the issue, so the user can fix the file.
     pub fn from_toml(text: &str) -> Result<Codebook, CodebookError> {
         let file = |reason: String| CodebookError { issue: "(file)".into(), reason };
         let table: toml::Table =

@@ -38,6 +38,8 @@ pub struct Cut {
     pub dropped: usize,
     /// Whether the dropped tail holds a lexicon cue or a quotation.
     pub tail_cue: bool,
+    /// Whether the dropped tail holds a quotation: a feature, so the
+    /// selector can weigh a cut that leaves one out.
     pub tail_quote: bool,
 }
 
@@ -45,14 +47,20 @@ pub struct Cut {
 /// candidate as proposed followed by its shorter readings.
 #[derive(Clone, Debug, Default)]
 pub struct Readings {
+    /// The readings, in the order above; the other vectors run parallel.
     pub all: Vec<Statement>,
+    /// Per reading: proposed by the tagger (else by the rules), a feature of
+    /// the decider.
     pub is_tagged: Vec<bool>,
+    /// Per reading: how it was cut from its candidate.
     pub cuts: Vec<Cut>,
     /// For each reading, the index of the reading as proposed.
     pub family: Vec<usize>,
 }
 
 impl Readings {
+    /// All readings of the tagger's and the rules' candidates, so the
+    /// selector chooses among every reading at once.
     pub fn new(doc: &Document, words: &Words, tagged: Vec<Statement>, rules: Vec<Statement>) -> Readings {
         let mut r = Readings::default();
         let marks = Marks::new(doc);

@@ -56,6 +56,7 @@ impl Selector {
         BUILTIN.get_or_init(|| Model::from_bytes(BUILTIN_MODEL).map(Arc::new)).clone().map(Selector::Learned)
     }
 
+    /// A short name ("rules", "model") for reports and the `--selector` option.
     pub fn name(&self) -> &'static str {
         match self {
             Selector::Rules => "rules",
@@ -148,8 +149,11 @@ pub fn candidates<S: Scorer>(doc: &Document, words: &Words, tagger: &S) -> (Vec<
 /// One gold attribution in cleaned-text byte spans (for training).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GoldAttribution {
+    /// The cue's spans (a cue may be discontinuous: "said … adding").
     pub cue: Vec<Span>,
+    /// The source's spans (who said it), empty when the gold has none.
     pub source: Vec<Span>,
+    /// The content's spans (what was said).
     pub content: Vec<Span>,
 }
 

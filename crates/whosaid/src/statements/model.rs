@@ -27,7 +27,10 @@ use std::io::{Read, Write};
 use super::select::DECIDER_FEATURE_VERSION;
 use super::tagger::{fnv, Scorer, Weights, FEATURE_VERSION, LABELS, STRIDE};
 
+/// First bytes of a model file: anything else is refused as not a model.
 pub const MAGIC: &[u8; 8] = b"WHOSAIDM";
+/// Version of the file layout; a file of another version is refused, never
+/// misread.
 pub const FORMAT_VERSION: u32 = 1;
 /// Largest table a file may declare (2^24 rows = 268 MB of i16): a corrupt
 /// header must not make us allocate without bound.
@@ -40,9 +43,19 @@ pub enum ModelError {
     /// The file does not start with the model magic.
     NotAModel,
     /// Written by another format version.
-    FormatVersion { found: u32, expected: u32 },
+    FormatVersion {
+        /// The file's version.
+        found: u32,
+        /// This build's [`FORMAT_VERSION`].
+        expected: u32,
+    },
     /// Trained with other feature templates.
-    FeatureVersion { found: u32, expected: u32 },
+    FeatureVersion {
+        /// The file's feature version.
+        found: u32,
+        /// This build's feature version.
+        expected: u32,
+    },
     /// Truncated, bad checksum or impossible sizes.
     Corrupt(String),
 }
@@ -69,13 +82,16 @@ impl std::error::Error for ModelError {}
 /// that selects.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
+    /// Proposes candidates from BIO tags.
     pub tagger: Tagger,
+    /// Decides which candidates are statements.
     pub decider: Decider,
 }
 
 /// The tagger's weights, quantised.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tagger {
+    /// Hashed feature rows are `2^bits`: the size and the collision rate.
     pub bits: u32,
     scale: f32,
     /// `2^bits` rows of [`STRIDE`] quantised weights.
@@ -241,7 +257,9 @@ impl Tagger {
 /// probability a candidate needs to be kept.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decider {
+    /// Hashed feature rows are `2^bits`.
     pub bits: u32,
+    /// One weight per hashed feature row.
     pub weights: Vec<f32>,
     /// Probability a tagger candidate needs when it covers a rule candidate.
     pub threshold: f32,

@@ -207,11 +207,16 @@ pub fn neighbour_lists(all: &[Statement]) -> Vec<Vec<usize>> {
 /// The candidates the decider chooses from: every reading of every
 /// candidate (see `cuts.rs`) and, for each, the candidates it overlaps.
 pub struct Pool {
+    /// Every reading of every candidate.
     pub readings: Readings,
+    /// Per reading, the readings whose contents overlap it (the nearest in
+    /// content order): the decider keeps at most one of a clash.
     pub near: Vec<Vec<usize>>,
 }
 
 impl Pool {
+    /// The pool of the tagger's and the rules' candidates of one document,
+    /// built once for both feature extraction and deciding.
     pub fn new(doc: &Document, words: &Words, tagged: Vec<Statement>, rules: Vec<Statement>) -> Pool {
         let readings = Readings::new(doc, words, tagged, rules);
         let near = neighbour_lists(&readings.all);

@@ -13,7 +13,10 @@ use crate::cues::Words;
 /// Linking limits, in tokens: how far a content may sit from its cue and a
 /// source from its cue, and the cost of crossing one sentence boundary.
 pub const MAX_CONTENT_GAP: usize = 40;
+/// How far a source may sit from its cue (see [`MAX_CONTENT_GAP`]).
 pub const MAX_SOURCE_GAP: usize = 12;
+/// The cost, in tokens, of linking across one sentence boundary: a cue links
+/// to a content in another sentence only when nothing nearer fits.
 pub const SENTENCE_COST: usize = 30;
 /// Extra cost of a cue after its content: "X said A, adding B" gives A to "said".
 pub const CUE_AFTER_COST: usize = 3;
@@ -21,6 +24,7 @@ pub const CUE_AFTER_COST: usize = 3;
 pub const MAX_FALLBACK_GAP: usize = 3;
 /// Confidence of a tagger statement, and of one whose speaker was not found.
 pub const CONFIDENCE: f32 = 0.8;
+/// (see [`CONFIDENCE`]): a statement without a speaker is less sure.
 pub const CONFIDENCE_NO_SPEAKER: f32 = 0.45;
 /// The rule name tagger statements carry.
 pub const RULE: &str = "tagger";
@@ -28,8 +32,11 @@ pub const RULE: &str = "tagger";
 /// A run of tokens `[a, b)` with one role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Segment {
+    /// What the run is: cue, source or content.
     pub role: Role,
+    /// First token.
     pub a: usize,
+    /// One past the last token.
     pub b: usize,
 }
 

@@ -31,24 +31,35 @@ pub const FEATURE_VERSION: u32 = 1;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Label {
+    /// In no attribution.
     Outside = 0,
+    /// Opens a cue.
     CueBegin = 1,
+    /// Continues a cue.
     CueInside = 2,
+    /// Opens a source.
     SourceBegin = 3,
+    /// Continues a source.
     SourceInside = 4,
+    /// Opens a content.
     ContentBegin = 5,
+    /// Continues a content.
     ContentInside = 6,
 }
 
 /// The three roles a token can play.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
+    /// The words that report ("said", "according to").
     Cue,
+    /// Who said it.
     Source,
+    /// What was said.
     Content,
 }
 
 impl Label {
+    /// Every label in index order: the weight columns' order.
     pub const ALL: [Label; LABELS] = [
         Label::Outside,
         Label::CueBegin,
@@ -58,9 +69,11 @@ impl Label {
         Label::ContentBegin,
         Label::ContentInside,
     ];
+    /// The label of a weight column (an index past the end is the last label).
     pub fn from_index(i: usize) -> Label {
         Label::ALL[i.min(LABELS - 1)]
     }
+    /// The role the label tags, if any.
     pub fn role(self) -> Option<Role> {
         match self {
             Label::Outside => None,
@@ -69,9 +82,11 @@ impl Label {
             Label::ContentBegin | Label::ContentInside => Some(Role::Content),
         }
     }
+    /// Whether the label opens a span (where a new segment starts).
     pub fn begins(self) -> bool {
         matches!(self, Label::CueBegin | Label::SourceBegin | Label::ContentBegin)
     }
+    /// The label that opens a span of `role`.
     pub fn begin_of(role: Role) -> Label {
         match role {
             Role::Cue => Label::CueBegin,
@@ -79,6 +94,7 @@ impl Label {
             Role::Content => Label::ContentBegin,
         }
     }
+    /// The label that continues a span of `role`.
     pub fn inside_of(role: Role) -> Label {
         match role {
             Role::Cue => Label::CueInside,
@@ -110,6 +126,7 @@ pub trait Scorer {
 /// Float weights, as trained.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weights {
+    /// Hashed feature rows are `2^bits`.
     pub bits: u32,
     /// `2^bits` rows of [`STRIDE`] weights (the last `STRIDE - LABELS` unused).
     pub emit: Vec<f32>,
@@ -118,6 +135,7 @@ pub struct Weights {
 }
 
 impl Weights {
+    /// All-zero weights of `2^bits` rows: where training starts.
     pub fn zeros(bits: u32) -> Weights {
         Weights { bits, emit: vec![0.0; (1usize << bits) * STRIDE], trans: vec![0.0; (LABELS + 1) * LABELS] }
     }
@@ -146,13 +164,16 @@ impl Scorer for Weights {
 pub struct Sequence {
     /// Token index (into `Document::tokens`) of the first token.
     pub first: usize,
+    /// [`FEATURES`] feature ids per token, token after token.
     pub feats: Vec<u32>,
 }
 
 impl Sequence {
+    /// How many tokens.
     pub fn len(&self) -> usize {
         self.feats.len() / FEATURES
     }
+    /// Whether it has no tokens.
     pub fn is_empty(&self) -> bool {
         self.feats.is_empty()
     }
@@ -529,15 +550,20 @@ pub fn viterbi<S: Scorer>(scorer: &S, seq: &Sequence) -> Vec<Label> {
 /// One training example: a paragraph and its gold labels.
 #[derive(Clone, Debug)]
 pub struct Example {
+    /// The paragraph's features.
     pub seq: Sequence,
+    /// One gold label per token of `seq`.
     pub gold: Vec<Label>,
 }
 
 /// Training settings.
 #[derive(Clone, Copy, Debug)]
 pub struct TrainConfig {
+    /// Hashed feature rows are `2^bits`: the model's size.
     pub bits: u32,
+    /// Passes over the training data, at most.
     pub epochs: usize,
+    /// Seeds the shuffles, so the same data gives the same model bytes.
     pub seed: u64,
 }
 
