@@ -288,7 +288,8 @@ pub fn train(
     let all: Vec<Example> = stacked.into_iter().flatten().collect();
     let weights: Weights = tagger::train(&all, cfg, |epoch, w| {
         let dev = dev.map(|dev| {
-            let model = Model { tagger: first.clone(), stacked: Some(Tagger::from_weights(w)), decider: decider.clone() };
+            let model =
+                Model { tagger: first.clone(), stacked: Some(Tagger::from_weights(w)), decider: decider.clone() };
             let p = pipeline.clone().with_selector(Selector::Learned(Arc::new(model)));
             evaluate(&p, dev).report()
         });

@@ -387,6 +387,14 @@ mod tests {
     }
 
     #[test]
+    fn a_model_without_a_second_pass_round_trips() {
+        let mut m = small();
+        m.stacked = None;
+        let bytes = m.to_bytes();
+        assert_eq!(Model::from_bytes(&bytes).unwrap(), m);
+    }
+
+    #[test]
     fn rejects_damage_with_a_reason() {
         let bytes = small().to_bytes();
         assert_eq!(Model::from_bytes(b"hello world, not a model"), Err(ModelError::NotAModel));
