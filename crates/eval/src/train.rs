@@ -247,14 +247,14 @@ pub fn train(
         .map(|(i, (p, e))| stacked_examples(&p.doc, &p.words, e, &first_folds[fold_of(i)], cfg.bits))
         .collect();
     let mut held_out: Vec<DeciderDoc> = Vec::new();
-    for fold in 0..FOLDS {
+    for (fold, first) in first_folds.iter().enumerate() {
         let second = train_fold(&stacked, fold);
         held_out.extend(
             prepared
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| fold_of(*i) == fold)
-                .map(|(_, p)| decider_doc(p, &first_folds[fold], &second, DECIDER_BITS)),
+                .map(|(_, p)| decider_doc(p, first, &second, DECIDER_BITS)),
         );
         progress(&Progress::Fold(fold + 1, FOLDS));
     }

@@ -160,11 +160,7 @@ pub struct Sequence {
 
 impl Sequence {
     pub fn len(&self) -> usize {
-        if self.width == 0 {
-            0
-        } else {
-            self.feats.len() / self.width
-        }
+        self.feats.len().checked_div(self.width).unwrap_or(0)
     }
     pub fn is_empty(&self) -> bool {
         self.feats.is_empty()
