@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use whosaid::statements::select::{self, DECIDER_BITS};
 use whosaid::statements::tagger::{self, Example, TrainConfig, Weights};
-use whosaid::statements::{candidates, training_examples, Decider, GoldAttribution, Model, Selector, Tagger};
+use whosaid::statements::{
+    candidates, stacked_examples, training_examples, Decider, GoldAttribution, Model, Selector, Tagger,
+};
 use whosaid::Pipeline;
 use whosaid_document::{Document, Meta, Span, Statement};
 
@@ -91,8 +93,8 @@ struct DeciderDoc {
     gold: Vec<Vec<Span>>,
 }
 
-fn decider_doc(p: &Prepared, tagger: &Tagger, bits: u32) -> DeciderDoc {
-    let (tagged, rules) = candidates(&p.doc, &p.words, tagger);
+fn decider_doc(p: &Prepared, tagger: &Tagger, stacked: &Tagger, bits: u32) -> DeciderDoc {
+    let (tagged, rules) = candidates(&p.doc, &p.words, tagger, Some(stacked));
     let pool = select::Pool::new(&p.doc, &p.words, tagged, rules);
     let feats = pool.features(&p.doc, &p.words, bits);
     let pool = pool.readings;
@@ -206,11 +208,17 @@ pub const FOLDS: usize = 2;
 pub const DECIDER_EPOCHS: usize = 6;
 
 /// Trains the model on `train`:
-/// 1. the tagger on each jackknife fold's complement, tagging the held-out fold;
-/// 2. the decider on those held-out candidates and their shorter readings
+/// 1. the first-pass tagger on each jackknife fold's complement, tagging the
+///    held-out fold (so the second pass learns from the first pass's real
+///    mistakes);
+/// 2. the second-pass (stacked) tagger the same way, on the first pass's
+///    held-out labels, tagging the held-out fold;
+/// 3. the decider on those held-out candidates and their shorter readings
 ///    (features and match with gold), and its threshold by the best content
 ///    F1 of the selection on them;
-/// 3. the final tagger on all of `train`, scoring `dev` after each epoch.
+/// 4. the final first pass on all of `train`, then the final second pass on
+///    all of `train` with the held-out first-pass labels, scoring `dev` after
+///    each of its epochs.
 pub fn train(
     pipeline: &Pipeline,
     train: &[Article],
@@ -221,25 +229,36 @@ pub fn train(
     let prepared: Vec<Prepared> = train.iter().map(|a| prepare(pipeline, a)).collect();
     let examples: Vec<Vec<Example>> =
         prepared.iter().map(|p| training_examples(&p.doc, &p.words, &p.gold, cfg.bits)).collect();
-    let mut held_out: Vec<DeciderDoc> = Vec::new();
-    for fold in 0..FOLDS {
+    let fold_of = |i: usize| i % FOLDS;
+    let train_fold = |examples: &[Vec<Example>], fold: usize| -> Tagger {
         let fold_train: Vec<Example> = examples
             .iter()
             .enumerate()
-            .filter(|(i, _)| i % FOLDS != fold)
+            .filter(|(i, _)| fold_of(*i) != fold)
             .flat_map(|(_, e)| e.iter().cloned())
             .collect();
-        let w = tagger::train(&fold_train, cfg, |_, _| true);
-        let t = Tagger::from_weights(&w);
+        Tagger::from_weights(&tagger::train(&fold_train, cfg, |_, _| true))
+    };
+    let first_folds: Vec<Tagger> = (0..FOLDS).map(|fold| train_fold(&examples, fold)).collect();
+    let stacked: Vec<Vec<Example>> = prepared
+        .iter()
+        .zip(&examples)
+        .enumerate()
+        .map(|(i, (p, e))| stacked_examples(&p.doc, &p.words, e, &first_folds[fold_of(i)], cfg.bits))
+        .collect();
+    let mut held_out: Vec<DeciderDoc> = Vec::new();
+    for (fold, first) in first_folds.iter().enumerate() {
+        let second = train_fold(&stacked, fold);
         held_out.extend(
             prepared
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| i % FOLDS == fold)
-                .map(|(_, p)| decider_doc(p, &t, DECIDER_BITS)),
+                .filter(|(i, _)| fold_of(*i) == fold)
+                .map(|(_, p)| decider_doc(p, first, &second, DECIDER_BITS)),
         );
         progress(&Progress::Fold(fold + 1, FOLDS));
     }
+    drop(first_folds);
     let weights = train_decider(&held_out, DECIDER_BITS, DECIDER_EPOCHS, cfg.seed);
     let mut decider = Decider { bits: DECIDER_BITS, weights, threshold: 0.5, threshold_alone: 0.5 };
     // Both thresholds by the best held-out selection F1 (ties: the higher, more
@@ -264,14 +283,18 @@ pub fn train(
     });
     drop(held_out);
     let all: Vec<Example> = examples.into_iter().flatten().collect();
+    let first = Tagger::from_weights(&tagger::train(&all, cfg, |_, _| true));
+    drop(all);
+    let all: Vec<Example> = stacked.into_iter().flatten().collect();
     let weights: Weights = tagger::train(&all, cfg, |epoch, w| {
         let dev = dev.map(|dev| {
-            let model = Model { tagger: Tagger::from_weights(w), decider: decider.clone() };
+            let model =
+                Model { tagger: first.clone(), stacked: Some(Tagger::from_weights(w)), decider: decider.clone() };
             let p = pipeline.clone().with_selector(Selector::Learned(Arc::new(model)));
             evaluate(&p, dev).report()
         });
         progress(&Progress::Epoch(Box::new(EpochReport { epoch, dev })));
         true
     });
-    Model { tagger: Tagger::from_weights(&weights), decider }
+    Model { tagger: first, stacked: Some(Tagger::from_weights(&weights)), decider }
 }

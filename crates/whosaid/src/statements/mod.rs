@@ -73,7 +73,7 @@ pub fn find_statements(doc: &mut Document, words: &Words, selector: &Selector) {
         match selector {
             Selector::Rules => rule_candidates,
             Selector::Learned(model) => {
-                let tagged = tag(doc, words, &rules, &rule_candidates, &model.tagger);
+                let tagged = tag(doc, words, &rules, &rule_candidates, &model.tagger, model.stacked.as_ref());
                 select::learned(doc, words, &model.decider, tagged, rule_candidates)
             }
         }
@@ -124,26 +124,57 @@ fn continue_quotations(doc: &Document, statements: &mut Vec<Statement>) {
     }
 }
 
-/// The tagger's candidates.
+/// The tagger's candidates: the first pass's labels, or the second pass's
+/// over them when the model has one.
 fn tag<S: Scorer>(
     doc: &Document,
     words: &Words,
     rules: &rules::Rules,
     rule_candidates: &[Statement],
     tagger: &S,
+    stacked: Option<&S>,
 ) -> Vec<Statement> {
-    let seqs = tagger::sequences(doc, words, rule_candidates, tagger.bits());
-    let tags: Vec<Vec<Label>> = seqs.iter().map(|s| tagger::viterbi(tagger, s)).collect();
+    let mut seqs = tagger::sequences(doc, words, rule_candidates, tagger.bits());
+    let mut tags: Vec<Vec<Label>> = seqs.iter().map(|s| tagger::viterbi(tagger, s)).collect();
+    if let Some(second) = stacked {
+        seqs = seqs.iter().zip(&tags).map(|(s, t)| tagger::stacked(doc, words, s, t, second.bits())).collect();
+        tags = seqs.iter().map(|s| tagger::viterbi(second, s)).collect();
+    }
     tagged::candidates(doc, words, rules, &seqs, &tags, rule_candidates)
 }
 
-/// Both generators' candidates for `doc` under `tagger` (for training the
-/// decider): `(tagger candidates, rule candidates)`.
-pub fn candidates<S: Scorer>(doc: &Document, words: &Words, tagger: &S) -> (Vec<Statement>, Vec<Statement>) {
+/// Both generators' candidates for `doc` under `tagger` and its optional
+/// second pass (for training the decider): `(tagger candidates, rule
+/// candidates)`.
+pub fn candidates<S: Scorer>(
+    doc: &Document,
+    words: &Words,
+    tagger: &S,
+    stacked: Option<&S>,
+) -> (Vec<Statement>, Vec<Statement>) {
     let rules = rules::Rules::new(doc, words);
     let rule_candidates = rules.propose();
-    let tagged = tag(doc, words, &rules, &rule_candidates, tagger);
+    let tagged = tag(doc, words, &rules, &rule_candidates, tagger, stacked);
     (tagged, rule_candidates)
+}
+
+/// The second pass's training examples from the first pass's: each paragraph
+/// tagged by `first` (a tagger that did not see this document), its features
+/// extended by [`tagger::stacked`]; the gold labels stay.
+pub fn stacked_examples<S: Scorer>(
+    doc: &Document,
+    words: &Words,
+    examples: &[tagger::Example],
+    first: &S,
+    bits: u32,
+) -> Vec<tagger::Example> {
+    examples
+        .iter()
+        .map(|ex| {
+            let tags = tagger::viterbi(first, &ex.seq);
+            tagger::Example { seq: tagger::stacked(doc, words, &ex.seq, &tags, bits), gold: ex.gold.clone() }
+        })
+        .collect()
 }
 
 /// One gold attribution in cleaned-text byte spans (for training).

@@ -7,14 +7,19 @@
 //! b"WHOSAIDM"  magic (8 bytes)
 //! u32          format version (FORMAT_VERSION)
 //! deflate(     payload:
-//!   u32 feature version   u32 bits   u32 labels   f32 scale
-//!   f32 × (labels+1)·labels          transitions (row `labels` = start)
-//!   i16 × 2^bits · labels            emission weights, `weight = i16 · scale`
+//!   tagger:                          the first pass
+//!     u32 feature version   u32 bits   u32 labels   f32 scale
+//!     f32 × (labels+1)·labels        transitions (row `labels` = start)
+//!     i16 × 2^bits · labels          emission weights, `weight = i16 · scale`
+//!   u32 0 or 1                       whether a second (stacked) pass follows
+//!   tagger                           the second pass (its own feature version)
 //!   u32 decider feature version  u32 bits   f32 threshold  f32 threshold alone
 //!   f32 × 2^bits                     decider weights
 //!   u64                              FNV-1a of everything above in the payload
 //! )
 //! ```
+//!
+//! Format version 1 (one tagger, no stacked-pass flag) is still read.
 //!
 //! Quantising to 16 bits keeps every decision the float weights make on dev
 //! (checked when the model is written) and halves the size; deflate does the
@@ -25,13 +30,15 @@ use std::fmt;
 use std::io::{Read, Write};
 
 use super::select::DECIDER_FEATURE_VERSION;
-use super::tagger::{fnv, Scorer, Weights, FEATURE_VERSION, LABELS, STRIDE};
+use super::tagger::{fnv, Scorer, Weights, FEATURE_VERSION, LABELS, STACK_FEATURE_VERSION, STRIDE};
 
 /// First bytes of a model file: anything else is refused as not a model.
 pub const MAGIC: &[u8; 8] = b"WHOSAIDM";
 /// Version of the file layout; a file of another version is refused, never
 /// misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The older format this whosaid still reads (no second pass).
+pub const FORMAT_VERSION_SINGLE: u32 = 1;
 /// Largest table a file may declare (2^24 rows = 268 MB of i16): a corrupt
 /// header must not make us allocate without bound.
 const MAX_BITS: u32 = 24;
@@ -82,8 +89,10 @@ impl std::error::Error for ModelError {}
 /// that selects.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
-    /// Proposes candidates from BIO tags.
+    /// The first pass: proposes candidates from BIO tags.
     pub tagger: Tagger,
+    /// The second pass, over the first pass's labels (stacking), when trained.
+    pub stacked: Option<Tagger>,
     /// Decides which candidates are statements.
     pub decider: Decider,
 }
@@ -129,7 +138,11 @@ impl Model {
     /// The model file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut payload = Vec::new();
-        self.tagger.write(&mut payload);
+        self.tagger.write(&mut payload, FEATURE_VERSION);
+        payload.extend_from_slice(&(self.stacked.is_some() as u32).to_le_bytes());
+        if let Some(t) = &self.stacked {
+            t.write(&mut payload, STACK_FEATURE_VERSION);
+        }
         self.decider.write(&mut payload);
         let sum = fnv(&payload);
         payload.extend_from_slice(&sum.to_le_bytes());
@@ -147,13 +160,12 @@ impl Model {
             return Err(ModelError::NotAModel);
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != FORMAT_VERSION_SINGLE {
             return Err(ModelError::FormatVersion { found: version, expected: FORMAT_VERSION });
         }
         // Read at most the largest legal payload (+1 to detect excess).
-        let limit = 16
-            + (LABELS + 1) * LABELS * 4
-            + (1usize << MAX_BITS) * LABELS * 2
+        let limit = 2 * (16 + (LABELS + 1) * LABELS * 4 + (1usize << MAX_BITS) * LABELS * 2)
+            + 4
             + 16
             + (1usize << MAX_DECIDER_BITS) * 4
             + 8
@@ -171,7 +183,19 @@ impl Model {
         let mut r = Reader { buf: &payload[..body], pos: 0 };
         // Versions first: a model of another version is reported as such,
         // whatever its checksum.
-        let tagger = Tagger::read(&mut r)?;
+        let tagger = Tagger::read(&mut r, FEATURE_VERSION)?;
+        let stacked = match version {
+            FORMAT_VERSION_SINGLE => None,
+            _ => match r.u32()? {
+                0 => None,
+                1 => Some(Tagger::read(&mut r, STACK_FEATURE_VERSION)?),
+                x => return Err(ModelError::Corrupt(format!("stacked-pass flag {x}"))),
+            },
+        };
+        if stacked.as_ref().is_some_and(|t| t.bits != tagger.bits) {
+            // The second pass reuses the first pass's hashed feature ids.
+            return Err(ModelError::Corrupt("the two passes' tables differ in size".into()));
+        }
         let decider = Decider::read(&mut r)?;
         if r.pos != body {
             return Err(ModelError::Corrupt(format!("{} unexpected bytes at the end", body - r.pos)));
@@ -179,7 +203,7 @@ impl Model {
         if fnv(&payload[..body]) != sum_stored {
             return Err(ModelError::Corrupt("checksum mismatch".into()));
         }
-        Ok(Model { tagger, decider })
+        Ok(Model { tagger, stacked, decider })
     }
 }
 
@@ -198,8 +222,8 @@ impl Tagger {
         Tagger { bits: w.bits, scale, emit, trans, trans_raw: w.trans.clone() }
     }
 
-    fn write(&self, payload: &mut Vec<u8>) {
-        payload.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
+    fn write(&self, payload: &mut Vec<u8>, feature_version: u32) {
+        payload.extend_from_slice(&feature_version.to_le_bytes());
         payload.extend_from_slice(&self.bits.to_le_bytes());
         payload.extend_from_slice(&(LABELS as u32).to_le_bytes());
         payload.extend_from_slice(&self.scale.to_le_bytes());
@@ -213,10 +237,10 @@ impl Tagger {
         }
     }
 
-    fn read(r: &mut Reader) -> Result<Tagger, ModelError> {
+    fn read(r: &mut Reader, expected: u32) -> Result<Tagger, ModelError> {
         let feature_version = r.u32()?;
-        if feature_version != FEATURE_VERSION {
-            return Err(ModelError::FeatureVersion { found: feature_version, expected: FEATURE_VERSION });
+        if feature_version != expected {
+            return Err(ModelError::FeatureVersion { found: feature_version, expected });
         }
         let bits = r.u32()?;
         let labels = r.u32()? as usize;
@@ -349,6 +373,7 @@ mod tests {
     fn small() -> Model {
         Model {
             tagger: small_tagger(),
+            stacked: Some(small_tagger()),
             decider: Decider {
                 bits: 3,
                 weights: (0..8).map(|i| i as f32 - 4.0).collect(),
@@ -376,6 +401,14 @@ mod tests {
         let back = Model::from_bytes(&bytes).unwrap();
         assert_eq!(back.to_bytes(), bytes);
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn a_model_without_a_second_pass_round_trips() {
+        let mut m = small();
+        m.stacked = None;
+        let bytes = m.to_bytes();
+        assert_eq!(Model::from_bytes(&bytes).unwrap(), m);
     }
 
     #[test]

@@ -463,10 +463,11 @@ pub fn candidates(
                     .is_some_and(|b| words.cue(b).is_none() && !(cue.a..cue.b).contains(&b))
             });
             let quoted = !embedded && pieces.iter().all(|&p| within_quotation(doc, p));
-            let has_quote = pieces.iter().any(|&p| {
-                doc.slice(p).contains(['“', '”', '"', '«', '»'])
-                    || doc.quotations.iter().any(|q| p.contains(q.inner) && !q.inner.is_empty())
-            });
+            let has_quote = embedded
+                || pieces.iter().any(|&p| {
+                    doc.slice(p).contains(['“', '”', '"', '«', '»'])
+                        || doc.quotations.iter().any(|q| p.contains(q.inner) && !q.inner.is_empty())
+                });
             let kind = if lexicon_cue.is_some_and(|c| c.cue.class == CueClass::Belief) {
                 StatementKind::Belief
             } else if quoted {

@@ -26,6 +26,12 @@ pub const FEATURES: usize = 36;
 /// Version of the feature templates: a model trained with other templates
 /// cannot be read (its weights would mean something else).
 pub const FEATURE_VERSION: u32 = 1;
+/// Templates the second (stacked) pass adds over the first pass's labels.
+pub const STACK_FEATURES: usize = 18;
+/// Features per token of the second pass (the first pass's and its own).
+pub const STACKED_FEATURES: usize = FEATURES + STACK_FEATURES;
+/// Version of the second pass's templates (checked like [`FEATURE_VERSION`]).
+pub const STACK_FEATURE_VERSION: u32 = 1;
 
 /// Token labels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -158,27 +164,30 @@ impl Scorer for Weights {
     }
 }
 
-/// One paragraph's tokens as the tagger sees them: `FEATURES` hashed feature
-/// ids per token.
+/// One paragraph's tokens as the tagger sees them: `width` hashed feature
+/// ids per token ([`FEATURES`] for the first pass, [`STACKED_FEATURES`] for
+/// the second).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sequence {
     /// Token index (into `Document::tokens`) of the first token.
     pub first: usize,
-    /// [`FEATURES`] feature ids per token, token after token.
+    /// Features per token.
+    pub width: usize,
+    /// `width` feature ids per token, token after token.
     pub feats: Vec<u32>,
 }
 
 impl Sequence {
     /// How many tokens.
     pub fn len(&self) -> usize {
-        self.feats.len() / FEATURES
+        self.feats.len().checked_div(self.width).unwrap_or(0)
     }
     /// Whether it has no tokens.
     pub fn is_empty(&self) -> bool {
         self.feats.is_empty()
     }
     fn token(&self, i: usize) -> &[u32] {
-        &self.feats[i * FEATURES..(i + 1) * FEATURES]
+        &self.feats[i * self.width..(i + 1) * self.width]
     }
 }
 
@@ -495,9 +504,128 @@ pub fn sequences(doc: &Document, words: &Words, rules: &[Statement], bits: u32) 
             ];
             feats.extend(templates.iter().map(|&h| (h >> shift) as u32));
         }
-        out.push(Sequence { first, feats });
+        out.push(Sequence { first, width: FEATURES, feats });
     }
     out
+}
+
+/// The second pass's features of one paragraph: the first pass's features
+/// plus [`STACK_FEATURES`] templates over the first pass's predicted labels
+/// `tags` (stacking): where the predicted cues are, the predicted labels
+/// around the token, with the word. A cue the first pass learned from words
+/// (not from the lexicon) can so pull its content along.
+pub fn stacked(doc: &Document, words: &Words, seq: &Sequence, tags: &[Label], bits: u32) -> Sequence {
+    let n = seq.len();
+    let shift = 64 - bits;
+    let first = seq.first;
+    let lab = |i: isize| -> u64 {
+        if i < 0 || i as usize >= n {
+            255
+        } else {
+            tags[i as usize] as u64
+        }
+    };
+    let word_hash: Vec<u64> = (0..n).map(|i| fnv(words.get(first + i).as_bytes())).collect();
+    let word = |i: isize| -> u64 {
+        if i < 0 || i as usize >= n {
+            0x5eed
+        } else {
+            word_hash[i as usize]
+        }
+    };
+    let sentence = |i: usize| doc.tokens[first + i].sentence;
+    let is_cue = |i: usize| tags[i].role() == Some(Role::Cue);
+    // Nearest predicted cue token left / right: in the sentence and in the
+    // paragraph (distance, and the cue's first word).
+    let mut left_s = vec![None; n];
+    let mut left_p = vec![None; n];
+    let mut left_word = vec![0u64; n];
+    let mut last: Option<usize> = None;
+    for i in 0..n {
+        if let Some(l) = last {
+            left_p[i] = Some(i - l);
+            if sentence(l) == sentence(i) {
+                left_s[i] = Some(i - l);
+            }
+            let mut b = l;
+            while b > 0 && tags[b] == Label::CueInside {
+                b -= 1;
+            }
+            left_word[i] = word_hash[b];
+        }
+        if is_cue(i) {
+            last = Some(i);
+        }
+    }
+    let mut right_s = vec![None; n];
+    let mut right_p = vec![None; n];
+    let mut right_word = vec![0u64; n];
+    let mut next: Option<usize> = None;
+    for i in (0..n).rev() {
+        if is_cue(i) && tags[i].begins() {
+            next = Some(i);
+        }
+        if let Some(x) = next.filter(|&x| x > i) {
+            right_p[i] = Some(x - i);
+            if sentence(x) == sentence(i) {
+                right_s[i] = Some(x - i);
+            }
+            right_word[i] = word_hash[x];
+        }
+    }
+    // Per sentence: has a predicted cue / source / content.
+    let mut sent_roles = vec![0u64; n];
+    let mut i = 0;
+    while i < n {
+        let s = sentence(i);
+        let start = i;
+        let mut roles = 0u64;
+        while i < n && sentence(i) == s {
+            roles |= match tags[i].role() {
+                Some(Role::Cue) => 1,
+                Some(Role::Source) => 2,
+                Some(Role::Content) => 4,
+                None => 0,
+            };
+            i += 1;
+        }
+        for slot in &mut sent_roles[start..i] {
+            *slot = roles;
+        }
+    }
+    let mut feats = Vec::with_capacity(n * STACKED_FEATURES);
+    for i in 0..n {
+        let k = i as isize;
+        let (ls, rs) = (distance_bucket(left_s[i]), distance_bucket(right_s[i]));
+        let (lp, rp) = (distance_bucket(left_p[i]), distance_bucket(right_p[i]));
+        let lo = i.saturating_sub(3);
+        let hi = (i + 4).min(n);
+        let source_near = (lo..hi).any(|j| tags[j].role() == Some(Role::Source)) as u64;
+        let shape = shape(doc, first + i) as u64;
+        let templates: [u64; STACK_FEATURES] = [
+            mix(101, lab(k)),
+            mix(102, lab(k - 1) << 8 | lab(k)),
+            mix(103, lab(k) << 8 | lab(k + 1)),
+            mix(104, lab(k - 1) << 16 | lab(k) << 8 | lab(k + 1)),
+            mix(105, lab(k - 2) << 8 | lab(k - 1)),
+            mix(106, lab(k + 1) << 8 | lab(k + 2)),
+            mix(107, ls << 8 | rs),
+            mix(108, lp << 8 | rp),
+            mix(109, sent_roles[i] << 8 | source_near),
+            mix(110, mix(word(k), lab(k))),
+            mix(111, mix(word(k), ls)),
+            mix(112, mix(word(k), rs)),
+            mix(113, mix(left_word[i], ls << 8 | lp)),
+            mix(114, mix(right_word[i], rs << 8 | rp)),
+            mix(115, shape << 16 | ls << 8 | rs),
+            mix(116, lab(k) << 16 | ls << 8 | rs),
+            mix(117, mix(word(k - 1), ls << 8 | lab(k - 1))),
+            mix(118, mix(word(k + 1), rs << 8 | lab(k + 1))),
+        ];
+        feats.extend_from_slice(seq.token(i));
+        feats.extend(templates.iter().map(|&h| (h >> shift) as u32));
+    }
+    Sequence { first, width: STACKED_FEATURES, feats }
 }
 
 /// The best label sequence under `scorer` (BIO constraints enforced).
@@ -655,7 +783,7 @@ mod tests {
         for row in 0..16 {
             w.emit[row * STRIDE + Label::ContentInside as usize] = 5.0;
         }
-        let seq = Sequence { first: 0, feats: (0..3 * FEATURES as u32).map(|i| i % 16).collect() };
+        let seq = Sequence { first: 0, width: FEATURES, feats: (0..3 * FEATURES as u32).map(|i| i % 16).collect() };
         let tags = viterbi(&w, &seq);
         assert_eq!(tags[0], Label::ContentBegin);
         assert_eq!(&tags[1..], &[Label::ContentInside, Label::ContentInside]);
@@ -663,7 +791,7 @@ mod tests {
 
     #[test]
     fn perceptron_learns_a_separable_sequence() {
-        let seq = Sequence { first: 0, feats: (0..2 * FEATURES as u32).collect() };
+        let seq = Sequence { first: 0, width: FEATURES, feats: (0..2 * FEATURES as u32).collect() };
         let ex = Example { seq, gold: vec![Label::CueBegin, Label::ContentBegin] };
         let w = train(std::slice::from_ref(&ex), TrainConfig { bits: 8, epochs: 3, seed: 1 }, |_, _| true);
         assert_eq!(viterbi(&w, &ex.seq), ex.gold);
