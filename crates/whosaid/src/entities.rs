@@ -745,7 +745,9 @@ fn resolve_pronoun(
         let e = assign[pm]?;
         let et = entities[e].etype;
         let ok = if want_group {
-            matches!(et, EntityType::Group | EntityType::Organization) && other.kind != MentionKind::Pronoun
+            // "PolitiFact … they found": an outlet's staff is a "they" too.
+            matches!(et, EntityType::Group | EntityType::Organization | EntityType::Media)
+                && other.kind != MentionKind::Pronoun
         } else if want_thing {
             // "it" is never a person ("it would tell" is the museum).
             matches!(et, EntityType::Organization | EntityType::Media)
