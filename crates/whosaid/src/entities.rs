@@ -882,6 +882,17 @@ fn role_words(text: &str) -> (Vec<&str>, String) {
     (words, head)
 }
 
+/// A definite phrase's words and its head, abbreviations written out ("the
+/// Indiana gov." → "governor"); `None` unless it opens with "the".
+fn definite_role<'t>(text: &'t str, lex: &Lexicon) -> Option<(Vec<&'t str>, String)> {
+    if !text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        return None;
+    }
+    let (words, head) = role_words(text);
+    let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
+    Some((words, head))
+}
+
 /// The person a definite role phrase stands for when the article named a
 /// person with its capitalised qualifiers: "the Indiana governor" → the
 /// person written "Indiana Gov. Mike Pence", "the Vermont senator" → "Vermont
@@ -895,12 +906,8 @@ fn role_holder(
     positions: &[Vec<usize>],
     lex: &Lexicon,
 ) -> Option<usize> {
-    if !text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
-        return None;
-    }
-    let (words, head) = role_words(text);
-    let head_full = lex.title_expansions.get(&head).cloned().unwrap_or(head.clone());
-    if !lex.titles.contains(&head_full) {
+    let (words, head) = definite_role(text, lex)?;
+    if !lex.titles.contains(&head) {
         return None;
     }
     let quals: Vec<String> = words[..words.len().saturating_sub(1)]
@@ -939,11 +946,7 @@ fn role_nominal(
     positions: &[Vec<usize>],
     lex: &Lexicon,
 ) -> Option<usize> {
-    if !text.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
-        return None;
-    }
-    let (words, head) = role_words(text);
-    let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
+    let (words, head) = definite_role(text, lex)?;
     if words.len() < 2 || !lex.titles.contains(&head) {
         return role_holder(text, pos, entity_words, positions, lex);
     }

@@ -777,6 +777,20 @@ fn finish_direct(
             None
         }
     });
+    direct_statement(cx, content, (cue_start, &cm), speaker, addressee, 0.95, rule)
+}
+
+/// A direct quotation attributed by the rules: its cue `[cue_start, cm.end)`,
+/// its speaker and addressee, a base confidence the speaker's kind adjusts.
+fn direct_statement(
+    cx: &Ctx,
+    content: Span,
+    (cue_start, cm): (usize, &CueMatch),
+    speaker: usize,
+    addressee: Option<usize>,
+    base: f32,
+    rule: &'static str,
+) -> Statement {
     Statement {
         kind: StatementKind::Direct,
         content,
@@ -786,7 +800,7 @@ fn finish_direct(
         speaker: Some(speaker),
         addressee,
         time: None,
-        confidence: confidence_for(cx, Some(speaker), 0.95),
+        confidence: confidence_for(cx, Some(speaker), base),
         rule,
     }
 }
@@ -833,18 +847,8 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut UsedCues) ->
         });
         let speaker = speaker?;
         used.insert(cm.start);
-        return Some(Statement {
-            kind: StatementKind::Direct,
-            content,
-            parts: Vec::new(),
-            cue: Some(cx.tok_span(cue_start, cm.end)),
-            cue_lemma: cm.cue.lemma.to_string(),
-            speaker: Some(speaker),
-            addressee: addressee_after(cx, cm.end, &cm.cue).map(|(mi, _)| mi),
-            time: None,
-            confidence: confidence_for(cx, Some(speaker), 0.9),
-            rule: "speaker-cue-then-quote",
-        });
+        let addressee = addressee_after(cx, cm.end, &cm.cue).map(|(mi, _)| mi);
+        return Some(direct_statement(cx, content, (cue_start, cm), speaker, addressee, 0.9, "speaker-cue-then-quote"));
     }
     None
 }
