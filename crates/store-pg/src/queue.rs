@@ -284,6 +284,12 @@ impl PgStore {
     /// nothing of it written ([`Completion::lost`]). `docs` are the items'
     /// documents in the order of `results`, `documents` of each.
     pub fn queue_complete(&mut self, claim: i64, results: &[ItemResult], docs: &[JsonDocument]) -> Result<Completion> {
+        if let Some(r) = results.iter().find(|r| r.documents < 0) {
+            return Err(Error::Data {
+                what: self.name.clone(),
+                reason: format!("queue item {} reports {} documents", r.id, r.documents),
+            });
+        }
         let counted: i64 = results.iter().map(|r| r.documents).sum();
         if counted != docs.len() as i64 {
             return Err(Error::Data {
@@ -295,7 +301,7 @@ impl PgStore {
         let mut spans = Vec::with_capacity(results.len());
         let mut start = 0usize;
         for r in results {
-            let end = start + r.documents.max(0) as usize;
+            let end = start + r.documents as usize;
             spans.push((r.id, start..end));
             start = end;
         }

@@ -789,7 +789,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
             }
         }
         if let Some((a, b)) = found {
-            let head = cx.words.get(role.map_or(b, |(_, h)| h + 1) - 1);
+            let head = cx.words.get(role.map_or(b - 1, |(_, h)| h));
             let etype = match cx.lex.nominals.get(head) {
                 Some(t) => nominal_type(t),
                 None if cx.lex.titles.contains(head) => EntityType::Person,

@@ -137,7 +137,11 @@ fn tag<S: Scorer>(
     let mut seqs = tagger::sequences(doc, words, rule_candidates, tagger.bits());
     let mut tags: Vec<Vec<Label>> = seqs.iter().map(|s| tagger::viterbi(tagger, s)).collect();
     if let Some(second) = stacked {
-        seqs = seqs.iter().zip(&tags).map(|(s, t)| tagger::stacked(doc, words, s, t, second.bits())).collect();
+        // The second pass copies first-pass feature ids: one table size (the
+        // model loader refuses files where they differ).
+        assert_eq!(tagger.bits(), second.bits(), "both tagger passes need one table size");
+        // Each first-pass sequence is dropped once its second-pass one exists.
+        seqs = seqs.into_iter().zip(&tags).map(|(s, t)| tagger::stacked(doc, words, &s, t, second.bits())).collect();
         tags = seqs.iter().map(|s| tagger::viterbi(second, s)).collect();
     }
     tagged::candidates(doc, words, rules, &seqs, &tags, rule_candidates)

@@ -103,7 +103,7 @@ impl Ctx<'_> {
         // "Scott's niece … shouted": the possessor does not speak ("Trump's
         // claim that …" it does: a cue follows).
         let end = self.ranges[mi].1;
-        let possessor = matches!(self.words.get(end), "'s" | "’s") && self.words.cue(end + 1).is_none();
+        let possessor = self.words.get(end) == "'s" && self.words.cue(end + 1).is_none();
         if m.in_quote || possessor {
             return false;
         }
@@ -711,7 +711,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
 fn possessed_apposition(cx: &Ctx, t: usize) -> Option<usize> {
     let owner = cx.starts.get(t)?.first().copied()?;
     let mut k = cx.ranges[owner].1;
-    if !matches!(cx.w(k), "'s" | "’s") {
+    if cx.w(k) != "'s" {
         return None;
     }
     k += 1;
@@ -743,15 +743,11 @@ fn skip_aside_fwd(cx: &Ctx, k: usize) -> usize {
         }
     }
     if k < n && cx.is_punct(k, ",") {
+        // "Price (D-Newport News), shouted": the comma itself may close the aside.
         if let Some(c) =
-            // "Price (D-Newport News), shouted": the comma itself may close the aside.
-            (k..(k + 36).min(n))
-                .rev()
-                .find(|&i| cx.is_punct(i, ",") && i + 1 < n && cx.words.cue(i + 1).is_some())
+            (k..(k + 36).min(n)).rev().find(|&i| cx.is_punct(i, ",") && i + 1 < n && cx.words.cue(i + 1).is_some())
         {
-            if cx.is_punct(c, ",") && c + 1 < n && cx.words.cue(c + 1).is_some() {
-                k = c + 1;
-            }
+            k = c + 1;
         }
     }
     k

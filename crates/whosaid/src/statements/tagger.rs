@@ -184,7 +184,7 @@ impl Sequence {
     }
     /// Whether it has no tokens.
     pub fn is_empty(&self) -> bool {
-        self.feats.is_empty()
+        self.len() == 0
     }
     fn token(&self, i: usize) -> &[u32] {
         &self.feats[i * self.width..(i + 1) * self.width]
