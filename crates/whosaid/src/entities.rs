@@ -413,6 +413,8 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     };
     // The most recent entity of each type, for "the outlet" and the like.
     let mut last_of_type: HashMap<EntityType, usize> = HashMap::default();
+    // The sex a resolved "he" or "she" gave an entity whose name did not say it.
+    let mut pronoun_sex: HashMap<usize, Gender> = HashMap::default();
     for mi in 0..doc.mentions.len() {
         if let Some(e) = assign[mi] {
             last_of_type.insert(entities[e].etype, e);
@@ -510,7 +512,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 // An exact holder named earlier in this pass beats a holder
                 // that only fits ("President Obama" before "the president",
                 // not "Russian President Vladimir Putin" after it).
-                let pass1_exact = candidates.iter().any(|&e| facts[e].titles.contains(&title));
+                // Only one named before counts: "President Xi" late in an
+                // article about President Obama does not take "the president".
+                let pass1_exact = candidates
+                    .iter()
+                    .any(|&e| facts[e].titles.contains(&title) && positions[e].first().is_some_and(|&p| p < pos));
                 let earlier = later_holder();
                 let earlier_exact = earlier
                     .filter(|&e| !pass1_exact && entities[e].titles.iter().any(|t| normalise_title(t, lex) == title));
@@ -626,8 +632,16 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     }
                 }
             }
-            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, lex, &lowercase) {
-                Some(e) => e,
+            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, &pronoun_sex, lex, &lowercase) {
+                Some(e) => {
+                    // A "she" outside quotation marks taken by a person whose
+                    // name says nothing ("Melanie", "Scalia") tells the later
+                    // pronouns her sex.
+                    if let Some(g) = pronoun_gender(doc.slice(m.span)).filter(|_| !m.in_quote) {
+                        pronoun_sex.entry(e).or_insert(g);
+                    }
+                    e
+                }
                 None => continue,
             },
             _ => continue,
@@ -708,6 +722,7 @@ fn resolve_pronoun(
     mi: usize,
     assign: &[Option<usize>],
     entities: &[Entity],
+    pronoun_sex: &HashMap<usize, Gender>,
     lex: &Lexicon,
     lowercase: &HashSet<String>,
 ) -> Option<usize> {
@@ -721,13 +736,12 @@ fn resolve_pronoun(
     let want_thing = matches!(m.etype, EntityType::Organization | EntityType::Media);
     let want_gender = pronoun_gender(doc.slice(m.span));
     // Agreement: a known sex must match the pronoun's; unknown agrees.
-    let agrees = |e: usize| {
-        want_gender.is_none() || {
-            let g = name_gender(&entities[e].name, lex)
-                .or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)));
-            g.is_none() || g == want_gender
-        }
+    let sex_of = |e: usize| {
+        name_gender(&entities[e].name, lex)
+            .or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)))
+            .or_else(|| pronoun_sex.get(&e).copied())
     };
+    let agrees = |e: usize| want_gender.is_none() || sex_of(e).is_none_or(|g| Some(g) == want_gender);
     let fits = |pm: usize| -> Option<usize> {
         let other = &doc.mentions[pm];
         if other.in_quote && !m.in_quote {
@@ -759,24 +773,31 @@ fn resolve_pronoun(
     // Of the fitting mentions of one sentence (in text order), the first that
     // is not an oblique, else the first: the subject outranks the object of
     // a preposition ("In an interview with Rusty Humphries, Ham said he").
-    let pick = |in_order: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+    // A subject whose sex nothing says yields to a later one whose sex is the
+    // pronoun's ("Gov. Chris Christie described Hillary Clinton as a
+    // disgrace after she attacked").
+    let pick = |in_order: &mut dyn Iterator<Item = usize>, by_sex: bool| -> Option<usize> {
         let mut first_oblique = None;
+        let mut first_subject = None;
         for pm in in_order {
             if let Some(e) = fits(pm) {
                 if !is_oblique(doc, pm, lex) {
-                    return Some(e);
+                    if !by_sex || want_gender.is_none() || sex_of(e).is_some() {
+                        return Some(e);
+                    }
+                    first_subject.get_or_insert(e);
                 }
                 first_oblique.get_or_insert(e);
             }
         }
-        first_oblique
+        first_subject.or(first_oblique)
     };
     let sentence = doc.sentence_at(m.span.start)?;
     let sent_start = doc.sentences[sentence].span.start;
     // Same sentence: the first fitting mention before the pronoun — the
     // subject ("Rubio spoke to Lammy, and then he said" is Rubio).
     let same: Vec<usize> = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).collect();
-    if let Some(e) = pick(&mut same.iter().rev().copied()) {
+    if let Some(e) = pick(&mut same.iter().rev().copied(), true) {
         return Some(e);
     }
     // Earlier sentences: the first fitting mention of the nearest one that has any.
@@ -785,7 +806,7 @@ fn resolve_pronoun(
         let s = doc.sentence_at(doc.mentions[pm].span.start)?;
         let s_start = doc.sentences[s].span.start;
         let first = (0..=pm).rev().take_while(|&k| doc.mentions[k].span.start >= s_start).collect::<Vec<_>>();
-        if let Some(e) = pick(&mut first.iter().rev().copied()) {
+        if let Some(e) = pick(&mut first.iter().rev().copied(), false) {
             return Some(e);
         }
         if sentence - s > 6 {

@@ -385,6 +385,36 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 i = end;
                 continue;
             }
+            // "A 2014 study", "a 46-page suicide analysis": a document keeps
+            // its modifiers (numbers and lower-case words).
+            let mut h = i + 1;
+            while h < n
+                && h - i <= 4
+                && cx.same_sentence(i, h)
+                && !cx.is_cap(h)
+                && !lex.nominals.contains_key(words.get(h))
+                && (doc.tokens[h].kind == TokenKind::Number
+                    || (cx.is_word(h)
+                        && !lex.function_words.contains(cx.raw(h))
+                        && !lex.verb_forms.contains_key(words.get(h))
+                        && !lex.group_nouns.contains(words.get(h)))
+                    || (cx.raw(h) == "-" && h > i + 1 && cx.adjacent(h - 1, h)))
+            {
+                h += 1;
+            }
+            let document_head = h > i + 1
+                && h < n
+                && cx.same_sentence(i, h)
+                && !cx.is_cap(h)
+                && lex.nominals.get(words.get(h)).is_some_and(|t| t == "document")
+                && words.get(h + 1) != "of";
+            if document_head {
+                let mut m = mention(cx.span(i, h + 1), MentionKind::Nominal, EntityType::Document);
+                m.name = Some(cx.span(h, h + 1));
+                out.push(m);
+                i = h + 1;
+                continue;
+            }
             if i + 1 < n && cx.same_sentence(i, i + 1) && !cx.is_cap(i + 1) {
                 if let Some(t) = lex.nominals.get(words.get(i + 1)) {
                     if words.get(i + 2) != "of" {
