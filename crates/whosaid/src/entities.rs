@@ -660,9 +660,14 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     // An acronym is the organisation whose initials it spells ("IMF" is the
     // International Monetary Fund, "S.E.C." the Securities and Exchange
     // Commission) when the article names exactly one such organisation.
-    let initials = |name: &str| -> String {
+    // Capitalised function words count or not: "AROS" is the Alliance to
+    // Reclaim Our Schools, "BLM" Black Lives Matter.
+    let initials = |name: &str, with_function_words: bool| -> String {
         name.split(|c: char| c.is_whitespace() || c == '-')
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && !lex.function_words.contains(*w))
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && (with_function_words || !lex.function_words.contains(*w))
+            })
             .filter_map(|w| w.chars().next())
             .collect()
     };
@@ -673,7 +678,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut by_initials: HashMap<String, Vec<usize>> = HashMap::default();
     for (e, ent) in entities.iter().enumerate() {
         if ent.etype == EntityType::Organization && ent.name.split_whitespace().count() >= 2 {
-            by_initials.entry(initials(&ent.name)).or_default().push(e);
+            let (plain, full) = (initials(&ent.name, false), initials(&ent.name, true));
+            if full != plain {
+                by_initials.entry(full).or_default().push(e);
+            }
+            by_initials.entry(plain).or_default().push(e);
         }
     }
     let mut alias_of: Vec<Option<usize>> = vec![None; entities.len()];

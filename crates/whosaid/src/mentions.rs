@@ -59,8 +59,9 @@ impl Ctx<'_> {
     }
     fn is_connector(&self, j: usize) -> bool {
         let w = self.words.get(j);
-        // "Commission on Presidential Debates", not "Trump on Monday".
-        let after_org_head = w == "on" && j > 0 && self.lex.org_heads.contains(self.raw(j - 1));
+        // "Commission on Presidential Debates", "Committee to Protect
+        // Journalists", not "Trump on Monday".
+        let after_org_head = matches!(w, "on" | "to") && j > 0 && self.lex.org_heads.contains(self.raw(j - 1));
         after_org_head
             || self.lex.is_name_connector(w)
             || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
@@ -245,6 +246,14 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 j += 1;
             } else if cx.same_sentence(i, j + 1) && cx.is_connector(j) && cx.is_cap(j + 1) {
                 j += 2;
+            } else if cx.same_sentence(i, j + 2)
+                && lex.org_heads.contains(cx.raw(i))
+                && cx.is_connector(j)
+                && matches!(words.get(j + 1), "a" | "the")
+                && cx.is_cap(j + 2)
+            {
+                // "Committee for a Responsible Federal Budget".
+                j += 3;
             } else if let Some(k) = cx.name_continuation(i, j) {
                 j = k;
             } else {
@@ -763,9 +772,15 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
     let mut ends = vec![false; n + 1];
     // The name mention (not a place's) ending at each token, for role phrases.
     let mut name_ending: Vec<Option<usize>> = vec![None; n + 1];
+    // The furthest end of a name mention starting at each token.
+    let mut name_reach = vec![0usize; n + 1];
     for (mi, m) in out.iter().enumerate() {
         starts[doc.token_at(m.span.start)] = true;
         ends[doc.token_at(m.span.end)] = true;
+        if m.kind == MentionKind::Name {
+            let s = doc.token_at(m.span.start);
+            name_reach[s] = name_reach[s].max(doc.token_at(m.span.end));
+        }
         if m.kind == MentionKind::Name && (m.etype != EntityType::Place || m.metonymic) {
             name_ending[doc.token_at(m.span.end)].get_or_insert(mi);
         }
@@ -818,6 +833,10 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
                 found = role.map(|(s, _)| (s, p));
             }
         }
+        // "according to the event organizer Alliance to Reclaim Our Schools":
+        // a phrase that cuts a name in two is no nominal of its own (the
+        // speaker is the name after its descriptor).
+        let found = found.filter(|&(a, b)| role.is_some() || !(a + 1..b).any(|t| name_reach[t] > b));
         if let Some((a, b)) = found {
             let head = cx.words.get(role.map_or(b - 1, |(_, h)| h));
             let etype = match cx.lex.nominals.get(head) {
@@ -991,6 +1010,18 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 push_name(cx, out, &mut [], t, t, t + 1, EntityType::Place, None);
             }
         }
+        return;
+    }
+    // Organisation by its first word and a connector: "Alliance to Reclaim
+    // Our Schools", "Center for Media and Public Affairs" (capitalised
+    // function words after the connector belong to the name).
+    if b - a2 >= 3
+        && lex.org_heads.contains(cx.raw(a2))
+        && cx.is_connector(a2 + 1)
+        && cx.title_len_at(a2, b) == 0
+        && (a2 + 2..b).all(|t| cx.is_cap(t) || cx.is_connector(t))
+    {
+        push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, EntityType::Organization, None);
         return;
     }
     // Title prefix: "US Secretary of State Marco Rubio", "President Donald Trump".

@@ -177,15 +177,19 @@ impl Ctx<'_> {
             }
         }
     }
-    /// A named person after at most five lower-case descriptor tokens
-    /// ("said 9/11 widow Terry Strada", "said longtime aide Huma Abedin").
+    /// A name after at most five lower-case descriptor tokens ("said 9/11
+    /// widow Terry Strada", "according to the event organizer Alliance to
+    /// Reclaim Our Schools"); without an article, only a person's.
     fn person_after_descriptor(&self, start: usize) -> Option<usize> {
         let sentence = self.doc.tokens.get(start)?.sentence;
+        let article = matches!(self.w(start), "the" | "a" | "an");
         for t in start..(start + 6).min(self.n()) {
             if let Some(mi) = self.starts.get(t).and_then(|l| l.first().copied()) {
                 let m = &self.doc.mentions[mi];
+                let kind_ok = m.etype == EntityType::Person
+                    || (article && matches!(m.etype, EntityType::Organization | EntityType::Media));
                 let ok =
-                    t > start && m.kind == MentionKind::Name && m.etype == EntityType::Person && self.can_speak(mi);
+                    t > start + usize::from(article) && m.kind == MentionKind::Name && kind_ok && self.can_speak(mi);
                 return ok.then_some(mi);
             }
             let tok = &self.doc.tokens[t];
