@@ -379,11 +379,12 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     // transcript's "PENCE" finds "Mike Pence".
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
     let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
+    let last_keys: Vec<String> = facts.iter().map(|f| fold_words(&f.last).join(" ")).collect();
     for (e, f) in facts.iter().enumerate() {
         if positions[e].is_empty() {
             continue;
         }
-        by_name.entry(fold_words(&f.last).join(" ")).or_default().push(e);
+        by_name.entry(last_keys[e].clone()).or_default().push(e);
         if f.first != f.last {
             by_name.entry(fold_words(&f.first).join(" ")).or_default().push(e);
         }
@@ -433,8 +434,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .as_deref()
                     .and_then(|t| text_gender(t, lex))
                     .or_else(|| text_gender(doc.slice(m.span), lex));
+                let key = fold_words(word).join(" ");
                 let candidates: Vec<usize> = by_name
-                    .get(&fold_words(word).join(" "))
+                    .get(&key)
                     .map(|c| {
                         c.iter()
                             .copied()
@@ -449,7 +451,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .iter()
                     .copied()
                     .min_by_key(|&e| (std::cmp::Reverse(positions[e].len()), positions[e][0]));
-                match found {
+                match found.or_else(|| misspelt_surname(&key, &by_name, &last_keys)) {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
                 }
@@ -825,6 +827,28 @@ fn resolve_pronoun(
     }
 }
 
+/// The one person named in full whose surname the lone name misspells by
+/// one letter ("Wines" for Leslie Wimes, "Bornsten" for Harold Bornstein,
+/// "McLenney" for Tyresha McClenney): five letters or more, the same first
+/// letter. Bounded: articles naming thousands of people are not searched.
+fn misspelt_surname(key: &str, by_name: &HashMap<String, Vec<usize>>, last_keys: &[String]) -> Option<usize> {
+    if key.len() < 5 || key.contains(' ') || by_name.len() > 4096 {
+        return None;
+    }
+    let mut near: Vec<usize> = by_name
+        .iter()
+        .filter(|(k, _)| k.len().abs_diff(key.len()) <= 1 && k.as_bytes()[0] == key.as_bytes()[0])
+        .filter(|(k, _)| whosaid_document::names::edit_distance(k, key) == 1)
+        .flat_map(|(k, es)| es.iter().copied().filter(move |&e| last_keys[e] == **k))
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    match near[..] {
+        [e] => Some(e),
+        _ => None,
+    }
+}
+
 /// Whether mention `mi` is the object of a preposition: one of the four
 /// tokens before it is one, with no punctuation or reporting verb between
 /// ("to Lammy", "with radio host Rusty Humphries", "on CNBC’s Squawk Box",
@@ -1041,17 +1065,54 @@ fn cataphoric_roles(
         }
         let head = ent.name.split_whitespace().last().map(|w| w.to_lowercase()).unwrap_or_default();
         let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
-        if !lex.titles.contains(&head) {
-            continue;
-        }
-        let holders: Vec<usize> = (0..entities.len())
-            .filter(|&h| h != e && named_first(h).is_some_and(|mi| mi > first) && heads[h].contains(&head))
-            .collect();
+        let holders: Vec<usize> = if lex.titles.contains(&head) {
+            (0..entities.len())
+                .filter(|&h| h != e && named_first(h).is_some_and(|mi| mi > first) && heads[h].contains(&head))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if let [h] = holders[..] {
             out.push((e, h));
+        } else if holders.is_empty() {
+            out.extend(introduced_next(doc, first, assign, &named_first).map(|h| (e, h)));
         }
     }
     out
+}
+
+/// The person a lead introduces right after a role phrase: the first person
+/// named in the next two sentences, when that name opens its sentence and is
+/// the person's first mention ("Connecticut's tax commissioner says …" then
+/// "Kevin Sullivan says …"; "Lawmaker urges retaliation" then "Rep. Adam
+/// Schiff, the top Democrat …").
+fn introduced_next(
+    doc: &Document,
+    role_mention: usize,
+    assign: &[Option<usize>],
+    named_first: &dyn Fn(usize) -> Option<usize>,
+) -> Option<usize> {
+    let sentence = doc.sentence_at(doc.mentions[role_mention].span.start)?;
+    let mut seen_sentence = None;
+    for mi in role_mention + 1..doc.mentions.len() {
+        let m = &doc.mentions[mi];
+        let s = doc.sentence_at(m.span.start)?;
+        if s == sentence {
+            continue;
+        }
+        if s > sentence + 2 {
+            return None;
+        }
+        let opens = seen_sentence != Some(s);
+        seen_sentence = Some(s);
+        if m.kind != MentionKind::Name || m.etype != EntityType::Person {
+            continue;
+        }
+        let e = assign[mi]?;
+        let leading = opens && doc.token_at(m.span.start) <= doc.token_at(doc.sentences[s].span.start) + 2;
+        return (leading && named_first(e) == Some(mi)).then_some(e);
+    }
+    None
 }
 
 /// Person entities that name, in fewer words, a person the article names in
