@@ -416,6 +416,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut last_of_type: HashMap<EntityType, usize> = HashMap::default();
     // The sex a resolved "he" or "she" gave an entity whose name did not say it.
     let mut pronoun_sex: HashMap<usize, Gender> = HashMap::default();
+    let mut unresolved_pronouns: Vec<usize> = Vec::new();
     for mi in 0..doc.mentions.len() {
         if let Some(e) = assign[mi] {
             last_of_type.insert(entities[e].etype, e);
@@ -634,7 +635,14 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     }
                 }
             }
-            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, &pronoun_sex, lex, &lowercase) {
+            MentionKind::Pronoun => match resolve_pronoun(
+                doc,
+                mi,
+                &assign,
+                &entities,
+                &Agreement { lex, lowercase: &lowercase, pronoun_sex: &pronoun_sex },
+                false,
+            ) {
                 Some(e) => {
                     // A "she" outside quotation marks taken by a person whose
                     // name says nothing ("Melanie", "Scalia") tells the later
@@ -644,7 +652,10 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     }
                     e
                 }
-                None => continue,
+                None => {
+                    unresolved_pronouns.push(mi);
+                    continue;
+                }
             },
             _ => continue,
         };
@@ -657,6 +668,13 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 entities[e].titles.push(t.clone());
             }
         }
+    }
+
+    // A pronoun nothing before explains may anticipate the name after it,
+    // once every name has its entity.
+    for mi in unresolved_pronouns {
+        let agreement = Agreement { lex, lowercase: &lowercase, pronoun_sex: &pronoun_sex };
+        assign[mi] = resolve_pronoun(doc, mi, &assign, &entities, &agreement, true);
     }
 
     // An acronym is the organisation whose initials it spells ("IMF" is the
@@ -728,15 +746,24 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     }
 }
 
+/// What pronoun agreement reads besides the entities.
+struct Agreement<'a> {
+    lex: &'a Lexicon,
+    /// Words the article writes in lower case ([`lowercase_words`]).
+    lowercase: &'a HashSet<String>,
+    /// The sex earlier pronouns gave entities whose names do not say it.
+    pronoun_sex: &'a HashMap<usize, Gender>,
+}
+
 fn resolve_pronoun(
     doc: &Document,
     mi: usize,
     assign: &[Option<usize>],
     entities: &[Entity],
-    pronoun_sex: &HashMap<usize, Gender>,
-    lex: &Lexicon,
-    lowercase: &HashSet<String>,
+    agreement: &Agreement,
+    cataphora: bool,
 ) -> Option<usize> {
+    let Agreement { lex, lowercase, pronoun_sex } = *agreement;
     let m = &doc.mentions[mi];
     // A relative pronoun is its antecedent ("Mr. Kamin, who …").
     if lex.is_relative_pronoun(&doc.slice(m.span).to_lowercase()) {
@@ -787,44 +814,74 @@ fn resolve_pronoun(
     // A subject whose sex nothing says yields to a later one whose sex is the
     // pronoun's ("Gov. Chris Christie described Hillary Clinton as a
     // disgrace after she attacked").
-    let pick = |in_order: &mut dyn Iterator<Item = usize>, by_sex: bool| -> Option<usize> {
+    if cataphora {
+        return cataphoric_subject(doc, mi, &fits);
+    }
+    // The found entity and whether it is only an oblique.
+    let pick = |in_order: &mut dyn Iterator<Item = usize>, by_sex: bool| -> Option<(usize, bool)> {
         let mut first_oblique = None;
         let mut first_subject = None;
         for pm in in_order {
             if let Some(e) = fits(pm) {
                 if !is_oblique(doc, pm, lex) {
                     if !by_sex || want_gender.is_none() || sex_of(e).is_some() {
-                        return Some(e);
+                        return Some((e, false));
                     }
                     first_subject.get_or_insert(e);
                 }
                 first_oblique.get_or_insert(e);
             }
         }
-        first_subject.or(first_oblique)
+        first_subject.map(|e| (e, false)).or(first_oblique.map(|e| (e, true)))
     };
     let sentence = doc.sentence_at(m.span.start)?;
     let sent_start = doc.sentences[sentence].span.start;
     // Same sentence: the first fitting mention before the pronoun — the
     // subject ("Rubio spoke to Lammy, and then he said" is Rubio).
     let same: Vec<usize> = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).collect();
-    if let Some(e) = pick(&mut same.iter().rev().copied(), true) {
+    let in_sentence = pick(&mut same.iter().rev().copied(), true);
+    if let Some((e, false)) = in_sentence {
         return Some(e);
     }
-    // Earlier sentences: the first fitting mention of the nearest one that has any.
-    let mut pm = (0..mi).rev().find(|&pm| doc.mentions[pm].span.start < sent_start)?;
-    loop {
-        let s = doc.sentence_at(doc.mentions[pm].span.start)?;
-        let s_start = doc.sentences[s].span.start;
-        let first = (0..=pm).rev().take_while(|&k| doc.mentions[k].span.start >= s_start).collect::<Vec<_>>();
-        if let Some(e) = pick(&mut first.iter().rev().copied(), false) {
-            return Some(e);
+    // Earlier sentences: the first fitting mention of the nearest one that
+    // has any. An oblique of the pronoun's own sentence yields to a subject
+    // there ("The president appeared cowed. Campaigning against Mitt Romney,
+    // he barely mentioned it" is the president).
+    let earlier = || -> Option<(usize, bool)> {
+        let mut pm = (0..mi).rev().find(|&pm| doc.mentions[pm].span.start < sent_start)?;
+        loop {
+            let s = doc.sentence_at(doc.mentions[pm].span.start)?;
+            let s_start = doc.sentences[s].span.start;
+            let first = (0..=pm).rev().take_while(|&k| doc.mentions[k].span.start >= s_start).collect::<Vec<_>>();
+            if let Some(found) = pick(&mut first.iter().rev().copied(), false) {
+                return Some(found);
+            }
+            if sentence - s > 6 {
+                return None;
+            }
+            pm = (0..pm).rev().find(|&k| doc.mentions[k].span.start < s_start)?;
         }
-        if sentence - s > 6 {
-            return None;
-        }
-        pm = (0..pm).rev().find(|&k| doc.mentions[k].span.start < s_start)?;
+    };
+    match (in_sentence, earlier()) {
+        (Some((e, _)), Some((_, true)) | None) => Some(e),
+        (_, Some((e, _))) => Some(e),
+        (None, None) => None,
     }
+}
+
+/// For a pronoun nothing before explains: the person named after it in its
+/// own sentence, right after a comma — the subject of the main clause it
+/// anticipates ("Back when he wrote his book, Mr. McKinley said").
+fn cataphoric_subject(doc: &Document, mi: usize, fits: &dyn Fn(usize) -> Option<usize>) -> Option<usize> {
+    let sentence = doc.sentence_at(doc.mentions[mi].span.start)?;
+    let end = doc.sentences[sentence].span.end;
+    (mi + 1..doc.mentions.len())
+        .take_while(|&k| doc.mentions[k].span.start < end)
+        .find(|&k| {
+            let t = doc.token_at(doc.mentions[k].span.start);
+            doc.mentions[k].kind == MentionKind::Name && t > 0 && doc.slice(doc.tokens[t - 1].span) == ","
+        })
+        .and_then(fits)
 }
 
 /// The one person named in full whose surname the lone name misspells by
@@ -864,6 +921,10 @@ fn is_oblique(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
             return false;
         }
         let lower = w.to_lowercase();
+        // "to reflect that Fowler is calling": the subject of a clause.
+        if lower == "that" {
+            return false;
+        }
         if lex.prepositions.contains(&lower) {
             let according = lower == "to"
                 && p.checked_sub(1).is_some_and(|q| doc.slice(doc.tokens[q].span).eq_ignore_ascii_case("according"));
@@ -1099,8 +1160,7 @@ fn introduced_next(
 ) -> Option<usize> {
     let sentence = doc.sentence_at(doc.mentions[role_mention].span.start)?;
     let mut seen_sentence = None;
-    for mi in role_mention + 1..doc.mentions.len() {
-        let m = &doc.mentions[mi];
+    for (mi, m) in doc.mentions.iter().enumerate().skip(role_mention + 1) {
         let s = doc.sentence_at(m.span.start)?;
         if s == sentence {
             continue;
