@@ -442,7 +442,9 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             while s > 0 && cx.same_sentence(i, s - 1) && i - (s - 1) <= 3 {
                 let p = s - 1;
                 let pw = words.get(p);
-                if (cx.is_word(p) && cx.is_nation(p)) || lex.group_modifiers.contains(pw) {
+                // "Central European leaders", "South Korean officials".
+                let qualifies_nation = cx.is_cap(p) && p + 1 < i && cx.is_nation(p + 1) && s == p + 1;
+                if (cx.is_word(p) && cx.is_nation(p)) || lex.group_modifiers.contains(pw) || qualifies_nation {
                     s = p;
                 } else {
                     break;
