@@ -254,6 +254,15 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             {
                 // "Committee for a Responsible Federal Budget".
                 j += 3;
+            } else if cx.same_sentence(i, j + 1)
+                && lex.org_heads.contains(cx.raw(i))
+                && cx.raw(j) == "and"
+                && cx.is_cap(j + 1)
+                && (i + 1..j).any(|t| cx.is_connector(t))
+            {
+                // "Center for Media and Public Affairs", "Committee on
+                // Oversight and Government Reform".
+                j += 2;
             } else if let Some(k) = cx.name_continuation(i, j) {
                 j = k;
             } else {
@@ -1021,7 +1030,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         && lex.org_heads.contains(cx.raw(a2))
         && cx.is_connector(a2 + 1)
         && cx.title_len_at(a2, b) == 0
-        && (a2 + 2..b).all(|t| cx.is_cap(t) || cx.is_connector(t))
+        && (a2 + 2..b).all(|t| cx.is_cap(t) || cx.is_connector(t) || cx.raw(t) == "and")
     {
         push_name(cx, out, covered, a2, a2, b, EntityType::Organization, None);
         return;
