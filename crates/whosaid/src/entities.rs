@@ -815,7 +815,7 @@ fn resolve_pronoun(
     // pronoun's ("Gov. Chris Christie described Hillary Clinton as a
     // disgrace after she attacked").
     if cataphora {
-        return cataphoric_subject(doc, mi, &fits);
+        return cataphoric_subject(doc, mi, lex, &fits);
     }
     // The found entity and whether it is only an oblique.
     let pick = |in_order: &mut dyn Iterator<Item = usize>, by_sex: bool| -> Option<(usize, bool)> {
@@ -869,11 +869,24 @@ fn resolve_pronoun(
     }
 }
 
-/// For a pronoun nothing before explains: the person named after it in its
-/// own sentence, right after a comma — the subject of the main clause it
-/// anticipates ("Back when he wrote his book, Mr. McKinley said").
-fn cataphoric_subject(doc: &Document, mi: usize, fits: &dyn Fn(usize) -> Option<usize>) -> Option<usize> {
+/// For a pronoun nothing before explains, in a clause a link word opens at
+/// the start of its sentence: the person named after it, right after a
+/// comma — the subject of the main clause it anticipates ("Back when he
+/// wrote his book, Mr. McKinley said"; not "He said …, Shekhawat told").
+fn cataphoric_subject(
+    doc: &Document,
+    mi: usize,
+    lex: &Lexicon,
+    fits: &dyn Fn(usize) -> Option<usize>,
+) -> Option<usize> {
     let sentence = doc.sentence_at(doc.mentions[mi].span.start)?;
+    let first = doc.token_at(doc.sentences[sentence].span.start);
+    let pronoun = doc.token_at(doc.mentions[mi].span.start);
+    let opened = (first..pronoun.min(first + 3))
+        .any(|t| lex.clause_links.contains(doc.slice(doc.tokens[t].span).to_lowercase().as_str()));
+    if !opened {
+        return None;
+    }
     let end = doc.sentences[sentence].span.end;
     (mi + 1..doc.mentions.len())
         .take_while(|&k| doc.mentions[k].span.start < end)
