@@ -625,6 +625,18 @@ pub(crate) fn put_one<C: GenericClient>(
     let (published, outlet, site) = (row.published.clone(), row.outlet.clone(), row.site.clone());
     let (doc_id, updated) = match existing {
         Some((id, _)) => {
+            // The rows under the old statements first (no foreign keys
+            // cascade: schema v8), then the document's own rows.
+            for table in ["statement_text", "statement_issues", "statement_targets"] {
+                let col = if table == "statement_text" { "id" } else { "statement_id" };
+                q_exec(
+                    c,
+                    st,
+                    &format!("DELETE FROM {table} WHERE {col} IN (SELECT id FROM statements WHERE doc_id = $1)"),
+                    &[&id],
+                )
+                .map_err(&e)?;
+            }
             for table in ["statements", "mentions", "entities", "terms"] {
                 q_exec(c, st, &format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id]).map_err(&e)?;
             }
@@ -705,6 +717,19 @@ pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut Ba
 /// document-by-document path ([`put_one`]), whose order those outcomes
 /// depend on, and so does one that repeats a key of `seen` (put earlier by
 /// the same writer). The batch's keys are added to `seen.batch`.
+/// Takes the re-link lock ([`crate::RELINK_LOCK`]) shared for the caller's
+/// batch transaction, before anything else it locks: a re-link (which
+/// holds it exclusive, and only then locks its tables) waits for the
+/// batches writing and they for it. With no foreign keys (schema v8) this
+/// is what keeps an actor id a batch resolved from being deleted by a
+/// re-link before the batch commits; and both sides taking this lock
+/// first, no batch and re-link wait for each other's table locks in
+/// opposite orders (a deadlock).
+pub(crate) fn hold_writer_lock<C: GenericClient>(c: &mut C, name: &str) -> TxResult<()> {
+    c.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&crate::RELINK_LOCK]).map_err(tx(name))?;
+    Ok(())
+}
+
 pub(crate) fn put_batch<C: GenericClient>(
     c: &mut C,
     name: &str,
