@@ -783,11 +783,13 @@ fn put_new<C: GenericClient>(
     .iter()
     .map(|r| (r.get(0), r.get(1)))
     .collect();
+    // Each new document's content hash, computed once.
+    let chashes: Vec<Option<String>> =
+        docs.iter().zip(&keys).map(|(d, k)| (!stored.contains_key(k)).then(|| content_hash(&d.text))).collect();
     let hashes: Vec<String> = docs
         .iter()
-        .zip(&keys)
-        .filter(|(d, k)| d.duplicate_of.is_none() && !stored.contains_key(*k))
-        .map(|(d, _)| content_hash(&d.text))
+        .zip(&chashes)
+        .filter_map(|(d, h)| h.as_ref().filter(|_| d.duplicate_of.is_none()).cloned())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -821,7 +823,7 @@ fn put_new<C: GenericClient>(
             outcomes.push(Outcome::Unchanged);
             continue;
         }
-        let chash = content_hash(&doc.text);
+        let chash = chashes[i].clone().expect("hashed: not stored");
         let doc = match (&doc.duplicate_of, first.get(&chash)) {
             (None, Some(f)) => {
                 let mut d = doc.clone();
@@ -860,12 +862,15 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
     )
     .map_err(&e)?;
     let mut spellings: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
-    let mut rows: Vec<(i64, i64, (String, String))> = Vec::new();
-    for r in c.query("SELECT doc_id, idx, name, type FROM entities WHERE actor_id IS NOT NULL", &[]).map_err(&e)? {
+    // Each linked entity: (document, index, its actor now, its key).
+    let mut rows: Vec<(i64, i64, i64, (String, String))> = Vec::new();
+    for r in
+        c.query("SELECT doc_id, idx, name, type, actor_id FROM entities WHERE actor_id IS NOT NULL", &[]).map_err(&e)?
+    {
         let (name_, etype): (String, String) = (r.get(2), r.get(3));
         let key = (normalise_name(&name_), etype);
         *spellings.entry(key.clone()).or_default().entry(name_.trim().to_string()).or_default() += 1;
-        rows.push((r.get(0), r.get(1), key));
+        rows.push((r.get(0), r.get(1), r.get(4), key));
     }
     let (mut merges, mut splits) = (Vec::new(), Vec::new());
     for r in c.query("SELECT kind, a, b FROM actor_overrides ORDER BY id", &[]).map_err(&e)? {
@@ -901,25 +906,38 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
         let k = &plan.keys[ci];
         actor_of_key.insert(ci, ids[&(k.norm.clone(), k.etype.clone())]);
     }
+    // Only the entities whose actor changes, and the statements whose
+    // speaker or addressee they are: every other statement's actor is its
+    // entity's already (a batch writes both from one look-up, and every
+    // re-link moves both together), so this is the whole-table update
+    // (`SET speaker_actor = e.actor_id … IS DISTINCT FROM`) without reading
+    // every statement and entity.
     let (mut docs, mut idxs, mut actors) = (Vec::new(), Vec::new(), Vec::new());
-    for (doc, idx, key) in &rows {
-        let k = plan.index[key];
-        docs.push(*doc);
-        idxs.push(*idx);
-        actors.push(actor_of_key[&plan.canonical[k]]);
+    for (doc, idx, now, key) in &rows {
+        let to = actor_of_key[&plan.canonical[plan.index[key]]];
+        if *now != to {
+            docs.push(*doc);
+            idxs.push(*idx);
+            actors.push(to);
+        }
     }
-    c.execute(
-        "UPDATE entities e SET actor_id = m.actor FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
-         WHERE e.doc_id = m.doc AND e.idx = m.idx AND e.actor_id IS DISTINCT FROM m.actor",
-        &[&docs, &idxs, &actors],
-    )
-    .map_err(&e)?;
+    if !docs.is_empty() {
+        for sql in [
+            "UPDATE entities e SET actor_id = m.actor
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
+             WHERE e.doc_id = m.doc AND e.idx = m.idx AND e.actor_id IS DISTINCT FROM m.actor",
+            "UPDATE statements s SET speaker_actor = m.actor
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
+             WHERE s.doc_id = m.doc AND s.speaker_entity = m.idx AND s.speaker_actor IS DISTINCT FROM m.actor",
+            "UPDATE statements s SET addressee_actor = m.actor
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
+             WHERE s.doc_id = m.doc AND s.addressee_entity = m.idx AND s.addressee_actor IS DISTINCT FROM m.actor",
+        ] {
+            c.execute(sql, &[&docs, &idxs, &actors]).map_err(&e)?;
+        }
+    }
     c.batch_execute(
-        "UPDATE statements s SET speaker_actor = e.actor_id FROM entities e
-             WHERE e.doc_id = s.doc_id AND e.idx = s.speaker_entity AND s.speaker_actor IS DISTINCT FROM e.actor_id;
-         UPDATE statements s SET addressee_actor = e.actor_id FROM entities e
-             WHERE e.doc_id = s.doc_id AND e.idx = s.addressee_entity AND s.addressee_actor IS DISTINCT FROM e.actor_id;
-         DELETE FROM actor_aliases;
+        "DELETE FROM actor_aliases;
          INSERT INTO actor_aliases (actor_id, alias)
              SELECT DISTINCT actor_id, trim(name) FROM entities WHERE actor_id IS NOT NULL
              ON CONFLICT DO NOTHING;

@@ -194,6 +194,16 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     pg.correct_actors("split", "Trump", "Donald Trump").unwrap();
     reference.correct_actors("split", "Trump", "Donald Trump").unwrap();
     assert_eq!(snapshot(&mut pg).actors, snapshot(&mut reference).actors);
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let moved: i64 = c
+        .query_one(
+            "SELECT count(*) FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE a.name = 'Trump'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(moved > 0, "the split moved statements to the actor Trump");
+    assert_eq!(dangling(&mut c), 0);
     assert!(pg.correct_actors("merge", "Trump", "trump").is_err());
 }
 
@@ -683,8 +693,9 @@ fn a_v4_database_migrates_and_its_speakers_stay_searchable() {
     assert_eq!(dangling(&mut c), 0);
 }
 
-/// Rows whose reference (a document, a statement, an actor) is missing:
-/// what the foreign keys of schema versions before 8 refused.
+/// Rows whose reference (a document, a statement, an actor) is missing
+/// (what the foreign keys of schema versions before 8 refused), and
+/// statements whose speaker's or addressee's actor is not their entity's.
 fn dangling(c: &mut postgres::Client) -> i64 {
     c.query_one(
         "SELECT (SELECT count(*) FROM statement_issues i WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = i.statement_id))
@@ -699,7 +710,11 @@ fn dangling(c: &mut postgres::Client) -> i64 {
                     OR (s.addressee_actor IS NOT NULL
                         AND NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = s.addressee_actor)))
               + (SELECT count(*) FROM actor_aliases l WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = l.actor_id))
-              + (SELECT count(*) FROM actor_links l WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = l.actor_id))",
+              + (SELECT count(*) FROM actor_links l WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = l.actor_id))
+              + (SELECT count(*) FROM statements s JOIN entities e ON e.doc_id = s.doc_id AND e.idx = s.speaker_entity
+                 WHERE s.speaker_actor IS DISTINCT FROM e.actor_id)
+              + (SELECT count(*) FROM statements s JOIN entities e ON e.doc_id = s.doc_id AND e.idx = s.addressee_entity
+                 WHERE s.addressee_actor IS DISTINCT FROM e.actor_id)",
         &[],
     )
     .unwrap()
