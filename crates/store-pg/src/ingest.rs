@@ -936,16 +936,23 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
             c.execute(sql, &[&docs, &idxs, &actors]).map_err(&e)?;
         }
     }
+    // Every name mention joined to its entity: a hash join, whatever the
+    // statistics say (right after a bulk load, before autovacuum has
+    // analysed the tables, the planner takes the tables for a few rows and
+    // probes the entities' index once per mention, two to three times
+    // slower; SET LOCAL ends with the transaction at the latest).
     c.batch_execute(
         "DELETE FROM actor_aliases;
          INSERT INTO actor_aliases (actor_id, alias)
              SELECT DISTINCT actor_id, trim(name) FROM entities WHERE actor_id IS NOT NULL
              ON CONFLICT DO NOTHING;
+         SET LOCAL enable_nestloop = off;
          INSERT INTO actor_aliases (actor_id, alias)
              SELECT DISTINCT e.actor_id, trim(m.text) FROM mentions m
              JOIN entities e ON e.doc_id = m.doc_id AND e.idx = m.entity_idx
              WHERE m.kind = 'name' AND e.actor_id IS NOT NULL AND length(m.text) <= 200
              ON CONFLICT DO NOTHING;
+         SET LOCAL enable_nestloop = DEFAULT;
          DELETE FROM actor_links;",
     )
     .map_err(&e)?;
