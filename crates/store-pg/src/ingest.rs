@@ -704,19 +704,6 @@ pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut Ba
     Ok(())
 }
 
-/// Stores a batch in the caller's transaction: actor keys of the whole batch
-/// first, in sorted order (so racing batches take them in one order), then
-/// the documents, with the outcomes and rows the SQLite store gives putting
-/// them one by one in input order.
-///
-/// A batch of new (or unchanged) documents under distinct keys, the usual
-/// case, takes a fixed number of round trips: one look-up of its keys (rows
-/// locked, in key order), one of its content hashes (duplicate marks: the
-/// first stored copy, else the first earlier in the batch), one INSERT per
-/// table. A batch that updates a stored document or repeats a key takes the
-/// document-by-document path ([`put_one`]), whose order those outcomes
-/// depend on, and so does one that repeats a key of `seen` (put earlier by
-/// the same writer). The batch's keys are added to `seen.batch`.
 /// Takes the re-link lock ([`crate::RELINK_LOCK`]) shared for the caller's
 /// batch transaction, before anything else it locks: a re-link (which
 /// holds it exclusive, and only then locks its tables) waits for the
@@ -730,6 +717,19 @@ pub(crate) fn hold_writer_lock<C: GenericClient>(c: &mut C, name: &str) -> TxRes
     Ok(())
 }
 
+/// Stores a batch in the caller's transaction: actor keys of the whole batch
+/// first, in sorted order (so racing batches take them in one order), then
+/// the documents, with the outcomes and rows the SQLite store gives putting
+/// them one by one in input order.
+///
+/// A batch of new (or unchanged) documents under distinct keys, the usual
+/// case, takes a fixed number of round trips: one look-up of its keys (rows
+/// locked, in key order), one of its content hashes (duplicate marks: the
+/// first stored copy, else the first earlier in the batch), one INSERT per
+/// table. A batch that updates a stored document or repeats a key takes the
+/// document-by-document path ([`put_one`]), whose order those outcomes
+/// depend on, and so does one that repeats a key of `seen` (put earlier by
+/// the same writer). The batch's keys are added to `seen.batch`.
 pub(crate) fn put_batch<C: GenericClient>(
     c: &mut C,
     name: &str,

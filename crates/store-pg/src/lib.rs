@@ -308,7 +308,7 @@ impl PgStore {
     /// Re-links actors if a re-link is due (an item's documents were stored
     /// since the last one: [`queue::QueueStatus::relink_pending`]), and says
     /// whether this call did. It waits for a re-link running in another
-    /// session and then looks again, so a re-link that failed there (or
+    /// session (and for the batches being written) and then looks again, so a re-link that failed there (or
     /// never ran) is redone here, and workers finishing together re-link once.
     pub fn relink_if_pending(&mut self) -> Result<bool> {
         let lex = whosaid_lexicon::Lexicon::builtin();

@@ -301,9 +301,9 @@ CREATE INDEX work_items_unlinked ON work_items (id) WHERE unlinked;
     // document's statements take their `statement_text`, issue and target
     // rows with them explicitly, as the cascades did. Documents are never
     // deleted. The same rows are stored as before. And the stored JSON,
-    // deflated already, is moved out of line without the server trying to
-    // compress it again (`STORAGE EXTERNAL`: the same bytes, read back the
-    // same; rows stored before keep their form).
+    // deflated already, is kept as it comes (`STORAGE EXTERNAL`: out of
+    // line when the row is large, without the server trying to compress it
+    // again; the same bytes read back; rows stored before keep their form).
     r#"
 ALTER TABLE documents ALTER COLUMN json SET STORAGE EXTERNAL;
 ALTER TABLE entities DROP CONSTRAINT IF EXISTS entities_doc_id_fkey,
