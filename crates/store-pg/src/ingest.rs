@@ -625,6 +625,18 @@ pub(crate) fn put_one<C: GenericClient>(
     let (published, outlet, site) = (row.published.clone(), row.outlet.clone(), row.site.clone());
     let (doc_id, updated) = match existing {
         Some((id, _)) => {
+            // The rows under the old statements first (no foreign keys
+            // cascade: schema v8), then the document's own rows.
+            for table in ["statement_text", "statement_issues", "statement_targets"] {
+                let col = if table == "statement_text" { "id" } else { "statement_id" };
+                q_exec(
+                    c,
+                    st,
+                    &format!("DELETE FROM {table} WHERE {col} IN (SELECT id FROM statements WHERE doc_id = $1)"),
+                    &[&id],
+                )
+                .map_err(&e)?;
+            }
             for table in ["statements", "mentions", "entities", "terms"] {
                 q_exec(c, st, &format!("DELETE FROM {table} WHERE doc_id = $1"), &[&id]).map_err(&e)?;
             }
@@ -689,6 +701,19 @@ pub(crate) fn flush_aliases<C: GenericClient>(c: &mut C, name: &str, st: &mut Ba
         &[&ids, &names],
     )
     .map_err(tx(name))?;
+    Ok(())
+}
+
+/// Takes the re-link lock ([`crate::RELINK_LOCK`]) shared for the caller's
+/// batch transaction, before anything else it locks: a re-link (which
+/// holds it exclusive, and only then locks its tables) waits for the
+/// batches writing and they for it. With no foreign keys (schema v8) this
+/// is what keeps an actor id a batch resolved from being deleted by a
+/// re-link before the batch commits; and both sides taking this lock
+/// first, no batch and re-link wait for each other's table locks in
+/// opposite orders (a deadlock).
+pub(crate) fn hold_writer_lock<C: GenericClient>(c: &mut C, name: &str) -> TxResult<()> {
+    c.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&crate::RELINK_LOCK]).map_err(tx(name))?;
     Ok(())
 }
 
@@ -758,11 +783,13 @@ fn put_new<C: GenericClient>(
     .iter()
     .map(|r| (r.get(0), r.get(1)))
     .collect();
+    // Each new document's content hash, computed once.
+    let chashes: Vec<Option<String>> =
+        docs.iter().zip(&keys).map(|(d, k)| (!stored.contains_key(k)).then(|| content_hash(&d.text))).collect();
     let hashes: Vec<String> = docs
         .iter()
-        .zip(&keys)
-        .filter(|(d, k)| d.duplicate_of.is_none() && !stored.contains_key(*k))
-        .map(|(d, _)| content_hash(&d.text))
+        .zip(&chashes)
+        .filter_map(|(d, h)| h.as_ref().filter(|_| d.duplicate_of.is_none()).cloned())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -796,7 +823,7 @@ fn put_new<C: GenericClient>(
             outcomes.push(Outcome::Unchanged);
             continue;
         }
-        let chash = content_hash(&doc.text);
+        let chash = chashes[i].clone().expect("hashed: not stored");
         let doc = match (&doc.duplicate_of, first.get(&chash)) {
             (None, Some(f)) => {
                 let mut d = doc.clone();
@@ -835,12 +862,15 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
     )
     .map_err(&e)?;
     let mut spellings: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
-    let mut rows: Vec<(i64, i64, (String, String))> = Vec::new();
-    for r in c.query("SELECT doc_id, idx, name, type FROM entities WHERE actor_id IS NOT NULL", &[]).map_err(&e)? {
+    // Each linked entity: (document, index, its actor now, its key).
+    let mut rows: Vec<(i64, i64, i64, (String, String))> = Vec::new();
+    for r in
+        c.query("SELECT doc_id, idx, name, type, actor_id FROM entities WHERE actor_id IS NOT NULL", &[]).map_err(&e)?
+    {
         let (name_, etype): (String, String) = (r.get(2), r.get(3));
         let key = (normalise_name(&name_), etype);
         *spellings.entry(key.clone()).or_default().entry(name_.trim().to_string()).or_default() += 1;
-        rows.push((r.get(0), r.get(1), key));
+        rows.push((r.get(0), r.get(1), r.get(4), key));
     }
     let (mut merges, mut splits) = (Vec::new(), Vec::new());
     for r in c.query("SELECT kind, a, b FROM actor_overrides ORDER BY id", &[]).map_err(&e)? {
@@ -876,33 +906,53 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
         let k = &plan.keys[ci];
         actor_of_key.insert(ci, ids[&(k.norm.clone(), k.etype.clone())]);
     }
+    // Only the entities whose actor changes, and the statements whose
+    // speaker or addressee they are: every other statement's actor is its
+    // entity's already (a batch writes both from one look-up, and every
+    // re-link moves both together), so this is the whole-table update
+    // (`SET speaker_actor = e.actor_id … IS DISTINCT FROM`) without reading
+    // every statement and entity.
     let (mut docs, mut idxs, mut actors) = (Vec::new(), Vec::new(), Vec::new());
-    for (doc, idx, key) in &rows {
-        let k = plan.index[key];
-        docs.push(*doc);
-        idxs.push(*idx);
-        actors.push(actor_of_key[&plan.canonical[k]]);
+    for (doc, idx, now, key) in &rows {
+        let to = actor_of_key[&plan.canonical[plan.index[key]]];
+        if *now != to {
+            docs.push(*doc);
+            idxs.push(*idx);
+            actors.push(to);
+        }
     }
-    c.execute(
-        "UPDATE entities e SET actor_id = m.actor FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
-         WHERE e.doc_id = m.doc AND e.idx = m.idx AND e.actor_id IS DISTINCT FROM m.actor",
-        &[&docs, &idxs, &actors],
-    )
-    .map_err(&e)?;
+    if !docs.is_empty() {
+        for sql in [
+            "UPDATE entities e SET actor_id = m.actor
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
+             WHERE e.doc_id = m.doc AND e.idx = m.idx AND e.actor_id IS DISTINCT FROM m.actor",
+            "UPDATE statements s SET speaker_actor = m.actor
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
+             WHERE s.doc_id = m.doc AND s.speaker_entity = m.idx AND s.speaker_actor IS DISTINCT FROM m.actor",
+            "UPDATE statements s SET addressee_actor = m.actor
+             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
+             WHERE s.doc_id = m.doc AND s.addressee_entity = m.idx AND s.addressee_actor IS DISTINCT FROM m.actor",
+        ] {
+            c.execute(sql, &[&docs, &idxs, &actors]).map_err(&e)?;
+        }
+    }
+    // Every name mention joined to its entity: a hash join, whatever the
+    // statistics say (right after a bulk load, before autovacuum has
+    // analysed the tables, the planner takes the tables for a few rows and
+    // probes the entities' index once per mention, two to three times
+    // slower; SET LOCAL ends with the transaction at the latest).
     c.batch_execute(
-        "UPDATE statements s SET speaker_actor = e.actor_id FROM entities e
-             WHERE e.doc_id = s.doc_id AND e.idx = s.speaker_entity AND s.speaker_actor IS DISTINCT FROM e.actor_id;
-         UPDATE statements s SET addressee_actor = e.actor_id FROM entities e
-             WHERE e.doc_id = s.doc_id AND e.idx = s.addressee_entity AND s.addressee_actor IS DISTINCT FROM e.actor_id;
-         DELETE FROM actor_aliases;
+        "DELETE FROM actor_aliases;
          INSERT INTO actor_aliases (actor_id, alias)
              SELECT DISTINCT actor_id, trim(name) FROM entities WHERE actor_id IS NOT NULL
              ON CONFLICT DO NOTHING;
+         SET LOCAL enable_nestloop = off;
          INSERT INTO actor_aliases (actor_id, alias)
              SELECT DISTINCT e.actor_id, trim(m.text) FROM mentions m
              JOIN entities e ON e.doc_id = m.doc_id AND e.idx = m.entity_idx
              WHERE m.kind = 'name' AND e.actor_id IS NOT NULL AND length(m.text) <= 200
              ON CONFLICT DO NOTHING;
+         SET LOCAL enable_nestloop = DEFAULT;
          DELETE FROM actor_links;",
     )
     .map_err(&e)?;

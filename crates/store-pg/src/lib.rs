@@ -4,16 +4,21 @@
 //! so many workers on many machines can write to one database and many
 //! readers query it. Also the work queue those workers share ([`queue`]).
 //!
-//! **Concurrency.** Writers take no application locks. A document row is
+//! **Concurrency.** A batch's transaction first takes the re-link advisory
+//! lock shared ([`RELINK_LOCK`]; batches never wait for each other there).
+//! A document row is
 //! found by its unique key with `SELECT … FOR UPDATE` (a second writer of the
 //! same key waits, then sees the first one's row and writes nothing when it is
 //! identical) or inserted with `ON CONFLICT (doc_key) DO NOTHING`; an actor is
 //! found or created by its unique `(norm, type)` with `ON CONFLICT DO
 //! NOTHING`; aliases likewise. A batch whose transaction meets a deadlock, a
 //! serialisation failure or a unique violation from a racing writer is rolled
-//! back and retried whole ([`MAX_ATTEMPTS`]). [`PgStore::relink`] locks the
-//! linking tables in `SHARE ROW EXCLUSIVE` mode for its transaction, so it sees
-//! a consistent corpus and writers wait for it (and it for them).
+//! back and retried whole ([`MAX_ATTEMPTS`]). A re-link takes [`RELINK_LOCK`]
+//! exclusive, then locks the linking tables in `SHARE ROW EXCLUSIVE` mode
+//! for its transaction, so it sees a consistent corpus and writers wait for
+//! it (and it for them), and an actor id a batch resolved stays valid until
+//! the batch commits: the tables have no foreign keys (schema v8), the
+//! writers keep the references.
 #![deny(missing_docs)]
 
 mod corpus;
@@ -38,8 +43,9 @@ use whosaid_store::{
 
 pub use schema::SCHEMA_VERSION;
 
-/// The advisory lock key every re-link holds for its transaction
-/// ([`PgStore::relink_unless_running`]).
+/// The advisory lock key every re-link holds exclusive for its transaction
+/// and every batch of documents written holds shared for its own (see
+/// `hold_writer_lock` in ingest.rs): re-links and batches wait for each other.
 pub const RELINK_LOCK: i64 = 7013130002;
 
 /// Tries of one batch transaction before its error is returned.
@@ -299,21 +305,10 @@ impl PgStore {
         Err(gave_up(&name, "", last.unwrap_or_else(|| "transaction failed".to_string())))
     }
 
-    /// Re-links actors ([`StatementStore::relink`]) unless another session
-    /// is re-linking right now, and says whether this one did. A worker
-    /// that finds the queue drained calls this after its last commit: a
-    /// re-link holding the lock then reads that commit too (its tables are
-    /// locked before it reads them, and a commit writing them either came
-    /// first or waits for it, and then this call finds the lock free), so
-    /// one re-link serves every worker finishing at the same time.
-    pub fn relink_unless_running(&mut self) -> Result<bool> {
-        self.relink_with(false)
-    }
-
     /// Re-links actors if a re-link is due (an item's documents were stored
     /// since the last one: [`queue::QueueStatus::relink_pending`]), and says
     /// whether this call did. It waits for a re-link running in another
-    /// session and then looks again, so a re-link that failed there (or
+    /// session (and for the batches being written) and then looks again, so a re-link that failed there (or
     /// never ran) is redone here, and workers finishing together re-link once.
     pub fn relink_if_pending(&mut self) -> Result<bool> {
         let lex = whosaid_lexicon::Lexicon::builtin();
@@ -330,19 +325,15 @@ impl PgStore {
         })
     }
 
-    /// The re-link, behind a transaction-scoped advisory lock all re-links
-    /// take: waited for (`wait`), or given up when another session holds it.
-    fn relink_with(&mut self, wait: bool) -> Result<bool> {
+    /// The re-link, behind the transaction-scoped advisory lock every
+    /// re-link takes exclusive and every batch shared ([`RELINK_LOCK`]).
+    fn relink_locked(&mut self) -> Result<()> {
         let lex = whosaid_lexicon::Lexicon::builtin();
-        let sql =
-            if wait { "SELECT true FROM pg_advisory_xact_lock($1)" } else { "SELECT pg_try_advisory_xact_lock($1)" };
         self.in_tx(|t, name| {
-            if !t.query_one(sql, &[&RELINK_LOCK]).map_err(tx(name))?.get::<_, bool>(0) {
-                return Ok(false);
-            }
+            t.execute("SELECT pg_advisory_xact_lock($1)", &[&RELINK_LOCK]).map_err(tx(name))?;
             ingest::relink(t, name, &lex)?;
             queue::mark_linked(t, name)?;
-            Ok(true)
+            Ok(())
         })
     }
 
@@ -359,6 +350,7 @@ impl PgStore {
         let none = HashMap::new();
         let mut st = std::mem::take(&mut self.state);
         let r = self.in_tx(|t, name| {
+            ingest::hold_writer_lock(t, name)?;
             let (docs, kept) = fence(t, name)?;
             let report = ingest::put_batch(t, name, &docs, &mut st, &mut ingest::Seen::new(&none))?;
             then(t, name, &report, &kept)?;
@@ -380,6 +372,7 @@ impl PgStore {
         let r = self.in_tx(|t, name| {
             // Each attempt starts from `earlier`: a rolled-back one added nothing.
             let mut seen = ingest::Seen::new(earlier);
+            ingest::hold_writer_lock(t, name)?;
             let report = ingest::put_batch(t, name, docs, &mut st, &mut seen)?;
             Ok((report, seen.batch))
         });
@@ -466,7 +459,7 @@ impl StatementStore for PgStore {
         Box::new(PgWriter { store: self, batch_size: batch_size.max(1), buffer: Vec::new(), seen: HashMap::new() })
     }
     fn relink(&mut self) -> Result<()> {
-        self.relink_with(true).map(|_| ())
+        self.relink_locked()
     }
     fn search(&mut self, q: &SearchQuery) -> Result<SearchResults> {
         query::search(self, q)

@@ -287,6 +287,38 @@ ALTER TABLE work_items ADD COLUMN claim BIGINT, ADD COLUMN unlinked BOOLEAN NOT 
 CREATE INDEX work_items_claim ON work_items (claim) WHERE state = 'claimed';
 CREATE INDEX work_items_unlinked ON work_items (id) WHERE unlinked;
 "#,
+    // v8: no foreign keys. PostgreSQL checks a foreign key with a query of
+    // its own for every row inserted (a document's entities, mentions,
+    // terms, statements and their codings: about a hundred checks per
+    // document, a quarter of the server's CPU per stored document) and for
+    // every referenced row updated or deleted. The writers keep the
+    // references themselves (ingest.rs): a document's rows are written in
+    // the transaction that inserts (or locks and rewrites) the document;
+    // the actor ids they carry are resolved in that transaction, which
+    // holds the re-link lock shared ([`crate::RELINK_LOCK`]), so the one
+    // statement that deletes actors (a re-link's, holding it exclusive)
+    // cannot run between the look-up and the commit; and a rewritten
+    // document's statements take their `statement_text`, issue and target
+    // rows with them explicitly, as the cascades did. Documents are never
+    // deleted. The same rows are stored as before. And the stored JSON,
+    // deflated already, is kept as it comes (`STORAGE EXTERNAL`: out of
+    // line when the row is large, without the server trying to compress it
+    // again; the same bytes read back; rows stored before keep their form).
+    r#"
+ALTER TABLE documents ALTER COLUMN json SET STORAGE EXTERNAL;
+ALTER TABLE entities DROP CONSTRAINT IF EXISTS entities_doc_id_fkey,
+    DROP CONSTRAINT IF EXISTS entities_actor_id_fkey;
+ALTER TABLE mentions DROP CONSTRAINT IF EXISTS mentions_doc_id_fkey;
+ALTER TABLE terms DROP CONSTRAINT IF EXISTS terms_doc_id_fkey;
+ALTER TABLE statements DROP CONSTRAINT IF EXISTS statements_doc_id_fkey,
+    DROP CONSTRAINT IF EXISTS statements_speaker_actor_fkey,
+    DROP CONSTRAINT IF EXISTS statements_addressee_actor_fkey;
+ALTER TABLE actor_aliases DROP CONSTRAINT IF EXISTS actor_aliases_actor_id_fkey;
+ALTER TABLE actor_links DROP CONSTRAINT IF EXISTS actor_links_actor_id_fkey;
+ALTER TABLE statement_text DROP CONSTRAINT IF EXISTS statement_text_id_fkey;
+ALTER TABLE statement_issues DROP CONSTRAINT IF EXISTS statement_issues_statement_id_fkey;
+ALTER TABLE statement_targets DROP CONSTRAINT IF EXISTS statement_targets_statement_id_fkey;
+"#,
 ];
 
 /// The schema version this build reads and writes.

@@ -194,6 +194,16 @@ fn ingest_matches_sqlite_documents_statements_actors_and_search() {
     pg.correct_actors("split", "Trump", "Donald Trump").unwrap();
     reference.correct_actors("split", "Trump", "Donald Trump").unwrap();
     assert_eq!(snapshot(&mut pg).actors, snapshot(&mut reference).actors);
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let moved: i64 = c
+        .query_one(
+            "SELECT count(*) FROM statements s JOIN actors a ON a.id = s.speaker_actor WHERE a.name = 'Trump'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(moved > 0, "the split moved statements to the actor Trump");
+    assert_eq!(dangling(&mut c), 0);
     assert!(pg.correct_actors("merge", "Trump", "trump").is_err());
 }
 
@@ -260,8 +270,18 @@ fn racing_writers_store_every_document_once_and_link_the_same_actors() {
     let dir = TempDir::new("pg-race");
     let want = snapshot(&mut sqlite_reference(&docs, &dir));
     PgStore::open(&url).unwrap();
-    // Three writers over the same documents in different orders and batch sizes.
+    // Three writers over the same documents in different orders and batch
+    // sizes, and re-links running meanwhile (one deletes the actors no
+    // entity has, while the writers resolve actors and link entities to them).
+    let writing = std::sync::atomic::AtomicUsize::new(3);
     std::thread::scope(|s| {
+        let (url_, writing) = (url.clone(), &writing);
+        s.spawn(move || {
+            let mut pg = PgStore::open(&url_).unwrap();
+            while writing.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+                pg.relink().unwrap();
+            }
+        });
         for w in 0..3usize {
             let (url, docs) = (url.clone(), docs.clone());
             s.spawn(move || {
@@ -276,11 +296,13 @@ fn racing_writers_store_every_document_once_and_link_the_same_actors() {
                 for chunk in order.chunks(3 + w * 4) {
                     pg.ingest_batch(chunk).unwrap();
                 }
+                writing.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
             });
         }
     });
     let mut pg = PgStore::open(&url).unwrap();
     pg.relink().unwrap();
+    assert_eq!(dangling(&mut postgres::Client::connect(&url, postgres::NoTls).unwrap()), 0);
     let got = snapshot(&mut pg);
     assert_eq!(got.counts, want.counts);
     assert_eq!(got.actors, want.actors);
@@ -358,12 +380,12 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
 
 /// A worker waiting for others' claims wakes on a queue change (not only
 /// at its next poll), once per change, and hears none once it stops
-/// listening; and a re-link already running
-/// serves a worker that finishes meanwhile (it re-links only when none is).
+/// listening; and a re-link waits for a batch in flight (it then reads
+/// that batch's documents too).
 #[test]
-fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
+fn a_waiting_worker_wakes_on_queue_changes_and_a_relink_waits_for_batches_in_flight() {
     let Some((url, mut a, mut b)) =
-        two_sessions("a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it", "wake")
+        two_sessions("a_waiting_worker_wakes_on_queue_changes_and_a_relink_waits_for_batches_in_flight", "wake")
     else {
         return;
     };
@@ -392,11 +414,20 @@ fn a_waiting_worker_wakes_on_queue_changes_and_a_running_relink_serves_it() {
     b.queue_complete(last[0].claim, &done, &[]).unwrap();
     assert!(a.queue_status().unwrap().drained());
 
+    // A batch in flight (the re-link lock held shared) holds a re-link
+    // back until it ends, and the re-link then runs once.
     let mut other = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    other.execute("SELECT pg_advisory_lock($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
-    assert!(!a.relink_unless_running().unwrap(), "another session is re-linking");
-    other.execute("SELECT pg_advisory_unlock($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
-    assert!(a.relink_unless_running().unwrap());
+    other.execute("SELECT pg_advisory_lock_shared($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
+    let relinker = std::thread::spawn(move || {
+        let t = std::time::Instant::now();
+        let ran = a.relink_if_pending().unwrap();
+        (a, ran, t.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    other.execute("SELECT pg_advisory_unlock_shared($1)", &[&whosaid_store_pg::RELINK_LOCK]).unwrap();
+    let (mut a, ran, waited) = relinker.join().unwrap();
+    assert!(ran && waited >= Duration::from_millis(300), "{ran} {waited:?}");
+    assert!(!a.relink_if_pending().unwrap(), "nothing due after it");
     let dir = TempDir::new("pg-wake");
     assert_eq!(snapshot(&mut a).actors, snapshot(&mut sqlite_reference(&docs[..4], &dir)).actors);
 }
@@ -655,4 +686,37 @@ fn a_v4_database_migrates_and_its_speakers_stay_searchable() {
         .unwrap()
         .get(0);
     assert_eq!(unmatched, 0, "statement_text mirrors statements");
+    // No foreign keys (schema v8): the writers leave no row pointing at a
+    // missing one, the replaced statements' issues and targets included.
+    let issues: i64 = c.query_one("SELECT count(*) FROM statement_issues", &[]).unwrap().get(0);
+    assert!(issues > 0, "the documents have coded issues");
+    assert_eq!(dangling(&mut c), 0);
+}
+
+/// Rows whose reference (a document, a statement, an actor) is missing
+/// (what the foreign keys of schema versions before 8 refused), and
+/// statements whose speaker's or addressee's actor is not their entity's.
+fn dangling(c: &mut postgres::Client) -> i64 {
+    c.query_one(
+        "SELECT (SELECT count(*) FROM statement_issues i WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = i.statement_id))
+              + (SELECT count(*) FROM statement_targets g WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = g.statement_id))
+              + (SELECT count(*) FROM statement_text t WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = t.id))
+              + (SELECT count(*) FROM entities e WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = e.doc_id)
+                    OR (e.actor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = e.actor_id)))
+              + (SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = m.doc_id))
+              + (SELECT count(*) FROM terms m WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = m.doc_id))
+              + (SELECT count(*) FROM statements s WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = s.doc_id)
+                    OR (s.speaker_actor IS NOT NULL AND NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = s.speaker_actor))
+                    OR (s.addressee_actor IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = s.addressee_actor)))
+              + (SELECT count(*) FROM actor_aliases l WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = l.actor_id))
+              + (SELECT count(*) FROM actor_links l WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.id = l.actor_id))
+              + (SELECT count(*) FROM statements s JOIN entities e ON e.doc_id = s.doc_id AND e.idx = s.speaker_entity
+                 WHERE s.speaker_actor IS DISTINCT FROM e.actor_id)
+              + (SELECT count(*) FROM statements s JOIN entities e ON e.doc_id = s.doc_id AND e.idx = s.addressee_entity
+                 WHERE s.addressee_actor IS DISTINCT FROM e.actor_id)",
+        &[],
+    )
+    .unwrap()
+    .get(0)
 }
