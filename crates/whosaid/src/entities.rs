@@ -88,14 +88,36 @@ fn person_key(name: &str, lex: &Lexicon) -> (String, String) {
 }
 
 /// The sex of a person entity, when its first name or an honorific or role
-/// word on one of its mentions says it ("Mrs.", "spokesman"); else `None`.
+/// word on one of its mentions says it ("Mrs.", "spokesman"), else the
+/// pronouns outside quotation marks that refer to it, by majority; else
+/// `None`.
 pub fn person_gender(doc: &Document, e: &Entity, lex: &Lexicon) -> Option<Gender> {
-    name_gender(&e.name, lex).or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex))).or_else(|| {
-        e.mentions
-            .iter()
-            .filter(|&&m| doc.mentions[m].kind == MentionKind::Name)
-            .find_map(|&m| text_gender(doc.slice(doc.mentions[m].span), lex))
-    })
+    name_gender(&e.name, lex)
+        .or_else(|| e.titles.iter().find_map(|t| text_gender(t, lex)))
+        .or_else(|| {
+            e.mentions
+                .iter()
+                .filter(|&&m| doc.mentions[m].kind == MentionKind::Name)
+                .find_map(|&m| text_gender(doc.slice(doc.mentions[m].span), lex))
+        })
+        .or_else(|| {
+            let (mut male, mut female) = (0usize, 0usize);
+            for &m in &e.mentions {
+                let mention = &doc.mentions[m];
+                if mention.kind == MentionKind::Pronoun && !mention.in_quote {
+                    match pronoun_gender(doc.slice(mention.span)) {
+                        Some(Gender::Male) => male += 1,
+                        Some(Gender::Female) => female += 1,
+                        None => {}
+                    }
+                }
+            }
+            match male.cmp(&female) {
+                std::cmp::Ordering::Greater => Some(Gender::Male),
+                std::cmp::Ordering::Less => Some(Gender::Female),
+                std::cmp::Ordering::Equal => None,
+            }
+        })
 }
 
 /// The sex of a name's first word, if the first-name list knows it. A
@@ -870,7 +892,7 @@ fn resolve_pronoun(
 }
 
 /// For a pronoun nothing before explains, in a clause a link word opens at
-/// the start of its sentence: the person named after it, right after a
+/// the start of its sentence (no comma before the pronoun): the person named after it, right after a
 /// comma — the subject of the main clause it anticipates ("Back when he
 /// wrote his book, Mr. McKinley said"; not "He said …, Shekhawat told").
 fn cataphoric_subject(
@@ -882,8 +904,9 @@ fn cataphoric_subject(
     let sentence = doc.sentence_at(doc.mentions[mi].span.start)?;
     let first = doc.token_at(doc.sentences[sentence].span.start);
     let pronoun = doc.token_at(doc.mentions[mi].span.start);
-    let opened = (first..pronoun.min(first + 3))
-        .any(|t| lex.clause_links.contains(doc.slice(doc.tokens[t].span).to_lowercase().as_str()));
+    // The pronoun's clause opens the sentence: a link word before it, no comma.
+    let lead = || (first..pronoun).map(|t| doc.slice(doc.tokens[t].span));
+    let opened = lead().any(|w| lex.clause_links.contains(w.to_lowercase().as_str())) && !lead().any(|w| w == ",");
     if !opened {
         return None;
     }
