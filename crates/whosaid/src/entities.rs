@@ -1176,12 +1176,27 @@ fn cataphoric_roles(
             // Scott") holds that role, not this one.
             out.extend(
                 introduced_next(doc, first, assign, &named_first)
-                    .filter(|&h| entities[h].titles.is_empty())
+                    .or_else(|| subject_before(doc, first, assign))
+                    .filter(|&h| h != e && entities[h].titles.is_empty() && entities[h].etype == EntityType::Person)
                     .map(|h| (e, h)),
             );
         }
     }
     out
+}
+
+/// The person named at the start of the sentence before a role phrase's
+/// sentence: "David Axelrod on Wednesday called on Howard Dean to
+/// apologize. “…,” Obama's former campaign strategist said."
+fn subject_before(doc: &Document, role_mention: usize, assign: &[Option<usize>]) -> Option<usize> {
+    let sentence = doc.sentence_at(doc.mentions[role_mention].span.start)?.checked_sub(1)?;
+    let s = &doc.sentences[sentence];
+    let lo = doc.mentions.partition_point(|m| m.span.start < s.span.start);
+    let m = doc.mentions.get(lo).filter(|m| m.span.start < s.span.end)?;
+    let leading = doc.token_at(m.span.start) <= doc.token_at(s.span.start) + 2;
+    (leading && m.kind == MentionKind::Name && m.etype == EntityType::Person && !m.in_quote)
+        .then(|| assign[lo])
+        .flatten()
 }
 
 /// The person a lead introduces right after a role phrase: the first person
