@@ -247,13 +247,25 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut lone_names: Vec<Option<String>> = vec![None; doc.mentions.len()];
 
     // Pass 1: names that carry their own identity.
+    let mut last_coordination: Option<(usize, usize)> = None;
     for (mi, m) in doc.mentions.iter().enumerate() {
         if m.kind != MentionKind::Name && m.kind != MentionKind::Group {
             continue;
         }
         let name_text = collapse_ws(doc.slice(m.name.unwrap_or(m.span)));
         let e = match (m.kind, m.etype) {
-            (MentionKind::Group, _) => get_or_create(&mut entities, EntityType::Group, name_text, None),
+            // "Mr. Grassley and Mr. Leahy … the senators": people of that
+            // title just coordinated.
+            (MentionKind::Group, _) if plural_title_after(doc, mi, lex, last_coordination) => {
+                last_coordination.map(|(e, _)| e).unwrap_or_default()
+            }
+            (MentionKind::Group, _) => {
+                let e = get_or_create(&mut entities, EntityType::Group, name_text.clone(), None);
+                if name_text.contains(" and ") {
+                    last_coordination = Some((e, mi));
+                }
+                e
+            }
             // "Commission on Presidential Debates", "Wells Fargo Bank": a name
             // built on an organisation's head word, with no given name or title,
             // is an organisation ("the commission" then finds it).
@@ -1183,6 +1195,17 @@ fn cataphoric_roles(
         }
     }
     out
+}
+
+/// Whether group mention `mi` is "the <title>s" ("the senators", "the two
+/// lawmakers") within 40 mentions of a coordination of people.
+fn plural_title_after(doc: &Document, mi: usize, lex: &Lexicon, coordination: Option<(usize, usize)>) -> bool {
+    let Some((_, at)) = coordination else {
+        return false;
+    };
+    let words: Vec<String> = doc.slice(doc.mentions[mi].span).split_whitespace().map(str::to_lowercase).collect();
+    let singular = words.last().and_then(|w| w.strip_suffix('s')).unwrap_or("");
+    mi - at <= 40 && words.len() >= 2 && words[0] == "the" && lex.titles.contains(singular)
 }
 
 /// The person named at the start of the sentence before a role phrase's
