@@ -1012,8 +1012,16 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         push_name(cx, out, covered, a2, a2, b, EntityType::Place, None);
         return;
     }
-    // Organisation by its head word: "UK Foreign Office", "Justice Department".
-    if b - a2 >= 2 && lex.org_heads.contains(cx.raw(b - 1)) {
+    // Organisation by its head word: "UK Foreign Office", "Justice
+    // Department", or a head with its complement: "United States Conference
+    // of Mayors", "Federal Bureau of Prisons" (no title inside: "Bank of
+    // America CEO Brian Moynihan" is a person).
+    let head_with_complement = || {
+        (a2 + 1..b.saturating_sub(2))
+            .any(|t| lex.org_heads.contains(cx.raw(t)) && matches!(cx.raw(t + 1), "of" | "for"))
+            && (a2..b).all(|t| cx.title_len_at(t, b) == 0)
+    };
+    if b - a2 >= 2 && (lex.org_heads.contains(cx.raw(b - 1)) || head_with_complement()) {
         push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, EntityType::Organization, None);
         // Nested places stay visible ("UK" in "UK Foreign Office").
         for t in a2..b - 1 {
