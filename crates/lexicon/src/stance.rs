@@ -50,17 +50,32 @@ pub struct StancePhrase {
 }
 
 /// The stance lists the coding stage reads, built in and extended by the user.
+///
+/// Its lists are private: they change only while the lexicon is built or
+/// extended by a user file.
 #[derive(Clone, Debug, Default)]
 pub struct StanceLexicon {
-    /// Cue lemma (lower case, as the statement stage writes it) → polarity, confidence.
-    pub cues: HashMap<String, (Polarity, f32)>,
-    /// Polarity phrases, in list order (the coder stems their words).
-    pub phrases: Vec<StancePhrase>,
-    /// Lower-case negation words.
-    pub negations: HashSet<String>,
+    cues: HashMap<String, (Polarity, f32)>,
+    phrases: Vec<StancePhrase>,
+    negations: HashSet<String>,
 }
 
 impl StanceLexicon {
+    /// Cue lemma (lower case, as the statement stage writes it) → polarity, confidence.
+    pub fn cues(&self) -> &HashMap<String, (Polarity, f32)> {
+        &self.cues
+    }
+
+    /// Polarity phrases, in list order (the coder stems their words).
+    pub fn phrases(&self) -> &[StancePhrase] {
+        &self.phrases
+    }
+
+    /// Lower-case negation words.
+    pub fn negations(&self) -> &HashSet<String> {
+        &self.negations
+    }
+
     /// The compiled-in lists.
     pub fn builtin() -> StanceLexicon {
         let mut lex = StanceLexicon::default();

@@ -72,11 +72,11 @@ impl Words {
                 lexicon.is_auxiliary(words.get(i)) && !(inside && capitalised)
             })
             .collect();
-        words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
+        words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads().contains(words.get(i))).collect();
         words.adverbs = (0..doc.tokens.len()).map(|i| lexicon.is_adverb(words.get(i))).collect();
         words.relatives = (0..doc.tokens.len()).map(|i| lexicon.is_relative_pronoun(words.get(i))).collect();
         words.tail_openers = (0..doc.tokens.len())
-            .map(|i| lexicon.clause_links.contains(words.get(i)) || lexicon.prepositions.contains(words.get(i)))
+            .map(|i| lexicon.clause_links().contains(words.get(i)) || lexicon.prepositions().contains(words.get(i)))
             .collect();
         let cues = (0..doc.tokens.len()).map(|i| find_cue(doc, &words, lexicon, i)).collect();
         words.cues = cues;
@@ -142,15 +142,12 @@ fn find_cue(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Optio
     }
     let sentence = tok.sentence;
     let word = words.get(i);
-    if let Some(phrases) = lexicon.cue_phrases_by_first.get(word) {
-        for &pi in phrases {
-            let (phrase, cue) = &lexicon.cue_phrases[pi];
-            let fits = phrase.iter().enumerate().all(|(k, w)| {
-                doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w.as_str()
-            });
-            if fits {
-                return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
-            }
+    for (phrase, cue) in lexicon.cue_phrases_starting(word) {
+        let fits = phrase.iter().enumerate().all(|(k, w)| {
+            doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w.as_str()
+        });
+        if fits {
+            return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
         }
     }
     let cue = lexicon.cue_for_form(word)?;

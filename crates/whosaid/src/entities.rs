@@ -65,13 +65,15 @@ pub fn clean_person_name(name: &str, lex: &Lexicon) -> String {
         let bare = lower[start].trim_end_matches('.');
         // "Rev.", "Lt." — not initials like "G.K.".
         let abbreviation = w.ends_with('.') && bare.chars().count() >= 2 && !bare.contains('.');
-        if abbreviation || lex.gendered_words.contains_key(bare) || lex.function_words.contains(w) {
+        if abbreviation || lex.gendered_words().contains_key(bare) || lex.function_words().contains(w) {
             start += 1;
         } else {
             break;
         }
     }
-    if start + 2 < n && !lex.first_names.contains_key(&lower[start]) && lex.first_names.contains_key(&lower[start + 1])
+    if start + 2 < n
+        && !lex.first_names().contains_key(&lower[start])
+        && lex.first_names().contains_key(&lower[start + 1])
     {
         start += 1;
     }
@@ -105,13 +107,13 @@ fn name_gender(name: &str, lex: &Lexicon) -> Option<Gender> {
     let mut words = name.split_whitespace();
     let first = words.next()?;
     words.next()?;
-    lex.first_names.get(&first.to_lowercase()).copied()
+    lex.first_names().get(&first.to_lowercase()).copied()
 }
 
 /// The sex the first honorific or role word in `text` says ("Mr.", "spokeswoman").
 fn text_gender(text: &str, lex: &Lexicon) -> Option<Gender> {
     text.split_whitespace()
-        .find_map(|w| lex.gendered_words.get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
+        .find_map(|w| lex.gendered_words().get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
 }
 
 /// Words the article writes in lower case ("coal", "report", "islands"):
@@ -147,9 +149,9 @@ pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) 
         return true;
     }
     !words.iter().any(|w| {
-        lex.places.contains(*w)
-            || lex.org_heads.contains(*w)
-            || lex.function_words.contains(*w)
+        lex.places().contains(*w)
+            || lex.org_heads().contains(*w)
+            || lex.function_words().contains(*w)
             || matches!(*w, "of" | "for" | "on" | "and" | "the")
             || w.contains('\'')
             || w.contains('’')
@@ -165,8 +167,8 @@ pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) 
 fn organisation_shaped(name: &str, lex: &Lexicon) -> bool {
     let words: Vec<&str> = strip_the(name).split_whitespace().collect();
     words.len() >= 2
-        && words.iter().any(|w| lex.org_heads.contains(*w))
-        && !lex.first_names.contains_key(&words[0].to_lowercase())
+        && words.iter().any(|w| lex.org_heads().contains(*w))
+        && !lex.first_names().contains_key(&words[0].to_lowercase())
 }
 
 /// Whether a phrase's text before an inner name ends in the preposition
@@ -192,7 +194,7 @@ fn normalise_title(t: &str, lex: &Lexicon) -> String {
     let t = t.trim_start_matches("the ").trim_start_matches("a ").trim_start_matches("an ");
     t.replace("u.s.", "us")
         .split_whitespace()
-        .map(|w| lex.title_expansions.get(w).map(String::as_str).unwrap_or(w))
+        .map(|w| lex.title_expansions().get(w).map(String::as_str).unwrap_or(w))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -263,14 +265,14 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 e
             }
             (_, EntityType::Place) if m.metonymic => {
-                let gov = lex.metonyms.get(&name_text).cloned().unwrap_or_else(|| format!("{name_text} government"));
+                let gov = lex.metonyms().get(&name_text).cloned().unwrap_or_else(|| format!("{name_text} government"));
                 get_or_create(&mut entities, EntityType::Organization, gov, Some(name_text))
             }
             (_, EntityType::Place) => get_or_create(&mut entities, EntityType::Place, name_text, None),
             (_, etype @ (EntityType::Media | EntityType::Organization)) => {
                 let lower = collapse_ws(doc.slice(m.span)).to_lowercase();
                 let lower_name = name_text.to_lowercase();
-                let map = if etype == EntityType::Media { &lex.media } else { &lex.organizations };
+                let map = if etype == EntityType::Media { lex.media() } else { lex.organizations() };
                 let canonical = map
                     .get(&lower)
                     .or_else(|| map.get(&lower_name))
@@ -581,7 +583,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let words: Vec<&str> = doc.slice(m.span).split_whitespace().collect();
                 let head = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
                 // "Donald Trump’s campaign" is the Trump campaign.
-                if words.len() >= 2 && lex.nominals.contains_key(&head) {
+                if words.len() >= 2 && lex.nominals().contains_key(&head) {
                     let owner = words[words.len() - 2];
                     let owner = owner.strip_suffix("’s").or_else(|| owner.strip_suffix("'s"));
                     if let Some(owner) = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase)) {
@@ -615,7 +617,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 }
                 // "the ruling" is not the poll named before: a document is
                 // found by its noun (above), never by its type alone.
-                let anaphoric = definite && lex.nominals.contains_key(&head) && m.etype != EntityType::Document;
+                let anaphoric = definite && lex.nominals().contains_key(&head) && m.etype != EntityType::Document;
                 let found = if anaphoric { last_of_type.get(&m.etype).copied() } else { None };
                 match found {
                     Some(e) => e,
@@ -648,7 +650,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     // Commission) when the article names exactly one such organisation.
     let initials = |name: &str| -> String {
         name.split(|c: char| c.is_whitespace() || c == '-')
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && !lex.function_words.contains(*w))
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && !lex.function_words().contains(*w))
             .filter_map(|w| w.chars().next())
             .collect()
     };
@@ -810,12 +812,12 @@ fn is_oblique(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
             return false;
         }
         let lower = w.to_lowercase();
-        if lex.prepositions.contains(&lower) {
+        if lex.prepositions().contains(&lower) {
             let according = lower == "to"
                 && p.checked_sub(1).is_some_and(|q| doc.slice(doc.tokens[q].span).eq_ignore_ascii_case("according"));
             return !according;
         }
-        if lex.verb_forms.contains_key(&lower) {
+        if lex.verb_forms().contains_key(&lower) {
             return false;
         }
     }
@@ -869,7 +871,7 @@ fn party_state<'l>(doc: &Document, end: usize, lex: &'l Lexicon) -> Option<&'l s
     let inner = rest.trim_start_matches(' ').strip_prefix('(')?;
     let close = inner.find(')').filter(|&c| c <= 16)?;
     let abbreviation = inner[..close].rsplit('-').next()?.trim();
-    lex.place_abbreviations.get(abbreviation).map(String::as_str)
+    lex.place_abbreviations().get(abbreviation).map(String::as_str)
 }
 
 /// Words of a role phrase after its determiner, and its head (lower case).
@@ -889,7 +891,7 @@ fn definite_role<'t>(text: &'t str, lex: &Lexicon) -> Option<(Vec<&'t str>, Stri
         return None;
     }
     let (words, head) = role_words(text);
-    let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
+    let head = lex.title_expansions().get(&head).cloned().unwrap_or(head);
     Some((words, head))
 }
 
@@ -907,7 +909,7 @@ fn role_holder(
     lex: &Lexicon,
 ) -> Option<usize> {
     let (words, head) = definite_role(text, lex)?;
-    if !lex.titles.contains(&head) {
+    if !lex.titles().contains(&head) {
         return None;
     }
     let quals: Vec<String> = words[..words.len().saturating_sub(1)]
@@ -947,7 +949,7 @@ fn role_nominal(
     lex: &Lexicon,
 ) -> Option<usize> {
     let (words, head) = definite_role(text, lex)?;
-    if words.len() < 2 || !lex.titles.contains(&head) {
+    if words.len() < 2 || !lex.titles().contains(&head) {
         return role_holder(text, pos, entity_words, positions, lex);
     }
     let role = normalise_title(&words.join(" "), lex);
@@ -1010,8 +1012,8 @@ fn cataphoric_roles(
             continue;
         }
         let head = ent.name.split_whitespace().last().map(|w| w.to_lowercase()).unwrap_or_default();
-        let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
-        if !lex.titles.contains(&head) {
+        let head = lex.title_expansions().get(&head).cloned().unwrap_or(head);
+        if !lex.titles().contains(&head) {
             continue;
         }
         let holders: Vec<usize> = (0..entities.len())
@@ -1031,7 +1033,7 @@ fn cataphoric_roles(
 /// that given name as a quoted nickname ("Bobby Scott" of `Robert C. "Bobby"
 /// Scott`). Only when exactly one fuller name fits.
 fn shorter_person_names(entities: &[Entity], lex: &Lexicon) -> Vec<(usize, usize)> {
-    let suffixes: Vec<String> = lex.name_suffixes.iter().map(|s| fold_words(s).join(" ")).collect();
+    let suffixes: Vec<String> = lex.name_suffixes().iter().map(|s| fold_words(s).join(" ")).collect();
     let words: Vec<Vec<String>> = entities
         .iter()
         .map(|e| {

@@ -43,12 +43,12 @@ fn is_speech_event(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
         MentionKind::Nominal => {
             text.split(|c: char| !c.is_alphanumeric())
                 .rfind(|w| !w.is_empty())
-                .is_some_and(|h| lex.speech_events.contains(&h.to_lowercase()))
+                .is_some_and(|h| lex.speech_events().contains(&h.to_lowercase()))
                 || text
                     .split_whitespace()
-                    .any(|w| lex.speech_events.contains(&w.to_lowercase()) && w.len() > 3 && text.contains(" of "))
+                    .any(|w| lex.speech_events().contains(&w.to_lowercase()) && w.len() > 3 && text.contains(" of "))
         }
-        MentionKind::Name => !text.contains(' ') && lex.speech_events.contains(&text.to_lowercase()),
+        MentionKind::Name => !text.contains(' ') && lex.speech_events().contains(&text.to_lowercase()),
         _ => false,
     }
 }

@@ -182,7 +182,7 @@ struct Phrases<'l> {
 impl<'l> Phrases<'l> {
     fn new(lex: &'l StanceLexicon) -> Phrases<'l> {
         let stemmed = |pos: Position| {
-            lex.phrases
+            lex.phrases()
                 .iter()
                 .filter(|p| p.position == pos)
                 .map(|p| (p.words.iter().map(|w| stem(w)).collect(), p))
@@ -206,7 +206,7 @@ fn phrase_at(words: &[Word], at: usize, phrase: &[String], tight: bool) -> bool 
 
 fn is_negation(w: &Word, lex: &StanceLexicon) -> bool {
     let lower = w.text.to_lowercase().replace('’', "'");
-    lex.negations.contains(&lower) || lower.ends_with("n't")
+    lex.negations().contains(&lower) || lower.ends_with("n't")
 }
 
 /// A negation among the `NEGATION_REACH` words before `at`, in its sentence.
@@ -374,7 +374,7 @@ fn decide(
 ) -> Decision {
     let inner = content_stance(words, start, end, phrases, lex, people);
     let st = &doc.statements[s];
-    let cue_stance = match (st.cue, lex.cues.get(st.cue_lemma.as_str())) {
+    let cue_stance = match (st.cue, lex.cues().get(st.cue_lemma.as_str())) {
         (Some(cue), Some(&(polarity, conf))) => Some((cue, polarity, conf)),
         _ => None,
     };
@@ -387,7 +387,7 @@ fn decide(
     // cue span): no stance either way.
     let neg = (cue_tok.saturating_sub(NEGATION_REACH)..=last).any(|t| {
         let text = doc.slice(doc.tokens[t].span).to_lowercase().replace('’', "'");
-        lex.negations.contains(&text) || text.ends_with("n't")
+        lex.negations().contains(&text) || text.ends_with("n't")
     });
     if neg {
         return (Stance::Unknown, 0.0, Some((cue_tok, last)), "cue-negated");
@@ -502,7 +502,7 @@ pub(crate) fn mentions_in(doc: &Document, s: usize) -> Vec<usize> {
 
 /// Runs the coding stage over every statement of `doc`.
 pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Codebook>) {
-    let lex = &lexicon.stance;
+    let lex = lexicon.stance();
     let phrases = Phrases::new(lex);
     let mut codings = Vec::new();
     let mut references = Vec::new();
