@@ -27,7 +27,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 7;
+pub const LEXICON_VERSION: u32 = 8;
 
 /// What kind of attribution a cue verb reports (decides the statement kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -200,6 +200,10 @@ pub struct Lexicon {
     auxiliaries: HashSet<String>,
     /// Lower-case words a capitalised name runs on over ("Bank of America").
     name_connectors: HashSet<String>,
+    /// Lower-case articles ("the", "a", "an").
+    articles: HashSet<String>,
+    /// Lower-case forms of "be" that make a participle passive ("was said").
+    be_forms: HashSet<String>,
     /// Lower-case words that open a speaker noun phrase ("another source").
     np_determiners: HashSet<String>,
     /// Lower-case words a speaker noun phrase never extends over ("and",
@@ -487,6 +491,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "np_determiners",
     "np_boundaries",
     "name_suffixes",
+    "articles",
+    "be_forms",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -752,6 +758,12 @@ impl Lexicon {
                 "name_connectors" => {
                     self.name_connectors.insert(f[0].to_lowercase());
                 }
+                "articles" => {
+                    self.articles.insert(f[0].to_lowercase());
+                }
+                "be_forms" => {
+                    self.be_forms.insert(f[0].to_lowercase());
+                }
                 "np_determiners" => {
                     self.np_determiners.insert(f[0].to_lowercase());
                 }
@@ -888,6 +900,17 @@ impl Lexicon {
         self.name_connectors.contains(word_lower)
     }
 
+    /// Whether a lower-case word is an article ("the", "a", "an").
+    pub fn is_article(&self, word_lower: &str) -> bool {
+        self.articles.contains(word_lower)
+    }
+
+    /// Whether a lower-case word is a form of "be" that makes a participle
+    /// after it passive ("was said", "is widely reported").
+    pub fn is_be_form(&self, word_lower: &str) -> bool {
+        self.be_forms.contains(word_lower)
+    }
+
     /// Whether a lower-case word opens a speaker noun phrase ("another").
     pub fn is_np_determiner(&self, word_lower: &str) -> bool {
         self.np_determiners.contains(word_lower)
@@ -959,6 +982,9 @@ mod tests {
         assert!(lex.is_np_determiner("several") && !lex.is_np_determiner("officials"));
         assert!(lex.is_np_boundary("who") && lex.is_np_boundary("according") && !lex.is_np_boundary("officials"));
         assert!(lex.is_name_suffix("Jr.") && lex.is_name_suffix("III") && !lex.is_name_suffix("jr."));
+        assert!(lex.is_article("an") && !lex.is_article("another"));
+        assert!(lex.is_be_form("being") && lex.is_be_form("was") && !lex.is_be_form("has"));
+        assert!(lex.stance().is_phrase_determiner("any") && !lex.stance().is_phrase_determiner("that"));
         assert!(Lexicon::with_extension("calendar = [\"smarch | month | 13\"]").is_err());
         assert!(Lexicon::with_extension("cue_frames = [\"opine | loud\"]").is_err());
         let ext =
@@ -1002,11 +1028,13 @@ mod tests {
         assert_eq!(lex.media().get("kp").unwrap(), "Kyiv Post");
         let lex = Lexicon::with_extension(
             "auxiliaries = [\"Ought\"]\nname_connectors = [\"der\"]\nnp_determiners = [\"Certain\"]\n\
-             np_boundaries = [\"unless\"]\nname_suffixes = [\"V\"]",
+             np_boundaries = [\"unless\"]\nname_suffixes = [\"V\"]\narticles = [\"Ye\"]\nbe_forms = [\"am\"]\n\
+             phrase_determiners = [\"Whose\"]",
         )
         .unwrap();
         assert!(lex.is_auxiliary("ought") && lex.is_name_connector("der") && lex.is_np_determiner("certain"));
         assert!(lex.is_np_boundary("unless") && lex.is_name_suffix("V") && !lex.is_name_suffix("v"));
+        assert!(lex.is_article("ye") && lex.is_be_form("am") && lex.stance().is_phrase_determiner("whose"));
         let err = Lexicon::with_extension("verbz = [\"x\"]").unwrap_err();
         assert!(err.to_string().contains("verbz"), "{err}");
         let err = Lexicon::with_extension("reporting_verbs = [\"x | loud\"]").unwrap_err();

@@ -16,8 +16,6 @@ use whosaid_lexicon::Lexicon;
 
 use crate::cues::{is_verbal_use, Words};
 
-const DETERMINERS: &[&str] = &["the", "a", "an"];
-
 struct Ctx<'d> {
     doc: &'d Document,
     words: &'d Words,
@@ -369,7 +367,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             i += 1;
             continue;
         }
-        if DETERMINERS.contains(&w) {
+        if lex.is_article(w) {
             // "the (US) secretary of state", "the outlet"
             let mut k = i + 1;
             if k < n && cx.is_word(k) && cx.is_nation(k) && cx.same_sentence(i, k) {

@@ -511,7 +511,7 @@ pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Code
         let words = content_words(doc, &parts);
         let found = match book {
             Some(book) => find_codebook(doc, s, &words, book),
-            None => fallback::find(doc, s, &words),
+            None => fallback::find(doc, s, &words, lex),
         };
         // One coding per issue, in order of first occurrence.
         let mut issues: Vec<(Found, Vec<Decision>)> = Vec::new();
