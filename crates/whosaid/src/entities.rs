@@ -35,7 +35,7 @@
 use whosaid_lexicon::{HashMap, HashSet};
 
 use whosaid_document::names::fold_words;
-use whosaid_document::{Document, Entity, EntityType, MentionKind};
+use whosaid_document::{Document, Entity, EntityId, EntityType, MentionId, MentionKind};
 use whosaid_lexicon::{Gender, Lexicon};
 
 /// A person's name as written, cleaned for its canonical form: drops every
@@ -689,7 +689,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     // Order entities by first mention so output is stable and readable.
     for (mi, e) in assign.iter().enumerate() {
         if let Some(e) = e {
-            entities[*e].mentions.push(mi);
+            entities[*e].mentions.push(MentionId(mi));
         }
     }
     let mut order: Vec<usize> = (0..entities.len()).filter(|&e| !entities[e].mentions.is_empty()).collect();
@@ -701,7 +701,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut taken: Vec<Option<Entity>> = entities.into_iter().map(Some).collect();
     doc.entities = order.iter().map(|&old| taken[old].take().expect("each entity once")).collect();
     for (mi, e) in assign.into_iter().enumerate() {
-        doc.mentions[mi].entity = e.map(|e| remap[e]);
+        doc.mentions[mi].entity = e.map(|e| EntityId(remap[e]));
     }
 }
 

@@ -40,7 +40,7 @@ pub mod codebook;
 pub mod fallback;
 
 use whosaid_document::coding::{ActorRef, Coding, IssueOrigin, Stance};
-use whosaid_document::{names, Document, EntityType, MentionKind, Span, TokenKind};
+use whosaid_document::{names, Document, EntityId, EntityType, MentionId, MentionKind, Span, TokenKind};
 use whosaid_lexicon::stance::{Polarity, Position, StanceLexicon, StancePhrase};
 use whosaid_lexicon::Lexicon;
 
@@ -490,13 +490,14 @@ fn find_codebook(doc: &Document, s: usize, words: &[Word], book: &Codebook) -> V
 }
 
 /// Mentions lying inside the statement's content parts.
-pub(crate) fn mentions_in(doc: &Document, s: usize) -> Vec<usize> {
+pub(crate) fn mentions_in(doc: &Document, s: usize) -> Vec<MentionId> {
     let parts = parts_of(doc, s);
     let content = doc.statements[s].content;
     let first = doc.mentions.partition_point(|m| m.span.start < content.start);
     (first..doc.mentions.len())
         .take_while(|&m| doc.mentions[m].span.start < content.end)
         .filter(|&m| parts.iter().any(|p| p.contains(doc.mentions[m].span)))
+        .map(MentionId)
         .collect()
 }
 
@@ -589,7 +590,7 @@ pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Code
         codings.extend(mine);
         // Actor references.
         let speaker_entity = doc.statements[s].speaker.and_then(|m| doc.mentions[m].entity);
-        let mut seen: Vec<usize> = Vec::new();
+        let mut seen: Vec<EntityId> = Vec::new();
         for m in mentions_in(doc, s) {
             let mention = &doc.mentions[m];
             let Some(e) = mention.entity else { continue };
