@@ -381,11 +381,12 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     // transcript's "PENCE" finds "Mike Pence".
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
     let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
+    let last_keys: Vec<String> = facts.iter().map(|f| fold_words(&f.last).join(" ")).collect();
     for (e, f) in facts.iter().enumerate() {
         if positions[e].is_empty() {
             continue;
         }
-        by_name.entry(fold_words(&f.last).join(" ")).or_default().push(e);
+        by_name.entry(last_keys[e].clone()).or_default().push(e);
         if f.first != f.last {
             by_name.entry(fold_words(&f.first).join(" ")).or_default().push(e);
         }
@@ -415,6 +416,8 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     };
     // The most recent entity of each type, for "the outlet" and the like.
     let mut last_of_type: HashMap<EntityType, usize> = HashMap::default();
+    // The sex a resolved "he" or "she" gave an entity whose name did not say it.
+    let mut pronoun_sex: HashMap<usize, Gender> = HashMap::default();
     for mi in 0..doc.mentions.len() {
         if let Some(e) = assign[mi] {
             last_of_type.insert(entities[e].etype, e);
@@ -433,8 +436,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .as_deref()
                     .and_then(|t| text_gender(t, lex))
                     .or_else(|| text_gender(doc.slice(m.span), lex));
+                let key = fold_words(word).join(" ");
                 let candidates: Vec<usize> = by_name
-                    .get(&fold_words(word).join(" "))
+                    .get(&key)
                     .map(|c| {
                         c.iter()
                             .copied()
@@ -449,7 +453,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .iter()
                     .copied()
                     .min_by_key(|&e| (std::cmp::Reverse(positions[e].len()), positions[e][0]));
-                match found {
+                match found.or_else(|| misspelt_surname(&key, &by_name, &last_keys)) {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
                 }
@@ -512,7 +516,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 // An exact holder named earlier in this pass beats a holder
                 // that only fits ("President Obama" before "the president",
                 // not "Russian President Vladimir Putin" after it).
-                let pass1_exact = candidates.iter().any(|&e| facts[e].titles.contains(&title));
+                // Only one named before counts: "President Xi" late in an
+                // article about President Obama does not take "the president".
+                let pass1_exact = candidates
+                    .iter()
+                    .any(|&e| facts[e].titles.contains(&title) && positions[e].first().is_some_and(|&p| p < pos));
                 let earlier = later_holder();
                 let earlier_exact = earlier
                     .filter(|&e| !pass1_exact && entities[e].titles.iter().any(|t| normalise_title(t, lex) == title));
@@ -628,8 +636,16 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     }
                 }
             }
-            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, lex, &lowercase) {
-                Some(e) => e,
+            MentionKind::Pronoun => match resolve_pronoun(doc, mi, &assign, &entities, &pronoun_sex, lex, &lowercase) {
+                Some(e) => {
+                    // A "she" outside quotation marks taken by a person whose
+                    // name says nothing ("Melanie", "Scalia") tells the later
+                    // pronouns her sex.
+                    if let Some(g) = pronoun_gender(doc.slice(m.span)).filter(|_| !m.in_quote) {
+                        pronoun_sex.entry(e).or_insert(g);
+                    }
+                    e
+                }
                 None => continue,
             },
             _ => continue,
@@ -648,9 +664,14 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     // An acronym is the organisation whose initials it spells ("IMF" is the
     // International Monetary Fund, "S.E.C." the Securities and Exchange
     // Commission) when the article names exactly one such organisation.
-    let initials = |name: &str| -> String {
+    // Capitalised function words count or not: "AROS" is the Alliance to
+    // Reclaim Our Schools, "BLM" Black Lives Matter.
+    let initials = |name: &str, with_function_words: bool| -> String {
         name.split(|c: char| c.is_whitespace() || c == '-')
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && !lex.function_words().contains(*w))
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && (with_function_words || !lex.function_words().contains(*w))
+            })
             .filter_map(|w| w.chars().next())
             .collect()
     };
@@ -661,7 +682,11 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut by_initials: HashMap<String, Vec<usize>> = HashMap::default();
     for (e, ent) in entities.iter().enumerate() {
         if ent.etype == EntityType::Organization && ent.name.split_whitespace().count() >= 2 {
-            by_initials.entry(initials(&ent.name)).or_default().push(e);
+            let (plain, full) = (initials(&ent.name, false), initials(&ent.name, true));
+            if full != plain {
+                by_initials.entry(full).or_default().push(e);
+            }
+            by_initials.entry(plain).or_default().push(e);
         }
     }
     let mut alias_of: Vec<Option<usize>> = vec![None; entities.len()];
@@ -710,6 +735,7 @@ fn resolve_pronoun(
     mi: usize,
     assign: &[Option<usize>],
     entities: &[Entity],
+    pronoun_sex: &HashMap<usize, Gender>,
     lex: &Lexicon,
     lowercase: &HashSet<String>,
 ) -> Option<usize> {
@@ -723,13 +749,12 @@ fn resolve_pronoun(
     let want_thing = matches!(m.etype, EntityType::Organization | EntityType::Media);
     let want_gender = pronoun_gender(doc.slice(m.span));
     // Agreement: a known sex must match the pronoun's; unknown agrees.
-    let agrees = |e: usize| {
-        want_gender.is_none() || {
-            let g = name_gender(&entities[e].name, lex)
-                .or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)));
-            g.is_none() || g == want_gender
-        }
+    let sex_of = |e: usize| {
+        name_gender(&entities[e].name, lex)
+            .or_else(|| entities[e].titles.iter().find_map(|t| text_gender(t, lex)))
+            .or_else(|| pronoun_sex.get(&e).copied())
     };
+    let agrees = |e: usize| want_gender.is_none() || sex_of(e).is_none_or(|g| Some(g) == want_gender);
     let fits = |pm: usize| -> Option<usize> {
         let other = &doc.mentions[pm];
         if other.in_quote && !m.in_quote {
@@ -761,24 +786,31 @@ fn resolve_pronoun(
     // Of the fitting mentions of one sentence (in text order), the first that
     // is not an oblique, else the first: the subject outranks the object of
     // a preposition ("In an interview with Rusty Humphries, Ham said he").
-    let pick = |in_order: &mut dyn Iterator<Item = usize>| -> Option<usize> {
+    // A subject whose sex nothing says yields to a later one whose sex is the
+    // pronoun's ("Gov. Chris Christie described Hillary Clinton as a
+    // disgrace after she attacked").
+    let pick = |in_order: &mut dyn Iterator<Item = usize>, by_sex: bool| -> Option<usize> {
         let mut first_oblique = None;
+        let mut first_subject = None;
         for pm in in_order {
             if let Some(e) = fits(pm) {
                 if !is_oblique(doc, pm, lex) {
-                    return Some(e);
+                    if !by_sex || want_gender.is_none() || sex_of(e).is_some() {
+                        return Some(e);
+                    }
+                    first_subject.get_or_insert(e);
                 }
                 first_oblique.get_or_insert(e);
             }
         }
-        first_oblique
+        first_subject.or(first_oblique)
     };
     let sentence = doc.sentence_at(m.span.start)?;
     let sent_start = doc.sentences[sentence].span.start;
     // Same sentence: the first fitting mention before the pronoun — the
     // subject ("Rubio spoke to Lammy, and then he said" is Rubio).
     let same: Vec<usize> = (0..mi).rev().take_while(|&pm| doc.mentions[pm].span.start >= sent_start).collect();
-    if let Some(e) = pick(&mut same.iter().rev().copied()) {
+    if let Some(e) = pick(&mut same.iter().rev().copied(), true) {
         return Some(e);
     }
     // Earlier sentences: the first fitting mention of the nearest one that has any.
@@ -787,13 +819,35 @@ fn resolve_pronoun(
         let s = doc.sentence_at(doc.mentions[pm].span.start)?;
         let s_start = doc.sentences[s].span.start;
         let first = (0..=pm).rev().take_while(|&k| doc.mentions[k].span.start >= s_start).collect::<Vec<_>>();
-        if let Some(e) = pick(&mut first.iter().rev().copied()) {
+        if let Some(e) = pick(&mut first.iter().rev().copied(), false) {
             return Some(e);
         }
         if sentence - s > 6 {
             return None;
         }
         pm = (0..pm).rev().find(|&k| doc.mentions[k].span.start < s_start)?;
+    }
+}
+
+/// The one person named in full whose surname the lone name misspells by
+/// one letter ("Wines" for Leslie Wimes, "Bornsten" for Harold Bornstein,
+/// "McLenney" for Tyresha McClenney): five letters or more, the same first
+/// letter. Bounded: articles naming thousands of people are not searched.
+fn misspelt_surname(key: &str, by_name: &HashMap<String, Vec<usize>>, last_keys: &[String]) -> Option<usize> {
+    if key.len() < 5 || key.contains(' ') || by_name.len() > 4096 {
+        return None;
+    }
+    let mut near: Vec<usize> = by_name
+        .iter()
+        .filter(|(k, _)| k.len().abs_diff(key.len()) <= 1 && k.as_bytes()[0] == key.as_bytes()[0])
+        .filter(|(k, _)| whosaid_document::names::edit_distance(k, key) == 1)
+        .flat_map(|(k, es)| es.iter().copied().filter(move |&e| last_keys[e] == **k))
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    match near[..] {
+        [e] => Some(e),
+        _ => None,
     }
 }
 
@@ -1013,17 +1067,54 @@ fn cataphoric_roles(
         }
         let head = ent.name.split_whitespace().last().map(|w| w.to_lowercase()).unwrap_or_default();
         let head = lex.title_expansions().get(&head).cloned().unwrap_or(head);
-        if !lex.titles().contains(&head) {
-            continue;
-        }
-        let holders: Vec<usize> = (0..entities.len())
-            .filter(|&h| h != e && named_first(h).is_some_and(|mi| mi > first) && heads[h].contains(&head))
-            .collect();
+        let holders: Vec<usize> = if lex.titles().contains(&head) {
+            (0..entities.len())
+                .filter(|&h| h != e && named_first(h).is_some_and(|mi| mi > first) && heads[h].contains(&head))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if let [h] = holders[..] {
             out.push((e, h));
+        } else if holders.is_empty() {
+            out.extend(introduced_next(doc, first, assign, &named_first).map(|h| (e, h)));
         }
     }
     out
+}
+
+/// The person a lead introduces right after a role phrase: the first person
+/// named in the next two sentences, when that name opens its sentence and is
+/// the person's first mention ("Connecticut's tax commissioner says …" then
+/// "Kevin Sullivan says …"; "Lawmaker urges retaliation" then "Rep. Adam
+/// Schiff, the top Democrat …").
+fn introduced_next(
+    doc: &Document,
+    role_mention: usize,
+    assign: &[Option<usize>],
+    named_first: &dyn Fn(usize) -> Option<usize>,
+) -> Option<usize> {
+    let sentence = doc.sentence_at(doc.mentions[role_mention].span.start)?;
+    let mut seen_sentence = None;
+    for mi in role_mention + 1..doc.mentions.len() {
+        let m = &doc.mentions[mi];
+        let s = doc.sentence_at(m.span.start)?;
+        if s == sentence {
+            continue;
+        }
+        if s > sentence + 2 {
+            return None;
+        }
+        let opens = seen_sentence != Some(s);
+        seen_sentence = Some(s);
+        if m.kind != MentionKind::Name || m.etype != EntityType::Person {
+            continue;
+        }
+        let e = assign[mi]?;
+        let leading = opens && doc.token_at(m.span.start) <= doc.token_at(doc.sentences[s].span.start) + 2;
+        return (leading && named_first(e) == Some(mi)).then_some(e);
+    }
+    None
 }
 
 /// Person entities that name, in fewer words, a person the article names in

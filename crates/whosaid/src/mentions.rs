@@ -57,8 +57,9 @@ impl Ctx<'_> {
     }
     fn is_connector(&self, j: usize) -> bool {
         let w = self.words.get(j);
-        // "Commission on Presidential Debates", not "Trump on Monday".
-        let after_org_head = w == "on" && j > 0 && self.lex.org_heads().contains(self.raw(j - 1));
+        // "Commission on Presidential Debates", "Committee to Protect
+        // Journalists", not "Trump on Monday".
+        let after_org_head = matches!(w, "on" | "to") && j > 0 && self.lex.org_heads().contains(self.raw(j - 1));
         after_org_head
             || self.lex.is_name_connector(w)
             || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
@@ -243,6 +244,14 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 j += 1;
             } else if cx.same_sentence(i, j + 1) && cx.is_connector(j) && cx.is_cap(j + 1) {
                 j += 2;
+            } else if cx.same_sentence(i, j + 2)
+                && lex.org_heads().contains(cx.raw(i))
+                && cx.is_connector(j)
+                && matches!(words.get(j + 1), "a" | "the")
+                && cx.is_cap(j + 2)
+            {
+                // "Committee for a Responsible Federal Budget".
+                j += 3;
             } else if let Some(k) = cx.name_continuation(i, j) {
                 j = k;
             } else {
@@ -381,6 +390,36 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 m.title = Some(cx.text(i + 1, end).to_string());
                 out.push(m);
                 i = end;
+                continue;
+            }
+            // "A 2014 study", "a 46-page suicide analysis": a document keeps
+            // its modifiers (numbers and lower-case words).
+            let mut h = i + 1;
+            while h < n
+                && h - i <= 4
+                && cx.same_sentence(i, h)
+                && !cx.is_cap(h)
+                && !lex.nominals().contains_key(words.get(h))
+                && (doc.tokens[h].kind == TokenKind::Number
+                    || (cx.is_word(h)
+                        && !lex.function_words().contains(cx.raw(h))
+                        && !lex.verb_forms().contains_key(words.get(h))
+                        && !lex.group_nouns().contains(words.get(h)))
+                    || (cx.raw(h) == "-" && h > i + 1 && cx.adjacent(h - 1, h)))
+            {
+                h += 1;
+            }
+            let document_head = h > i + 1
+                && h < n
+                && cx.same_sentence(i, h)
+                && !cx.is_cap(h)
+                && lex.nominals().get(words.get(h)).is_some_and(|t| t == "document")
+                && words.get(h + 1) != "of";
+            if document_head {
+                let mut m = mention(cx.span(i, h + 1), MentionKind::Nominal, EntityType::Document);
+                m.name = Some(cx.span(h, h + 1));
+                out.push(m);
+                i = h + 1;
                 continue;
             }
             if i + 1 < n && cx.same_sentence(i, i + 1) && !cx.is_cap(i + 1) {
@@ -731,9 +770,15 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
     let mut ends = vec![false; n + 1];
     // The name mention (not a place's) ending at each token, for role phrases.
     let mut name_ending: Vec<Option<usize>> = vec![None; n + 1];
+    // The furthest end of a name mention starting at each token.
+    let mut name_reach = vec![0usize; n + 1];
     for (mi, m) in out.iter().enumerate() {
         starts[doc.token_at(m.span.start)] = true;
         ends[doc.token_at(m.span.end)] = true;
+        if m.kind == MentionKind::Name {
+            let s = doc.token_at(m.span.start);
+            name_reach[s] = name_reach[s].max(doc.token_at(m.span.end));
+        }
         if m.kind == MentionKind::Name && (m.etype != EntityType::Place || m.metonymic) {
             name_ending[doc.token_at(m.span.end)].get_or_insert(mi);
         }
@@ -786,6 +831,10 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
                 found = role.map(|(s, _)| (s, p));
             }
         }
+        // "according to the event organizer Alliance to Reclaim Our Schools":
+        // a phrase that cuts a name in two is no nominal of its own (the
+        // speaker is the name after its descriptor).
+        let found = found.filter(|&(a, b)| role.is_some() || !(a + 1..b).any(|t| name_reach[t] > b));
         if let Some((a, b)) = found {
             let head = cx.words.get(role.map_or(b - 1, |(_, h)| h));
             let etype = match cx.lex.nominals().get(head) {
@@ -960,6 +1009,18 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 push_name(cx, out, &mut [], t, t, t + 1, EntityType::Place, None);
             }
         }
+        return;
+    }
+    // Organisation by its first word and a connector: "Alliance to Reclaim
+    // Our Schools", "Center for Media and Public Affairs" (capitalised
+    // function words after the connector belong to the name).
+    if b - a2 >= 3
+        && lex.org_heads().contains(cx.raw(a2))
+        && cx.is_connector(a2 + 1)
+        && cx.title_len_at(a2, b) == 0
+        && (a2 + 2..b).all(|t| cx.is_cap(t) || cx.is_connector(t))
+    {
+        push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, EntityType::Organization, None);
         return;
     }
     // Title prefix: "US Secretary of State Marco Rubio", "President Donald Trump".
