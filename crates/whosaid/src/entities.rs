@@ -1077,7 +1077,13 @@ fn cataphoric_roles(
         if let [h] = holders[..] {
             out.push((e, h));
         } else if holders.is_empty() {
-            out.extend(introduced_next(doc, first, assign, &named_first).map(|h| (e, h)));
+            // A person introduced with a title of their own ("Rep. Robert
+            // Scott") holds that role, not this one.
+            out.extend(
+                introduced_next(doc, first, assign, &named_first)
+                    .filter(|&h| entities[h].titles.is_empty())
+                    .map(|h| (e, h)),
+            );
         }
     }
     out
@@ -1086,8 +1092,7 @@ fn cataphoric_roles(
 /// The person a lead introduces right after a role phrase: the first person
 /// named in the next two sentences, when that name opens its sentence and is
 /// the person's first mention ("Connecticut's tax commissioner says …" then
-/// "Kevin Sullivan says …"; "Lawmaker urges retaliation" then "Rep. Adam
-/// Schiff, the top Democrat …").
+/// "Kevin Sullivan says …").
 fn introduced_next(
     doc: &Document,
     role_mention: usize,

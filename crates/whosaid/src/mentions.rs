@@ -1020,11 +1020,16 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         && cx.title_len_at(a2, b) == 0
         && (a2 + 2..b).all(|t| cx.is_cap(t) || cx.is_connector(t))
     {
-        push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, EntityType::Organization, None);
+        push_name(cx, out, covered, a2, a2, b, EntityType::Organization, None);
         return;
     }
     // Title prefix: "US Secretary of State Marco Rubio", "President Donald Trump".
-    let tl = cx.title_len_at(a2, b);
+    // "…, Doctor Says": a title word right before a headline's cue is a
+    // name of its own, not the title of a name.
+    let tl = match cx.title_len_at(a2, b) {
+        tl if tl > 0 && det_before.is_none() && a2 + tl < b && cx.words.cue(a2 + tl).is_some() => 0,
+        tl => tl,
+    };
     let mut title = None;
     let mut name_start = a2;
     let mut mention_start = a2;

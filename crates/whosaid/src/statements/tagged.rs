@@ -405,12 +405,15 @@ pub fn candidates(
                     .map(|(_, m)| m)
             };
             // The rules are right about speakers 92 % of the time when they
-            // found the same cue; the tagged source comes next.
+            // found the same cue; then the mention nearest the tagged source
+            // (the tags say where, the mentions say who: a mention merely
+            // overlapping a tagged run was wrong more often on dev), then one
+            // overlapping it.
             let speaker = rule_twin
                 .and_then(|r| r.speaker.map(MentionId::index))
                 .or_else(|| rule_gen.speaker_for(cue.a, cue.b).filter(|&m| outside_content(m)))
-                .or_else(tagged_source)
                 .or_else(nearby)
+                .or_else(tagged_source)
                 .map(MentionId);
             let mut pieces: Vec<Span> = parts
                 .iter()
