@@ -1101,8 +1101,7 @@ fn introduced_next(
 ) -> Option<usize> {
     let sentence = doc.sentence_at(doc.mentions[role_mention].span.start)?;
     let mut seen_sentence = None;
-    for mi in role_mention + 1..doc.mentions.len() {
-        let m = &doc.mentions[mi];
+    for (mi, m) in doc.mentions.iter().enumerate().skip(role_mention + 1) {
         let s = doc.sentence_at(m.span.start)?;
         if s == sentence {
             continue;
