@@ -103,6 +103,6 @@ pub struct Coding {
 pub struct ActorRef {
     /// Index into `Document::statements`.
     pub statement: usize,
-    /// Index into `Document::mentions` (its first mention in the content).
-    pub mention: usize,
+    /// Its first mention in the content.
+    pub mention: crate::MentionId,
 }

@@ -362,6 +362,58 @@ impl MentionKind {
     }
 }
 
+/// Index of a mention in [`Document::mentions`]: what statements, entities
+/// and the coding stage point at. Written as a bare number in output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct MentionId(pub usize);
+
+/// Index of an entity in [`Document::entities`]: what a mention resolves to.
+/// Written as a bare number in output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct EntityId(pub usize);
+
+macro_rules! typed_index {
+    ($id:ident, $item:ty) => {
+        impl $id {
+            /// The position it stands for.
+            pub fn index(self) -> usize {
+                self.0
+            }
+        }
+        impl std::fmt::Display for $id {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+        impl std::ops::Index<$id> for [$item] {
+            type Output = $item;
+            fn index(&self, id: $id) -> &$item {
+                &self[id.0]
+            }
+        }
+        impl std::ops::IndexMut<$id> for [$item] {
+            fn index_mut(&mut self, id: $id) -> &mut $item {
+                &mut self[id.0]
+            }
+        }
+        impl std::ops::Index<$id> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, id: $id) -> &$item {
+                &self[id.0]
+            }
+        }
+        impl std::ops::IndexMut<$id> for Vec<$item> {
+            fn index_mut(&mut self, id: $id) -> &mut $item {
+                &mut self[id.0]
+            }
+        }
+    };
+}
+typed_index!(MentionId, Mention);
+typed_index!(EntityId, Entity);
+
 /// A span of text that refers to an actor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mention {
@@ -377,8 +429,8 @@ pub struct Mention {
     pub title: Option<String>,
     /// A place used for its government ("Moscow has maintained").
     pub metonymic: bool,
-    /// Index into `Document::entities`, set by the entity stage.
-    pub entity: Option<usize>,
+    /// The entity it refers to, set by the entity stage.
+    pub entity: Option<EntityId>,
     /// Inside a quotation: not a candidate speaker of that quotation.
     pub in_quote: bool,
 }
@@ -392,8 +444,8 @@ pub struct Entity {
     pub etype: EntityType,
     /// Titles and roles its mentions give it.
     pub titles: Vec<String>,
-    /// Indices into `Document::mentions`, ascending.
-    pub mentions: Vec<usize>,
+    /// Its mentions, ascending.
+    pub mentions: Vec<MentionId>,
     /// For a government entity reached by metonymy: the place that stood for it.
     pub metonym_of: Option<String>,
 }
@@ -480,10 +532,10 @@ pub struct Statement {
     pub cue: Option<Span>,
     /// Normalised cue ("say", "tell", "according to"); empty without a cue.
     pub cue_lemma: String,
-    /// The speaker as written: index into `Document::mentions`.
-    pub speaker: Option<usize>,
-    /// The addressee or medium ("told AFP", "in an interview with ..."): mention index.
-    pub addressee: Option<usize>,
+    /// The speaker as written.
+    pub speaker: Option<MentionId>,
+    /// The addressee or medium ("told AFP", "in an interview with ...").
+    pub addressee: Option<MentionId>,
     /// Index into `Document::times`.
     pub time: Option<usize>,
     /// How sure the pipeline is, 0..1 (the decider's probability under the learned selector).
@@ -623,9 +675,9 @@ impl Document {
     }
 
     /// Canonical name of the entity a mention resolves to.
-    pub fn entity_name(&self, mention: usize) -> Option<&str> {
-        let e = self.mentions.get(mention)?.entity?;
-        self.entities.get(e).map(|e| e.name.as_str())
+    pub fn entity_name(&self, mention: MentionId) -> Option<&str> {
+        let e = self.mentions.get(mention.0)?.entity?;
+        self.entities.get(e.0).map(|e| e.name.as_str())
     }
 }
 

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::charmap::CharMap;
-use crate::{Document, Span};
+use crate::{Document, EntityId, MentionId, Span};
 
 /// The `schema` value of a full document; readers refuse other values.
 pub const SCHEMA: &str = "whosaid/1";
@@ -278,7 +278,7 @@ impl JsonDocument {
         let cm = CharMap::new(text);
         let span =
             |s: Span| JsonSpan { start: cm.chars(s.start), end: cm.chars(s.end), text: s.slice(text).to_string() };
-        let actor = |m: usize| {
+        let actor = |m: MentionId| {
             let mention = &doc.mentions[m];
             let entity = mention.entity;
             JsonActor {
@@ -286,7 +286,7 @@ impl JsonDocument {
                 end: cm.chars(mention.span.end),
                 text: doc.slice(mention.span).to_string(),
                 name: entity.map(|e| doc.entities[e].name.clone()),
-                entity,
+                entity: entity.map(EntityId::index),
                 etype: entity.map(|e| doc.entities[e].etype).unwrap_or(mention.etype).as_str().to_string(),
             }
         };
@@ -519,7 +519,7 @@ impl<'a> View<'a> {
     fn span(&self, s: Span) -> SpanRef<'a> {
         SpanRef { start: self.cm.chars(s.start), end: self.cm.chars(s.end), text: s.slice(&self.doc.text) }
     }
-    fn actor(&self, m: usize) -> ActorRef<'a> {
+    fn actor(&self, m: MentionId) -> ActorRef<'a> {
         let doc = self.doc;
         let mention = &doc.mentions[m];
         let entity = mention.entity;
@@ -528,7 +528,7 @@ impl<'a> View<'a> {
             end: self.cm.chars(mention.span.end),
             text: mention.span.slice(&doc.text),
             name: entity.map(|e| doc.entities[e].name.as_str()),
-            entity,
+            entity: entity.map(EntityId::index),
             etype: entity.map(|e| doc.entities[e].etype).unwrap_or(mention.etype).as_str(),
         }
     }

@@ -88,7 +88,7 @@ fn known_cue(cue: &str, lex: &Lexicon) -> bool {
     let words: Vec<&str> = lower.split_whitespace().collect();
     words.iter().any(|w| lex.cue_for_form(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some())
         || lex
-            .cue_phrases
+            .cue_phrases()
             .iter()
             .any(|(p, _)| p.len() <= words.len() && words.windows(p.len()).any(|w| w == p.as_slice()))
 }

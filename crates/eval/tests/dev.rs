@@ -93,7 +93,7 @@ fn no_junk_speakers_on_polnear_dev() {
         // or opens with "like" ("Like President Obama") is a fragment, not a
         // speaker ("Under Secretary …" may open with a preposition).
         let fragment = words.len() > 1
-            && (words.last().is_some_and(|w| lexicon.prepositions.contains(*w))
+            && (words.last().is_some_and(|w| lexicon.prepositions().contains(*w))
                 || matches!(words.first(), Some(&("like" | "unlike" | "following"))));
         matches!(l.as_str(), "details" | "a statement" | "a wednesday conference")
             || l.ends_with(" himself")

@@ -27,7 +27,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 7;
+pub const LEXICON_VERSION: u32 = 8;
 
 /// What kind of attribution a cue verb reports (decides the statement kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -175,114 +175,264 @@ impl std::error::Error for LexiconError {
 }
 
 /// All lists, indexed for lookup. Keys of case-insensitive lists are lower case.
+///
+/// The lists and the indexes derived from them are private, so they change
+/// only together: when the lexicon is built and when a user file extends it
+/// ([`Lexicon::extend_from_toml`]). Each list is read through the accessor of
+/// its name, documented there.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicon {
-    /// Inflected verb form (lower case) → cue.
-    pub verb_forms: HashMap<String, Cue>,
-    /// Multi-word cue phrase as lower-case words → cue (longest first).
-    pub cue_phrases: Vec<(Vec<String>, Cue)>,
+    verb_forms: HashMap<String, Cue>,
+    cue_phrases: Vec<(Vec<String>, Cue)>,
     /// First word → indices into `cue_phrases`, longest phrase first.
-    pub cue_phrases_by_first: HashMap<String, Vec<usize>>,
-    /// Title phrases as lower-case words.
-    pub titles: HashSet<String>,
-    /// Abbreviated title → full form ("sen." → "senator").
-    pub title_expansions: HashMap<String, String>,
-    /// Longest title phrase, in words (bounds the title search).
-    pub max_title_words: usize,
-    /// Lower-case alias → canonical media name.
-    pub media: HashMap<String, String>,
-    /// Lower-case alias → canonical organisation name.
-    pub organizations: HashMap<String, String>,
-    /// Words that end an organisation's name ("Ministry", "Party").
-    pub org_heads: HashSet<String>,
-    /// Words that end a place's name ("Islands", "County"), as written.
-    pub place_heads: HashSet<String>,
-    /// Place names, exact case.
-    pub places: HashSet<String>,
-    /// Words whose trailing period is part of the word ("Sen", "Jan"), as
-    /// written: the segmenter does not end a sentence after them.
-    pub abbreviations: HashSet<String>,
+    cue_phrases_by_first: HashMap<String, Vec<usize>>,
+    titles: HashSet<String>,
+    title_expansions: HashMap<String, String>,
+    max_title_words: usize,
+    media: HashMap<String, String>,
+    organizations: HashMap<String, String>,
+    org_heads: HashSet<String>,
+    place_heads: HashSet<String>,
+    places: HashSet<String>,
+    abbreviations: HashSet<String>,
     /// Lower-case auxiliaries that may sit between a speaker and a cue
     /// ("has said"): never a cue, never the end of a name a cue follows.
-    pub auxiliaries: HashSet<String>,
+    auxiliaries: HashSet<String>,
     /// Lower-case words a capitalised name runs on over ("Bank of America").
-    pub name_connectors: HashSet<String>,
+    name_connectors: HashSet<String>,
+    /// Lower-case articles ("the", "a", "an").
+    articles: HashSet<String>,
+    /// Lower-case forms of "be" that make a participle passive ("was said").
+    be_forms: HashSet<String>,
     /// Lower-case words that open a speaker noun phrase ("another source").
-    pub np_determiners: HashSet<String>,
+    np_determiners: HashSet<String>,
     /// Lower-case words a speaker noun phrase never extends over ("and",
     /// "who", "with"), scanning away from its cue.
-    pub np_boundaries: HashSet<String>,
-    /// Generational suffixes of person names as written ("Jr.", "III"): not
-    /// the surname, so "Mr. King" finds "Martin Luther King Jr.".
-    pub name_suffixes: HashSet<String>,
-    /// A place's abbreviation as written ("Vt.", "S.C.", "NY") → the place.
-    pub place_abbreviations: HashMap<String, String>,
-    /// Place → the government it can stand for.
-    pub metonyms: HashMap<String, String>,
-    /// Adjective (exact case) → place or bloc.
-    pub demonyms: HashMap<String, String>,
-    /// Lower-case plural heads of group actors.
-    pub group_nouns: HashSet<String>,
-    /// Lower-case nominal head → entity type name.
-    pub nominals: HashMap<String, String>,
-    /// Lower-case pronoun → entity type name.
-    pub pronouns: HashMap<String, String>,
-    /// (kind, lower-case pattern) of boilerplate lines.
-    pub boilerplate: Vec<(String, String)>,
-    /// Capitalised non-name words (exact case).
-    pub function_words: HashSet<String>,
-    /// Prepositions (lower case): a name after one is an oblique, a weaker
-    /// pronoun antecedent than the subject.
-    pub prepositions: HashSet<String>,
+    np_boundaries: HashSet<String>,
+    name_suffixes: HashSet<String>,
+    place_abbreviations: HashMap<String, String>,
+    metonyms: HashMap<String, String>,
+    demonyms: HashMap<String, String>,
+    group_nouns: HashSet<String>,
+    nominals: HashMap<String, String>,
+    pronouns: HashMap<String, String>,
+    boilerplate: Vec<(String, String)>,
+    function_words: HashSet<String>,
+    prepositions: HashSet<String>,
     /// Cue lemmas whose next word is the addressee ("tell", "warn").
-    pub object_cues: HashSet<String>,
+    object_cues: HashSet<String>,
     /// Cue lemmas that report speech only with a clause after them ("respond").
-    pub clause_cues: HashSet<String>,
-    /// Words that may precede a group noun in a group mention ("senior", "Western").
-    pub group_modifiers: HashSet<String>,
-    /// Words that introduce a medium when "with"/"to" follows ("interview").
-    pub medium_leads: HashSet<String>,
-    /// Words that can open the clause after a content ("which", "but"): where
-    /// a shorter reading of a content may end.
-    pub clause_links: HashSet<String>,
-    /// Month names and abbreviations (lower case) → 1..12.
-    pub months: HashMap<String, u8>,
-    /// Weekday names (lower case) → 1..7, Monday = 1.
-    pub weekdays: HashMap<String, u8>,
+    clause_cues: HashSet<String>,
+    group_modifiers: HashSet<String>,
+    medium_leads: HashSet<String>,
+    clause_links: HashSet<String>,
+    months: HashMap<String, u8>,
+    weekdays: HashMap<String, u8>,
     /// Adverbs between a speaker and a cue, and -ly words that are not ones;
     /// ask [`Lexicon::is_adverb`].
-    pub adverbs: HashSet<String>,
+    adverbs: HashSet<String>,
     /// -ly words that are not adverbs ("family", "Italy").
-    pub not_adverbs: HashSet<String>,
+    not_adverbs: HashSet<String>,
     /// Role phrase (lower case, no determiner) → who held it when: a small
     /// knowledge base of public figures ("kremlin spokesman" → Dmitry Peskov).
-    pub public_figures: HashMap<String, Vec<PublicFigure>>,
+    public_figures: HashMap<String, Vec<PublicFigure>>,
+    first_names: HashMap<String, Gender>,
+    speech_events: HashSet<String>,
+    name_variants: HashMap<String, String>,
+    terminology: Vec<TermEntry>,
+    gendered_words: HashMap<String, Gender>,
+    max_name_words: usize,
+    title_first_words: HashSet<String>,
+    name_first_words: HashSet<String>,
+    acronyms: HashSet<String>,
+    stance: stance::StanceLexicon,
+}
+
+impl Lexicon {
+    /// Inflected verb form (lower case) → cue.
+    pub fn verb_forms(&self) -> &HashMap<String, Cue> {
+        &self.verb_forms
+    }
+
+    /// Title phrases as lower-case words.
+    pub fn titles(&self) -> &HashSet<String> {
+        &self.titles
+    }
+
+    /// Abbreviated title → full form ("sen." → "senator").
+    pub fn title_expansions(&self) -> &HashMap<String, String> {
+        &self.title_expansions
+    }
+
+    /// Longest title phrase, in words (bounds the title search).
+    pub fn max_title_words(&self) -> usize {
+        self.max_title_words
+    }
+
+    /// Lower-case alias → canonical media name.
+    pub fn media(&self) -> &HashMap<String, String> {
+        &self.media
+    }
+
+    /// Lower-case alias → canonical organisation name.
+    pub fn organizations(&self) -> &HashMap<String, String> {
+        &self.organizations
+    }
+
+    /// Words that end an organisation's name ("Ministry", "Party").
+    pub fn org_heads(&self) -> &HashSet<String> {
+        &self.org_heads
+    }
+
+    /// Words that end a place's name ("Islands", "County"), as written.
+    pub fn place_heads(&self) -> &HashSet<String> {
+        &self.place_heads
+    }
+
+    /// Place names, exact case.
+    pub fn places(&self) -> &HashSet<String> {
+        &self.places
+    }
+
+    /// Words whose trailing period is part of the word ("Sen", "Jan"), as
+    /// written: the segmenter does not end a sentence after them.
+    pub fn abbreviations(&self) -> &HashSet<String> {
+        &self.abbreviations
+    }
+
+    /// Generational suffixes of person names as written ("Jr.", "III"): not
+    /// the surname, so "Mr. King" finds "Martin Luther King Jr.".
+    pub fn name_suffixes(&self) -> &HashSet<String> {
+        &self.name_suffixes
+    }
+
+    /// A place's abbreviation as written ("Vt.", "S.C.", "NY") → the place.
+    pub fn place_abbreviations(&self) -> &HashMap<String, String> {
+        &self.place_abbreviations
+    }
+
+    /// Place → the government it can stand for.
+    pub fn metonyms(&self) -> &HashMap<String, String> {
+        &self.metonyms
+    }
+
+    /// Adjective (exact case) → place or bloc.
+    pub fn demonyms(&self) -> &HashMap<String, String> {
+        &self.demonyms
+    }
+
+    /// Lower-case plural heads of group actors.
+    pub fn group_nouns(&self) -> &HashSet<String> {
+        &self.group_nouns
+    }
+
+    /// Lower-case nominal head → entity type name.
+    pub fn nominals(&self) -> &HashMap<String, String> {
+        &self.nominals
+    }
+
+    /// Lower-case pronoun → entity type name.
+    pub fn pronouns(&self) -> &HashMap<String, String> {
+        &self.pronouns
+    }
+
+    /// (kind, lower-case pattern) of boilerplate lines.
+    pub fn boilerplate(&self) -> &[(String, String)] {
+        &self.boilerplate
+    }
+
+    /// Capitalised non-name words (exact case).
+    pub fn function_words(&self) -> &HashSet<String> {
+        &self.function_words
+    }
+
+    /// Prepositions (lower case): a name after one is an oblique, a weaker
+    /// pronoun antecedent than the subject.
+    pub fn prepositions(&self) -> &HashSet<String> {
+        &self.prepositions
+    }
+
+    /// Words that may precede a group noun in a group mention ("senior", "Western").
+    pub fn group_modifiers(&self) -> &HashSet<String> {
+        &self.group_modifiers
+    }
+
+    /// Words that introduce a medium when "with"/"to" follows ("interview").
+    pub fn medium_leads(&self) -> &HashSet<String> {
+        &self.medium_leads
+    }
+
+    /// Words that can open the clause after a content ("which", "but"): where
+    /// a shorter reading of a content may end.
+    pub fn clause_links(&self) -> &HashSet<String> {
+        &self.clause_links
+    }
+
+    /// Month names and abbreviations (lower case) → 1..12.
+    pub fn months(&self) -> &HashMap<String, u8> {
+        &self.months
+    }
+
+    /// Weekday names (lower case) → 1..7, Monday = 1.
+    pub fn weekdays(&self) -> &HashMap<String, u8> {
+        &self.weekdays
+    }
+
     /// Lower-case first name → sex (1990 US census lists, see the data file).
-    pub first_names: HashMap<String, Gender>,
+    pub fn first_names(&self) -> &HashMap<String, Gender> {
+        &self.first_names
+    }
+
     /// Lower-case head nouns of speech occasions and channels ("statement",
     /// "conference"): never a speaker.
-    pub speech_events: HashSet<String>,
+    pub fn speech_events(&self) -> &HashSet<String> {
+        &self.speech_events
+    }
+
     /// Lower-case given-name spelling → the first spelling of its variant
     /// line ("vladimir" → "volodymyr"), for cross-article actor linking.
-    pub name_variants: HashMap<String, String>,
+    pub fn name_variants(&self) -> &HashMap<String, String> {
+        &self.name_variants
+    }
+
     /// Contested terms and their counterparts (`terminology.txt`), in file
     /// order; a user entry for a term already listed replaces it.
-    pub terminology: Vec<TermEntry>,
+    pub fn terminology(&self) -> &[TermEntry] {
+        &self.terminology
+    }
+
     /// Lower-case honorific or role word → sex ("mrs", "spokesman").
-    pub gendered_words: HashMap<String, Gender>,
+    pub fn gendered_words(&self) -> &HashMap<String, Gender> {
+        &self.gendered_words
+    }
+
     /// Longest entry, in words, of name lists (media/organisations/places).
-    pub max_name_words: usize,
+    pub fn max_name_words(&self) -> usize {
+        self.max_name_words
+    }
+
     /// Lower-case first words of titles and of names (media, organisations,
     /// places): a cheap test before building a candidate phrase.
-    pub title_first_words: HashSet<String>,
+    pub fn title_first_words(&self) -> &HashSet<String> {
+        &self.title_first_words
+    }
+
     /// Lower-case first words of names (media, organisations, places).
-    pub name_first_words: HashSet<String>,
+    pub fn name_first_words(&self) -> &HashSet<String> {
+        &self.name_first_words
+    }
+
     /// Lower-case media and organisation aliases the lexicon writes in
     /// capitals as one short word ("cia", "abc"): a title-case "Cia" in a
     /// text is a nickname or a name, not the agency.
-    pub acronyms: HashSet<String>,
+    pub fn acronyms(&self) -> &HashSet<String> {
+        &self.acronyms
+    }
+
     /// The coding stage's lists (stance cues, polarity phrases, negations).
-    pub stance: stance::StanceLexicon,
+    pub fn stance(&self) -> &stance::StanceLexicon {
+        &self.stance
+    }
 }
 
 /// One line of the terminology list: a term, the group of terms naming the
@@ -341,6 +491,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "np_determiners",
     "np_boundaries",
     "name_suffixes",
+    "articles",
+    "be_forms",
 );
 
 fn lines(content: &str) -> impl Iterator<Item = &str> {
@@ -606,6 +758,12 @@ impl Lexicon {
                 "name_connectors" => {
                     self.name_connectors.insert(f[0].to_lowercase());
                 }
+                "articles" => {
+                    self.articles.insert(f[0].to_lowercase());
+                }
+                "be_forms" => {
+                    self.be_forms.insert(f[0].to_lowercase());
+                }
                 "np_determiners" => {
                     self.np_determiners.insert(f[0].to_lowercase());
                 }
@@ -708,6 +866,18 @@ impl Lexicon {
         Ok(())
     }
 
+    /// Multi-word cue phrases as lower-case words, with their cues, longest
+    /// first.
+    pub fn cue_phrases(&self) -> &[(Vec<String>, Cue)] {
+        &self.cue_phrases
+    }
+
+    /// The multi-word cue phrases whose first word is `word_lower`, longest
+    /// first: (the phrase's lower-case words, its cue).
+    pub fn cue_phrases_starting(&self, word_lower: &str) -> impl Iterator<Item = &(Vec<String>, Cue)> + '_ {
+        self.cue_phrases_by_first.get(word_lower).into_iter().flatten().map(|&i| &self.cue_phrases[i])
+    }
+
     /// The cue an inflected verb form (lower case) reports, if it is one.
     pub fn cue_for_form(&self, word_lower: &str) -> Option<&Cue> {
         self.verb_forms.get(word_lower)
@@ -728,6 +898,17 @@ impl Lexicon {
     /// ("of" in "Bank of America").
     pub fn is_name_connector(&self, word_lower: &str) -> bool {
         self.name_connectors.contains(word_lower)
+    }
+
+    /// Whether a lower-case word is an article ("the", "a", "an").
+    pub fn is_article(&self, word_lower: &str) -> bool {
+        self.articles.contains(word_lower)
+    }
+
+    /// Whether a lower-case word is a form of "be" that makes a participle
+    /// after it passive ("was said", "is widely reported").
+    pub fn is_be_form(&self, word_lower: &str) -> bool {
+        self.be_forms.contains(word_lower)
     }
 
     /// Whether a lower-case word opens a speaker noun phrase ("another").
@@ -777,7 +958,7 @@ mod tests {
         assert_eq!(&*lex.cue_for_form("denied").unwrap().lemma, "deny");
         assert_eq!(lex.cue_for_form("believes").unwrap().class, CueClass::Belief);
         assert!(lex.is_title("secretary of state"));
-        assert_eq!(lex.media.get("agence france-presse").unwrap(), "AFP");
+        assert_eq!(lex.media().get("agence france-presse").unwrap(), "AFP");
         assert_eq!(lex.metonyms.get("Moscow").unwrap(), "Russian government");
         assert!(lex.places.contains("Zaporozhye"));
         assert!(lex.cue_phrases.iter().any(|(w, c)| w == &["according", "to"] && &*c.lemma == "according to"));
@@ -801,6 +982,9 @@ mod tests {
         assert!(lex.is_np_determiner("several") && !lex.is_np_determiner("officials"));
         assert!(lex.is_np_boundary("who") && lex.is_np_boundary("according") && !lex.is_np_boundary("officials"));
         assert!(lex.is_name_suffix("Jr.") && lex.is_name_suffix("III") && !lex.is_name_suffix("jr."));
+        assert!(lex.is_article("an") && !lex.is_article("another"));
+        assert!(lex.is_be_form("being") && lex.is_be_form("was") && !lex.is_be_form("has"));
+        assert!(lex.stance().is_phrase_determiner("any") && !lex.stance().is_phrase_determiner("that"));
         assert!(Lexicon::with_extension("calendar = [\"smarch | month | 13\"]").is_err());
         assert!(Lexicon::with_extension("cue_frames = [\"opine | loud\"]").is_err());
         let ext =
@@ -841,14 +1025,16 @@ mod tests {
         let lex =
             Lexicon::with_extension("reporting_verbs = [\"opine | speech\"]\nmedia = [\"Kyiv Post | KP\"]\n").unwrap();
         assert_eq!(&*lex.cue_for_form("opined").unwrap().lemma, "opine");
-        assert_eq!(lex.media.get("kp").unwrap(), "Kyiv Post");
+        assert_eq!(lex.media().get("kp").unwrap(), "Kyiv Post");
         let lex = Lexicon::with_extension(
             "auxiliaries = [\"Ought\"]\nname_connectors = [\"der\"]\nnp_determiners = [\"Certain\"]\n\
-             np_boundaries = [\"unless\"]\nname_suffixes = [\"V\"]",
+             np_boundaries = [\"unless\"]\nname_suffixes = [\"V\"]\narticles = [\"Ye\"]\nbe_forms = [\"am\"]\n\
+             phrase_determiners = [\"Whose\"]",
         )
         .unwrap();
         assert!(lex.is_auxiliary("ought") && lex.is_name_connector("der") && lex.is_np_determiner("certain"));
         assert!(lex.is_np_boundary("unless") && lex.is_name_suffix("V") && !lex.is_name_suffix("v"));
+        assert!(lex.is_article("ye") && lex.is_be_form("am") && lex.stance().is_phrase_determiner("whose"));
         let err = Lexicon::with_extension("verbz = [\"x\"]").unwrap_err();
         assert!(err.to_string().contains("verbz"), "{err}");
         let err = Lexicon::with_extension("reporting_verbs = [\"x | loud\"]").unwrap_err();

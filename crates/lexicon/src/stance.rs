@@ -1,21 +1,23 @@
-//! The coding stage's word lists: stance cues, polarity phrases and negation
-//! words (`data/stance_cues.txt`, `data/stance_phrases.txt`,
-//! `data/negations.txt`). Kept apart from the attribution lists because they
+//! The coding stage's word lists: stance cues, polarity phrases, negation
+//! words and the determiners that open a key noun phrase
+//! (`data/stance_cues.txt`, `data/stance_phrases.txt`, `data/negations.txt`,
+//! `data/phrase_determiners.txt`). Kept apart from the attribution lists because they
 //! say what a speaker thinks of an issue, not whether something was said.
 //! User TOML files extend them under the same list names.
 
 use crate::{fields, lines, HashMap, HashSet, LexiconError, LexiconReason};
 
 /// Version of the compiled-in stance lists; bump when their content changes.
-pub const STANCE_LEXICON_VERSION: u32 = 1;
+pub const STANCE_LEXICON_VERSION: u32 = 2;
 
 /// The list names this module owns (also the TOML keys of user extensions).
-pub const LISTS: &[&str] = &["stance_cues", "stance_phrases", "negations"];
+pub const LISTS: &[&str] = &["stance_cues", "stance_phrases", "negations", "phrase_determiners"];
 
 const BUILTIN: &[(&str, &str)] = &[
     ("stance_cues", include_str!("../data/stance_cues.txt")),
     ("stance_phrases", include_str!("../data/stance_phrases.txt")),
     ("negations", include_str!("../data/negations.txt")),
+    ("phrase_determiners", include_str!("../data/phrase_determiners.txt")),
 ];
 
 /// Polarity of a cue or phrase towards the issue it governs.
@@ -50,17 +52,39 @@ pub struct StancePhrase {
 }
 
 /// The stance lists the coding stage reads, built in and extended by the user.
+///
+/// Its lists are private: they change only while the lexicon is built or
+/// extended by a user file.
 #[derive(Clone, Debug, Default)]
 pub struct StanceLexicon {
-    /// Cue lemma (lower case, as the statement stage writes it) → polarity, confidence.
-    pub cues: HashMap<String, (Polarity, f32)>,
-    /// Polarity phrases, in list order (the coder stems their words).
-    pub phrases: Vec<StancePhrase>,
-    /// Lower-case negation words.
-    pub negations: HashSet<String>,
+    cues: HashMap<String, (Polarity, f32)>,
+    phrases: Vec<StancePhrase>,
+    negations: HashSet<String>,
+    phrase_determiners: HashSet<String>,
 }
 
 impl StanceLexicon {
+    /// Cue lemma (lower case, as the statement stage writes it) → polarity, confidence.
+    pub fn cues(&self) -> &HashMap<String, (Polarity, f32)> {
+        &self.cues
+    }
+
+    /// Polarity phrases, in list order (the coder stems their words).
+    pub fn phrases(&self) -> &[StancePhrase] {
+        &self.phrases
+    }
+
+    /// Lower-case negation words.
+    pub fn negations(&self) -> &HashSet<String> {
+        &self.negations
+    }
+
+    /// Whether a lower-case word opens a key noun phrase when there is no
+    /// codebook ("any" in "any peace agreement").
+    pub fn is_phrase_determiner(&self, word_lower: &str) -> bool {
+        self.phrase_determiners.contains(word_lower)
+    }
+
     /// The compiled-in lists.
     pub fn builtin() -> StanceLexicon {
         let mut lex = StanceLexicon::default();
@@ -115,6 +139,9 @@ impl StanceLexicon {
                 }
                 "negations" => {
                     self.negations.insert(f[0].to_lowercase());
+                }
+                "phrase_determiners" => {
+                    self.phrase_determiners.insert(f[0].to_lowercase());
                 }
                 _ => return Err(bad(LexiconReason::UnknownList)),
             }

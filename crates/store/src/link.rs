@@ -87,11 +87,11 @@ pub fn same_given_name(a: &str, b: &str, lex: &Lexicon) -> bool {
     if a == b {
         return true;
     }
-    let head = |w: &str| lex.name_variants.get(w).cloned();
+    let head = |w: &str| lex.name_variants().get(w).cloned();
     if head(a).is_some() && head(a) == head(b) {
         return true;
     }
-    let (ga, gb) = (lex.first_names.get(a), lex.first_names.get(b));
+    let (ga, gb) = (lex.first_names().get(a), lex.first_names().get(b));
     if ga.is_some() && gb.is_some() && ga != gb {
         return false;
     }
@@ -357,7 +357,7 @@ pub fn plan(
         // national romanisation: Volodymyr, not Vladimir) wins a tie.
         let national = |k: usize| {
             let w = &keys[k].words;
-            w.len() >= 2 && lex.name_variants.get(&w[0]).is_none_or(|head| *head == w[0])
+            w.len() >= 2 && lex.name_variants().get(&w[0]).is_none_or(|head| *head == w[0])
         };
         let best = *members
             .iter()

@@ -37,7 +37,7 @@ fn classify_line(line: &str, lexicon: &Lexicon) -> Option<BoilerplateKind> {
         return None;
     }
     let lower = line.to_lowercase();
-    for (kind, pattern) in &lexicon.boilerplate {
+    for (kind, pattern) in lexicon.boilerplate() {
         let starts = lower.starts_with(pattern.as_str());
         let short_and_contains = lower.len() <= pattern.len() + SHORT_LINE_SLACK && lower.contains(pattern.as_str());
         if starts || short_and_contains {

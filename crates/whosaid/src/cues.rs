@@ -4,9 +4,6 @@
 use whosaid_document::{Document, TokenKind};
 use whosaid_lexicon::{Cue, CueClass, Lexicon};
 
-/// Forms of "be" that make a following participle passive ("was said to").
-pub const PASSIVE_BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
-
 /// Per-token lower-case words and cues, computed once per document: later
 /// stages ask "is there a cue here?" many times per token.
 pub struct Words {
@@ -24,6 +21,8 @@ pub struct Words {
     /// Per token: an auxiliary (`auxiliaries`) — not when capitalised
     /// inside a sentence, where "May" and "Will" are names.
     auxiliaries: Vec<bool>,
+    /// Per token: a form of "be" (`be_forms`), which makes a participle passive.
+    be_forms: Vec<bool>,
     /// Per token: a clause link or preposition (`clause_links`, `prepositions`).
     tail_openers: Vec<bool>,
 }
@@ -62,6 +61,7 @@ impl Words {
             medium_leads: Vec::new(),
             relatives: Vec::new(),
             auxiliaries: Vec::new(),
+            be_forms: Vec::new(),
             tail_openers: Vec::new(),
         };
         words.auxiliaries = (0..doc.tokens.len())
@@ -72,11 +72,12 @@ impl Words {
                 lexicon.is_auxiliary(words.get(i)) && !(inside && capitalised)
             })
             .collect();
-        words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads.contains(words.get(i))).collect();
+        words.be_forms = (0..doc.tokens.len()).map(|i| lexicon.is_be_form(words.get(i))).collect();
+        words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads().contains(words.get(i))).collect();
         words.adverbs = (0..doc.tokens.len()).map(|i| lexicon.is_adverb(words.get(i))).collect();
         words.relatives = (0..doc.tokens.len()).map(|i| lexicon.is_relative_pronoun(words.get(i))).collect();
         words.tail_openers = (0..doc.tokens.len())
-            .map(|i| lexicon.clause_links.contains(words.get(i)) || lexicon.prepositions.contains(words.get(i)))
+            .map(|i| lexicon.clause_links().contains(words.get(i)) || lexicon.prepositions().contains(words.get(i)))
             .collect();
         let cues = (0..doc.tokens.len()).map(|i| find_cue(doc, &words, lexicon, i)).collect();
         words.cues = cues;
@@ -91,6 +92,11 @@ impl Words {
     /// cue ("has said"); false past the end.
     pub fn is_auxiliary(&self, i: usize) -> bool {
         self.auxiliaries.get(i).copied().unwrap_or(false)
+    }
+    /// Whether token `i` is a form of "be" that makes a participle after it
+    /// passive ("was said"); false past the end.
+    pub fn is_be_form(&self, i: usize) -> bool {
+        self.be_forms.get(i).copied().unwrap_or(false)
     }
     /// Whether token `i` is a relative pronoun that can speak; false past the end.
     pub fn is_relative(&self, i: usize) -> bool {
@@ -142,15 +148,12 @@ fn find_cue(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Optio
     }
     let sentence = tok.sentence;
     let word = words.get(i);
-    if let Some(phrases) = lexicon.cue_phrases_by_first.get(word) {
-        for &pi in phrases {
-            let (phrase, cue) = &lexicon.cue_phrases[pi];
-            let fits = phrase.iter().enumerate().all(|(k, w)| {
-                doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w.as_str()
-            });
-            if fits {
-                return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
-            }
+    for (phrase, cue) in lexicon.cue_phrases_starting(word) {
+        let fits = phrase.iter().enumerate().all(|(k, w)| {
+            doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w.as_str()
+        });
+        if fits {
+            return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
         }
     }
     let cue = lexicon.cue_for_form(word)?;
@@ -161,12 +164,11 @@ fn find_cue(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Optio
 /// not passive ("was said"), not a noun after a determiner ("the report").
 pub fn is_verbal_use(words: &Words, i: usize) -> bool {
     let prev = if i > 0 { words.get(i - 1) } else { "" };
-    let prev2 = if i > 1 { words.get(i - 2) } else { "" };
     let w = words.get(i);
     let participle_like = w.ends_with("ed")
         || matches!(w, "said" | "told" | "written" | "thought" | "known" | "shown" | "found" | "felt");
     if participle_like
-        && (PASSIVE_BE.contains(&prev) || (i > 0 && words.is_adverb(i - 1) && PASSIVE_BE.contains(&prev2)))
+        && ((i > 0 && words.is_be_form(i - 1)) || (i > 1 && words.is_adverb(i - 1) && words.is_be_form(i - 2)))
     {
         return false;
     }

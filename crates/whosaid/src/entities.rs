@@ -35,7 +35,7 @@
 use whosaid_lexicon::{HashMap, HashSet};
 
 use whosaid_document::names::fold_words;
-use whosaid_document::{Document, Entity, EntityType, MentionKind};
+use whosaid_document::{Document, Entity, EntityId, EntityType, MentionId, MentionKind};
 use whosaid_lexicon::{Gender, Lexicon};
 
 /// A person's name as written, cleaned for its canonical form: drops every
@@ -65,13 +65,15 @@ pub fn clean_person_name(name: &str, lex: &Lexicon) -> String {
         let bare = lower[start].trim_end_matches('.');
         // "Rev.", "Lt." — not initials like "G.K.".
         let abbreviation = w.ends_with('.') && bare.chars().count() >= 2 && !bare.contains('.');
-        if abbreviation || lex.gendered_words.contains_key(bare) || lex.function_words.contains(w) {
+        if abbreviation || lex.gendered_words().contains_key(bare) || lex.function_words().contains(w) {
             start += 1;
         } else {
             break;
         }
     }
-    if start + 2 < n && !lex.first_names.contains_key(&lower[start]) && lex.first_names.contains_key(&lower[start + 1])
+    if start + 2 < n
+        && !lex.first_names().contains_key(&lower[start])
+        && lex.first_names().contains_key(&lower[start + 1])
     {
         start += 1;
     }
@@ -127,13 +129,13 @@ fn name_gender(name: &str, lex: &Lexicon) -> Option<Gender> {
     let mut words = name.split_whitespace();
     let first = words.next()?;
     words.next()?;
-    lex.first_names.get(&first.to_lowercase()).copied()
+    lex.first_names().get(&first.to_lowercase()).copied()
 }
 
 /// The sex the first honorific or role word in `text` says ("Mr.", "spokeswoman").
 fn text_gender(text: &str, lex: &Lexicon) -> Option<Gender> {
     text.split_whitespace()
-        .find_map(|w| lex.gendered_words.get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
+        .find_map(|w| lex.gendered_words().get(w.trim_end_matches('.').to_lowercase().as_str()).copied())
 }
 
 /// Words the article writes in lower case ("coal", "report", "islands"):
@@ -169,9 +171,9 @@ pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) 
         return true;
     }
     !words.iter().any(|w| {
-        lex.places.contains(*w)
-            || lex.org_heads.contains(*w)
-            || lex.function_words.contains(*w)
+        lex.places().contains(*w)
+            || lex.org_heads().contains(*w)
+            || lex.function_words().contains(*w)
             || matches!(*w, "of" | "for" | "on" | "and" | "the")
             || w.contains('\'')
             || w.contains('’')
@@ -187,8 +189,8 @@ pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) 
 fn organisation_shaped(name: &str, lex: &Lexicon) -> bool {
     let words: Vec<&str> = strip_the(name).split_whitespace().collect();
     words.len() >= 2
-        && words.iter().any(|w| lex.org_heads.contains(*w))
-        && !lex.first_names.contains_key(&words[0].to_lowercase())
+        && words.iter().any(|w| lex.org_heads().contains(*w))
+        && !lex.first_names().contains_key(&words[0].to_lowercase())
 }
 
 /// Whether a phrase's text before an inner name ends in the preposition
@@ -214,7 +216,7 @@ fn normalise_title(t: &str, lex: &Lexicon) -> String {
     let t = t.trim_start_matches("the ").trim_start_matches("a ").trim_start_matches("an ");
     t.replace("u.s.", "us")
         .split_whitespace()
-        .map(|w| lex.title_expansions.get(w).map(String::as_str).unwrap_or(w))
+        .map(|w| lex.title_expansions().get(w).map(String::as_str).unwrap_or(w))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -297,14 +299,14 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 e
             }
             (_, EntityType::Place) if m.metonymic => {
-                let gov = lex.metonyms.get(&name_text).cloned().unwrap_or_else(|| format!("{name_text} government"));
+                let gov = lex.metonyms().get(&name_text).cloned().unwrap_or_else(|| format!("{name_text} government"));
                 get_or_create(&mut entities, EntityType::Organization, gov, Some(name_text))
             }
             (_, EntityType::Place) => get_or_create(&mut entities, EntityType::Place, name_text, None),
             (_, etype @ (EntityType::Media | EntityType::Organization)) => {
                 let lower = collapse_ws(doc.slice(m.span)).to_lowercase();
                 let lower_name = name_text.to_lowercase();
-                let map = if etype == EntityType::Media { &lex.media } else { &lex.organizations };
+                let map = if etype == EntityType::Media { lex.media() } else { lex.organizations() };
                 let canonical = map
                     .get(&lower)
                     .or_else(|| map.get(&lower_name))
@@ -624,7 +626,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 let words: Vec<&str> = doc.slice(m.span).split_whitespace().collect();
                 let head = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
                 // "Donald Trump’s campaign" is the Trump campaign.
-                if words.len() >= 2 && lex.nominals.contains_key(&head) {
+                if words.len() >= 2 && lex.nominals().contains_key(&head) {
                     let owner = words[words.len() - 2];
                     let owner = owner.strip_suffix("’s").or_else(|| owner.strip_suffix("'s"));
                     if let Some(owner) = owner.filter(|o| o.chars().next().is_some_and(char::is_uppercase)) {
@@ -658,7 +660,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                 }
                 // "the ruling" is not the poll named before: a document is
                 // found by its noun (above), never by its type alone.
-                let anaphoric = definite && lex.nominals.contains_key(&head) && m.etype != EntityType::Document;
+                let anaphoric = definite && lex.nominals().contains_key(&head) && m.etype != EntityType::Document;
                 let found = if anaphoric { last_of_type.get(&m.etype).copied() } else { None };
                 match found {
                     Some(e) => e,
@@ -720,7 +722,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         name.split(|c: char| c.is_whitespace() || c == '-')
             .filter(|w| {
                 w.chars().next().is_some_and(char::is_uppercase)
-                    && (with_function_words || !lex.function_words.contains(*w))
+                    && (with_function_words || !lex.function_words().contains(*w))
             })
             .filter_map(|w| w.chars().next())
             .collect()
@@ -764,7 +766,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     // Order entities by first mention so output is stable and readable.
     for (mi, e) in assign.iter().enumerate() {
         if let Some(e) = e {
-            entities[*e].mentions.push(mi);
+            entities[*e].mentions.push(MentionId(mi));
         }
     }
     let mut order: Vec<usize> = (0..entities.len()).filter(|&e| !entities[e].mentions.is_empty()).collect();
@@ -776,7 +778,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut taken: Vec<Option<Entity>> = entities.into_iter().map(Some).collect();
     doc.entities = order.iter().map(|&old| taken[old].take().expect("each entity once")).collect();
     for (mi, e) in assign.into_iter().enumerate() {
-        doc.mentions[mi].entity = e.map(|e| remap[e]);
+        doc.mentions[mi].entity = e.map(|e| EntityId(remap[e]));
     }
 }
 
@@ -918,7 +920,7 @@ fn cataphoric_subject(
     let pronoun = doc.token_at(doc.mentions[mi].span.start);
     // The pronoun's clause opens the sentence: a link word before it, no comma.
     let lead = || (first..pronoun).map(|t| doc.slice(doc.tokens[t].span));
-    let opened = lead().any(|w| lex.clause_links.contains(w.to_lowercase().as_str())) && !lead().any(|w| w == ",");
+    let opened = lead().any(|w| lex.clause_links().contains(w.to_lowercase().as_str())) && !lead().any(|w| w == ",");
     if !opened {
         return None;
     }
@@ -973,12 +975,12 @@ fn is_oblique(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
         if lower == "that" {
             return false;
         }
-        if lex.prepositions.contains(&lower) {
+        if lex.prepositions().contains(&lower) {
             let according = lower == "to"
                 && p.checked_sub(1).is_some_and(|q| doc.slice(doc.tokens[q].span).eq_ignore_ascii_case("according"));
             return !according;
         }
-        if lex.verb_forms.contains_key(&lower) {
+        if lex.verb_forms().contains_key(&lower) {
             return false;
         }
     }
@@ -1032,7 +1034,7 @@ fn party_state<'l>(doc: &Document, end: usize, lex: &'l Lexicon) -> Option<&'l s
     let inner = rest.trim_start_matches(' ').strip_prefix('(')?;
     let close = inner.find(')').filter(|&c| c <= 16)?;
     let abbreviation = inner[..close].rsplit('-').next()?.trim();
-    lex.place_abbreviations.get(abbreviation).map(String::as_str)
+    lex.place_abbreviations().get(abbreviation).map(String::as_str)
 }
 
 /// Words of a role phrase after its determiner, and its head (lower case).
@@ -1052,7 +1054,7 @@ fn definite_role<'t>(text: &'t str, lex: &Lexicon) -> Option<(Vec<&'t str>, Stri
         return None;
     }
     let (words, head) = role_words(text);
-    let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
+    let head = lex.title_expansions().get(&head).cloned().unwrap_or(head);
     Some((words, head))
 }
 
@@ -1070,7 +1072,7 @@ fn role_holder(
     lex: &Lexicon,
 ) -> Option<usize> {
     let (words, head) = definite_role(text, lex)?;
-    if !lex.titles.contains(&head) {
+    if !lex.titles().contains(&head) {
         return None;
     }
     let quals: Vec<String> = words[..words.len().saturating_sub(1)]
@@ -1110,7 +1112,7 @@ fn role_nominal(
     lex: &Lexicon,
 ) -> Option<usize> {
     let (words, head) = definite_role(text, lex)?;
-    if words.len() < 2 || !lex.titles.contains(&head) {
+    if words.len() < 2 || !lex.titles().contains(&head) {
         return role_holder(text, pos, entity_words, positions, lex);
     }
     let role = normalise_title(&words.join(" "), lex);
@@ -1173,8 +1175,8 @@ fn cataphoric_roles(
             continue;
         }
         let head = ent.name.split_whitespace().last().map(|w| w.to_lowercase()).unwrap_or_default();
-        let head = lex.title_expansions.get(&head).cloned().unwrap_or(head);
-        let holders: Vec<usize> = if lex.titles.contains(&head) {
+        let head = lex.title_expansions().get(&head).cloned().unwrap_or(head);
+        let holders: Vec<usize> = if lex.titles().contains(&head) {
             (0..entities.len())
                 .filter(|&h| h != e && named_first(h).is_some_and(|mi| mi > first) && heads[h].contains(&head))
                 .collect()
@@ -1205,7 +1207,7 @@ fn plural_title_after(doc: &Document, mi: usize, lex: &Lexicon, coordination: Op
     };
     let words: Vec<String> = doc.slice(doc.mentions[mi].span).split_whitespace().map(str::to_lowercase).collect();
     let singular = words.last().and_then(|w| w.strip_suffix('s')).unwrap_or("");
-    mi - at <= 40 && words.len() >= 2 && words[0] == "the" && lex.titles.contains(singular)
+    mi - at <= 40 && words.len() >= 2 && words[0] == "the" && lex.titles().contains(singular)
 }
 
 /// The person named at the start of the sentence before a role phrase's
@@ -1261,7 +1263,7 @@ fn introduced_next(
 /// that given name as a quoted nickname ("Bobby Scott" of `Robert C. "Bobby"
 /// Scott`). Only when exactly one fuller name fits.
 fn shorter_person_names(entities: &[Entity], lex: &Lexicon) -> Vec<(usize, usize)> {
-    let suffixes: Vec<String> = lex.name_suffixes.iter().map(|s| fold_words(s).join(" ")).collect();
+    let suffixes: Vec<String> = lex.name_suffixes().iter().map(|s| fold_words(s).join(" ")).collect();
     let words: Vec<Vec<String>> = entities
         .iter()
         .map(|e| {

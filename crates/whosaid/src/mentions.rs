@@ -16,8 +16,6 @@ use whosaid_lexicon::Lexicon;
 
 use crate::cues::{is_verbal_use, Words};
 
-const DETERMINERS: &[&str] = &["the", "a", "an"];
-
 struct Ctx<'d> {
     doc: &'d Document,
     words: &'d Words,
@@ -61,7 +59,7 @@ impl Ctx<'_> {
         let w = self.words.get(j);
         // "Commission on Presidential Debates", "Committee to Protect
         // Journalists", not "Trump on Monday".
-        let after_org_head = matches!(w, "on" | "to") && j > 0 && self.lex.org_heads.contains(self.raw(j - 1));
+        let after_org_head = matches!(w, "on" | "to") && j > 0 && self.lex.org_heads().contains(self.raw(j - 1));
         after_org_head
             || self.lex.is_name_connector(w)
             || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
@@ -93,7 +91,7 @@ impl Ctx<'_> {
             && short(j - 1, true)
             && short(j + 1, false)
             && self.is_cap(j - 2)
-            && !self.lex.function_words.contains(self.raw(j - 2))
+            && !self.lex.function_words().contains(self.raw(j - 2))
         {
             return Some(j + 2);
         }
@@ -104,16 +102,16 @@ impl Ctx<'_> {
             && self.is_cap(q + 1)
             && matches!(self.doc.tokens[q + 2].kind, TokenKind::Quote { .. })
             && self.is_cap(q + 3)
-            && (i..j).any(|k| self.lex.first_names.contains_key(self.words.get(k)))
+            && (i..j).any(|k| self.lex.first_names().contains_key(self.words.get(k)))
         {
             return Some(q + 4);
         }
-        if matches!(raw, "and" | "&") && self.is_cap(j + 1) && !self.lex.first_names.contains_key(self.words.get(i)) {
+        if matches!(raw, "and" | "&") && self.is_cap(j + 1) && !self.lex.first_names().contains_key(self.words.get(i)) {
             let mut k = j + 1;
             while self.same_sentence(i, k) && self.is_cap(k) && k - i < 10 {
                 k += 1;
             }
-            if k - (j + 1) >= 1 && k - (j + 1) <= 3 && self.lex.org_heads.contains(self.raw(k - 1)) {
+            if k - (j + 1) >= 1 && k - (j + 1) <= 3 && self.lex.org_heads().contains(self.raw(k - 1)) {
                 return Some(k);
             }
         }
@@ -121,12 +119,12 @@ impl Ctx<'_> {
     }
     /// Is `[a, b)` a title, optionally led by a country or demonym ("US Secretary of State")?
     fn title_len_at(&self, a: usize, limit: usize) -> usize {
-        let starts_title = |i: usize| self.lex.title_first_words.contains(self.words.get(i));
+        let starts_title = |i: usize| self.lex.title_first_words().contains(self.words.get(i));
         let qualifier = |i: usize| self.is_nation(i) || self.is_org_prefix(i);
         if !(starts_title(a) || (qualifier(a) && a + 1 < limit && starts_title(a + 1))) {
             return 0;
         }
-        let max = self.lex.max_title_words + 2;
+        let max = self.lex.max_title_words() + 2;
         for k in (1..=max.min(limit.saturating_sub(a))).rev() {
             let phrase = self.text(a, a + k).to_lowercase();
             if self.lex.is_title(&phrase) {
@@ -146,29 +144,29 @@ impl Ctx<'_> {
     fn is_org_prefix(&self, i: usize) -> bool {
         let w = self.raw(i);
         let acronym = (2..=6).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase());
-        acronym || self.lex.organizations.contains_key(self.words.get(i))
+        acronym || self.lex.organizations().contains_key(self.words.get(i))
     }
     fn is_nation(&self, i: usize) -> bool {
         let w = self.raw(i);
-        self.lex.demonyms.contains_key(w) || self.lex.places.contains(w)
+        self.lex.demonyms().contains_key(w) || self.lex.places().contains(w)
     }
     fn known_name(&self, a: usize, b: usize) -> Option<(EntityType, String)> {
-        if !self.lex.name_first_words.contains(self.words.get(a)) {
+        if !self.lex.name_first_words().contains(self.words.get(a)) {
             return None;
         }
         let s = self.text(a, b);
         let lower = s.to_lowercase();
         // `Marcia "Cia" Price`: a short acronym counts only in capitals.
-        if self.lex.acronyms.contains(&lower) && s.chars().any(char::is_lowercase) {
+        if self.lex.acronyms().contains(&lower) && s.chars().any(char::is_lowercase) {
             return None;
         }
-        if let Some(c) = self.lex.media.get(&lower) {
+        if let Some(c) = self.lex.media().get(&lower) {
             return Some((EntityType::Media, c.clone()));
         }
-        if let Some(c) = self.lex.organizations.get(&lower) {
+        if let Some(c) = self.lex.organizations().get(&lower) {
             return Some((EntityType::Organization, c.clone()));
         }
-        if self.lex.places.contains(s) {
+        if self.lex.places().contains(s) {
             return Some((EntityType::Place, s.to_string()));
         }
         None
@@ -247,7 +245,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             } else if cx.same_sentence(i, j + 1) && cx.is_connector(j) && cx.is_cap(j + 1) {
                 j += 2;
             } else if cx.same_sentence(i, j + 2)
-                && lex.org_heads.contains(cx.raw(i))
+                && lex.org_heads().contains(cx.raw(i))
                 && cx.is_connector(j)
                 && matches!(words.get(j + 1), "a" | "the")
                 && cx.is_cap(j + 2)
@@ -255,7 +253,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 // "Committee for a Responsible Federal Budget".
                 j += 3;
             } else if cx.same_sentence(i, j + 1)
-                && lex.org_heads.contains(cx.raw(i))
+                && lex.org_heads().contains(cx.raw(i))
                 && cx.raw(j) == "and"
                 && cx.is_cap(j + 1)
                 && (i + 1..j).any(|t| cx.is_connector(t))
@@ -322,18 +320,18 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         .iter()
         .filter(|s| s.title.is_some() || cx.cue_follows(s.token) || cx.cue_follows_apposition(s.token))
         .map(|s| cx.raw(s.token))
-        .filter(|w| !lex.group_nouns.contains(&w.to_lowercase()) && !lex.demonyms.contains_key(*w))
+        .filter(|w| !lex.group_nouns().contains(&w.to_lowercase()) && !lex.demonyms().contains_key(*w))
         .collect();
     for s in &singles {
         let word = cx.raw(s.token);
-        if lex.group_nouns.contains(words.get(s.token)) {
+        if lex.group_nouns().contains(words.get(s.token)) {
             let mut m = mention(cx.span(s.token, s.token + 1), MentionKind::Group, EntityType::Group);
             m.name = Some(m.span);
             out.push(m);
             covered[s.token] = true;
             continue;
         }
-        if lex.demonyms.contains_key(word) && s.title.is_none() {
+        if lex.demonyms().contains_key(word) && s.title.is_none() {
             continue;
         }
         let sentence_initial = s.token == 0 || doc.tokens[s.token - 1].sentence != doc.tokens[s.token].sentence;
@@ -372,7 +370,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             continue;
         }
         let w = words.get(i);
-        if let Some(t) = lex.pronouns.get(w) {
+        if let Some(t) = lex.pronouns().get(w) {
             if t == whosaid_lexicon::RELATIVE_PRONOUN {
                 // Only with an antecedent: see `relative_pronouns`.
                 i += 1;
@@ -387,7 +385,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             i += 1;
             continue;
         }
-        if DETERMINERS.contains(&w) {
+        if lex.is_article(w) {
             // "the (US) secretary of state", "the outlet"
             let mut k = i + 1;
             if k < n && cx.is_word(k) && cx.is_nation(k) && cx.same_sentence(i, k) {
@@ -410,12 +408,12 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 && h - i <= 4
                 && cx.same_sentence(i, h)
                 && !cx.is_cap(h)
-                && !lex.nominals.contains_key(words.get(h))
+                && !lex.nominals().contains_key(words.get(h))
                 && (doc.tokens[h].kind == TokenKind::Number
                     || (cx.is_word(h)
-                        && !lex.function_words.contains(cx.raw(h))
-                        && !lex.verb_forms.contains_key(words.get(h))
-                        && !lex.group_nouns.contains(words.get(h)))
+                        && !lex.function_words().contains(cx.raw(h))
+                        && !lex.verb_forms().contains_key(words.get(h))
+                        && !lex.group_nouns().contains(words.get(h)))
                     || (cx.raw(h) == "-" && h > i + 1 && cx.adjacent(h - 1, h)))
             {
                 h += 1;
@@ -424,7 +422,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 && h < n
                 && cx.same_sentence(i, h)
                 && !cx.is_cap(h)
-                && lex.nominals.get(words.get(h)).is_some_and(|t| t == "document")
+                && lex.nominals().get(words.get(h)).is_some_and(|t| t == "document")
                 && words.get(h + 1) != "of";
             if document_head {
                 let mut m = mention(cx.span(i, h + 1), MentionKind::Nominal, EntityType::Document);
@@ -434,7 +432,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 continue;
             }
             if i + 1 < n && cx.same_sentence(i, i + 1) && !cx.is_cap(i + 1) {
-                if let Some(t) = lex.nominals.get(words.get(i + 1)) {
+                if let Some(t) = lex.nominals().get(words.get(i + 1)) {
                     if words.get(i + 2) != "of" {
                         let mut m = mention(cx.span(i, i + 2), MentionKind::Nominal, nominal_type(t));
                         m.name = Some(cx.span(i + 1, i + 2));
@@ -445,7 +443,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 }
             }
         }
-        if lex.group_nouns.contains(w) && !cx.is_cap(i) {
+        if lex.group_nouns().contains(w) && !cx.is_cap(i) {
             // Extend left over modifiers and nations: "senior Russian officials".
             let mut s = i;
             while s > 0 && cx.same_sentence(i, s - 1) && i - (s - 1) <= 3 {
@@ -453,7 +451,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 let pw = words.get(p);
                 // "Central European leaders", "South Korean officials".
                 let qualifies_nation = cx.is_cap(p) && p + 1 < i && cx.is_nation(p + 1) && s == p + 1;
-                if (cx.is_word(p) && cx.is_nation(p)) || lex.group_modifiers.contains(pw) || qualifies_nation {
+                if (cx.is_word(p) && cx.is_nation(p)) || lex.group_modifiers().contains(pw) || qualifies_nation {
                     s = p;
                 } else {
                     break;
@@ -503,7 +501,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
         if m.etype == EntityType::Place && m.kind == MentionKind::Name {
             let last_tok = doc.tokens.partition_point(|t| t.span.start < m.span.end) - 1;
             let place = doc.slice(m.name.unwrap_or(m.span));
-            if lex.metonyms.contains_key(place) && cx.cue_follows(last_tok) {
+            if lex.metonyms().contains_key(place) && cx.cue_follows(last_tok) {
                 m.metonymic = true;
             }
         }
@@ -677,14 +675,14 @@ fn named_documents(cx: &Ctx, out: &mut Vec<Mention>) {
             && cx.same_sentence(a, t)
             && cx.is_word(t)
             && !cx.is_cap(t)
-            && !cx.lex.nominals.contains_key(cx.words.get(t))
-            && !cx.lex.function_words.contains(cx.raw(t))
-            && !cx.lex.verb_forms.contains_key(cx.words.get(t))
+            && !cx.lex.nominals().contains_key(cx.words.get(t))
+            && !cx.lex.function_words().contains(cx.raw(t))
+            && !cx.lex.verb_forms().contains_key(cx.words.get(t))
         {
             t += 1;
         }
         let is_document = |t: usize| {
-            t < n && cx.same_sentence(a, t) && cx.lex.nominals.get(cx.words.get(t)).is_some_and(|x| x == "document")
+            t < n && cx.same_sentence(a, t) && cx.lex.nominals().get(cx.words.get(t)).is_some_and(|x| x == "document")
         };
         if !is_document(t) {
             continue;
@@ -706,8 +704,8 @@ fn named_documents(cx: &Ctx, out: &mut Vec<Mention>) {
             } else if start > 1
                 && !cx.is_cap(start - 1)
                 && cx.lex.is_np_determiner(cx.words.get(start - 2))
-                && !cx.lex.function_words.contains(cx.raw(start - 1))
-                && !cx.lex.verb_forms.contains_key(w)
+                && !cx.lex.function_words().contains(cx.raw(start - 1))
+                && !cx.lex.verb_forms().contains_key(w)
             {
                 start -= 2;
             }
@@ -850,9 +848,9 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
         let found = found.filter(|&(a, b)| role.is_some() || !(a + 1..b).any(|t| name_reach[t] > b));
         if let Some((a, b)) = found {
             let head = cx.words.get(role.map_or(b - 1, |(_, h)| h));
-            let etype = match cx.lex.nominals.get(head) {
+            let etype = match cx.lex.nominals().get(head) {
                 Some(t) => nominal_type(t),
-                None if cx.lex.titles.contains(head) => EntityType::Person,
+                None if cx.lex.titles().contains(head) => EntityType::Person,
                 None if head.ends_with('s') && !head.ends_with("ss") => EntityType::Group,
                 None => EntityType::Organization,
             };
@@ -881,7 +879,7 @@ fn role_of_name(cx: &Ctx, name: &Mention, p: usize) -> Option<(usize, usize)> {
         return None;
     }
     let head = cx.words.get(s - 2);
-    if !cx.lex.titles.contains(head) {
+    if !cx.lex.titles().contains(head) {
         return None;
     }
     let a = s - 3;
@@ -903,7 +901,7 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
         // "The agency isn't": a negated auxiliary ends the phrase before it.
         && !head.ends_with("n't")
         && !head.ends_with("n’t")
-        && !cx.lex.function_words.contains(cx.raw(b - 1))
+        && !cx.lex.function_words().contains(cx.raw(b - 1))
         && cx.is_word(b - 1)
         && noun_like_head(cx, head)
 }
@@ -913,9 +911,10 @@ fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
 /// place despite"), adverbs, gerunds and participles ("began taking") unless a
 /// lexicon knows the word as a speaker noun ("the meeting" is not one).
 fn noun_like_head(cx: &Ctx, head: &str) -> bool {
-    let known = cx.lex.titles.contains(head) || cx.lex.nominals.contains_key(head) || cx.lex.group_nouns.contains(head);
+    let known =
+        cx.lex.titles().contains(head) || cx.lex.nominals().contains_key(head) || cx.lex.group_nouns().contains(head);
     known
-        || !(cx.lex.prepositions.contains(head)
+        || !(cx.lex.prepositions().contains(head)
             || cx.lex.is_adverb(head)
             || (head.ends_with("ing") && head.chars().count() > 5))
 }
@@ -936,11 +935,11 @@ fn np_back(cx: &Ctx, p: usize) -> Option<usize> {
         let joins = cx.is_word(t) || w == "'s" || (w == "-" && t > 0 && cx.adjacent(t - 1, t));
         // "Those close to him", "Trump to stop": a preposition (but "of", as in
         // "a member of the panel") ends the phrase.
-        let preposition = w != "of" && cx.lex.prepositions.contains(w);
+        let preposition = w != "of" && cx.lex.prepositions().contains(w);
         if !joins
             || preposition
             || cx.lex.is_np_boundary(w)
-            || cx.lex.verb_forms.contains_key(w) && !cx.lex.is_np_determiner(w)
+            || cx.lex.verb_forms().contains_key(w) && !cx.lex.is_np_determiner(w)
         {
             break;
         }
@@ -972,7 +971,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
     let lex = cx.lex;
     let mut a2 = a;
     let mut det: Option<usize> = None;
-    while a2 < b && lex.function_words.contains(cx.raw(a2)) {
+    while a2 < b && lex.function_words().contains(cx.raw(a2)) {
         if cx.words.get(a2) == "the" {
             det = Some(a2);
         } else {
@@ -992,10 +991,10 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
     if let Some(d) = det_before {
         let lower = cx.text(d, b).to_lowercase();
         let hit = lex
-            .media
+            .media()
             .get(&lower)
             .map(|c| (EntityType::Media, c))
-            .or_else(|| lex.organizations.get(&lower).map(|c| (EntityType::Organization, c)));
+            .or_else(|| lex.organizations().get(&lower).map(|c| (EntityType::Organization, c)));
         if let Some((etype, _)) = hit {
             push_name(cx, out, covered, d, a2, b, etype, None);
             return;
@@ -1008,7 +1007,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
         }
     }
     // Place by its head word: "Marshall Islands", "Orange County".
-    if b - a2 >= 2 && lex.place_heads.contains(cx.raw(b - 1)) && cx.title_len_at(a2, b) == 0 {
+    if b - a2 >= 2 && lex.place_heads().contains(cx.raw(b - 1)) && cx.title_len_at(a2, b) == 0 {
         push_name(cx, out, covered, a2, a2, b, EntityType::Place, None);
         return;
     }
@@ -1018,14 +1017,14 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
     // America CEO Brian Moynihan" is a person).
     let head_with_complement = || {
         (a2 + 1..b.saturating_sub(2))
-            .any(|t| lex.org_heads.contains(cx.raw(t)) && matches!(cx.raw(t + 1), "of" | "for"))
+            .any(|t| lex.org_heads().contains(cx.raw(t)) && matches!(cx.raw(t + 1), "of" | "for"))
             && (a2..b).all(|t| cx.title_len_at(t, b) == 0)
     };
-    if b - a2 >= 2 && (lex.org_heads.contains(cx.raw(b - 1)) || head_with_complement()) {
+    if b - a2 >= 2 && (lex.org_heads().contains(cx.raw(b - 1)) || head_with_complement()) {
         push_name(cx, out, covered, det_before.unwrap_or(a2), a2, b, EntityType::Organization, None);
         // Nested places stay visible ("UK" in "UK Foreign Office").
         for t in a2..b - 1 {
-            if lex.places.contains(cx.raw(t)) {
+            if lex.places().contains(cx.raw(t)) {
                 push_name(cx, out, &mut [], t, t, t + 1, EntityType::Place, None);
             }
         }
@@ -1035,7 +1034,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
     // Our Schools", "Center for Media and Public Affairs" (capitalised
     // function words after the connector belong to the name).
     if b - a2 >= 3
-        && lex.org_heads.contains(cx.raw(a2))
+        && lex.org_heads().contains(cx.raw(a2))
         && cx.is_connector(a2 + 1)
         && cx.title_len_at(a2, b) == 0
         && (a2 + 2..b).all(|t| cx.is_cap(t) || cx.is_connector(t) || cx.raw(t) == "and")
@@ -1076,7 +1075,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             return;
         }
         for t in a2..name_start {
-            if lex.places.contains(cx.raw(t)) {
+            if lex.places().contains(cx.raw(t)) {
                 push_name(cx, out, &mut [], t, t, t + 1, EntityType::Place, None);
             }
         }
@@ -1087,7 +1086,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
     // Split the name part into known names and unknown chunks.
     let mut p = name_start;
     while p < b {
-        let max = lex.max_name_words.max(1).min(b - p);
+        let max = lex.max_name_words().max(1).min(b - p);
         let mut found = None;
         for len in (1..=max).rev() {
             if let Some((etype, _)) = cx.known_name(p, p + len) {
@@ -1103,7 +1102,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             let body_end = (etype == EntityType::Organization && p + len < b)
                 .then(|| {
                     (p + len + 1..=b.min(p + len + 4)).rev().find(|&e| {
-                        lex.org_heads.contains(cx.raw(e - 1))
+                        lex.org_heads().contains(cx.raw(e - 1))
                             && (p + len..e).all(|t| cx.is_word(t) && cx.is_cap(t) && cx.title_len_at(t, e) == 0)
                     })
                 })
@@ -1114,7 +1113,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             continue;
         }
         let mut q = p + 1;
-        while q < b && !(1..=lex.max_name_words.max(1).min(b - q)).any(|len| cx.known_name(q, q + len).is_some()) {
+        while q < b && !(1..=lex.max_name_words().max(1).min(b - q)).any(|len| cx.known_name(q, q + len).is_some()) {
             q += 1;
         }
         let mut cs = p;
@@ -1138,7 +1137,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 && t + tl + 1 < ce
                 && (t + tl..ce).all(|k| {
                     !cx.is_word(k)
-                        || (cx.is_cap(k) && !lex.verb_forms.contains_key(cx.words.get(k)))
+                        || (cx.is_cap(k) && !lex.verb_forms().contains_key(cx.words.get(k)))
                         // "Geun-hye"
                         || (k > 0 && cx.raw(k - 1) == "-")
                 })
@@ -1154,7 +1153,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
             // "Cameron Easley for Morning Consult": a given name and surname,
             // then the organisation they speak for.
             let person_before = (2..=3).contains(&(k - cs))
-                && lex.first_names.contains_key(cx.words.get(cs))
+                && lex.first_names().contains_key(cx.words.get(cs))
                 && (cs..k).all(|t| cx.is_word(t) && cx.is_cap(t));
             if person_before && k + 1 < ce && cx.raw(k) != "&" {
                 push_name(cx, out, covered, chunk_start, cs, k, EntityType::Person, chunk_title.take());
@@ -1162,7 +1161,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 p = q;
                 continue;
             }
-            if k + 1 < ce && !(cs..ce).any(|t| lex.org_heads.contains(cx.raw(t))) {
+            if k + 1 < ce && !(cs..ce).any(|t| lex.org_heads().contains(cx.raw(t))) {
                 cs = k + 1;
                 chunk_title = None;
             }
@@ -1177,7 +1176,7 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                     ce -= 1;
                 }
                 let from = cs;
-                while cs < ce && !seen(cs) && !lex.first_names.contains_key(cx.words.get(cs)) {
+                while cs < ce && !seen(cs) && !lex.first_names().contains_key(cx.words.get(cs)) {
                     cs += 1;
                 }
                 if cs != from {
@@ -1186,13 +1185,13 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                 }
             }
         }
-        if ce - cs >= 2 && !lex.demonyms.contains_key(cx.raw(cs)) {
+        if ce - cs >= 2 && !lex.demonyms().contains_key(cx.raw(cs)) {
             // Title-case headlines ("Obama Says Museum Will Tell") are not names.
             // A capitalised auxiliary after a given name is a surname ("Theresa May").
             let surname_after_given = |t: usize| {
                 t > cs
-                    && lex.first_names.contains_key(cx.words.get(t - 1))
-                    && !lex.verb_forms.contains_key(cx.words.get(t))
+                    && lex.first_names().contains_key(cx.words.get(t - 1))
+                    && !lex.verb_forms().contains_key(cx.words.get(t))
             };
             let looks_like_name = (cs..ce).filter(|&t| cx.is_word(t)).count() <= 4
                 && (cs..ce).all(|t| {
@@ -1201,8 +1200,8 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                     !cx.is_word(t)
                         || cx.is_connector(t)
                         || (w.chars().count() > 1
-                            && ((!lex.function_words.contains(w)
-                                && !lex.verb_forms.contains_key(lower)
+                            && ((!lex.function_words().contains(w)
+                                && !lex.verb_forms().contains_key(lower)
                                 && !lex.is_auxiliary(lower))
                                 || surname_after_given(t)))
                 });
@@ -1216,15 +1215,18 @@ fn process_run(cx: &Ctx, a: usize, b: usize, out: &mut Vec<Mention>, singles: &m
                     cx.is_word(t)
                         && cx.is_cap(t)
                         && w.chars().count() > 1
-                        && !lex.function_words.contains(w)
-                        && !lex.verb_forms.contains_key(cx.words.get(t))
+                        && !lex.function_words().contains(w)
+                        && !lex.verb_forms().contains_key(cx.words.get(t))
                         && !lex.is_auxiliary(cx.words.get(t))
                 };
                 let mut t = cs;
                 while t + 1 < ce {
                     // In a headline, the surname must be one the body capitalises.
                     let surname_seen = !cx.in_headline(t) || cx.body_caps.contains(cx.words.get(t + 1));
-                    if lex.first_names.contains_key(cx.words.get(t)) && name_word(t) && name_word(t + 1) && surname_seen
+                    if lex.first_names().contains_key(cx.words.get(t))
+                        && name_word(t)
+                        && name_word(t + 1)
+                        && surname_seen
                     {
                         push_name(cx, out, covered, t, t, t + 2, EntityType::Person, None);
                         t += 2;
@@ -1247,7 +1249,7 @@ fn left_title(cx: &Ctx, name_start: usize) -> Option<(usize, String)> {
         return None;
     }
     let end = name_start;
-    let max = cx.lex.max_title_words.min(end);
+    let max = cx.lex.max_title_words().min(end);
     for k in (1..=max).rev() {
         let s = end - k;
         if !cx.same_sentence(s, end) || (s..end).any(|t| cx.is_cap(t) || !cx.is_word(t)) {

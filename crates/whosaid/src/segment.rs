@@ -127,7 +127,7 @@ pub fn tokenize(text: &str, lex: &Lexicon) -> Vec<Token> {
                     end = k + 1;
                 }
             }
-            if end == j && bytes.get(j) == Some(&b'.') && lex.abbreviations.contains(word) {
+            if end == j && bytes.get(j) == Some(&b'.') && lex.abbreviations().contains(word) {
                 end = j + 1;
             }
             // A middle initial: "Loretta E. Lynch", "John D. Podesta" — one

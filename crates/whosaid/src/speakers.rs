@@ -24,7 +24,7 @@
 //! than a wrong one). This is the one place after the statements stage that
 //! sets `Statement::speaker`.
 
-use whosaid_document::{Document, EntityType, MentionKind, StatementKind};
+use whosaid_document::{Document, EntityId, EntityType, MentionId, MentionKind, StatementKind};
 use whosaid_lexicon::Lexicon;
 
 use crate::entities::{lowercase_words, person_gender, plausible_person, pronoun_gender};
@@ -36,19 +36,19 @@ const MAX_SENTENCES_BACK: usize = 2;
 /// Whether a speaker mention is a speech occasion or channel, not a speaker:
 /// a nominal whose head is in `speech_events` ("a Wednesday conference", "a
 /// series of tweets"), or a bare name that is one ("Details").
-fn is_speech_event(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
+fn is_speech_event(doc: &Document, mi: MentionId, lex: &Lexicon) -> bool {
     let m = &doc.mentions[mi];
     let text = doc.slice(m.span);
     match m.kind {
         MentionKind::Nominal => {
             text.split(|c: char| !c.is_alphanumeric())
                 .rfind(|w| !w.is_empty())
-                .is_some_and(|h| lex.speech_events.contains(&h.to_lowercase()))
+                .is_some_and(|h| lex.speech_events().contains(&h.to_lowercase()))
                 || text
                     .split_whitespace()
-                    .any(|w| lex.speech_events.contains(&w.to_lowercase()) && w.len() > 3 && text.contains(" of "))
+                    .any(|w| lex.speech_events().contains(&w.to_lowercase()) && w.len() > 3 && text.contains(" of "))
         }
-        MentionKind::Name => !text.contains(' ') && lex.speech_events.contains(&text.to_lowercase()),
+        MentionKind::Name => !text.contains(' ') && lex.speech_events().contains(&text.to_lowercase()),
         _ => false,
     }
 }
@@ -56,14 +56,14 @@ fn is_speech_event(doc: &Document, mi: usize, lex: &Lexicon) -> bool {
 /// A replacement for a junk speaker: the person or organisation named in
 /// the statement's sentence outside its content (nearest before the cue),
 /// else `None`.
-fn named_in_sentence(doc: &Document, si: usize, junk: usize) -> Option<usize> {
+fn named_in_sentence(doc: &Document, si: usize, junk: MentionId) -> Option<MentionId> {
     let st = &doc.statements[si];
     let anchor = st.cue.map(|c| c.start).unwrap_or(doc.mentions[junk].span.start);
     let sent = doc.sentences[doc.sentence_at(anchor)?].span;
     let content = st.content;
     let ok = |k: usize| {
         let o = &doc.mentions[k];
-        k != junk
+        k != junk.index()
             && o.kind == MentionKind::Name
             && !o.in_quote
             && sent.contains(o.span)
@@ -75,7 +75,7 @@ fn named_in_sentence(doc: &Document, si: usize, junk: usize) -> Option<usize> {
     let first = doc.mentions.partition_point(|o| o.span.start < sent.start);
     let cands: Vec<usize> =
         (first..doc.mentions.len()).take_while(|&k| doc.mentions[k].span.start < sent.end).filter(|&k| ok(k)).collect();
-    cands.iter().copied().rfind(|&k| doc.mentions[k].span.start <= anchor).or(cands.first().copied())
+    cands.iter().copied().rfind(|&k| doc.mentions[k].span.start <= anchor).or(cands.first().copied()).map(MentionId)
 }
 
 /// Re-resolves pronoun speakers of statements; needs statements and entities.
@@ -89,7 +89,7 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
         }
     }
     let lowercase = lowercase_words(doc);
-    let mut prev: Option<(usize, usize)> = None; // (speaker mention, entity) of the previous quotation
+    let mut prev: Option<(MentionId, EntityId)> = None; // (speaker mention, entity) of the previous quotation
     for si in 0..doc.statements.len() {
         let Some(sm) = doc.statements[si].speaker else {
             continue;
@@ -125,16 +125,16 @@ fn continue_speaker(
     doc: &Document,
     lex: &Lexicon,
     lowercase: &HashSet<String>,
-    sm: usize,
-    pm: usize,
-    pe: usize,
-) -> Option<usize> {
+    sm: MentionId,
+    pm: MentionId,
+    pe: EntityId,
+) -> Option<EntityId> {
     let m = &doc.mentions[sm];
     if m.entity == Some(pe) {
         return None;
     }
     let want = pronoun_gender(doc.slice(m.span));
-    let agrees = |e: usize| {
+    let agrees = |e: EntityId| {
         let g = person_gender(doc, &doc.entities[e], lex);
         want.is_none() || g.is_none() || g == want
     };
@@ -142,7 +142,7 @@ fn continue_speaker(
         return None;
     }
     // A full name is not traded for a surname-only entity of its own.
-    let words = |e: usize| doc.entities[e].name.split_whitespace().count();
+    let words = |e: EntityId| doc.entities[e].name.split_whitespace().count();
     if m.entity.is_some_and(|c| words(c) > words(pe)) {
         return None;
     }
@@ -152,7 +152,7 @@ fn continue_speaker(
         return None;
     }
     let sent_start = doc.sentences[s_here].span.start;
-    let rival_named = (0..sm).rev().take_while(|&k| doc.mentions[k].span.start >= sent_start).any(|k| {
+    let rival_named = (0..sm.index()).rev().take_while(|&k| doc.mentions[k].span.start >= sent_start).any(|k| {
         let o = &doc.mentions[k];
         o.kind == MentionKind::Name
             && !o.in_quote
@@ -162,7 +162,7 @@ fn continue_speaker(
 }
 
 /// Points mention `mi` at entity `to`, keeping both entities' mention lists sorted.
-fn move_mention(doc: &mut Document, mi: usize, to: usize) {
+fn move_mention(doc: &mut Document, mi: MentionId, to: EntityId) {
     if let Some(from) = doc.mentions[mi].entity {
         doc.entities[from].mentions.retain(|&k| k != mi);
     }

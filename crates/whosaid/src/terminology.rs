@@ -64,7 +64,7 @@ fn fold(s: &str) -> Folded {
 
 /// Annotates every lexicon term in `doc.text`; sorted by start, longer first.
 pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
-    if lexicon.terminology.is_empty() || doc.text.is_empty() {
+    if lexicon.terminology().is_empty() || doc.text.is_empty() {
         return;
     }
     let folded = fold(&doc.text);
@@ -83,7 +83,7 @@ pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
     // Terms by their first word, so the text is scanned once (one lookup per
     // word start), not once per term; a term that starts with a non-word
     // character is searched for directly.
-    let needles: Vec<String> = lexicon.terminology.iter().map(|e| fold(e.term.trim()).text).collect();
+    let needles: Vec<String> = lexicon.terminology().iter().map(|e| fold(e.term.trim()).text).collect();
     let mut by_first: HashMap<&str, Vec<usize>> = HashMap::default();
     for (idx, needle) in needles.iter().enumerate() {
         if needle.is_empty() {
@@ -125,10 +125,10 @@ pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
     });
     let mut kept: Vec<(Span, usize)> = Vec::new();
     for (span, idx) in found {
-        let group = &lexicon.terminology[idx].group;
+        let group = &lexicon.terminology()[idx].group;
         let clash = kept
             .iter()
-            .any(|(k, j)| &lexicon.terminology[*j].group == group && k.start < span.end && span.start < k.end);
+            .any(|(k, j)| &lexicon.terminology()[*j].group == group && k.start < span.end && span.start < k.end);
         if !clash {
             kept.push((span, idx));
         }
@@ -137,7 +137,7 @@ pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
     doc.terms = kept
         .into_iter()
         .map(|(span, idx)| {
-            let e = &lexicon.terminology[idx];
+            let e = &lexicon.terminology()[idx];
             Term {
                 span,
                 term: e.term.clone(),

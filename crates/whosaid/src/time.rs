@@ -18,12 +18,12 @@ use crate::cues::Words;
 
 /// A weekday from the calendar lexicon's number (Monday = 1).
 fn weekday_of(w: &str, lex: &Lexicon) -> Option<Weekday> {
-    let n = *lex.weekdays.get(w)?;
+    let n = *lex.weekdays().get(w)?;
     Weekday::try_from(n - 1).ok()
 }
 
 fn month_of(w: &str, lex: &Lexicon) -> Option<u32> {
-    lex.months.get(w).map(|&m| m as u32)
+    lex.months().get(w).map(|&m| m as u32)
 }
 
 /// The most recent `day` on or before `anchor` (`strictly_before` for "last Monday").

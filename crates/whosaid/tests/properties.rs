@@ -69,12 +69,12 @@ fn check_invariants(raw: &str, doc: &Document) {
     }
     for m in &doc.mentions {
         assert!(ok(m.span));
-        assert!(m.entity.is_none_or(|e| e < doc.entities.len()));
+        assert!(m.entity.is_none_or(|e| e.index() < doc.entities.len()));
     }
     for (ei, e) in doc.entities.iter().enumerate() {
         assert!(!e.mentions.is_empty());
         for &m in &e.mentions {
-            assert_eq!(doc.mentions[m].entity, Some(ei));
+            assert_eq!(doc.mentions[m].entity.map(|e| e.index()), Some(ei));
         }
     }
     for t in &doc.times {
@@ -97,8 +97,8 @@ fn check_invariants(raw: &str, doc: &Document) {
             assert!(ok(*p) && s.content.contains(*p), "parts lie inside the content");
         }
         assert!(s.cue.is_none_or(ok));
-        assert!(s.speaker.is_none_or(|m| m < doc.mentions.len()));
-        assert!(s.addressee.is_none_or(|m| m < doc.mentions.len()));
+        assert!(s.speaker.is_none_or(|m| m.index() < doc.mentions.len()));
+        assert!(s.addressee.is_none_or(|m| m.index() < doc.mentions.len()));
         assert!(s.time.is_none_or(|t| t < doc.times.len()));
         assert!((0.0..=1.0).contains(&s.confidence));
     }

@@ -7,14 +7,9 @@
 
 use whosaid_document::coding::IssueOrigin;
 use whosaid_document::{Document, EntityType, MentionKind};
+use whosaid_lexicon::stance::StanceLexicon;
 
 use super::{mentions_in, words_of, Found, Word};
-
-/// Words that open a noun phrase.
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "any", "this", "these", "those", "its", "their", "our", "his", "her", "every", "each", "some",
-    "no",
-];
 
 /// Closed-class words (grammar, not lexicon): a noun phrase stops at them.
 const STOP: &[&str] = &[
@@ -32,7 +27,7 @@ fn is_stop(w: &Word) -> bool {
     STOP.contains(&lower.as_str()) || lower.ends_with("ly") || w.text.chars().any(|c| c.is_ascii_digit())
 }
 
-pub(crate) fn find(doc: &Document, s: usize, words: &[Word]) -> Vec<Found> {
+pub(crate) fn find(doc: &Document, s: usize, words: &[Word], lex: &StanceLexicon) -> Vec<Found> {
     let mut out = Vec::new();
     let speaker = doc.statements[s].speaker.and_then(|m| doc.mentions[m].entity);
     for m in mentions_in(doc, s) {
@@ -54,7 +49,7 @@ pub(crate) fn find(doc: &Document, s: usize, words: &[Word]) -> Vec<Found> {
     }
     let mut i = 0;
     while i < words.len() {
-        let det = DETERMINERS.contains(&words[i].text.to_lowercase().as_str());
+        let det = lex.is_phrase_determiner(&words[i].text.to_lowercase());
         if !det {
             i += 1;
             continue;

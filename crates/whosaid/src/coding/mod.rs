@@ -40,7 +40,7 @@ pub mod codebook;
 pub mod fallback;
 
 use whosaid_document::coding::{ActorRef, Coding, IssueOrigin, Stance};
-use whosaid_document::{names, Document, EntityType, MentionKind, Span, TokenKind};
+use whosaid_document::{names, Document, EntityId, EntityType, MentionId, MentionKind, Span, TokenKind};
 use whosaid_lexicon::stance::{Polarity, Position, StanceLexicon, StancePhrase};
 use whosaid_lexicon::Lexicon;
 
@@ -182,7 +182,7 @@ struct Phrases<'l> {
 impl<'l> Phrases<'l> {
     fn new(lex: &'l StanceLexicon) -> Phrases<'l> {
         let stemmed = |pos: Position| {
-            lex.phrases
+            lex.phrases()
                 .iter()
                 .filter(|p| p.position == pos)
                 .map(|p| (p.words.iter().map(|w| stem(w)).collect(), p))
@@ -206,7 +206,7 @@ fn phrase_at(words: &[Word], at: usize, phrase: &[String], tight: bool) -> bool 
 
 fn is_negation(w: &Word, lex: &StanceLexicon) -> bool {
     let lower = w.text.to_lowercase().replace('’', "'");
-    lex.negations.contains(&lower) || lower.ends_with("n't")
+    lex.negations().contains(&lower) || lower.ends_with("n't")
 }
 
 /// A negation among the `NEGATION_REACH` words before `at`, in its sentence.
@@ -374,7 +374,7 @@ fn decide(
 ) -> Decision {
     let inner = content_stance(words, start, end, phrases, lex, people);
     let st = &doc.statements[s];
-    let cue_stance = match (st.cue, lex.cues.get(st.cue_lemma.as_str())) {
+    let cue_stance = match (st.cue, lex.cues().get(st.cue_lemma.as_str())) {
         (Some(cue), Some(&(polarity, conf))) => Some((cue, polarity, conf)),
         _ => None,
     };
@@ -387,7 +387,7 @@ fn decide(
     // cue span): no stance either way.
     let neg = (cue_tok.saturating_sub(NEGATION_REACH)..=last).any(|t| {
         let text = doc.slice(doc.tokens[t].span).to_lowercase().replace('’', "'");
-        lex.negations.contains(&text) || text.ends_with("n't")
+        lex.negations().contains(&text) || text.ends_with("n't")
     });
     if neg {
         return (Stance::Unknown, 0.0, Some((cue_tok, last)), "cue-negated");
@@ -490,19 +490,20 @@ fn find_codebook(doc: &Document, s: usize, words: &[Word], book: &Codebook) -> V
 }
 
 /// Mentions lying inside the statement's content parts.
-pub(crate) fn mentions_in(doc: &Document, s: usize) -> Vec<usize> {
+pub(crate) fn mentions_in(doc: &Document, s: usize) -> Vec<MentionId> {
     let parts = parts_of(doc, s);
     let content = doc.statements[s].content;
     let first = doc.mentions.partition_point(|m| m.span.start < content.start);
     (first..doc.mentions.len())
         .take_while(|&m| doc.mentions[m].span.start < content.end)
         .filter(|&m| parts.iter().any(|p| p.contains(doc.mentions[m].span)))
+        .map(MentionId)
         .collect()
 }
 
 /// Runs the coding stage over every statement of `doc`.
 pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Codebook>) {
-    let lex = &lexicon.stance;
+    let lex = lexicon.stance();
     let phrases = Phrases::new(lex);
     let mut codings = Vec::new();
     let mut references = Vec::new();
@@ -511,7 +512,7 @@ pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Code
         let words = content_words(doc, &parts);
         let found = match book {
             Some(book) => find_codebook(doc, s, &words, book),
-            None => fallback::find(doc, s, &words),
+            None => fallback::find(doc, s, &words, lex),
         };
         // One coding per issue, in order of first occurrence.
         let mut issues: Vec<(Found, Vec<Decision>)> = Vec::new();
@@ -589,7 +590,7 @@ pub fn code_statements(doc: &mut Document, lexicon: &Lexicon, book: Option<&Code
         codings.extend(mine);
         // Actor references.
         let speaker_entity = doc.statements[s].speaker.and_then(|m| doc.mentions[m].entity);
-        let mut seen: Vec<usize> = Vec::new();
+        let mut seen: Vec<EntityId> = Vec::new();
         for m in mentions_in(doc, s) {
             let mention = &doc.mentions[m];
             let Some(e) = mention.entity else { continue };

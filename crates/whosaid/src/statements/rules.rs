@@ -13,7 +13,7 @@
 //!    participial `…, saying/adding …` (speaker of the clause before it).
 //!    Reported content containing a quotation is `mixed`.
 
-use whosaid_document::{Document, EntityType, MentionKind, Span, Statement, StatementKind, TokenKind};
+use whosaid_document::{Document, EntityType, MentionId, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::CueClass;
 
 use crate::cues::{is_verbal_use, CueMatch, Words};
@@ -870,8 +870,8 @@ fn direct_statement(
         parts: Vec::new(),
         cue: Some(cx.tok_span(cue_start, cm.end)),
         cue_lemma: cm.cue.lemma.to_string(),
-        speaker: Some(speaker),
-        addressee,
+        speaker: Some(MentionId(speaker)),
+        addressee: addressee.map(MentionId),
         time: None,
         confidence: confidence_for(cx, Some(speaker), base),
         rule,
@@ -995,7 +995,7 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
             if let Some(mut st) = st {
                 used.insert(cm.start);
                 if st.addressee.is_none() {
-                    st.addressee = medium_in_sentence(cx, first, end);
+                    st.addressee = medium_in_sentence(cx, first, end).map(MentionId);
                 }
                 found.push(st);
             }
@@ -1063,7 +1063,7 @@ fn transcript_pass(cx: &Ctx, found: &mut Vec<Statement>, used: &mut UsedCues) {
             parts: if parts.len() > 1 { parts } else { Vec::new() },
             cue: Some(cx.tok_span(colon, colon + 1)),
             cue_lemma: ":".into(),
-            speaker: Some(sp),
+            speaker: Some(MentionId(sp)),
             addressee: None,
             time: None,
             confidence: confidence_for(cx, Some(sp), 0.8),
@@ -1102,7 +1102,7 @@ fn colon_attribution(cx: &Ctx, first: usize, last: usize) -> Option<Statement> {
         parts: Vec::new(),
         cue: Some(cx.tok_span(colon, colon + 1)),
         cue_lemma: ":".into(),
-        speaker: Some(sp),
+        speaker: Some(MentionId(sp)),
         addressee: None,
         time: None,
         confidence: confidence_for(cx, Some(sp), 0.7),
@@ -1224,8 +1224,8 @@ fn make_reported(
         parts: Vec::new(),
         cue: Some(cx.tok_span(cue_start, cm.end)),
         cue_lemma: cm.cue.lemma.to_string(),
-        speaker,
-        addressee,
+        speaker: speaker.map(MentionId),
+        addressee: addressee.map(MentionId),
         time: None,
         confidence: confidence_for(cx, speaker, if belief { base - 0.15 } else { base }),
         rule,
@@ -1468,7 +1468,7 @@ fn participial(cx: &Ctx, cm: &CueMatch, first: usize, last: usize, found: &[Stat
         .take(64)
         .filter(|s| s.cue.is_some_and(|c| c.start >= sent_start && c.end <= here) && s.speaker.is_some())
         .max_by_key(|s| s.cue.map(|c| c.start))
-        .and_then(|s| s.speaker);
+        .and_then(|s| s.speaker.map(MentionId::index));
     let speaker = prev.or_else(|| {
         (first..cm.start).find_map(|i| {
             cx.starts.get(i)?.iter().copied().find(|&mi| {

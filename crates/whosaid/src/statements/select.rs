@@ -97,7 +97,7 @@ pub fn features(doc: &Document, words: &Words, pool: &Pool, i: usize, bits: u32)
         Some(cue) if cue.start >= c.content.end => 2,
         Some(_) => 3,
     };
-    let speaker = c.speaker.and_then(|m| doc.mentions.get(m));
+    let speaker = c.speaker.and_then(|m| doc.mentions.get(m.index()));
     let speaker_code = speaker.map(|m| 1 + (m.kind as u64) * 8 + m.etype as u64).unwrap_or(0);
     let speaker_resolved = speaker.is_some_and(|m| m.entity.is_some()) as u64;
     let speaker_pos = match (speaker, c.cue) {

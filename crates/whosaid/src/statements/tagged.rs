@@ -3,7 +3,7 @@
 //! cue to the nearest source, and the source to a mention of the mention stage
 //! (so the speaker resolves to an entity like every other speaker).
 
-use whosaid_document::{Document, MentionKind, Span, Statement, StatementKind, TokenKind};
+use whosaid_document::{Document, MentionId, MentionKind, Span, Statement, StatementKind, TokenKind};
 use whosaid_lexicon::CueClass;
 
 use super::rules::{trim_content, Rules};
@@ -269,7 +269,7 @@ pub fn candidates(
             // …and one that swallowed a rule's speaker and cue ("AGRA, India —
             // He said the monument …") starts after them.
             for r in &local {
-                let (Some(c), Some(m)) = (r.cue, r.speaker) else {
+                let (Some(c), Some(m)) = (r.cue, r.speaker.map(MentionId::index)) else {
                     continue;
                 };
                 let (ca, cb) = (doc.token_at(c.start), doc.token_at(c.end));
@@ -410,10 +410,11 @@ pub fn candidates(
             // overlapping a tagged run was wrong more often on dev), then one
             // overlapping it.
             let speaker = rule_twin
-                .and_then(|r| r.speaker)
+                .and_then(|r| r.speaker.map(MentionId::index))
                 .or_else(|| rule_gen.speaker_for(cue.a, cue.b).filter(|&m| outside_content(m)))
                 .or_else(nearby)
-                .or_else(tagged_source);
+                .or_else(tagged_source)
+                .map(MentionId);
             let mut pieces: Vec<Span> = parts
                 .iter()
                 .map(|p| {

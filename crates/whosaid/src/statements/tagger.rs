@@ -357,7 +357,7 @@ impl TokenFacts {
                     rule_name[k] = fnv(st.rule.as_bytes());
                 }
             }
-            if let Some(m) = st.speaker.and_then(|m| doc.mentions.get(m)) {
+            if let Some(m) = st.speaker.and_then(|m| doc.mentions.get(m.index())) {
                 let (a, b) = (doc.token_at(m.span.start), doc.token_at(m.span.end));
                 for slot in rule.iter_mut().take(b.min(n)).skip(a) {
                     *slot |= 8;
