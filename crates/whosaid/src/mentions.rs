@@ -936,9 +936,15 @@ fn np_back(cx: &Ctx, p: usize) -> Option<usize> {
         // "Those close to him", "Trump to stop": a preposition (but "of", as in
         // "a member of the panel") ends the phrase.
         let preposition = w != "of" && cx.lex.prepositions().contains(w);
+        // "The former first lady and U.S. senator said": two roles of one person.
+        let roles_joined = w == "and"
+            && t >= 2
+            && k < p
+            && (cx.lex.titles().contains(cx.words.get(t - 1))
+                || cx.lex.is_title(&format!("{} {}", cx.words.get(t - 2), cx.words.get(t - 1))));
         if !joins
             || preposition
-            || cx.lex.is_np_boundary(w)
+            || (cx.lex.is_np_boundary(w) && !roles_joined)
             || cx.lex.verb_forms().contains_key(w) && !cx.lex.is_np_determiner(w)
         {
             break;
