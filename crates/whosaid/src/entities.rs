@@ -1145,15 +1145,20 @@ fn cataphoric_roles(
 ) -> Vec<(usize, usize)> {
     // Per entity: its first mention, and whether every mention is a nominal.
     let mut kinds: Vec<(usize, bool)> = vec![(usize::MAX, true); entities.len()];
+    // Per entity: its first name mention (a role phrase resolved to it may
+    // come before).
+    let mut first_name: Vec<Option<usize>> = vec![None; entities.len()];
     for (mi, a) in assign.iter().enumerate() {
         if let Some(e) = *a {
             let k = &mut kinds[e];
             k.0 = k.0.min(mi);
             k.1 &= doc.mentions[mi].kind == MentionKind::Nominal;
+            if doc.mentions[mi].kind == MentionKind::Name {
+                first_name[e].get_or_insert(mi);
+            }
         }
     }
-    let named_first =
-        |e: usize| Some(kinds[e].0).filter(|&mi| doc.mentions.get(mi).is_some_and(|m| m.kind == MentionKind::Name));
+    let named_first = |e: usize| first_name[e];
     // Title heads of persons first named by name (computed once).
     let heads: Vec<Vec<String>> = entities
         .iter()
@@ -1185,13 +1190,29 @@ fn cataphoric_roles(
         };
         if let [h] = holders[..] {
             out.push((e, h));
-        } else if holders.is_empty() {
+        } else if holders.len() > 1 {
+            // Of several holders, the one the lead opens with when no other
+            // is named as near ("Lawmaker urges …" then "Rep. Adam Schiff,
+            // the top Democrat …"; not two spokesmen in the next sentences).
+            let sentence_of = |mi: usize| doc.sentence_at(doc.mentions[mi].span.start).unwrap_or(usize::MAX);
+            let near = |h: usize| named_first(h).is_some_and(|mi| sentence_of(mi) <= sentence_of(first) + 2);
+            let lead = introduced_next(doc, first, assign, &named_first).filter(|h| holders.contains(h));
+            if let Some(h) = lead.filter(|&h| holders.iter().all(|&o| o == h || !near(o))) {
+                out.push((e, h));
+            }
+        } else {
             // A person introduced with a title of their own ("Rep. Robert
-            // Scott") holds that role, not this one.
+            // Scott") holds that role, not another title ("Doctor"); a role
+            // that is no title ("Member of House panel") may be theirs.
+            let role_is_title = lex.titles().contains(&head);
             out.extend(
                 introduced_next(doc, first, assign, &named_first)
                     .or_else(|| subject_before(doc, first, assign))
-                    .filter(|&h| h != e && entities[h].titles.is_empty() && entities[h].etype == EntityType::Person)
+                    .filter(|&h| {
+                        h != e
+                            && entities[h].etype == EntityType::Person
+                            && (entities[h].titles.is_empty() || !role_is_title)
+                    })
                     .map(|h| (e, h)),
             );
         }
