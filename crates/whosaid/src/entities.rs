@@ -416,6 +416,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
     let mut by_title_head: HashMap<&str, Vec<usize>> = HashMap::default();
     let last_keys: Vec<String> = facts.iter().map(|f| fold_words(&f.last).join(" ")).collect();
+    let mut misspelt_cache: HashMap<String, Option<usize>> = HashMap::default();
     for (e, f) in facts.iter().enumerate() {
         if positions[e].is_empty() {
             continue;
@@ -488,7 +489,16 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .iter()
                     .copied()
                     .min_by_key(|&e| (std::cmp::Reverse(positions[e].len()), positions[e][0]));
-                match found.or_else(|| misspelt_surname(&key, &by_name, &last_keys)) {
+                // Only a surname no one bears ("Wines" with no Wines named),
+                // of the honorific's sex, looked up once per spelling.
+                let misspelt = if found.is_none() && !by_name.contains_key(&key) {
+                    *misspelt_cache.entry(key.clone()).or_insert_with(|| misspelt_surname(&key, &by_name, &last_keys))
+                } else {
+                    None
+                };
+                let misspelt = misspelt
+                    .filter(|&e| honorific.is_none() || facts[e].gender.is_none() || facts[e].gender == honorific);
+                match found.or(misspelt) {
                     Some(e) => e,
                     None => get_or_create(&mut entities, EntityType::Person, word.to_string(), None),
                 }
@@ -905,6 +915,10 @@ fn resolve_pronoun(
     }
 }
 
+/// How far into its sentence a cataphoric pronoun may be, and how many
+/// mentions after it are looked at.
+const MAX_CATAPHORA_TOKENS: usize = 16;
+
 /// For a pronoun nothing before explains, in a clause a link word opens at
 /// the start of its sentence (no comma before the pronoun): the person named after it, right after a
 /// comma — the subject of the main clause it anticipates ("Back when he
@@ -918,6 +932,10 @@ fn cataphoric_subject(
     let sentence = doc.sentence_at(doc.mentions[mi].span.start)?;
     let first = doc.token_at(doc.sentences[sentence].span.start);
     let pronoun = doc.token_at(doc.mentions[mi].span.start);
+    // Bounded: the pronoun's clause opens the sentence, its subject follows soon.
+    if pronoun > first + MAX_CATAPHORA_TOKENS {
+        return None;
+    }
     // The pronoun's clause opens the sentence: a link word before it, no comma.
     let lead = || (first..pronoun).map(|t| doc.slice(doc.tokens[t].span));
     let opened = lead().any(|w| lex.clause_links().contains(w.to_lowercase().as_str())) && !lead().any(|w| w == ",");
@@ -926,6 +944,7 @@ fn cataphoric_subject(
     }
     let end = doc.sentences[sentence].span.end;
     (mi + 1..doc.mentions.len())
+        .take(MAX_CATAPHORA_TOKENS)
         .take_while(|&k| doc.mentions[k].span.start < end)
         .find(|&k| {
             let t = doc.token_at(doc.mentions[k].span.start);
@@ -1195,7 +1214,8 @@ fn cataphoric_roles(
             // is named as near ("Lawmaker urges …" then "Rep. Adam Schiff,
             // the top Democrat …"; not two spokesmen in the next sentences).
             let sentence_of = |mi: usize| doc.sentence_at(doc.mentions[mi].span.start).unwrap_or(usize::MAX);
-            let near = |h: usize| named_first(h).is_some_and(|mi| sentence_of(mi) <= sentence_of(first) + 2);
+            let near =
+                |h: usize| named_first(h).is_some_and(|mi| sentence_of(mi) <= sentence_of(first).saturating_add(2));
             let lead = introduced_next(doc, first, assign, &named_first).filter(|h| holders.contains(h));
             if let Some(h) = lead.filter(|&h| holders.iter().all(|&o| o == h || !near(o))) {
                 out.push((e, h));

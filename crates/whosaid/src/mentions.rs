@@ -59,7 +59,9 @@ impl Ctx<'_> {
         let w = self.words.get(j);
         // "Commission on Presidential Debates", "Committee to Protect
         // Journalists", not "Trump on Monday".
-        let after_org_head = matches!(w, "on" | "to") && j > 0 && self.lex.org_heads().contains(self.raw(j - 1));
+        // Written in lower case: a title-case headline's "To Probe" is a verb.
+        let after_org_head =
+            matches!(self.raw(j), "on" | "to") && j > 0 && self.lex.org_heads().contains(self.raw(j - 1));
         after_org_head
             || self.lex.is_name_connector(w)
             || (w == "-" && j > 0 && self.adjacent(j - 1, j) && j + 1 < self.n() && self.adjacent(j, j + 1))
@@ -256,6 +258,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 && lex.org_heads().contains(cx.raw(i))
                 && cx.raw(j) == "and"
                 && cx.is_cap(j + 1)
+                && j - i < 12
                 && (i + 1..j).any(|t| cx.is_connector(t))
             {
                 // "Center for Media and Public Affairs", "Committee on
@@ -450,7 +453,11 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
                 let p = s - 1;
                 let pw = words.get(p);
                 // "Central European leaders", "South Korean officials".
-                let qualifies_nation = cx.is_cap(p) && p + 1 < i && cx.is_nation(p + 1) && s == p + 1;
+                let qualifies_nation = cx.is_cap(p)
+                    && p + 1 < i
+                    && cx.is_nation(p + 1)
+                    && !lex.function_words().contains(cx.raw(p))
+                    && !lex.is_np_determiner(pw);
                 if (cx.is_word(p) && cx.is_nation(p)) || lex.group_modifiers().contains(pw) || qualifies_nation {
                     s = p;
                 } else {

@@ -144,7 +144,7 @@ impl Ctx<'_> {
         }
         let doc_mi = self.ends.get(t)?.iter().copied().find(|&d| {
             let m = &self.doc.mentions[d];
-            m.etype == EntityType::Document && m.kind == MentionKind::Nominal && !m.in_quote
+            m.etype == EntityType::Document && m.kind == MentionKind::Nominal && self.can_speak(d)
         })?;
         (self.sentence_of(self.ranges[doc_mi].0) == self.sentence_of(self.ranges[mi].0)).then_some(doc_mi)
     }

@@ -382,8 +382,8 @@ pub fn candidates(
                         (overlap, ranges[m].1, std::cmp::Reverse(m))
                     })
             };
-            // No source tagged, or one no mention covers: the speaker-capable
-            // mention closest to the source run, else to the cue.
+            // The speaker-capable mention closest to the source run (within
+            // two tokens), else, with no source tagged, to the cue.
             let nearby = || {
                 let anchor = source.copied().unwrap_or(*cue);
                 let max_gap = if source.is_some() { 2 } else { MAX_FALLBACK_GAP };
