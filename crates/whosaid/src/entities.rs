@@ -1225,14 +1225,17 @@ fn cataphoric_roles(
             // Scott") holds that role, not another title ("Doctor"); a role
             // that is no title ("Member of House panel") may be theirs.
             let role_is_title = lex.titles().contains(&head);
+            let fits = |h: &usize| {
+                *h != e
+                    && entities[*h].etype == EntityType::Person
+                    && (entities[*h].titles.is_empty() || !role_is_title)
+            };
+            // The person just named before comes first (anaphora), then the
+            // one the lead names after.
             out.extend(
-                introduced_next(doc, first, assign, &named_first)
-                    .or_else(|| subject_before(doc, first, assign))
-                    .filter(|&h| {
-                        h != e
-                            && entities[h].etype == EntityType::Person
-                            && (entities[h].titles.is_empty() || !role_is_title)
-                    })
+                subject_before(doc, first, assign)
+                    .filter(fits)
+                    .or_else(|| introduced_next(doc, first, assign, &named_first).filter(fits))
                     .map(|h| (e, h)),
             );
         }

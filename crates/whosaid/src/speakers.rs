@@ -19,7 +19,7 @@
 //!
 //! Before that, a speaker phrase that is a speech occasion or channel
 //! ("Details", "a statement", "a Wednesday conference", lexicon
-//! `speech_events`) is replaced by the person or organisation named in the
+//! `speech_events`) is replaced by the person or organisation named (or a resolved pronoun) in the
 //! statement's sentence outside its content, or dropped (no speaker is better
 //! than a wrong one). This is the one place after the statements stage that
 //! sets `Statement::speaker`.
@@ -63,8 +63,10 @@ fn named_in_sentence(doc: &Document, si: usize, junk: MentionId) -> Option<Menti
     let content = st.content;
     let ok = |k: usize| {
         let o = &doc.mentions[k];
+        // A resolved "she" is who spoke too ("she said at a recent news
+        // conference announcing that …").
         k != junk.index()
-            && o.kind == MentionKind::Name
+            && matches!(o.kind, MentionKind::Name | MentionKind::Pronoun)
             && !o.in_quote
             && sent.contains(o.span)
             && !content.overlaps(o.span)
