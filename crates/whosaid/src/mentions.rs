@@ -249,7 +249,7 @@ pub fn find_mentions(doc: &mut Document, lex: &Lexicon, words: &Words) {
             } else if cx.same_sentence(i, j + 2)
                 && lex.org_heads().contains(cx.raw(i))
                 && cx.is_connector(j)
-                && matches!(words.get(j + 1), "a" | "the")
+                && lex.is_article(words.get(j + 1))
                 && cx.is_cap(j + 2)
             {
                 // "Committee for a Responsible Federal Budget".
@@ -890,7 +890,7 @@ fn role_of_name(cx: &Ctx, name: &Mention, p: usize) -> Option<(usize, usize)> {
         return None;
     }
     let a = s - 3;
-    matches!(cx.words.get(a), "a" | "an" | "the").then_some((a, s - 2))
+    cx.lex.is_article(cx.words.get(a)).then_some((a, s - 2))
 }
 
 fn np_ok(cx: &Ctx, a: usize, b: usize) -> bool {
