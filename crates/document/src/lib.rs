@@ -350,6 +350,15 @@ pub enum MentionKind {
 }
 
 impl MentionKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [MentionKind; 5] =
+        [MentionKind::Name, MentionKind::Title, MentionKind::Nominal, MentionKind::Pronoun, MentionKind::Group];
+
+    /// The kind named by [`Self::as_str`]'s word (exactly, lower case).
+    pub fn parse(s: &str) -> Option<MentionKind> {
+        MentionKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// The `kind` written in `whosaid/1` output.
     pub fn as_str(self) -> &'static str {
         match self {

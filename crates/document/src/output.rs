@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::charmap::CharMap;
-use crate::{Document, EntityId, MentionId, Span};
+use crate::{Document, EntityId, MentionId, MentionKind, Span};
 
 /// The `schema` value of a full document; readers refuse other values.
 pub const SCHEMA: &str = "whosaid/1";
@@ -150,7 +150,25 @@ pub struct JsonMention {
     /// The mention as written.
     pub text: String,
     /// name, title, nominal, pronoun or group.
-    pub kind: String,
+    pub kind: MentionKind,
+}
+
+/// Written as its word ([`MentionKind::as_str`]); reading refuses other words.
+impl Serialize for MentionKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MentionKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MentionKind, D::Error> {
+        let word = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        MentionKind::parse(&word).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown mention kind {word:?} (expected name, title, nominal, pronoun or group)"
+            ))
+        })
+    }
 }
 
 /// A time expression.
@@ -356,7 +374,7 @@ impl JsonDocument {
                                 start: cm.chars(m.span.start),
                                 end: cm.chars(m.span.end),
                                 text: doc.slice(m.span).to_string(),
-                                kind: m.kind.as_str().to_string(),
+                                kind: m.kind,
                             }
                         })
                         .collect(),

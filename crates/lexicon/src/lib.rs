@@ -27,7 +27,7 @@ pub type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<rustc_hash::FxHashe
 pub type HashSet<K> = StdHashSet<K, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 /// Version of the compiled-in lists; bump when their content changes.
-pub const LEXICON_VERSION: u32 = 8;
+pub const LEXICON_VERSION: u32 = 9;
 
 /// What kind of attribution a cue verb reports (decides the statement kind).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -60,12 +60,25 @@ pub struct Cue {
     pub takes_object: bool,
     /// Reports speech only with a clause or quotation after it (`cue_frames`).
     pub needs_clause: bool,
+    /// A preposition, not a verb: its source follows it and it has no subject
+    /// ("according to X", `cue_frames` `source_after`).
+    pub source_after: bool,
+    /// Its content is an infinitive whose "to" is not part of what was said
+    /// ("expressing hope to bring the two sides closer", `cue_frames` `infinitive`).
+    pub infinitive: bool,
 }
 
 impl Cue {
     /// A cue of `class` with no argument frame (set by [`Lexicon`] indexing).
     pub fn new(lemma: &str, class: CueClass) -> Cue {
-        Cue { lemma: lemma.into(), class, takes_object: false, needs_clause: false }
+        Cue {
+            lemma: lemma.into(),
+            class,
+            takes_object: false,
+            needs_clause: false,
+            source_after: false,
+            infinitive: false,
+        }
     }
 }
 
@@ -145,7 +158,9 @@ impl fmt::Display for LexiconReason {
             LexiconReason::BadDate => "dates are YYYY-MM-DD or empty",
             LexiconReason::ExpectedPublicFigure => "expected 'name | from | to | role; role'",
             LexiconReason::ExpectedAdverb => "expected 'word' or 'word | not'",
-            LexiconReason::ExpectedAddresseeFrame => "expected 'lemma | object' or 'lemma | clause'",
+            LexiconReason::ExpectedAddresseeFrame => {
+                "expected 'lemma | object', 'lemma | clause', 'lemma | source_after' or 'lemma | infinitive'"
+            }
             LexiconReason::ExpectedCalendarWord => "expected 'name | month | 1..12' or 'name | weekday | 1..7'",
             LexiconReason::ExpectedTerm => "expected 'group | kind | term | counterpart'",
             LexiconReason::BadTermKind => "kind must be place, name or phrase",
@@ -223,6 +238,10 @@ pub struct Lexicon {
     object_cues: HashSet<String>,
     /// Cue lemmas that report speech only with a clause after them ("respond").
     clause_cues: HashSet<String>,
+    /// Cue lemmas whose source follows them ("according to").
+    source_after_cues: HashSet<String>,
+    /// Cue lemmas whose content is an infinitive ("express hope").
+    infinitive_cues: HashSet<String>,
     group_modifiers: HashSet<String>,
     medium_leads: HashSet<String>,
     clause_links: HashSet<String>,
@@ -597,16 +616,16 @@ impl Lexicon {
     /// Rebuilds derived lookups after lists changed: longest cue phrase first,
     /// and phrases indexed by their first word.
     fn index(&mut self) {
-        let frame = |cue: &mut Cue, objects: &HashSet<String>, clauses: &HashSet<String>| {
+        let (objects, clauses) = (&self.object_cues, &self.clause_cues);
+        let (after, infinitive) = (&self.source_after_cues, &self.infinitive_cues);
+        let frame = |cue: &mut Cue| {
             cue.takes_object = objects.contains(&*cue.lemma);
             cue.needs_clause = clauses.contains(&*cue.lemma);
+            cue.source_after = after.contains(&*cue.lemma);
+            cue.infinitive = infinitive.contains(&*cue.lemma);
         };
-        for cue in self.verb_forms.values_mut() {
-            frame(cue, &self.object_cues, &self.clause_cues);
-        }
-        for (_, cue) in self.cue_phrases.iter_mut() {
-            frame(cue, &self.object_cues, &self.clause_cues);
-        }
+        self.verb_forms.values_mut().for_each(frame);
+        self.cue_phrases.iter_mut().for_each(|(_, cue)| frame(cue));
         self.cue_phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         self.cue_phrases.dedup_by(|a, b| a.0 == b.0);
         self.cue_phrases_by_first.clear();
@@ -819,6 +838,8 @@ impl Lexicon {
                     match f.get(1).copied() {
                         Some("object") => self.object_cues.insert(lemma),
                         Some("clause") => self.clause_cues.insert(lemma),
+                        Some("source_after") => self.source_after_cues.insert(lemma),
+                        Some("infinitive") => self.infinitive_cues.insert(lemma),
                         _ => return Err(bad(LexiconReason::ExpectedAddresseeFrame)),
                     };
                 }
@@ -961,7 +982,11 @@ mod tests {
         assert_eq!(lex.media().get("agence france-presse").unwrap(), "AFP");
         assert_eq!(lex.metonyms.get("Moscow").unwrap(), "Russian government");
         assert!(lex.places.contains("Zaporozhye"));
-        assert!(lex.cue_phrases.iter().any(|(w, c)| w == &["according", "to"] && &*c.lemma == "according to"));
+        assert!(lex
+            .cue_phrases
+            .iter()
+            .any(|(w, c)| w == &["according", "to"] && &*c.lemma == "according to" && c.source_after));
+        assert!(lex.cue_phrases.iter().any(|(_, c)| &*c.lemma == "express hope" && c.infinitive && !c.source_after));
         assert_eq!(lex.first_names.get("hillary"), Some(&Gender::Female));
         assert_eq!(lex.first_names.get("donald"), Some(&Gender::Male));
         assert_eq!(lex.first_names.get("volodymyr"), Some(&Gender::Male));

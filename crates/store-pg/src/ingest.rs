@@ -365,7 +365,7 @@ impl ChildRows {
                 self.m_start.push(m.start as i64);
                 self.m_end.push(m.end as i64);
                 self.m_text.push(m.text.clone());
-                self.m_kind.push(m.kind.clone());
+                self.m_kind.push(m.kind.as_str().to_string());
             }
         }
         // Contested terms, one row per annotation.

@@ -21,7 +21,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use whosaid_document::output::JsonDocument;
-use whosaid_document::Document;
+use whosaid_document::{Document, MentionKind};
 
 use whosaid_compare::Corpus;
 
@@ -358,7 +358,7 @@ pub fn linkable(e: &whosaid_document::output::JsonEntity) -> bool {
 /// as written (whitespace collapsed, at most 200 characters).
 pub fn entity_aliases(e: &whosaid_document::output::JsonEntity) -> Vec<String> {
     let mut out = vec![e.name.trim().to_string()];
-    for m in e.mentions.iter().filter(|m| m.kind == "name") {
+    for m in e.mentions.iter().filter(|m| m.kind == MentionKind::Name) {
         let t = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
         if !t.is_empty() && t.chars().count() <= 200 {
             out.push(t);

@@ -52,6 +52,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use whosaid_document::output::{JsonActor, JsonDocument};
+use whosaid_document::MentionKind;
 
 pub use error::{Backend, Error, InvalidReason};
 pub use hash::content_hash;
@@ -372,7 +373,7 @@ pub use whosaid_document::names::normalise_name;
 
 /// Whether an entity is named well enough to be linked across documents.
 fn linkable(e: &whosaid_document::output::JsonEntity) -> bool {
-    e.metonym_of.is_some() || e.mentions.iter().any(|m| m.kind == "name" || m.kind == "group")
+    e.metonym_of.is_some() || e.mentions.iter().any(|m| m.kind == MentionKind::Name || m.kind == MentionKind::Group)
 }
 
 fn now_iso() -> String {
@@ -504,7 +505,7 @@ fn put_document(
             "INSERT INTO mentions (doc_id, entity_idx, start, end, text, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for m in &e.mentions {
-            ins.execute(params![doc_id, e.id as i64, m.start as i64, m.end as i64, m.text, m.kind])?;
+            ins.execute(params![doc_id, e.id as i64, m.start as i64, m.end as i64, m.text, m.kind.as_str()])?;
         }
     }
     let actor_of = |a: &Option<JsonActor>| -> Option<i64> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use whosaid::Pipeline;
 use whosaid_document::output::JsonDocument;
-use whosaid_document::Meta;
+use whosaid_document::{MentionKind, Meta};
 use whosaid_lexicon::Lexicon;
 use whosaid_store::{normalise_name, url_site, ActorsQuery, Outcome, Scope, SearchQuery, Sort, Store};
 
@@ -182,10 +182,12 @@ fn oracle(docs: &[JsonDocument], q: &SearchQuery) -> BTreeSet<(String, usize)> {
     let mut aliases: HashMap<(String, String), HashSet<String>> = HashMap::new();
     for d in docs {
         for e in &d.entities {
-            if e.metonym_of.is_some() || e.mentions.iter().any(|m| m.kind == "name" || m.kind == "group") {
+            if e.metonym_of.is_some()
+                || e.mentions.iter().any(|m| m.kind == MentionKind::Name || m.kind == MentionKind::Group)
+            {
                 let set = aliases.entry((normalise_name(&e.name), e.etype.clone())).or_default();
                 set.insert(e.name.to_lowercase());
-                set.extend(e.mentions.iter().filter(|m| m.kind == "name").map(|m| m.text.to_lowercase()));
+                set.extend(e.mentions.iter().filter(|m| m.kind == MentionKind::Name).map(|m| m.text.to_lowercase()));
             }
         }
     }
@@ -210,7 +212,8 @@ fn oracle(docs: &[JsonDocument], q: &SearchQuery) -> BTreeSet<(String, usize)> {
                 let name = a.name.clone().unwrap_or(a.text.clone()).to_lowercase();
                 let linked = a.entity.map(|e| &d.entities[e]).and_then(|e| {
                     aliases.get(&(normalise_name(&e.name), e.etype.clone())).filter(|_| {
-                        e.metonym_of.is_some() || e.mentions.iter().any(|m| m.kind == "name" || m.kind == "group")
+                        e.metonym_of.is_some()
+                            || e.mentions.iter().any(|m| m.kind == MentionKind::Name || m.kind == MentionKind::Group)
                     })
                 });
                 let hit = name.contains(&sp)

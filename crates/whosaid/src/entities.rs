@@ -34,7 +34,7 @@
 
 use whosaid_lexicon::{HashMap, HashSet};
 
-use whosaid_document::names::fold_words;
+use whosaid_document::names::{fold_words, normalise_name};
 use whosaid_document::{Document, Entity, EntityId, EntityType, MentionId, MentionKind};
 use whosaid_lexicon::{Gender, Lexicon};
 
@@ -237,7 +237,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
 
     let mut get_or_create =
         |entities: &mut Vec<Entity>, etype: EntityType, name: String, metonym_of: Option<String>| {
-            *by_key.entry((etype, name.to_lowercase())).or_insert_with(|| {
+            *by_key.entry((etype, normalise_name(&name))).or_insert_with(|| {
                 entities.push(Entity { name, etype, titles: Vec::new(), mentions: Vec::new(), metonym_of });
                 entities.len() - 1
             })
@@ -1387,4 +1387,21 @@ fn embedded_person(text: &str, by_person: &HashMap<String, usize>, lex: &Lexicon
     }
     let (first, last) = person_key(&name, lex);
     by_person.get(&format!("{first} {last}")).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use whosaid_document::EntityType;
+
+    #[test]
+    fn names_differing_in_periods_or_an_article_are_one_entity() {
+        let text = "The U.S. said on Monday it would send aid. Officials in the US said it would arrive soon.\n\n\
+                    The Fox News Poll found that most voters disagree. Fox News Poll shows the gap is narrowing.";
+        let doc = crate::Pipeline::rules(whosaid_lexicon::Lexicon::builtin()).extract(text, "t", Default::default());
+        let named = |etype: EntityType| doc.entities.iter().filter(|e| e.etype == etype).count();
+        assert_eq!(named(EntityType::Place), 1, "{:?}", doc.entities);
+        assert_eq!(named(EntityType::Document), 1, "{:?}", doc.entities);
+        let us = doc.entities.iter().find(|e| e.etype == EntityType::Place).unwrap();
+        assert_eq!(us.mentions.len(), 2);
+    }
 }

@@ -189,7 +189,7 @@ impl Ctx<'_> {
         let mut skipped = 0;
         while j < self.n() && self.same_sentence(i, j) && skipped < 3 {
             if let Some(m) = self.words.cue(j) {
-                return &*m.cue.lemma != "according to" && is_verbal_use(self.words, j);
+                return !m.cue.source_after && is_verbal_use(self.words, j);
             }
             if self.words.is_auxiliary(j) || self.words.is_adverb(j) {
                 j += 1;
@@ -821,7 +821,7 @@ fn speaker_phrases(cx: &Ctx, out: &mut Vec<Mention>) {
         let mut found = None;
         // A role phrase over a name: its first token and the role word's.
         let mut role: Option<(usize, usize)> = None;
-        if &*cm.cue.lemma == "according to" {
+        if cm.cue.source_after {
             if !starts[cm.end.min(n)] {
                 found = np_forward(cx, cm.end).map(|e| (cm.end, e));
             }

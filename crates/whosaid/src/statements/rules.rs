@@ -761,7 +761,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
         }
         if same(j) {
             if let Some(cm) = cx.words.cue(j) {
-                if cm.cue.class == CueClass::Speech && &*cm.cue.lemma != "according to" && !used.contains(&cm.start) {
+                if cm.cue.class == CueClass::Speech && !cm.cue.source_after && !used.contains(&cm.start) {
                     let cue_start =
                         if (cue_start_guess..j).any(|x| cx.words.is_auxiliary(x)) { cue_start_guess } else { j };
                     return Some(finish_direct(cx, mi, cm.clone(), cue_start, content, used, "quote-then-speaker-cue"));
@@ -772,7 +772,7 @@ fn attribution_after(cx: &Ctx, t: usize, content: Span, used: &mut UsedCues) -> 
     // said Rubio / said the spokesman
     if same(t) {
         if let Some(cm) = cx.words.cue(t) {
-            if cm.cue.class == CueClass::Speech && &*cm.cue.lemma != "according to" && !used.contains(&cm.start) {
+            if cm.cue.class == CueClass::Speech && !cm.cue.source_after && !used.contains(&cm.start) {
                 if let Some(mi) = cx.speaker_starting_at(cm.end) {
                     return Some(finish_direct(cx, mi, cm.clone(), t, content, used, "quote-then-cue-speaker"));
                 }
@@ -892,11 +892,7 @@ fn attribution_before(cx: &Ctx, p: usize, content: Span, used: &mut UsedCues) ->
         let Some(cm) = cx.words.cue(k) else {
             continue;
         };
-        if cm.cue.class != CueClass::Speech
-            || &*cm.cue.lemma == "according to"
-            || cm.end > p
-            || !is_verbal_use(cx.words, k)
-        {
+        if cm.cue.class != CueClass::Speech || cm.cue.source_after || cm.end > p || !is_verbal_use(cx.words, k) {
             continue;
         }
         // Between cue and punctuation only an addressee or time may stand.
@@ -980,7 +976,7 @@ fn clause_pass(cx: &Ctx, sents: &[(usize, usize)], found: &mut Vec<Statement>, u
                 k += 1;
                 continue;
             };
-            let according = &*cm.cue.lemma == "according to";
+            let according = cm.cue.source_after;
             if !according && !is_verbal_use(cx.words, k) {
                 k = cm.end;
                 continue;
@@ -1139,7 +1135,7 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
             while j < last && (cx.words.is_adverb(j) || cx.words.is_auxiliary(j)) && j - i < 3 {
                 j += 1;
             }
-            if cx.words.cue(j).is_some_and(|c| &*c.cue.lemma != "according to" && c.cue.class == CueClass::Speech)
+            if cx.words.cue(j).is_some_and(|c| !c.cue.source_after && c.cue.class == CueClass::Speech)
                 && is_verbal_use(cx.words, j)
             {
                 return i;
@@ -1149,21 +1145,21 @@ fn content_end(cx: &Ctx, from: usize, last: usize) -> usize {
         if matches!(cx.w(i), "and" | "but") && i > from {
             if let Some(mi) = cx.speaker_starting_at(i + 1) {
                 let after = cx.ranges[mi].1;
-                if cx.words.cue(after).is_some_and(|c| &*c.cue.lemma != "according to") {
+                if cx.words.cue(after).is_some_and(|c| !c.cue.source_after) {
                     return i;
                 }
             }
         }
         if cx.is_punct(i, ",") {
             if let Some(cm) = cx.words.cue(i + 1) {
-                if is_participial(cm, cx) || &*cm.cue.lemma == "according to" {
+                if is_participial(cm, cx) || cm.cue.source_after {
                     return i;
                 }
             }
             // "… at Ground Zero, sources said": the attribution of another statement.
             if let Some(mi) = cx.speaker_starting_at(i + 1) {
                 let after = cx.ranges[mi].1;
-                if cx.words.cue(after).is_some_and(|c| &*c.cue.lemma != "according to") {
+                if cx.words.cue(after).is_some_and(|c| !c.cue.source_after) {
                     return i;
                 }
             }
@@ -1289,7 +1285,7 @@ fn content_start(cx: &Ctx, cm: &CueMatch, last: usize) -> (usize, Option<usize>)
         if a < last && cx.is_punct(a, ",") {
             a += 1;
         }
-    } else if a < last && cx.w(a) == "to" && &*cm.cue.lemma == "express hope" {
+    } else if a < last && cx.w(a) == "to" && cm.cue.infinitive {
         a += 1;
     }
     (a, addressee)
