@@ -861,16 +861,20 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
          IN SHARE ROW EXCLUSIVE MODE",
     )
     .map_err(&e)?;
+    // The spellings the plan counts, read as (name, type, entities) groups:
+    // a few hundred rows however many entities are linked (one row per
+    // linked entity before, every one decoded by this client).
     let mut spellings: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
-    // Each linked entity: (document, index, its actor now, its key).
-    let mut rows: Vec<(i64, i64, i64, (String, String))> = Vec::new();
-    for r in
-        c.query("SELECT doc_id, idx, name, type, actor_id FROM entities WHERE actor_id IS NOT NULL", &[]).map_err(&e)?
+    // Each distinct (name as stored, type) of a linked entity, and its key.
+    let mut groups: Vec<(String, String, (String, String))> = Vec::new();
+    for r in c
+        .query("SELECT name, type, count(*) FROM entities WHERE actor_id IS NOT NULL GROUP BY name, type", &[])
+        .map_err(&e)?
     {
-        let (name_, etype): (String, String) = (r.get(2), r.get(3));
-        let key = (normalise_name(&name_), etype);
-        *spellings.entry(key.clone()).or_default().entry(name_.trim().to_string()).or_default() += 1;
-        rows.push((r.get(0), r.get(1), r.get(4), key));
+        let (name_, etype, n): (String, String, i64) = (r.get(0), r.get(1), r.get(2));
+        let key = (normalise_name(&name_), etype.clone());
+        *spellings.entry(key.clone()).or_default().entry(name_.trim().to_string()).or_default() += n as usize;
+        groups.push((name_, etype, key));
     }
     let (mut merges, mut splits) = (Vec::new(), Vec::new());
     for r in c.query("SELECT kind, a, b FROM actor_overrides ORDER BY id", &[]).map_err(&e)? {
@@ -906,26 +910,38 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
         let k = &plan.keys[ci];
         actor_of_key.insert(ci, ids[&(k.norm.clone(), k.etype.clone())]);
     }
-    // Only the entities whose actor changes, and the statements whose
-    // speaker or addressee they are: every other statement's actor is its
-    // entity's already (a batch writes both from one look-up, and every
-    // re-link moves both together), so this is the whole-table update
-    // (`SET speaker_actor = e.actor_id … IS DISTINCT FROM`) without reading
-    // every statement and entity.
+    // Only the entities whose actor changes (moved by their name and type,
+    // returned by the update), and the statements whose speaker or
+    // addressee they are: every other statement's actor is its entity's
+    // already (a batch writes both from one look-up, and every re-link moves
+    // both together), so this is the whole-table update (`SET speaker_actor
+    // = e.actor_id … IS DISTINCT FROM`) without reading every statement and entity.
+    let (mut m_names, mut m_types, mut m_actors) = (Vec::new(), Vec::new(), Vec::new());
+    for (name_, etype, key) in &groups {
+        m_names.push(name_.clone());
+        m_types.push(etype.clone());
+        m_actors.push(actor_of_key[&plan.canonical[plan.index[key]]]);
+    }
     let (mut docs, mut idxs, mut actors) = (Vec::new(), Vec::new(), Vec::new());
-    for (doc, idx, now, key) in &rows {
-        let to = actor_of_key[&plan.canonical[plan.index[key]]];
-        if *now != to {
-            docs.push(*doc);
-            idxs.push(*idx);
-            actors.push(to);
+    if !m_names.is_empty() {
+        for r in c
+            .query(
+                "UPDATE entities e SET actor_id = m.actor
+                 FROM unnest($1::text[], $2::text[], $3::bigint[]) AS m(name, type, actor)
+                 WHERE e.name = m.name AND e.type = m.type AND e.actor_id IS NOT NULL
+                   AND e.actor_id IS DISTINCT FROM m.actor
+                 RETURNING e.doc_id, e.idx, e.actor_id",
+                &[&m_names, &m_types, &m_actors],
+            )
+            .map_err(&e)?
+        {
+            docs.push(r.get::<_, i64>(0));
+            idxs.push(r.get::<_, i64>(1));
+            actors.push(r.get::<_, i64>(2));
         }
     }
     if !docs.is_empty() {
         for sql in [
-            "UPDATE entities e SET actor_id = m.actor
-             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
-             WHERE e.doc_id = m.doc AND e.idx = m.idx AND e.actor_id IS DISTINCT FROM m.actor",
             "UPDATE statements s SET speaker_actor = m.actor
              FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
              WHERE s.doc_id = m.doc AND s.speaker_entity = m.idx AND s.speaker_actor IS DISTINCT FROM m.actor",
