@@ -996,3 +996,81 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
     .map_err(&e)?;
     Ok(())
 }
+
+/// Commits, before a queue batch's own transaction, the batch's new actor
+/// keys and speaker names (each in sorted order, `ON CONFLICT DO NOTHING`),
+/// the unique keys every batch of related articles shares: a key inserted
+/// by a transaction not yet committed makes any other writer of it wait
+/// for that whole transaction, so two workers whose batches name the same
+/// new people would otherwise take turns, each waiting for the other's
+/// batch. Only while the batch's claim is held (a late worker whose claim
+/// was taken over adds nothing); a key whose earlier re-link points it
+/// elsewhere (`actor_links`) gets no actor. An actor added here and then
+/// not linked — the batch failed, or its claim was taken over in between —
+/// has no entity and no link: the next re-link deletes it (a speaker name
+/// no statement has matches nothing, as a stale one does). The batch's
+/// transaction still resolves and inserts its keys itself, so this only
+/// saves waiting, never decides anything.
+pub(crate) fn precommit_shared_keys(
+    c: &mut postgres::Client,
+    name: &str,
+    docs: &[JsonDocument],
+    claim: i64,
+    items: &[i64],
+) -> whosaid_store::Result<()> {
+    let keys = actor_keys(docs);
+    let (mut norms, mut types, mut displays) = (Vec::new(), Vec::new(), Vec::new());
+    for ((norm, etype), display) in keys {
+        norms.push(norm);
+        types.push(etype);
+        displays.push(display);
+    }
+    let speakers: Vec<String> = docs
+        .iter()
+        .flat_map(|d| &d.statements)
+        .filter_map(|s| s.speaker.as_ref())
+        .flat_map(|a| [Some(a.text.clone()), a.name.clone()])
+        .flatten()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if norms.is_empty() && speakers.is_empty() {
+        return Ok(());
+    }
+    let run = |c: &mut postgres::Client| -> Result<(), postgres::Error> {
+        let mut t = c.transaction()?;
+        let held: bool = t
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM work_items WHERE id = ANY($1) AND state = 'claimed' AND claim = $2)",
+                &[&items, &claim],
+            )?
+            .get(0);
+        if !held {
+            return Ok(());
+        }
+        if !norms.is_empty() {
+            t.execute(
+                "INSERT INTO actors (norm, type, name)
+                 SELECT k.norm, k.type, k.name FROM unnest($1::text[], $2::text[], $3::text[]) AS k(norm, type, name)
+                 WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.norm = k.norm AND a.type = k.type)
+                   AND NOT EXISTS (SELECT 1 FROM actor_links l WHERE l.norm = k.norm AND l.type = k.type)
+                 ORDER BY 1, 2
+                 ON CONFLICT (norm, type) DO NOTHING",
+                &[&norms, &types, &displays],
+            )?;
+        }
+        if !speakers.is_empty() {
+            t.execute(
+                "INSERT INTO speaker_names (name) SELECT * FROM unnest($1::text[]) ORDER BY 1 ON CONFLICT DO NOTHING",
+                &[&speakers],
+            )?;
+        }
+        t.commit()
+    };
+    match run(c) {
+        Ok(()) => Ok(()),
+        // A racing writer: its batch resolves the keys in its own transaction anyway.
+        Err(e) if crate::retryable(&e) => Ok(()),
+        Err(e) => Err(crate::db_err(name, e)),
+    }
+}

@@ -324,6 +324,9 @@ impl PgStore {
                 reason: format!("a batch result counts {counted} documents but hands {}", docs.len()),
             });
         }
+        let ids: Vec<i64> = results.iter().map(|r| r.id).collect();
+        let name = self.name.clone();
+        crate::ingest::precommit_shared_keys(&mut self.client, &name, docs, claim, &ids)?;
         // Each item's documents: docs[start..end].
         let mut spans = Vec::with_capacity(results.len());
         let mut start = 0usize;
