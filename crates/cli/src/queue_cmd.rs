@@ -53,7 +53,8 @@ pub struct WorkArgs {
     /// The PostgreSQL database (postgres://…) holding the queue and the store.
     #[arg(long)]
     pub db: PathBuf,
-    /// Inputs claimed at a time; their documents are stored in one transaction.
+    /// Inputs claimed at a time (fewer near the end of the queue, each
+    /// worker its share); their documents are stored in one transaction.
     #[arg(long, default_value_t = 4)]
     pub batch: usize,
     /// Seconds a claim lasts; a worker that dies leaves its batch to be
@@ -280,7 +281,10 @@ pub fn work(args: WorkArgs) -> Result<ExitCode> {
     // Subscribed to queue changes only while waiting for others' claims.
     let mut listening = false;
     loop {
-        let items: Vec<WorkItem> = store.queue_claim(&name, args.batch, lease, args.max_attempts)?;
+        // A full batch, or this worker's share of the last items (the
+        // workers then finish together rather than one alone).
+        let n = store.queue_share(&name, args.batch)?;
+        let items: Vec<WorkItem> = store.queue_claim(&name, n, lease, args.max_attempts)?;
         if items.is_empty() && !listening {
             // Subscribe, then look again: a change after this look wakes the wait below.
             store.queue_listen()?;

@@ -861,16 +861,20 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
          IN SHARE ROW EXCLUSIVE MODE",
     )
     .map_err(&e)?;
+    // The spellings the plan counts, read as (name, type, entities) groups:
+    // a few hundred rows however many entities are linked (one row per
+    // linked entity before, every one decoded by this client).
     let mut spellings: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
-    // Each linked entity: (document, index, its actor now, its key).
-    let mut rows: Vec<(i64, i64, i64, (String, String))> = Vec::new();
-    for r in
-        c.query("SELECT doc_id, idx, name, type, actor_id FROM entities WHERE actor_id IS NOT NULL", &[]).map_err(&e)?
+    // Each distinct (name as stored, type) of a linked entity, and its key.
+    let mut groups: Vec<(String, String, (String, String))> = Vec::new();
+    for r in c
+        .query("SELECT name, type, count(*) FROM entities WHERE actor_id IS NOT NULL GROUP BY name, type", &[])
+        .map_err(&e)?
     {
-        let (name_, etype): (String, String) = (r.get(2), r.get(3));
-        let key = (normalise_name(&name_), etype);
-        *spellings.entry(key.clone()).or_default().entry(name_.trim().to_string()).or_default() += 1;
-        rows.push((r.get(0), r.get(1), r.get(4), key));
+        let (name_, etype, n): (String, String, i64) = (r.get(0), r.get(1), r.get(2));
+        let key = (normalise_name(&name_), etype.clone());
+        *spellings.entry(key.clone()).or_default().entry(name_.trim().to_string()).or_default() += n as usize;
+        groups.push((name_, etype, key));
     }
     let (mut merges, mut splits) = (Vec::new(), Vec::new());
     for r in c.query("SELECT kind, a, b FROM actor_overrides ORDER BY id", &[]).map_err(&e)? {
@@ -906,26 +910,38 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
         let k = &plan.keys[ci];
         actor_of_key.insert(ci, ids[&(k.norm.clone(), k.etype.clone())]);
     }
-    // Only the entities whose actor changes, and the statements whose
-    // speaker or addressee they are: every other statement's actor is its
-    // entity's already (a batch writes both from one look-up, and every
-    // re-link moves both together), so this is the whole-table update
-    // (`SET speaker_actor = e.actor_id … IS DISTINCT FROM`) without reading
-    // every statement and entity.
+    // Only the entities whose actor changes (moved by their name and type,
+    // returned by the update), and the statements whose speaker or
+    // addressee they are: every other statement's actor is its entity's
+    // already (a batch writes both from one look-up, and every re-link moves
+    // both together), so this is the whole-table update (`SET speaker_actor
+    // = e.actor_id … IS DISTINCT FROM`) without reading every statement and entity.
+    let (mut m_names, mut m_types, mut m_actors) = (Vec::new(), Vec::new(), Vec::new());
+    for (name_, etype, key) in &groups {
+        m_names.push(name_.clone());
+        m_types.push(etype.clone());
+        m_actors.push(actor_of_key[&plan.canonical[plan.index[key]]]);
+    }
     let (mut docs, mut idxs, mut actors) = (Vec::new(), Vec::new(), Vec::new());
-    for (doc, idx, now, key) in &rows {
-        let to = actor_of_key[&plan.canonical[plan.index[key]]];
-        if *now != to {
-            docs.push(*doc);
-            idxs.push(*idx);
-            actors.push(to);
+    if !m_names.is_empty() {
+        for r in c
+            .query(
+                "UPDATE entities e SET actor_id = m.actor
+                 FROM unnest($1::text[], $2::text[], $3::bigint[]) AS m(name, type, actor)
+                 WHERE e.name = m.name AND e.type = m.type AND e.actor_id IS NOT NULL
+                   AND e.actor_id IS DISTINCT FROM m.actor
+                 RETURNING e.doc_id, e.idx, e.actor_id",
+                &[&m_names, &m_types, &m_actors],
+            )
+            .map_err(&e)?
+        {
+            docs.push(r.get::<_, i64>(0));
+            idxs.push(r.get::<_, i64>(1));
+            actors.push(r.get::<_, i64>(2));
         }
     }
     if !docs.is_empty() {
         for sql in [
-            "UPDATE entities e SET actor_id = m.actor
-             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
-             WHERE e.doc_id = m.doc AND e.idx = m.idx AND e.actor_id IS DISTINCT FROM m.actor",
             "UPDATE statements s SET speaker_actor = m.actor
              FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(doc, idx, actor)
              WHERE s.doc_id = m.doc AND s.speaker_entity = m.idx AND s.speaker_actor IS DISTINCT FROM m.actor",
@@ -979,4 +995,82 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
     )
     .map_err(&e)?;
     Ok(())
+}
+
+/// Commits, before a queue batch's own transaction, the batch's new actor
+/// keys and speaker names (each in sorted order, `ON CONFLICT DO NOTHING`),
+/// the unique keys every batch of related articles shares: a key inserted
+/// by a transaction not yet committed makes any other writer of it wait
+/// for that whole transaction, so two workers whose batches name the same
+/// new people would otherwise take turns, each waiting for the other's
+/// batch. Only while the batch's claim is held (a late worker whose claim
+/// was taken over adds nothing); a key whose earlier re-link points it
+/// elsewhere (`actor_links`) gets no actor. An actor added here and then
+/// not linked — the batch failed, or its claim was taken over in between —
+/// has no entity and no link: the next re-link deletes it (a speaker name
+/// no statement has matches nothing, as a stale one does). The batch's
+/// transaction still resolves and inserts its keys itself, so this only
+/// saves waiting, never decides anything.
+pub(crate) fn precommit_shared_keys(
+    c: &mut postgres::Client,
+    name: &str,
+    docs: &[JsonDocument],
+    claim: i64,
+    items: &[i64],
+) -> whosaid_store::Result<()> {
+    let keys = actor_keys(docs);
+    let (mut norms, mut types, mut displays) = (Vec::new(), Vec::new(), Vec::new());
+    for ((norm, etype), display) in keys {
+        norms.push(norm);
+        types.push(etype);
+        displays.push(display);
+    }
+    let speakers: Vec<String> = docs
+        .iter()
+        .flat_map(|d| &d.statements)
+        .filter_map(|s| s.speaker.as_ref())
+        .flat_map(|a| [Some(a.text.clone()), a.name.clone()])
+        .flatten()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if norms.is_empty() && speakers.is_empty() {
+        return Ok(());
+    }
+    let run = |c: &mut postgres::Client| -> Result<(), postgres::Error> {
+        let mut t = c.transaction()?;
+        let held: bool = t
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM work_items WHERE id = ANY($1) AND state = 'claimed' AND claim = $2)",
+                &[&items, &claim],
+            )?
+            .get(0);
+        if !held {
+            return Ok(());
+        }
+        if !norms.is_empty() {
+            t.execute(
+                "INSERT INTO actors (norm, type, name)
+                 SELECT k.norm, k.type, k.name FROM unnest($1::text[], $2::text[], $3::text[]) AS k(norm, type, name)
+                 WHERE NOT EXISTS (SELECT 1 FROM actors a WHERE a.norm = k.norm AND a.type = k.type)
+                   AND NOT EXISTS (SELECT 1 FROM actor_links l WHERE l.norm = k.norm AND l.type = k.type)
+                 ORDER BY 1, 2
+                 ON CONFLICT (norm, type) DO NOTHING",
+                &[&norms, &types, &displays],
+            )?;
+        }
+        if !speakers.is_empty() {
+            t.execute(
+                "INSERT INTO speaker_names (name) SELECT * FROM unnest($1::text[]) ORDER BY 1 ON CONFLICT DO NOTHING",
+                &[&speakers],
+            )?;
+        }
+        t.commit()
+    };
+    match run(c) {
+        Ok(()) => Ok(()),
+        // A racing writer: its batch resolves the keys in its own transaction anyway.
+        Err(e) if crate::retryable(&e) => Ok(()),
+        Err(e) => Err(crate::db_err(name, e)),
+    }
 }

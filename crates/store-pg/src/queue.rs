@@ -241,6 +241,33 @@ impl PgStore {
         Ok((added, inputs.len() - added))
     }
 
+    /// How many items `worker` should claim now (at most `batch`): its
+    /// share of the claimable items (pending, or claimed with an expired
+    /// lease) among itself and the other workers holding live claims,
+    /// rounded up — `batch` while the queue has a full batch for each of
+    /// them, fewer near its end, so the workers finish their last batches
+    /// at about the same time instead of one finishing a whole batch alone
+    /// (the others waiting for it to re-link). At least 1.
+    pub fn queue_share(&mut self, worker: &str, batch: usize) -> Result<usize> {
+        let batch = batch.max(1);
+        // Counted up to a cap: a long queue gives everyone a full batch.
+        let cap = (batch as i64).saturating_mul(256);
+        let name = self.name.clone();
+        let row = self
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM (SELECT 1 FROM work_items
+                                               WHERE state = 'pending' OR (state = 'claimed' AND claimed_until < now())
+                                               LIMIT $2) c),
+                        (SELECT count(DISTINCT claimed_by) FROM work_items
+                         WHERE state = 'claimed' AND claimed_until >= now() AND claimed_by IS DISTINCT FROM $1)",
+                &[&worker, &cap],
+            )
+            .map_err(|e| db_err(&name, e))?;
+        let (claimable, others): (i64, i64) = (row.get(0), row.get(1));
+        Ok(fair_share(batch, claimable.max(0) as usize, others.max(0) as usize))
+    }
+
     /// Claims up to `n` items for `lease`; items whose claim expired
     /// `max_attempts` times are marked failed first.
     pub fn queue_claim(&mut self, worker: &str, n: usize, lease: Duration, max_attempts: i32) -> Result<Vec<WorkItem>> {
@@ -297,6 +324,9 @@ impl PgStore {
                 reason: format!("a batch result counts {counted} documents but hands {}", docs.len()),
             });
         }
+        let ids: Vec<i64> = results.iter().map(|r| r.id).collect();
+        let name = self.name.clone();
+        crate::ingest::precommit_shared_keys(&mut self.client, &name, docs, claim, &ids)?;
         // Each item's documents: docs[start..end].
         let mut spans = Vec::with_capacity(results.len());
         let mut start = 0usize;
@@ -560,5 +590,31 @@ impl PgStore {
         s.relink_pending =
             self.client.query_one("SELECT count(*) FROM work_items WHERE unlinked", &[]).map_err(e)?.get(0);
         Ok(s)
+    }
+}
+
+/// A worker's claim of `claimable` items shared with `others` workers
+/// holding claims: `batch`, or `claimable / (others + 1)` rounded up when
+/// that is less; at least 1.
+fn fair_share(batch: usize, claimable: usize, others: usize) -> usize {
+    claimable.div_ceil(others + 1).clamp(1, batch.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fair_share;
+
+    #[test]
+    fn a_share_is_a_full_batch_until_the_queue_runs_short() {
+        assert_eq!(fair_share(4, 100, 1), 4);
+        assert_eq!(fair_share(4, 8, 1), 4);
+        assert_eq!(fair_share(4, 7, 1), 4);
+        assert_eq!(fair_share(4, 4, 1), 2);
+        assert_eq!(fair_share(4, 3, 1), 2);
+        assert_eq!(fair_share(4, 1, 1), 1);
+        assert_eq!(fair_share(4, 0, 1), 1, "at least one (the claim finds what there is)");
+        assert_eq!(fair_share(4, 3, 0), 3, "alone: what there is");
+        assert_eq!(fair_share(4, 9, 3), 3);
+        assert_eq!(fair_share(0, 9, 0), 1);
     }
 }

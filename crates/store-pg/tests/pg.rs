@@ -378,6 +378,31 @@ fn claims_skip_each_other_expire_and_fail_after_max_attempts() {
     assert_eq!(a.queue_status().unwrap().pending, 3);
 }
 
+/// Near the end of the queue a worker's share is less than a batch: the
+/// claimable items split among it and the workers holding live claims.
+#[test]
+fn a_worker_claims_its_share_of_the_last_items() {
+    let Some((_, mut a, mut b)) = two_sessions("a_worker_claims_its_share_of_the_last_items", "share") else {
+        return;
+    };
+    let inputs: Vec<String> = (0..10).map(|i| format!("/in/{i:02}.txt")).collect();
+    a.queue_add(&inputs).unwrap();
+    let long = Duration::from_secs(600);
+    assert_eq!(a.queue_share("a", 4).unwrap(), 4, "alone, with more than a batch");
+    assert_eq!(a.queue_claim("a", 4, long, 3).unwrap().len(), 4);
+    // b shares the 6 left with a (which holds a claim): 3.
+    let n = b.queue_share("b", 4).unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(b.queue_claim("b", n, long, 3).unwrap().len(), 3);
+    // a's own claim does not count against it: 3 left between a and b.
+    assert_eq!(a.queue_share("a", 4).unwrap(), 2);
+    assert_eq!(a.queue_claim("a", 2, long, 3).unwrap().len(), 2);
+    assert_eq!(b.queue_share("b", 4).unwrap(), 1);
+    assert_eq!(b.queue_claim("b", 1, long, 3).unwrap().len(), 1);
+    assert_eq!(a.queue_share("a", 4).unwrap(), 1, "nothing left: at least 1");
+    assert!(a.queue_claim("a", 1, long, 3).unwrap().is_empty());
+}
+
 /// A worker waiting for others' claims wakes on a queue change (not only
 /// at its next poll), once per change, and hears none once it stops
 /// listening; and a re-link waits for a batch in flight (it then reads
