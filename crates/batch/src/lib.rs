@@ -162,9 +162,37 @@ pub fn document_id(meta: &Meta, source: &str) -> String {
     whosaid_document::known_key(meta.id.as_deref(), source).unwrap_or_else(|| source.to_string())
 }
 
+/// Why a record gave no document (the batch reports it with the record's
+/// source and goes on).
+#[derive(Debug)]
+pub enum RecordError {
+    /// The HTML could not be reduced to an article.
+    Html(whosaid_html::HtmlError),
+    /// The HTML holds no article text.
+    NoArticleText,
+    /// The pipeline panicked on it (a bug: the batch survives it).
+    Internal,
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::Html(e) => write!(f, "HTML: {e}"),
+            RecordError::NoArticleText => f.write_str("no article text found in the HTML"),
+            RecordError::Internal => f.write_str("internal error while processing (please report)"),
+        }
+    }
+}
+
+impl std::error::Error for RecordError {}
+
 /// Turns one record into a Document: HTML is reduced to its main text first,
 /// and offsets then map back into the HTML.
-pub fn process(pipeline: &Pipeline, record: Record, default_published: Option<NaiveDate>) -> Result<Document, String> {
+pub fn process(
+    pipeline: &Pipeline,
+    record: Record,
+    default_published: Option<NaiveDate>,
+) -> Result<Document, RecordError> {
     let (prepared, _) = prepare(record, whosaid_html::MAX_HTML_BYTES)?;
     Ok(finish(pipeline, prepared, default_published))
 }
@@ -184,7 +212,7 @@ struct Prepared {
 
 /// Reads what the record carries: HTML is cut to `max_html` bytes (a warning
 /// says so) and reduced to its article text.
-fn prepare(record: Record, max_html: usize) -> Result<(Prepared, Option<String>), String> {
+fn prepare(record: Record, max_html: usize) -> Result<(Prepared, Option<String>), RecordError> {
     let mut meta = record.meta;
     let source = record.source;
     match record.body {
@@ -208,9 +236,9 @@ fn prepare(record: Record, max_html: usize) -> Result<(Prepared, Option<String>)
                     size(max_html)
                 ));
             }
-            let article = whosaid_html::extract(&html[..cut]).map_err(|e| format!("HTML: {e}"))?;
+            let article = whosaid_html::extract(&html[..cut]).map_err(RecordError::Html)?;
             if article.text.trim().is_empty() {
-                return Err("no article text found in the HTML".into());
+                return Err(RecordError::NoArticleText);
             }
             // The page's own metadata wins over the container's (a WARC date is
             // the crawl date, not the publication date).
@@ -627,25 +655,26 @@ pub fn run_documents(
                 };
                 // Everything per record runs under catch_unwind: a record whose
                 // result never arrives would stall the ordered writer.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Processed, String> {
-                    let prepared = match work {
-                        Work::Record(r) => {
-                            let (p, cut) = prepare(r, opts.max_html_bytes)?;
-                            notes.cut(cut);
-                            p
-                        }
-                        Work::Prepared(p) => p,
-                    };
-                    let doc = finish(pipeline, prepared, opts.published);
-                    let id = whosaid_document::document_key(doc.meta.id.as_deref(), &doc.source, &doc.text);
-                    Ok(Processed {
-                        fingerprint: simhash::fingerprint(&doc.text),
-                        doc,
-                        info: DocInfo { id, bytes },
-                        notes: Notes::default(),
-                    })
-                }))
-                .unwrap_or_else(|_| Err("internal error while processing (please report)".into()));
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Result<Processed, RecordError> {
+                        let prepared = match work {
+                            Work::Record(r) => {
+                                let (p, cut) = prepare(r, opts.max_html_bytes)?;
+                                notes.cut(cut);
+                                p
+                            }
+                            Work::Prepared(p) => p,
+                        };
+                        let doc = finish(pipeline, prepared, opts.published);
+                        let id = whosaid_document::document_key(doc.meta.id.as_deref(), &doc.source, &doc.text);
+                        Ok(Processed {
+                            fingerprint: simhash::fingerprint(&doc.text),
+                            doc,
+                            info: DocInfo { id, bytes },
+                            notes: Notes::default(),
+                        })
+                    }))
+                    .unwrap_or(Err(RecordError::Internal));
                 let result = match result {
                     Ok(mut r) => {
                         r.notes = notes;

@@ -47,15 +47,27 @@ pub enum ExportError {
         /// The engine's message.
         reason: String,
     },
-    /// A bad option or input (the message says which).
-    Invalid(String),
+    /// An option value the export does not know.
+    UnknownValue {
+        /// The option ("network", "aggregation", …).
+        option: &'static str,
+        /// The value as given.
+        value: String,
+        /// The values it takes, comma-separated.
+        expected: &'static str,
+    },
+    /// Options that do not go together (the message says why).
+    Incompatible(&'static str),
 }
 
 impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExportError::Io { path, reason } | ExportError::Db { path, reason } => write!(f, "{path}: {reason}"),
-            ExportError::Invalid(m) => f.write_str(m),
+            ExportError::UnknownValue { option, value, expected } => {
+                write!(f, "unknown {option} {value:?} ({expected})")
+            }
+            ExportError::Incompatible(why) => f.write_str(why),
         }
     }
 }

@@ -54,9 +54,11 @@ impl Kind {
             "cooccurrence" => Kind::Cooccurrence,
             "speaker-target" => Kind::SpeakerTarget,
             _ => {
-                return Err(ExportError::Invalid(format!(
-                    "unknown network {s:?} (actor-issue, congruence, conflict, subtract, cooccurrence, speaker-target)"
-                )))
+                return Err(ExportError::UnknownValue {
+                    option: "network",
+                    value: s.to_string(),
+                    expected: "actor-issue, congruence, conflict, subtract, cooccurrence, speaker-target",
+                })
             }
         })
     }
@@ -85,9 +87,11 @@ impl Aggregation {
             "combine" => Aggregation::Combine,
             "split" => Aggregation::Split,
             _ => {
-                return Err(ExportError::Invalid(format!(
-                    "unknown aggregation {s:?} (ignore, subtract, combine, split)"
-                )))
+                return Err(ExportError::UnknownValue {
+                    option: "aggregation",
+                    value: s.to_string(),
+                    expected: "ignore, subtract, combine, split",
+                })
             }
         })
     }
@@ -122,9 +126,11 @@ impl Normalisation {
             "jaccard" => Normalisation::Jaccard,
             "cosine" => Normalisation::Cosine,
             _ => {
-                return Err(ExportError::Invalid(format!(
-                    "unknown normalisation {s:?} (no, activity, prominence, average, jaccard, cosine)"
-                )))
+                return Err(ExportError::UnknownValue {
+                    option: "normalisation",
+                    value: s.to_string(),
+                    expected: "no, activity, prominence, average, jaccard, cosine",
+                })
             }
         })
     }
@@ -351,8 +357,8 @@ fn two_mode(corpus: &Corpus, opts: &Options) -> Network {
 
 fn one_mode(corpus: &Corpus, kind: Kind, opts: &Options) -> Result<Network, ExportError> {
     if matches!(opts.normalisation, Normalisation::Activity | Normalisation::Prominence) {
-        return Err(ExportError::Invalid(
-            "activity and prominence normalise two-mode networks; one-mode takes average, jaccard or cosine".into(),
+        return Err(ExportError::Incompatible(
+            "activity and prominence normalise two-mode networks; one-mode takes average, jaccard or cosine",
         ));
     }
     let codings = coded(corpus, opts);

@@ -37,7 +37,11 @@ impl Partition {
             "none" => Ok(Partition::None),
             "outlet" => Ok(Partition::Outlet),
             "month" => Ok(Partition::Month),
-            _ => Err(ExportError::Invalid(format!("unknown partition {s:?} (none, outlet, month)"))),
+            _ => Err(ExportError::UnknownValue {
+                option: "partition",
+                value: s.to_string(),
+                expected: "none, outlet, month",
+            }),
         }
     }
 }

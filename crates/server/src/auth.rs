@@ -34,16 +34,36 @@ impl Token {
     }
 
     /// A token from its text (see [`Token::from_file`] for the rules).
-    pub fn new(text: &str) -> std::result::Result<Token, String> {
+    pub fn new(text: &str) -> std::result::Result<Token, TokenError> {
         if text.chars().count() < MIN_TOKEN_CHARS {
-            return Err(format!("the token must be at least {MIN_TOKEN_CHARS} characters"));
+            return Err(TokenError::TooShort);
         }
         if !text.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err("the token must be visible ASCII characters without spaces".into());
+            return Err(TokenError::NotVisibleAscii);
         }
         Ok(Token(text.as_bytes().to_vec()))
     }
 }
+
+/// Why a text is no access token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenError {
+    /// Fewer than [`MIN_TOKEN_CHARS`] characters: guessable.
+    TooShort,
+    /// Spaces, control or non-ASCII characters: they do not survive an HTTP header.
+    NotVisibleAscii,
+}
+
+impl std::fmt::Display for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenError::TooShort => write!(f, "the token must be at least {MIN_TOKEN_CHARS} characters"),
+            TokenError::NotVisibleAscii => f.write_str("the token must be visible ASCII characters without spaces"),
+        }
+    }
+}
+
+impl std::error::Error for TokenError {}
 
 /// Equal byte strings, in time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -96,8 +116,8 @@ mod tests {
         assert!(!bearer_matches(Some("s3cret-token-0123456789"), &t));
         assert!(!bearer_matches(None, &t));
         assert_eq!(format!("{t:?}"), "Token(***)");
-        assert!(Token::new("short").is_err());
-        assert!(Token::new("has a space in it, long enough").is_err());
+        assert_eq!(Token::new("short").err(), Some(TokenError::TooShort));
+        assert_eq!(Token::new("has a space in it, long enough").err(), Some(TokenError::NotVisibleAscii));
         assert!(constant_time_eq(b"", b""));
         assert!(!constant_time_eq(b"a", b""));
     }
