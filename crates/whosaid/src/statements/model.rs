@@ -141,6 +141,21 @@ impl Scorer for Tagger {
         });
         sum_rows(rows).map(|a| a as f32)
     }
+    #[inline]
+    fn prefetch(&self, feats: &[u32]) {
+        #[cfg(target_arch = "x86_64")]
+        for &f in feats {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // `get` keeps the address inside the table; a prefetch never
+            // faults and changes no value, only what is in cache.
+            if let Some(w) = self.emit.get(f as usize * STRIDE) {
+                // SAFETY: `w` is a valid reference; prefetching reads nothing.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(w as *const i16 as *const i8) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = feats;
+    }
 }
 
 /// The rows summed lane by lane, widened to i32. On x86-64 with SSE2 (part

@@ -138,6 +138,10 @@ pub trait Scorer {
         }
         acc
     }
+    /// A hint that the rows of `feats` are read next: a scorer whose table
+    /// does not fit in cache may start loading them. Changes no score.
+    #[inline]
+    fn prefetch(&self, _feats: &[u32]) {}
 }
 
 /// Float weights, as trained.
@@ -513,7 +517,11 @@ pub fn sequences(doc: &Document, words: &Words, rules: &[Statement], bits: u32) 
                 mix(35, mix(word(ki), right)),
                 mix(36, mix(f.suffix[k], (f.sent_pos[k] as u64) << 8 | f.shape[k] as u64)),
             ];
-            feats.extend_from_slice(&templates.map(|h| (h >> shift) as u32));
+            let mut ids = [0u32; FEATURES];
+            for (id, &h) in ids.iter_mut().zip(&templates) {
+                *id = (h >> shift) as u32;
+            }
+            feats.extend_from_slice(&ids);
         }
         out.push(Sequence { first, width: FEATURES, feats });
     }
@@ -634,7 +642,11 @@ pub fn stacked(doc: &Document, words: &Words, seq: &Sequence, tags: &[Label], bi
             mix(118, mix(word(k + 1), rs << 8 | lab(k + 1))),
         ];
         feats.extend_from_slice(seq.token(i));
-        feats.extend_from_slice(&templates.map(|h| (h >> shift) as u32));
+        let mut ids = [0u32; STACK_FEATURES];
+        for (id, &h) in ids.iter_mut().zip(&templates) {
+            *id = (h >> shift) as u32;
+        }
+        feats.extend_from_slice(&ids);
     }
     Sequence { first, width: STACKED_FEATURES, feats }
 }
@@ -666,6 +678,11 @@ pub fn viterbi<S: Scorer>(scorer: &S, seq: &Sequence) -> Vec<Label> {
         }
     }
     for i in 0..n {
+        // The next token's rows load while this one is decoded: the table is
+        // megabytes of randomly hashed rows, so most reads miss the cache.
+        if i + 1 < n {
+            scorer.prefetch(seq.token(i + 1));
+        }
         let acc = scorer.emission(seq.token(i));
         for (y, slot) in cur.iter_mut().enumerate() {
             if i == 0 {
