@@ -668,12 +668,12 @@ pub fn viterbi<S: Scorer>(scorer: &S, seq: &Sequence) -> Vec<Label> {
     let mut trans = [[0f32; LABELS + 1]; LABELS];
     let mut froms = [[0usize; LABELS]; LABELS];
     let mut nfrom = [0usize; LABELS];
-    for y in 0..LABELS {
-        for x in 0..=LABELS {
-            trans[y][x] = scorer.transition(x, y);
+    for (y, (row, (from, count))) in trans.iter_mut().zip(froms.iter_mut().zip(&mut nfrom)).enumerate() {
+        for (x, t) in row.iter_mut().enumerate() {
+            *t = scorer.transition(x, y);
             if x < LABELS && allowed(Some(Label::from_index(x)), Label::from_index(y)) {
-                froms[y][nfrom[y]] = x;
-                nfrom[y] += 1;
+                from[*count] = x;
+                *count += 1;
             }
         }
     }
