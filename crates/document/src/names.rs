@@ -20,15 +20,21 @@ pub const FOLD_DROP: &[&str] = &["the", "mr", "ms", "mrs", "dr", "sir"];
 pub fn fold_words(name: &str) -> Vec<String> {
     // Combining marks go (é → e); other non-ASCII separates words, except the
     // typographic apostrophe, which is an apostrophe.
-    let ascii: String = name
-        .nfkd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .map(|c| match c {
-            '’' | '‘' => '\'',
-            c if c.is_ascii() => c.to_ascii_lowercase(),
-            _ => ' ',
-        })
-        .collect();
+    // An ASCII name is its own NFKD form and has no marks or curly
+    // apostrophes: lower-casing is all there is to do (most names; the
+    // decomposition is the costly part).
+    let ascii: String = if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.nfkd()
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+            .map(|c| match c {
+                '’' | '‘' => '\'',
+                c if c.is_ascii() => c.to_ascii_lowercase(),
+                _ => ' ',
+            })
+            .collect()
+    };
     // Possessive before splitting, so "Trump's" is "trump", not "trump s".
     let ascii = ascii.replace("'s ", " ");
     let ascii = ascii.strip_suffix("'s").unwrap_or(&ascii).to_string();

@@ -2,7 +2,7 @@
 //! subject of a reporting verb?") and the statement stage.
 
 use whosaid_document::{Document, TokenKind};
-use whosaid_lexicon::{Cue, CueClass, Lexicon};
+use whosaid_lexicon::{Cue, CueClass, HashMap, Lexicon};
 
 /// Per-token lower-case words and cues, computed once per document: later
 /// stages ask "is there a cue here?" many times per token.
@@ -47,41 +47,47 @@ impl Words {
     /// Computes every per-token fact once, so later stages ask by index
     /// and never need the lexicon themselves.
     pub fn new(doc: &Document, lexicon: &Lexicon) -> Words {
+        let n = doc.tokens.len();
         let mut buf = String::with_capacity(doc.text.len() + doc.text.len() / 8);
-        let mut ends = Vec::with_capacity(doc.tokens.len());
+        let mut ends = Vec::with_capacity(n);
         for t in &doc.tokens {
             push_lower(&mut buf, doc.slice(t.span));
             ends.push(buf.len() as u32);
         }
-        let mut words = Words {
-            buf,
-            ends,
-            cues: Vec::new(),
-            adverbs: Vec::new(),
-            medium_leads: Vec::new(),
-            relatives: Vec::new(),
-            auxiliaries: Vec::new(),
-            be_forms: Vec::new(),
-            tail_openers: Vec::new(),
+        let word = |i: usize| {
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            &buf[start..ends[i] as usize]
         };
-        words.auxiliaries = (0..doc.tokens.len())
+        // The lexicon's answers depend on the word alone: asked once per
+        // distinct word of the document (one lookup per token, not eight).
+        let mut known: HashMap<&str, WordFacts> = HashMap::default();
+        let mut facts = Vec::with_capacity(n);
+        for i in 0..n {
+            let w = word(i);
+            let f = *known.entry(w).or_insert_with(|| WordFacts::of(w, lexicon));
+            facts.push(f);
+        }
+        let auxiliaries = (0..n)
             .map(|i| {
                 let t = &doc.tokens[i];
                 let inside = i > 0 && doc.tokens[i - 1].sentence == t.sentence;
                 let capitalised = doc.slice(t.span).chars().next().is_some_and(char::is_uppercase);
-                lexicon.is_auxiliary(words.get(i)) && !(inside && capitalised)
+                facts[i].auxiliary && !(inside && capitalised)
             })
             .collect();
-        words.be_forms = (0..doc.tokens.len()).map(|i| lexicon.is_be_form(words.get(i))).collect();
-        words.medium_leads = (0..doc.tokens.len()).map(|i| lexicon.medium_leads().contains(words.get(i))).collect();
-        words.adverbs = (0..doc.tokens.len()).map(|i| lexicon.is_adverb(words.get(i))).collect();
-        words.relatives = (0..doc.tokens.len()).map(|i| lexicon.is_relative_pronoun(words.get(i))).collect();
-        words.tail_openers = (0..doc.tokens.len())
-            .map(|i| lexicon.clause_links().contains(words.get(i)) || lexicon.prepositions().contains(words.get(i)))
-            .collect();
-        let cues = (0..doc.tokens.len()).map(|i| find_cue(doc, &words, lexicon, i)).collect();
-        words.cues = cues;
-        words
+        let cues = (0..n).map(|i| find_cue(doc, &word, &facts, lexicon, i)).collect();
+        drop(known);
+        Words {
+            cues,
+            auxiliaries,
+            be_forms: facts.iter().map(|f| f.be_form).collect(),
+            medium_leads: facts.iter().map(|f| f.medium_lead).collect(),
+            adverbs: facts.iter().map(|f| f.adverb).collect(),
+            relatives: facts.iter().map(|f| f.relative).collect(),
+            tail_openers: facts.iter().map(|f| f.tail_opener).collect(),
+            buf,
+            ends,
+        }
     }
     /// Whether token `i` is an adverb that may sit between a speaker and a
     /// cue ("also", "later", "reportedly"); false past the end.
@@ -141,22 +147,59 @@ pub struct CueMatch {
     pub cue: Cue,
 }
 
-fn find_cue(doc: &Document, words: &Words, lexicon: &Lexicon, i: usize) -> Option<CueMatch> {
+/// What the lexicon says of one lower-case word, whatever its position.
+#[derive(Clone, Copy)]
+struct WordFacts<'l> {
+    auxiliary: bool,
+    be_form: bool,
+    medium_lead: bool,
+    adverb: bool,
+    relative: bool,
+    tail_opener: bool,
+    /// Some multi-word cue phrase starts with it.
+    opens_phrase: bool,
+    /// The cue it is as a verb form.
+    form: Option<&'l Cue>,
+}
+
+impl<'l> WordFacts<'l> {
+    fn of(w: &str, lexicon: &'l Lexicon) -> WordFacts<'l> {
+        WordFacts {
+            auxiliary: lexicon.is_auxiliary(w),
+            be_form: lexicon.is_be_form(w),
+            medium_lead: lexicon.medium_leads().contains(w),
+            adverb: lexicon.is_adverb(w),
+            relative: lexicon.is_relative_pronoun(w),
+            tail_opener: lexicon.clause_links().contains(w) || lexicon.prepositions().contains(w),
+            opens_phrase: lexicon.cue_phrases_starting(w).next().is_some(),
+            form: lexicon.cue_for_form(w),
+        }
+    }
+}
+
+fn find_cue<'w>(
+    doc: &Document,
+    word: &impl Fn(usize) -> &'w str,
+    facts: &[WordFacts],
+    lexicon: &Lexicon,
+    i: usize,
+) -> Option<CueMatch> {
     let tok = doc.tokens.get(i)?;
     if tok.kind != TokenKind::Word {
         return None;
     }
     let sentence = tok.sentence;
-    let word = words.get(i);
-    for (phrase, cue) in lexicon.cue_phrases_starting(word) {
-        let fits = phrase.iter().enumerate().all(|(k, w)| {
-            doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && words.get(i + k) == w.as_str()
-        });
-        if fits {
-            return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
+    if facts[i].opens_phrase {
+        for (phrase, cue) in lexicon.cue_phrases_starting(word(i)) {
+            let fits = phrase.iter().enumerate().all(|(k, w)| {
+                doc.tokens.get(i + k).is_some_and(|t| t.sentence == sentence) && word(i + k) == w.as_str()
+            });
+            if fits {
+                return Some(CueMatch { start: i, end: i + phrase.len(), cue: cue.clone() });
+            }
         }
     }
-    let cue = lexicon.cue_for_form(word)?;
+    let cue = facts[i].form?;
     Some(CueMatch { start: i, end: i + 1, cue: cue.clone() })
 }
 

@@ -35,7 +35,7 @@
 use whosaid_lexicon::{HashMap, HashSet};
 
 use whosaid_document::names::{fold_words, normalise_name};
-use whosaid_document::{Document, Entity, EntityId, EntityType, MentionId, MentionKind};
+use whosaid_document::{Document, Entity, EntityId, EntityType, MentionId, MentionKind, Token};
 use whosaid_lexicon::{Gender, Lexicon};
 
 /// A person's name as written, cleaned for its canonical form: drops every
@@ -140,12 +140,12 @@ fn text_gender(text: &str, lex: &Lexicon) -> Option<Gender> {
 
 /// Words the article writes in lower case ("coal", "report", "islands"):
 /// a capitalised name ending in one is a thing, not a person.
-pub fn lowercase_words(doc: &Document) -> HashSet<String> {
-    doc.tokens
+/// Borrowed from the text: one set per document, no string per word.
+pub fn lowercase_words<'t>(text: &'t str, tokens: &[Token]) -> HashSet<&'t str> {
+    tokens
         .iter()
-        .map(|t| doc.slice(t.span))
+        .map(|t| &text[t.span.start..t.span.end])
         .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
-        .map(str::to_string)
         .collect()
 }
 
@@ -156,7 +156,7 @@ pub fn lowercase_words(doc: &Document) -> HashSet<String> {
 /// last word is one the article writes in lower case and it has no known
 /// first name, or is a plural ("Patriot Coal", "Marshall Islands"). A title
 /// makes it one.
-pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) -> bool {
+pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<&str>) -> bool {
     if !e.titles.is_empty() {
         return true;
     }
@@ -164,7 +164,7 @@ pub fn plausible_person(e: &Entity, lex: &Lexicon, lowercase: &HashSet<String>) 
     let Some(last) = words.last() else { return false };
     let last_lower = last.to_lowercase();
     let first_known = name_gender(&e.name, lex).is_some();
-    if lowercase.contains(&last_lower) && (!first_known || last_lower.ends_with('s')) {
+    if lowercase.contains(last_lower.as_str()) && (!first_known || last_lower.ends_with('s')) {
         return false;
     }
     if first_known {
@@ -221,6 +221,25 @@ fn normalise_title(t: &str, lex: &Lexicon) -> String {
         .join(" ")
 }
 
+/// [`normalise_title`] remembered per title as written: a title mention
+/// looks back over every earlier titled person, and normalising allocates
+/// several strings (the result is the same, the function being pure).
+#[derive(Default)]
+struct TitleNorms(std::cell::RefCell<HashMap<String, String>>);
+
+impl TitleNorms {
+    /// `f` of `t` normalised (`f` must not ask this memo again).
+    fn with<R>(&self, t: &str, lex: &Lexicon, f: impl FnOnce(&str) -> R) -> R {
+        if let Some(n) = self.0.borrow().get(t) {
+            return f(n);
+        }
+        let n = normalise_title(t, lex);
+        let r = f(&n);
+        self.0.borrow_mut().insert(t.to_string(), n);
+        r
+    }
+}
+
 fn strip_the(s: &str) -> &str {
     s.strip_prefix("The ").or_else(|| s.strip_prefix("the ")).unwrap_or(s)
 }
@@ -243,7 +262,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
             })
         };
 
-    let lowercase = lowercase_words(doc);
+    let lowercase = lowercase_words(&doc.text, &doc.tokens);
     // Person full names by (first, last) word; lone names as cleaned.
     let mut by_person: HashMap<String, usize> = HashMap::default();
     let mut lone_names: Vec<Option<String>> = vec![None; doc.mentions.len()];
@@ -449,6 +468,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
         }
         best.map(|(_, e)| e)
     };
+    // Titles as normalised, once per spelling: a title mention compares its
+    // title with every earlier holder's.
+    let title_norms = TitleNorms::default();
     // The most recent entity of each type, for "the outlet" and the like.
     let mut last_of_type: HashMap<EntityType, usize> = HashMap::default();
     // The sex a resolved "he" or "she" gave an entity whose name did not say it.
@@ -518,12 +540,12 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                         matches!(w, "vice" | "deputy" | "assistant" | "associate" | "under" | "lieutenant" | "co")
                     })
                 };
-                let fits = |t: &String| {
-                    *t == title
+                let fits = |t: &str| {
+                    t == title
                         || (t.ends_with(title.as_str())
                             && t[..t.len() - title.len()].ends_with(' ')
                             && !rank(&t[..t.len() - title.len()]))
-                        || (title.ends_with(t.as_str())
+                        || (title.ends_with(t)
                             && title[..title.len() - t.len()].ends_with(' ')
                             && !rank(&title[..title.len() - t.len()]))
                 };
@@ -531,7 +553,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .split_whitespace()
                     .last()
                     .and_then(|head| by_title_head.get(head))
-                    .map(|c| c.iter().copied().filter(|&e| facts[e].titles.iter().any(fits)).collect())
+                    .map(|c| c.iter().copied().filter(|&e| facts[e].titles.iter().any(|t| fits(t))).collect())
                     .unwrap_or_default();
                 // Holders of exactly this title first ("President Obama" for
                 // "the president", before "Russian President Vladimir Putin").
@@ -546,12 +568,8 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                             let e = assign[k]?;
                             let ent = &entities[e];
                             (ent.etype == EntityType::Person
-                                && ent.titles.iter().map(|t| normalise_title(t, lex)).any(|t| {
-                                    if exact_only {
-                                        t == title
-                                    } else {
-                                        fits(&t)
-                                    }
+                                && ent.titles.iter().any(|t| {
+                                    title_norms.with(t, lex, |t| if exact_only { t == title } else { fits(t) })
                                 }))
                             .then_some(e)
                         })
@@ -567,8 +585,9 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
                     .iter()
                     .any(|&e| facts[e].titles.contains(&title) && positions[e].first().is_some_and(|&p| p < pos));
                 let earlier = later_holder();
-                let earlier_exact = earlier
-                    .filter(|&e| !pass1_exact && entities[e].titles.iter().any(|t| normalise_title(t, lex) == title));
+                let earlier_exact = earlier.filter(|&e| {
+                    !pass1_exact && entities[e].titles.iter().any(|t| title_norms.with(t, lex, |t| t == title))
+                });
                 // A qualified role the knowledge base knows the holder of on the
                 // publication date ("the Democratic presidential nominee") is
                 // that person, when the article names them; a bare one ("the
@@ -796,7 +815,7 @@ pub fn resolve_entities(doc: &mut Document, lex: &Lexicon) {
 struct Agreement<'a> {
     lex: &'a Lexicon,
     /// Words the article writes in lower case ([`lowercase_words`]).
-    lowercase: &'a HashSet<String>,
+    lowercase: &'a HashSet<&'a str>,
     /// The sex earlier pronouns gave entities whose names do not say it.
     pronoun_sex: &'a HashMap<usize, Gender>,
 }

@@ -39,6 +39,8 @@ pub struct Pipeline {
     selector: Selector,
     /// The user's codebook for the coding stage (None: the built-in fallback).
     codebook: Option<std::sync::Arc<coding::Codebook>>,
+    /// The lexicon's terminology folded and indexed once, not per document.
+    terms: std::sync::Arc<terminology::TermIndex>,
 }
 
 impl Default for Pipeline {
@@ -53,13 +55,15 @@ impl Pipeline {
     pub fn new(lexicon: Lexicon) -> Pipeline {
         // The compiled-in model is checked by a test; failing here is a build defect.
         let selector = Selector::builtin().expect("the compiled-in attribution model is valid");
-        Pipeline { lexicon, selector, codebook: None }
+        let terms = std::sync::Arc::new(terminology::TermIndex::new(&lexicon));
+        Pipeline { lexicon, selector, codebook: None, terms }
     }
 
     /// A pipeline whose statements are the rule candidates (the baseline; also
     /// what training starts from, so it never needs a model).
     pub fn rules(lexicon: Lexicon) -> Pipeline {
-        Pipeline { lexicon, selector: Selector::Rules, codebook: None }
+        let terms = std::sync::Arc::new(terminology::TermIndex::new(&lexicon));
+        Pipeline { lexicon, selector: Selector::Rules, codebook: None, terms }
     }
 
     /// The same pipeline deciding statements with `selector`.
@@ -95,7 +99,7 @@ impl Pipeline {
         statements::find_statements(&mut doc, &words, &self.selector);
         speakers::refine_speakers(&mut doc, &self.lexicon);
         time::attach_times(&mut doc, &words);
-        terminology::find_terms(&mut doc, &self.lexicon);
+        terminology::find_terms_indexed(&mut doc, &self.lexicon, &self.terms);
         coding::code_statements(&mut doc, &self.lexicon, self.codebook.as_deref());
         doc
     }

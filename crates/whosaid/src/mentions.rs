@@ -127,14 +127,18 @@ impl Ctx<'_> {
             return 0;
         }
         let max = self.lex.max_title_words() + 2;
+        // Asked once, not per phrase length (it does not depend on it).
+        let qualified = qualifier(a);
+        // One buffer for every phrase tried, not two strings per length.
+        let mut phrase = String::new();
         for k in (1..=max.min(limit.saturating_sub(a))).rev() {
-            let phrase = self.text(a, a + k).to_lowercase();
+            lower_into(&mut phrase, self.text(a, a + k));
             if self.lex.is_title(&phrase) {
                 return k;
             }
-            if k >= 2 && qualifier(a) {
-                let rest = self.text(a + 1, a + k).to_lowercase();
-                if self.lex.is_title(&rest) {
+            if k >= 2 && qualified {
+                lower_into(&mut phrase, self.text(a + 1, a + k));
+                if self.lex.is_title(&phrase) {
                     return k;
                 }
             }
@@ -199,6 +203,19 @@ impl Ctx<'_> {
             }
         }
         false
+    }
+}
+
+/// `*buf = s.to_lowercase()`, reusing the buffer when `s` is ASCII (whose
+/// lower case is byte for byte; other text takes the general path, which
+/// knows context-dependent letters).
+fn lower_into(buf: &mut String, s: &str) {
+    if s.is_ascii() {
+        buf.clear();
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        *buf = s.to_lowercase();
     }
 }
 

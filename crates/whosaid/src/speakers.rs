@@ -90,7 +90,10 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
             }
         }
     }
-    let lowercase = lowercase_words(doc);
+    // Built only when a pronoun may continue a speaker (most articles never
+    // ask), over a copy of the text so that `doc` can change meanwhile.
+    let text = std::cell::OnceCell::new();
+    let lowercase = std::cell::OnceCell::new();
     let mut prev: Option<(MentionId, EntityId)> = None; // (speaker mention, entity) of the previous quotation
     for si in 0..doc.statements.len() {
         let Some(sm) = doc.statements[si].speaker else {
@@ -108,7 +111,9 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
             if let Some((pm, pe)) = prev {
                 // An entity is never emptied (every entity keeps a mention).
                 let keeps = m.entity.is_none_or(|e| doc.entities[e].mentions.len() > 1);
-                if let Some(target) = continue_speaker(doc, lex, &lowercase, sm, pm, pe).filter(|_| keeps) {
+                let lowercase =
+                    lowercase.get_or_init(|| lowercase_words(text.get_or_init(|| doc.text.clone()), &doc.tokens));
+                if let Some(target) = continue_speaker(doc, lex, lowercase, sm, pm, pe).filter(|_| keeps) {
                     move_mention(doc, sm, target);
                 }
             }
@@ -126,7 +131,7 @@ pub fn refine_speakers(doc: &mut Document, lex: &Lexicon) {
 fn continue_speaker(
     doc: &Document,
     lex: &Lexicon,
-    lowercase: &HashSet<String>,
+    lowercase: &HashSet<&str>,
     sm: MentionId,
     pm: MentionId,
     pe: EntityId,

@@ -29,8 +29,24 @@ fn is_join(c: char) -> bool {
 
 fn fold(s: &str) -> Folded {
     let mut f = Folded { text: String::with_capacity(s.len()), start: Vec::with_capacity(s.len()) };
+    let bytes = s.as_bytes();
     let mut last_join = false;
-    for (i, c) in s.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of ASCII bytes that fold to themselves lower-cased (no space,
+        // no hyphen, no backtick) is copied whole: most of any text.
+        let run = bytes[i..].iter().take_while(|&&b| b.is_ascii() && !is_join(b as char) && b != b'`').count();
+        if run > 0 {
+            let from = f.text.len();
+            f.text.push_str(&s[i..i + run]);
+            f.text[from..].make_ascii_lowercase();
+            f.start.extend(i as u32..(i + run) as u32);
+            last_join = false;
+            i += run;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is a char boundary below the end");
+        let len = c.len_utf8();
         if is_join(c) {
             // A run of spaces and hyphens folds to one space (a term never
             // ends in one: terms are trimmed and end in a letter).
@@ -39,31 +55,92 @@ fn fold(s: &str) -> Folded {
                 f.start.push(i as u32);
             }
             last_join = true;
+            i += len;
             continue;
         }
         last_join = false;
-        if c.is_ascii() && c != '`' {
-            f.text.push(c.to_ascii_lowercase());
-            f.start.push(i as u32);
-            continue;
-        }
-        let mapped: Box<dyn Iterator<Item = char>> = match c {
-            '’' | '‘' | 'ʼ' | '`' => Box::new(std::iter::once('\'')),
-            _ => Box::new(c.to_lowercase()),
-        };
-        for m in mapped {
-            let before = f.text.len();
-            f.text.push(m);
-            for _ in before..f.text.len() {
+        match c {
+            '’' | '‘' | 'ʼ' | '`' => {
+                f.text.push('\'');
                 f.start.push(i as u32);
             }
+            _ => {
+                for m in c.to_lowercase() {
+                    let before = f.text.len();
+                    f.text.push(m);
+                    for _ in before..f.text.len() {
+                        f.start.push(i as u32);
+                    }
+                }
+            }
         }
+        i += len;
     }
     f
 }
 
+/// The lexicon's terms folded and indexed by their first word: the same for
+/// every document, so built once per pipeline.
+#[derive(Debug, Default)]
+pub struct TermIndex {
+    /// Each term folded (index = lexicon terminology index).
+    needles: Vec<String>,
+    /// Terms that start with a non-word character, searched for directly.
+    direct: Vec<usize>,
+    /// Terms by their folded first word.
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+impl TermIndex {
+    /// Folds and indexes the terminology of `lexicon`.
+    pub fn new(lexicon: &Lexicon) -> TermIndex {
+        let needles: Vec<String> = lexicon.terminology().iter().map(|e| fold(e.term.trim()).text).collect();
+        let mut direct = Vec::new();
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
+        for (idx, needle) in needles.iter().enumerate() {
+            if needle.is_empty() {
+                continue;
+            }
+            let first = needle.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+            if first.is_empty() {
+                direct.push(idx);
+            } else {
+                by_first.entry(first.to_string()).or_default().push(idx);
+            }
+        }
+        TermIndex { needles, direct, by_first }
+    }
+}
+
+/// The end of the run of alphanumeric characters starting at byte `at`.
+fn word_end(hay: &str, at: usize) -> usize {
+    let bytes = hay.as_bytes();
+    let mut k = at;
+    while k < bytes.len() {
+        if bytes[k].is_ascii() {
+            if !bytes[k].is_ascii_alphanumeric() {
+                return k;
+            }
+            k += 1;
+        } else {
+            let c = hay[k..].chars().next().expect("k is a char boundary below the end");
+            if !c.is_alphanumeric() {
+                return k;
+            }
+            k += c.len_utf8();
+        }
+    }
+    k
+}
+
 /// Annotates every lexicon term in `doc.text`; sorted by start, longer first.
 pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
+    find_terms_indexed(doc, lexicon, &TermIndex::new(lexicon));
+}
+
+/// [`find_terms`] with the terms already indexed ([`TermIndex::new`] of the
+/// same lexicon).
+pub fn find_terms_indexed(doc: &mut Document, lexicon: &Lexicon, index: &TermIndex) {
     if lexicon.terminology().is_empty() || doc.text.is_empty() {
         return;
     }
@@ -83,32 +160,31 @@ pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
     // Terms by their first word, so the text is scanned once (one lookup per
     // word start), not once per term; a term that starts with a non-word
     // character is searched for directly.
-    let needles: Vec<String> = lexicon.terminology().iter().map(|e| fold(e.term.trim()).text).collect();
-    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (idx, needle) in needles.iter().enumerate() {
-        if needle.is_empty() {
-            continue;
-        }
-        let first = needle.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        if first.is_empty() {
-            let mut from = 0;
-            while let Some(pos) = hay[from..].find(needle.as_str()) {
-                let at = from + pos;
-                from = at + hay[at..].chars().next().map_or(1, char::len_utf8);
-                if hay[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric()) {
-                    push(at, at + needle.len(), idx);
-                }
+    let needles = &index.needles;
+    for &idx in &index.direct {
+        let needle = &needles[idx];
+        let mut from = 0;
+        while let Some(pos) = hay[from..].find(needle.as_str()) {
+            let at = from + pos;
+            from = at + hay[at..].chars().next().map_or(1, char::len_utf8);
+            if hay[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric()) {
+                push(at, at + needle.len(), idx);
             }
-        } else {
-            by_first.entry(first).or_default().push(idx);
         }
     }
+    let bytes = hay.as_bytes();
     let mut prev_alnum = false;
-    for (at, c) in hay.char_indices() {
-        let alnum = c.is_alphanumeric();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (alnum, len) = if bytes[at].is_ascii() {
+            (bytes[at].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = hay[at..].chars().next().expect("at is a char boundary below the end");
+            (c.is_alphanumeric(), c.len_utf8())
+        };
         if alnum && !prev_alnum {
-            let word_end = hay[at..].find(|c: char| !c.is_alphanumeric()).map_or(hay.len(), |k| at + k);
-            if let Some(ids) = by_first.get(&hay[at..word_end]) {
+            let end = word_end(hay, at);
+            if let Some(ids) = index.by_first.get(&hay[at..end]) {
                 for &idx in ids {
                     if hay[at..].starts_with(needles[idx].as_str()) {
                         push(at, at + needles[idx].len(), idx);
@@ -117,6 +193,7 @@ pub fn find_terms(doc: &mut Document, lexicon: &Lexicon) {
             }
         }
         prev_alnum = alnum;
+        at += len;
     }
     // Longest first, then earliest, then lexicon order: a deterministic greedy
     // choice of non-overlapping matches within each group.

@@ -68,7 +68,7 @@ const NEGATED_FACTOR: f32 = 0.75;
 /// sides go through the same function, so "sanction"/"sanctions",
 /// "recognize"/"recognizing", "delivery"/"deliveries" meet.
 pub fn stem(word: &str) -> String {
-    let mut w = word.to_lowercase().replace('’', "'");
+    let mut w = lower_straight(word);
     for p in ["'s", "'"] {
         if let Some(x) = w.strip_suffix(p) {
             w.truncate(x.len());
@@ -101,6 +101,17 @@ pub fn stem(word: &str) -> String {
         w.truncate(w.len() - 1);
     }
     w
+}
+
+/// `word.to_lowercase().replace('’', "'")` with one allocation for the
+/// common ASCII word (which has no curly apostrophe and no context-dependent
+/// lower case, so the result is the same); other words take the general path.
+fn lower_straight(word: &str) -> String {
+    if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.to_lowercase().replace('’', "'")
+    }
 }
 
 /// One content word: its token index, text and stem.
@@ -205,7 +216,7 @@ fn phrase_at(words: &[Word], at: usize, phrase: &[String], tight: bool) -> bool 
 }
 
 fn is_negation(w: &Word, lex: &StanceLexicon) -> bool {
-    let lower = w.text.to_lowercase().replace('’', "'");
+    let lower = lower_straight(w.text);
     lex.negations().contains(&lower) || lower.ends_with("n't")
 }
 
@@ -386,7 +397,7 @@ fn decide(
     // "did not reject", "never welcomed" (the negation may be part of the
     // cue span): no stance either way.
     let neg = (cue_tok.saturating_sub(NEGATION_REACH)..=last).any(|t| {
-        let text = doc.slice(doc.tokens[t].span).to_lowercase().replace('’', "'");
+        let text = lower_straight(doc.slice(doc.tokens[t].span));
         lex.negations().contains(&text) || text.ends_with("n't")
     });
     if neg {

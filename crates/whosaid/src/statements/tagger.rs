@@ -127,6 +127,21 @@ pub trait Scorer {
     fn add_row(&self, f: u32, acc: &mut [f32; STRIDE]);
     /// Transition score `from → to`; `from == LABELS` is the sequence start.
     fn transition(&self, from: usize, to: usize) -> f32;
+    /// The emission scores of one token: the rows of its features `feats`
+    /// summed in order into zeros, as [`Scorer::add_row`] does one by one.
+    /// A scorer may override it with a faster sum that gives the same floats.
+    #[inline]
+    fn emission(&self, feats: &[u32]) -> [f32; STRIDE] {
+        let mut acc = [0f32; STRIDE];
+        for &f in feats {
+            self.add_row(f, &mut acc);
+        }
+        acc
+    }
+    /// A hint that the rows of `feats` are read next: a scorer whose table
+    /// does not fit in cache may start loading them. Changes no score.
+    #[inline]
+    fn prefetch(&self, _feats: &[u32]) {}
 }
 
 /// Float weights, as trained.
@@ -502,7 +517,11 @@ pub fn sequences(doc: &Document, words: &Words, rules: &[Statement], bits: u32) 
                 mix(35, mix(word(ki), right)),
                 mix(36, mix(f.suffix[k], (f.sent_pos[k] as u64) << 8 | f.shape[k] as u64)),
             ];
-            feats.extend(templates.iter().map(|&h| (h >> shift) as u32));
+            let mut ids = [0u32; FEATURES];
+            for (id, &h) in ids.iter_mut().zip(&templates) {
+                *id = (h >> shift) as u32;
+            }
+            feats.extend_from_slice(&ids);
         }
         out.push(Sequence { first, width: FEATURES, feats });
     }
@@ -623,7 +642,11 @@ pub fn stacked(doc: &Document, words: &Words, seq: &Sequence, tags: &[Label], bi
             mix(118, mix(word(k + 1), rs << 8 | lab(k + 1))),
         ];
         feats.extend_from_slice(seq.token(i));
-        feats.extend(templates.iter().map(|&h| (h >> shift) as u32));
+        let mut ids = [0u32; STACK_FEATURES];
+        for (id, &h) in ids.iter_mut().zip(&templates) {
+            *id = (h >> shift) as u32;
+        }
+        feats.extend_from_slice(&ids);
     }
     Sequence { first, width: STACKED_FEATURES, feats }
 }
@@ -638,24 +661,42 @@ pub fn viterbi<S: Scorer>(scorer: &S, seq: &Sequence) -> Vec<Label> {
     let mut back = vec![0u8; n * LABELS];
     let mut prev = [NEG; LABELS];
     let mut cur = [NEG; LABELS];
-    for i in 0..n {
-        let mut acc = [0f32; STRIDE];
-        for &f in seq.token(i) {
-            scorer.add_row(f, &mut acc);
+    // The transitions and the BIO constraints, looked up once per sequence
+    // rather than 49 times per token.
+    // `trans[y][x]` is `from x to y`; `froms[y][..nfrom[y]]` the labels that
+    // may precede `y`, ascending (so ties go to the lowest, as before).
+    let mut trans = [[0f32; LABELS + 1]; LABELS];
+    let mut froms = [[0usize; LABELS]; LABELS];
+    let mut nfrom = [0usize; LABELS];
+    for (y, (row, (from, count))) in trans.iter_mut().zip(froms.iter_mut().zip(&mut nfrom)).enumerate() {
+        for (x, t) in row.iter_mut().enumerate() {
+            *t = scorer.transition(x, y);
+            if x < LABELS && allowed(Some(Label::from_index(x)), Label::from_index(y)) {
+                from[*count] = x;
+                *count += 1;
+            }
         }
+    }
+    for i in 0..n {
+        // The next token's rows load while this one is decoded: the table is
+        // megabytes of randomly hashed rows, so most reads miss the cache.
+        if i + 1 < n {
+            scorer.prefetch(seq.token(i + 1));
+        }
+        let acc = scorer.emission(seq.token(i));
         for (y, slot) in cur.iter_mut().enumerate() {
-            let to = Label::from_index(y);
             if i == 0 {
-                *slot = if allowed(None, to) { scorer.transition(LABELS, y) + acc[y] } else { NEG };
+                *slot = if allowed(None, Label::from_index(y)) { trans[y][LABELS] + acc[y] } else { NEG };
                 continue;
             }
             let mut best = NEG;
             let mut arg = 0u8;
-            for (x, &p) in prev.iter().enumerate() {
-                if p == NEG || !allowed(Some(Label::from_index(x)), to) {
+            for &x in &froms[y][..nfrom[y]] {
+                let p = prev[x];
+                if p == NEG {
                     continue;
                 }
-                let s = p + scorer.transition(x, y);
+                let s = p + trans[y][x];
                 if s > best {
                     best = s;
                     arg = x as u8;
