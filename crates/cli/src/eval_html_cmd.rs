@@ -1,11 +1,11 @@
 //! `whosaid eval-html`: main-content extraction against the article benchmark.
-//! All loading and scoring lives in `whosaid_html::bench`.
+//! All loading and scoring lives in `whosaid_eval::article_extraction`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use whosaid_html::bench;
+use whosaid_eval::article_extraction as bench;
 
 #[derive(clap::Args)]
 pub struct EvalHtmlArgs {

@@ -16,6 +16,7 @@
 
 #![deny(missing_docs)]
 
+pub mod article_extraction;
 pub mod errors;
 pub mod gold;
 pub mod report;

@@ -9,13 +9,10 @@
 //! honouring the declared charset.
 //!
 //! The extractor was chosen by measurement against the crates.io extractors
-//! on the Zyte article-extraction benchmark: see this crate's README and
-//! [`bench`](mod@bench). Nothing here panics on broken HTML or binary junk, and work is
+//! on the Zyte article-extraction benchmark: see this crate's README (the
+//! benchmark harness is `whosaid_eval::article_extraction`). Nothing here panics on broken HTML or binary junk, and work is
 //! bounded (linear passes; inputs over [`MAX_HTML_BYTES`] are cut).
 #![deny(missing_docs)]
-
-pub mod bench;
-pub mod bench_score;
 
 mod align;
 mod content;

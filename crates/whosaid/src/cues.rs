@@ -23,6 +23,8 @@ pub struct Words {
     auxiliaries: Vec<bool>,
     /// Per token: a form of "be" (`be_forms`), which makes a participle passive.
     be_forms: Vec<bool>,
+    /// Per token: an article (lexicon `articles`: "the", "a", "an").
+    articles: Vec<bool>,
     /// Per token: a clause link or preposition (`clause_links`, `prepositions`).
     tail_openers: Vec<bool>,
 }
@@ -81,6 +83,7 @@ impl Words {
             cues,
             auxiliaries,
             be_forms: facts.iter().map(|f| f.be_form).collect(),
+            articles: facts.iter().map(|f| f.article).collect(),
             medium_leads: facts.iter().map(|f| f.medium_lead).collect(),
             adverbs: facts.iter().map(|f| f.adverb).collect(),
             relatives: facts.iter().map(|f| f.relative).collect(),
@@ -103,6 +106,10 @@ impl Words {
     /// passive ("was said"); false past the end.
     pub fn is_be_form(&self, i: usize) -> bool {
         self.be_forms.get(i).copied().unwrap_or(false)
+    }
+    /// Whether token `i` is an article ("the", "a"); false past the end.
+    pub fn is_article(&self, i: usize) -> bool {
+        self.articles.get(i).copied().unwrap_or(false)
     }
     /// Whether token `i` is a relative pronoun that can speak; false past the end.
     pub fn is_relative(&self, i: usize) -> bool {
@@ -152,6 +159,7 @@ pub struct CueMatch {
 struct WordFacts<'l> {
     auxiliary: bool,
     be_form: bool,
+    article: bool,
     medium_lead: bool,
     adverb: bool,
     relative: bool,
@@ -167,6 +175,7 @@ impl<'l> WordFacts<'l> {
         WordFacts {
             auxiliary: lexicon.is_auxiliary(w),
             be_form: lexicon.is_be_form(w),
+            article: lexicon.is_article(w),
             medium_lead: lexicon.medium_leads().contains(w),
             adverb: lexicon.is_adverb(w),
             relative: lexicon.is_relative_pronoun(w),

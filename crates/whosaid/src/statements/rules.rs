@@ -182,7 +182,7 @@ impl Ctx<'_> {
     /// Reclaim Our Schools"); without an article, only a person's.
     fn person_after_descriptor(&self, start: usize) -> Option<usize> {
         let sentence = self.doc.tokens.get(start)?.sentence;
-        let article = matches!(self.w(start), "the" | "a" | "an");
+        let article = self.words.is_article(start);
         for t in start..(start + 6).min(self.n()) {
             if let Some(mi) = self.starts.get(t).and_then(|l| l.first().copied()) {
                 let m = &self.doc.mentions[mi];

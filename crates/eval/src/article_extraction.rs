@@ -9,7 +9,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::bench_score::{aggregate, score_page, PageScore, Totals};
+pub mod score;
+
+use score::{aggregate, score_page, PageScore, Totals};
 
 /// Default location of the benchmark, relative to the project root.
 pub const DEFAULT_DIR: &str = "../shared/data/article-extraction";
@@ -36,7 +38,7 @@ pub struct Page {
     pub id: String,
     /// The page's original URL.
     pub url: String,
-    /// The HTML, decoded (see [`crate::decode_html`]).
+    /// The HTML, decoded (see [`whosaid_html::decode_html`]).
     pub html: String,
     /// The ground-truth article body.
     pub truth: String,
@@ -112,7 +114,7 @@ pub fn load(dir: &Path) -> Result<Vec<Page>, BenchError> {
         flate2::read::GzDecoder::new(&gz[..])
             .read_to_end(&mut bytes)
             .map_err(|e| err(&path, BenchReason::BadGzip(e)))?;
-        let (html, _lossy) = crate::decode_html(&bytes);
+        let (html, _lossy) = whosaid_html::decode_html(&bytes);
         pages.push(Page { id: id.clone(), url, html, truth });
     }
     pages.sort_by(|a, b| a.id.cmp(&b.id));
@@ -167,9 +169,9 @@ where
     Report { totals: aggregate(&scores), per_page, elapsed, failures }
 }
 
-/// Runs this crate's [`crate::extract`] over the benchmark.
+/// Runs [`whosaid_html::extract`] over the benchmark.
 pub fn run_default(pages: &[Page]) -> Report {
-    run(pages, |p| crate::extract(&p.html).ok().map(|a| a.text))
+    run(pages, |p| whosaid_html::extract(&p.html).ok().map(|a| a.text))
 }
 
 /// The report as a table beside the published results.

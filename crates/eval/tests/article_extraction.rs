@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use whosaid_html::bench;
+use whosaid_eval::article_extraction as bench;
 
 fn data_dir() -> PathBuf {
     match std::env::var_os("WHOSAID_HTML_BENCH") {
