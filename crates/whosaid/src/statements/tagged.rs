@@ -410,7 +410,7 @@ pub fn candidates(
             // places metonymic only before lexicon cues). Not after a word
             // ("Senator from Texas says", "in 2017 America says").
             let opens_clause = |t: usize| {
-                let t = if t > 0 && words.get(t - 1) == "the" { t - 1 } else { t };
+                let t = if t > 0 && words.is_article(t - 1) { t - 1 } else { t };
                 let first = |t: usize| t == 0 || doc.tokens[t].sentence != doc.tokens[t - 1].sentence;
                 first(t) || matches!(doc.tokens[t - 1].kind, TokenKind::Punct | TokenKind::Quote { .. }) || first(t - 1)
             };
