@@ -184,7 +184,14 @@ impl std::fmt::Display for RecordError {
     }
 }
 
-impl std::error::Error for RecordError {}
+impl std::error::Error for RecordError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RecordError::Html(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Turns one record into a Document: HTML is reduced to its main text first,
 /// and offsets then map back into the HTML.

@@ -1004,7 +1004,9 @@ pub(crate) fn relink<C: GenericClient>(c: &mut C, name: &str, lex: &Lexicon) -> 
 /// for that whole transaction, so two workers whose batches name the same
 /// new people would otherwise take turns, each waiting for the other's
 /// batch. Only while the batch's claim is held (a late worker whose claim
-/// was taken over adds nothing); a key whose earlier re-link points it
+/// was taken over adds nothing; the claimed rows are locked `FOR KEY SHARE`
+/// so none is taken over meanwhile, and the re-link lock is held shared so
+/// a closing re-link runs after it); a key whose earlier re-link points it
 /// elsewhere (`actor_links`) gets no actor. An actor added here and then
 /// not linked — the batch failed, or its claim was taken over in between —
 /// has no entity and no link: the next re-link deletes it (a speaker name
@@ -1039,13 +1041,18 @@ pub(crate) fn precommit_shared_keys(
     }
     let run = |c: &mut postgres::Client| -> Result<(), postgres::Error> {
         let mut t = c.transaction()?;
-        let held: bool = t
+        // Shared re-link lock first: a closing re-link then runs after this
+        // commits and removes what it leaves unlinked; the claimed rows locked
+        // so that no worker takes them over while the keys go in.
+        t.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&crate::RELINK_LOCK])?;
+        let held: i64 = t
             .query_one(
-                "SELECT EXISTS (SELECT 1 FROM work_items WHERE id = ANY($1) AND state = 'claimed' AND claim = $2)",
+                "SELECT count(*) FROM (SELECT 1 FROM work_items
+                  WHERE id = ANY($1) AND state = 'claimed' AND claim = $2 FOR KEY SHARE) AS h",
                 &[&items, &claim],
             )?
             .get(0);
-        if !held {
+        if held == 0 {
             return Ok(());
         }
         if !norms.is_empty() {
@@ -1069,8 +1076,10 @@ pub(crate) fn precommit_shared_keys(
     };
     match run(c) {
         Ok(()) => Ok(()),
-        // A racing writer: its batch resolves the keys in its own transaction anyway.
-        Err(e) if crate::retryable(&e) => Ok(()),
+        // This step only saves waiting: whatever failed (a racing writer, a
+        // timeout), the batch's own transaction resolves the keys anyway —
+        // unless the connection is gone.
+        Err(_) if !c.is_closed() => Ok(()),
         Err(e) => Err(crate::db_err(name, e)),
     }
 }
