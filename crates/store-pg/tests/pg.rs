@@ -541,12 +541,17 @@ fn a_stuck_batch_loses_its_claim_and_its_late_result_writes_nothing() {
     assert_eq!(late.lost, held.iter().map(|i| i.id).collect::<Vec<_>>());
     assert!(late.report.outcomes.is_empty(), "{late:?}");
     assert_eq!(whosaid_store_pg::testing::count(&url, "SELECT count(*) FROM documents"), 0);
+    // Nor did its pre-commit of shared keys add an actor or a speaker name
+    // (the documents it carried name some: checked below, once stored).
+    assert_eq!(whosaid_store_pg::testing::count(&url, "SELECT count(*) FROM actors"), 0);
+    assert_eq!(whosaid_store_pg::testing::count(&url, "SELECT count(*) FROM speaker_names"), 0);
     let st = b.queue_status().unwrap();
     assert_eq!((st.done, st.claimed, st.relink_pending), (0, 2, 0), "{st:?}");
     // The new claimant's result is the one stored, once.
     let kept = b.queue_complete(retaken[0].claim, &results(&retaken, &docs[..2]), &docs[..2]).unwrap();
     assert!(kept.lost.is_empty());
     assert_eq!(kept.report.counts.inserted, 2);
+    assert!(whosaid_store_pg::testing::count(&url, "SELECT count(*) FROM actors") > 0, "the documents name actors");
     let again = a.queue_complete(claim, &results(&held, &docs[..2]), &docs[..2]).unwrap();
     assert_eq!(again.lost.len(), 2, "a completed item is no claim's any more");
     assert_eq!(whosaid_store_pg::testing::count(&url, "SELECT count(*) FROM documents"), 2);
