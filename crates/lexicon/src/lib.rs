@@ -82,6 +82,16 @@ impl Cue {
     }
 }
 
+/// The frames one cue lemma is listed with in `cue_frames` (a lemma may
+/// have several: "ask" takes an object and needs a clause).
+#[derive(Clone, Copy, Debug, Default)]
+struct CueFrames {
+    object: bool,
+    clause: bool,
+    source_after: bool,
+    infinitive: bool,
+}
+
 /// The `pronouns` type of relative pronouns ("who", "which"): a mention only
 /// right after what it refers back to.
 pub const RELATIVE_PRONOUN: &str = "relative";
@@ -234,14 +244,9 @@ pub struct Lexicon {
     boilerplate: Vec<(String, String)>,
     function_words: HashSet<String>,
     prepositions: HashSet<String>,
-    /// Cue lemmas whose next word is the addressee ("tell", "warn").
-    object_cues: HashSet<String>,
-    /// Cue lemmas that report speech only with a clause after them ("respond").
-    clause_cues: HashSet<String>,
-    /// Cue lemmas whose source follows them ("according to").
-    source_after_cues: HashSet<String>,
-    /// Cue lemmas whose content is an infinitive ("express hope").
-    infinitive_cues: HashSet<String>,
+    /// How each cue lemma takes its arguments (`cue_frames`), copied into
+    /// every [`Cue`] of that lemma by indexing.
+    cue_frames: HashMap<String, CueFrames>,
     group_modifiers: HashSet<String>,
     medium_leads: HashSet<String>,
     clause_links: HashSet<String>,
@@ -616,13 +621,11 @@ impl Lexicon {
     /// Rebuilds derived lookups after lists changed: longest cue phrase first,
     /// and phrases indexed by their first word.
     fn index(&mut self) {
-        let (objects, clauses) = (&self.object_cues, &self.clause_cues);
-        let (after, infinitive) = (&self.source_after_cues, &self.infinitive_cues);
+        let frames = &self.cue_frames;
         let frame = |cue: &mut Cue| {
-            cue.takes_object = objects.contains(&*cue.lemma);
-            cue.needs_clause = clauses.contains(&*cue.lemma);
-            cue.source_after = after.contains(&*cue.lemma);
-            cue.infinitive = infinitive.contains(&*cue.lemma);
+            let f = frames.get(&*cue.lemma).copied().unwrap_or_default();
+            (cue.takes_object, cue.needs_clause) = (f.object, f.clause);
+            (cue.source_after, cue.infinitive) = (f.source_after, f.infinitive);
         };
         self.verb_forms.values_mut().for_each(frame);
         self.cue_phrases.iter_mut().for_each(|(_, cue)| frame(cue));
@@ -834,14 +837,17 @@ impl Lexicon {
                     }
                 }
                 "cue_frames" => {
-                    let lemma = f[0].to_lowercase();
-                    match f.get(1).copied() {
-                        Some("object") => self.object_cues.insert(lemma),
-                        Some("clause") => self.clause_cues.insert(lemma),
-                        Some("source_after") => self.source_after_cues.insert(lemma),
-                        Some("infinitive") => self.infinitive_cues.insert(lemma),
-                        _ => return Err(bad(LexiconReason::ExpectedAddresseeFrame)),
-                    };
+                    let frame = f.get(1).copied();
+                    if !matches!(frame, Some("object" | "clause" | "source_after" | "infinitive")) {
+                        return Err(bad(LexiconReason::ExpectedAddresseeFrame));
+                    }
+                    let frames = self.cue_frames.entry(f[0].to_lowercase()).or_default();
+                    match frame {
+                        Some("object") => frames.object = true,
+                        Some("clause") => frames.clause = true,
+                        Some("source_after") => frames.source_after = true,
+                        _ => frames.infinitive = true,
+                    }
                 }
                 "calendar" => {
                     let n: Option<u8> = f.get(2).and_then(|n| n.parse().ok());
